@@ -1,0 +1,86 @@
+# Makefile - builds the kernel, its ISO and ESP images, host tests, mmsim and
+# benchmarks. `make run` boots in QEMU; `make test` runs every test.
+#
+# Conventions (so that adding a file needs no Makefile change):
+#   kernel  = boot/*.asm arch/x86_64/*.{asm,c} kernel/*.c mm/*.c tests/kernel/*.c
+#   host tests: each tests/host/test_*.c is one program, linked with mm/*.c,
+#               tests/host/htest.c and tests/host/host_shim.c, under ASan+UBSan
+#   mmsim   = tools/mmsim/*.c + mm/*.c + tests/host/host_shim.c
+
+BUILD    := build
+CC       ?= gcc
+NASM     ?= nasm
+
+KERNEL_CFLAGS := -std=c11 -ffreestanding -fno-stack-protector -fno-pic -fno-pie \
+	-mno-red-zone -mcmodel=kernel -mno-mmx -mno-sse -mno-sse2 -mno-avx \
+	-fno-omit-frame-pointer -fno-strict-aliasing -O2 -g \
+	-Wall -Wextra -Werror -I. -MMD -MP
+KERNEL_LDFLAGS := -nostdlib -static -z max-page-size=0x1000 -no-pie -T linker.ld
+HOST_CFLAGS := -std=c11 -D_GNU_SOURCE -O1 -g -Wall -Wextra -Werror -I. \
+	-fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer -MMD -MP
+BENCH_CFLAGS := -std=c11 -D_GNU_SOURCE -O2 -g -Wall -Wextra -Werror -I. -MMD -MP
+
+MM_SRCS      := $(wildcard mm/*.c)
+KERNEL_CSRCS := $(wildcard arch/x86_64/*.c kernel/*.c tests/kernel/*.c) $(MM_SRCS)
+KERNEL_ASRCS := $(wildcard boot/*.asm arch/x86_64/*.asm)
+KERNEL_OBJS  := $(KERNEL_ASRCS:%.asm=$(BUILD)/kernel/%.o) $(KERNEL_CSRCS:%.c=$(BUILD)/kernel/%.o)
+
+HOST_SHIM    := tests/host/htest.c tests/host/host_shim.c
+HOST_TESTS   := $(patsubst tests/host/%.c,$(BUILD)/host/%,$(wildcard tests/host/test_*.c))
+HOST_MM_OBJS := $(MM_SRCS:%.c=$(BUILD)/host/obj/%.o) $(HOST_SHIM:%.c=$(BUILD)/host/obj/%.o)
+MMSIM_SRCS   := $(wildcard tools/mmsim/*.c)
+
+.PHONY: all kernel iso run test host-tests bench deps clean
+all: kernel iso $(BUILD)/mmsim host-tests
+
+kernel: $(BUILD)/kernel.elf
+
+$(BUILD)/kernel/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(KERNEL_CFLAGS) -c $< -o $@
+
+$(BUILD)/kernel/%.o: %.asm
+	@mkdir -p $(dir $@)
+	$(NASM) -f elf64 -g -F dwarf -I boot/ -I arch/x86_64/ $< -o $@
+
+$(BUILD)/kernel.elf: $(KERNEL_OBJS) linker.ld
+	$(CC) $(KERNEL_LDFLAGS) -o $@ $(KERNEL_OBJS) -lgcc
+
+iso: $(BUILD)/os.iso
+$(BUILD)/os.iso: $(BUILD)/kernel.elf boot/grub.cfg
+	@mkdir -p $(BUILD)/isodir/boot/grub
+	cp $(BUILD)/kernel.elf $(BUILD)/isodir/boot/kernel.elf
+	cp boot/grub.cfg $(BUILD)/isodir/boot/grub/grub.cfg
+	grub-mkrescue -o $@ $(BUILD)/isodir 2>$(BUILD)/grub-mkrescue.log || \
+		{ cat $(BUILD)/grub-mkrescue.log; exit 1; }
+
+# Host programs
+$(BUILD)/host/obj/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(HOST_CFLAGS) -c $< -o $@
+
+$(BUILD)/host/test_%: $(BUILD)/host/obj/tests/host/test_%.o $(HOST_MM_OBJS)
+	$(CC) $(HOST_CFLAGS) -o $@ $^ -lm
+
+host-tests: $(HOST_TESTS)
+
+$(BUILD)/mmsim: $(MMSIM_SRCS:%.c=$(BUILD)/host/obj/%.o) $(MM_SRCS:%.c=$(BUILD)/host/obj/%.o) \
+		$(BUILD)/host/obj/tests/host/host_shim.o
+	$(CC) $(HOST_CFLAGS) -o $@ $^ -lm
+
+-include boot/efi/efi.mk
+-include tools/bench/bench.mk
+
+deps:
+	@./tools/ensure-deps.sh
+
+run: deps all
+	./run-qemu.sh
+
+test: deps all
+	./tests/run-tests.sh
+
+clean:
+	rm -rf $(BUILD)
+
+-include $(shell find $(BUILD) -name '*.d' 2>/dev/null)

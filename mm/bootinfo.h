@@ -1,0 +1,47 @@
+/*
+ * mm/bootinfo.h - the multiboot2 boot information, validated and parsed.
+ *
+ * Both boot paths (GRUB multiboot2, and our GNU-EFI loader which builds the
+ * same format) end here: one parser, so one set of checks.
+ */
+#ifndef MM_BOOTINFO_H
+#define MM_BOOTINFO_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "memmap.h"
+
+#define MB2_BOOTLOADER_MAGIC 0x36d76289u
+#define BOOTINFO_MAX_MODULES 16
+
+struct boot_module {
+	uint64_t start, end; /* physical, end exclusive */
+	const char *cmdline;
+};
+
+struct boot_info {
+	uint64_t info_phys;      /* where the boot information lies ... */
+	uint32_t info_size;      /* ... and how large it is (to reserve it) */
+	const char *cmdline;     /* "" when absent */
+	const char *loader_name; /* "" when absent */
+	struct memmap map;       /* from the mmap tag, else from the EFI mmap tag */
+	int map_source;          /* 6 = multiboot2 mmap tag, 17 = EFI mmap tag */
+	unsigned int efi_map_entries; /* descriptors in the EFI mmap tag, 0 if none */
+	unsigned int nr_modules;
+	struct boot_module modules[BOOTINFO_MAX_MODULES];
+	uint64_t rsdp_phys;      /* copy of the RSDP inside the boot info, 0 if none */
+	uint32_t mem_lower_kb, mem_upper_kb; /* basic meminfo tag, 0 if none */
+};
+
+/*
+ * Validate and parse the boot information at @mbi (readable; at physical
+ * address @mbi_phys) handed over with @magic in EAX. On bad input returns
+ * -1 and sets *err to a message naming what was wrong (wrong magic, a tag
+ * past total_size, an mmap entry_size under 24, no memory map, no usable
+ * RAM, ...), so the kernel can panic with it. Returns 0 on success.
+ */
+int bootinfo_parse(uint32_t magic, const void *mbi, uint64_t mbi_phys,
+		   struct boot_info *out, const char **err);
+
+#endif /* MM_BOOTINFO_H */

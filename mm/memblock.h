@@ -1,0 +1,70 @@
+/*
+ * mm/memblock.h - the early boot allocator: memory and reserved ranges
+ * known before the buddy allocator runs (Linux's memblock vocabulary).
+ *
+ * All addresses are physical. Single-threaded boot context only.
+ */
+#ifndef MM_MEMBLOCK_H
+#define MM_MEMBLOCK_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "memmap.h"
+
+#define MEMBLOCK_MAX_REGIONS 256
+
+struct memblock_region {
+	uint64_t base;
+	uint64_t size;
+	const char *name; /* who reserved it (reserved ranges only), for printing */
+};
+
+struct memblock_type {
+	unsigned int cnt;
+	struct memblock_region regions[MEMBLOCK_MAX_REGIONS];
+};
+
+struct memblock {
+	struct memblock_type memory;   /* RAM: sorted, merged, page aligned */
+	struct memblock_type reserved; /* in use before the buddy allocator */
+	uint64_t current_limit;        /* allocations stay below this */
+};
+
+extern struct memblock memblock;
+
+/* Reset, then add every usable range of a sanitized map. Returns 0 or -1. */
+int memblock_init_from_memmap(const struct memmap *m);
+
+/* Add RAM / mark a range in use. Ranges are page-aligned outward for
+ * reserve, inward for add; overlapping and adjacent ones merge.
+ * Returns 0, or -1 if the table is full. */
+int memblock_add(uint64_t base, uint64_t size);
+int memblock_reserve(uint64_t base, uint64_t size, const char *name);
+
+/* Drop RAM above the first @limit bytes of memory (the mem= option:
+ * like Linux, counts RAM, not addresses). */
+void memblock_enforce_memory_limit(uint64_t limit);
+
+/* Allocate @size bytes aligned to @align below memblock.current_limit,
+ * from the top down, and reserve them. Returns the physical address or 0
+ * when nothing fits (page 0 is never handed out). */
+uint64_t memblock_phys_alloc(uint64_t size, uint64_t align, const char *name);
+/* Same, but below @max_addr. */
+uint64_t memblock_phys_alloc_below(uint64_t size, uint64_t align, uint64_t max_addr,
+				   const char *name);
+
+/* Iterate ranges of RAM that are not reserved, in increasing address order.
+ * Start with *idx = 0; returns false when done. */
+bool memblock_next_free_range(uint64_t *idx, uint64_t *start, uint64_t *end);
+
+bool memblock_is_memory(uint64_t addr);
+bool memblock_is_reserved(uint64_t addr);
+uint64_t memblock_phys_mem_size(void);
+uint64_t memblock_reserved_size(void);
+/* End of the highest RAM range (exclusive). */
+uint64_t memblock_end_of_ram(void);
+
+void memblock_dump(void);
+
+#endif /* MM_MEMBLOCK_H */

@@ -1,0 +1,25 @@
+/*
+ * tests/host/host_shim.h - the host side of mm/host.h for host programs
+ * (tests, mmsim, benchmarks): "physical memory" is an mmap'd arena.
+ */
+#ifndef TESTS_HOST_SHIM_H
+#define TESTS_HOST_SHIM_H
+
+#include <stdint.h>
+
+/* Reserve (lazily, MAP_NORESERVE) an arena standing for physical addresses
+ * [0, phys_end). Call again to replace it. Returns 0, or -1 on failure. */
+int host_ram_init(uint64_t phys_end);
+void host_ram_release(void);
+
+/* When set, mm_panic() longjmps to the catcher instead of aborting, so a
+ * test can assert that bad input panics with a given message. */
+#include <setjmp.h>
+extern jmp_buf *host_panic_catcher;
+extern char host_panic_msg[512];
+
+/* Capture mm_printk output into a buffer instead of stdout (NULL: stdout). */
+void host_capture_start(void);
+const char *host_capture_stop(void); /* returns the captured text */
+
+#endif
