@@ -15,7 +15,7 @@ KERNEL_CFLAGS := -std=c11 -ffreestanding -fno-stack-protector -fno-pic -fno-pie 
 	-mno-red-zone -mcmodel=kernel -mno-mmx -mno-sse -mno-sse2 -mno-avx \
 	-fno-omit-frame-pointer -fno-strict-aliasing -O2 -g \
 	-Wall -Wextra -Werror -I. -MMD -MP
-KERNEL_LDFLAGS := -nostdlib -static -z max-page-size=0x1000 -no-pie -T linker.ld
+KERNEL_LDFLAGS := -nostdlib -static -z max-page-size=0x1000 -no-pie -Wl,--build-id=none -T linker.ld
 HOST_CFLAGS := -std=c11 -D_GNU_SOURCE -O1 -g -Wall -Wextra -Werror -I. \
 	-fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer -MMD -MP
 BENCH_CFLAGS := -std=c11 -D_GNU_SOURCE -O2 -g -Wall -Wextra -Werror -I. -MMD -MP
@@ -38,6 +38,10 @@ kernel: $(BUILD)/kernel.elf
 $(BUILD)/kernel/%.o: %.c
 	@mkdir -p $(dir $@)
 	$(CC) $(KERNEL_CFLAGS) -c $< -o $@
+
+# Self-tests run in source order: GCC would otherwise emit a file's KTEST
+# descriptors into .ktest in reverse.
+$(BUILD)/kernel/tests/kernel/%.o: KERNEL_CFLAGS += -fno-toplevel-reorder
 
 $(BUILD)/kernel/%.o: %.asm
 	@mkdir -p $(dir $@)

@@ -1,0 +1,35 @@
+/*
+ * kernel/cmdline.h - the kernel command line.
+ *
+ *   mem=<size>[K|M|G]   use only that much RAM (parsed by mm_parse_size)
+ *   test=all|none|<suite>[,<suite>...]   which self-test suites run (default all)
+ *   loglevel=<0-8>      console_loglevel (default 7)
+ *   noexit              after the tests, halt instead of leaving QEMU
+ *   poweroff            after the tests, ACPI power-off instead of isa-debug-exit
+ *   crash=pf|ud|df|panic   die on purpose right after boot (tests the panic paths)
+ *
+ * Unknown options are reported and ignored; malformed values are reported
+ * and the option keeps its default.
+ */
+#ifndef KERNEL_CMDLINE_H
+#define KERNEL_CMDLINE_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#define CMDLINE_TESTS_MAX 256
+
+struct kernel_options {
+	uint64_t mem_limit;            /* bytes, 0 = no limit */
+	char tests[CMDLINE_TESTS_MAX]; /* the test= value, "all" by default */
+	int loglevel;
+	bool noexit;
+	bool poweroff;
+	char crash[8];                 /* crash= value, "" when absent */
+};
+
+/* Parse @cmdline into @opt (reset to defaults first). Prints one line per
+ * ignored or malformed option. Returns the number of such problems. */
+int cmdline_parse(const char *cmdline, struct kernel_options *opt);
+
+#endif /* KERNEL_CMDLINE_H */

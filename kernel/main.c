@@ -1,0 +1,114 @@
+/*
+ * kernel/main.c - kernel_main(): from the boot assembly to a running page
+ * allocator, then the self-tests, then out (QEMU exit code or halt).
+ * The order matters and is the whole point of this file: console, traps,
+ * boot information, firmware map, memblock and its reservations, mem=,
+ * direct map, zones and buddy allocator, tests.
+ */
+#include <stdint.h>
+
+#include "cmdline.h"
+#include "ktest_run.h"
+#include "main.h"
+#include "panic.h"
+#include "printk.h"
+#include "string.h"
+#include "arch/x86_64/arch.h"
+#include "arch/x86_64/layout.h"
+#include "arch/x86_64/qemu_exit.h"
+#include "arch/x86_64/serial.h"
+#include "arch/x86_64/trap.h"
+#include "mm/boot_reserve.h"
+#include "mm/bootinfo.h"
+#include "mm/memblock.h"
+#include "mm/memmap.h"
+#include "mm/mm_init.h"
+
+#define KERNEL_NAME "mmk"
+#define KERNEL_VERSION "0.1"
+
+
+void kernel_main(uint32_t magic, uint64_t mbi_phys) __attribute__((noreturn));
+
+struct boot_info kernel_boot_info;
+struct kernel_options kernel_opts;
+
+/* crash=: die the requested way, so tests can check that each way out
+ * reports and exits with the panic code instead of hanging or rebooting. */
+static void crash_on_request(const char *how)
+{
+	if (!how[0])
+		return;
+	printk("boot: crash=%s requested\n", how);
+	if (!strcmp(how, "pf"))
+		(void)*(volatile uint64_t *)(uintptr_t)0xffffc00000000000ULL;
+	else if (!strcmp(how, "ud"))
+		__asm__ volatile("ud2");
+	else if (!strcmp(how, "df"))
+		/* A page fault that cannot push its frame: only the IST stack
+		 * of #DF saves us from a triple fault. */
+		__asm__ volatile("movq $0xffffc00000000000, %%rsp; pushq $0" ::: "memory");
+	else if (!strcmp(how, "panic"))
+		panic("crash=panic requested on the command line");
+	panic("crash=%s did not crash", how);
+}
+
+static void finish(int failures) __attribute__((noreturn));
+static void finish(int failures)
+{
+	if (kernel_opts.noexit) {
+		printk("boot: noexit: halting\n");
+		machine_halt();
+	}
+	if (kernel_opts.poweroff) {
+		printk("boot: powering off\n");
+		machine_poweroff();
+	}
+	qemu_exit(failures ? QEMU_EXIT_FAIL : QEMU_EXIT_PASS);
+}
+
+void kernel_main(uint32_t magic, uint64_t mbi_phys)
+{
+	const char *err = NULL;
+
+	serial_init();
+	trap_init();
+	printk("\n%s version %s (gcc %s) x86_64, built " __DATE__ "\n", KERNEL_NAME,
+	       KERNEL_VERSION, __VERSION__);
+	printk("kernel: image [mem 0x%016lx-0x%016lx] at 0x%lx\n", kernel_phys_start(),
+	       kernel_phys_end() - 1, (uint64_t)(uintptr_t)_kernel_start);
+
+	if (bootinfo_parse(magic, phys_to_virt(mbi_phys), mbi_phys, &kernel_boot_info, &err))
+		panic("boot: bad boot information (magic 0x%x, at 0x%lx): %s", magic, mbi_phys,
+		      err ? err : "(no reason given)");
+	printk("Boot loader: %s\n", kernel_boot_info.loader_name[0] ? kernel_boot_info.loader_name : "(unnamed)");
+	printk("Command line: %s\n", kernel_boot_info.cmdline);
+	cmdline_parse(kernel_boot_info.cmdline, &kernel_opts);
+	console_loglevel = kernel_opts.loglevel;
+
+	arch_time_init();
+
+	if (memmap_sanitize(&kernel_boot_info.map))
+		printk("boot: memory map too large after sanitizing, some ranges lost\n");
+	printk("BIOS-provided physical RAM map (%s):\n",
+	       kernel_boot_info.map_source == 17 ? "EFI memory map" : "multiboot2 mmap");
+	memmap_print(&kernel_boot_info.map, "BIOS-e820");
+	if (memblock_init_from_memmap(&kernel_boot_info.map))
+		panic("boot: memblock cannot hold the memory map");
+	if (mm_reserve_boot_ranges(&kernel_boot_info, kernel_phys_start(), kernel_phys_end()))
+		panic("boot: memblock cannot hold the boot reservations");
+	if (kernel_opts.mem_limit) {
+		memblock_enforce_memory_limit(kernel_opts.mem_limit);
+		printk("mem=%lluM: %llu MiB of RAM kept\n",
+		       (unsigned long long)(kernel_opts.mem_limit >> 20),
+		       (unsigned long long)(memblock_phys_mem_size() >> 20));
+	}
+	arch_setup_direct_map();
+	crash_on_request(kernel_opts.crash);
+
+	if (mm_init())
+		panic("mm: mm_init failed");
+	mm_print_zone_summary();
+
+	finish(ktest_run(kernel_opts.tests));
+}

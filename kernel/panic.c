@@ -1,0 +1,50 @@
+/*
+ * kernel/panic.c - the one way down: message, back-trace, QEMU exit code.
+ */
+#include <stdint.h>
+
+#include "panic.h"
+#include "printk.h"
+#include "arch/x86_64/cpu.h"
+#include "arch/x86_64/layout.h"
+#include "arch/x86_64/qemu_exit.h"
+
+static void backtrace(void)
+{
+	uint64_t rbp = (uint64_t)(uintptr_t)__builtin_frame_address(0);
+
+	printk("Call trace:\n");
+	for (int depth = 0; depth < 16 && rbp >= DIRECT_MAP_BASE && !(rbp & 7); depth++) {
+		const uint64_t *fp = (const uint64_t *)(uintptr_t)rbp;
+		if (!fp[1])
+			break;
+		printk(" [<%016lx>]\n", fp[1]);
+		if (fp[0] <= rbp)
+			break;
+		rbp = fp[0];
+	}
+}
+
+void vpanic(const char *fmt, va_list ap)
+{
+	static int in_panic;
+	char msg[512];
+
+	__asm__ volatile("cli");
+	if (in_panic++) {
+		printk("Kernel panic - not syncing: nested panic\n");
+		qemu_exit(QEMU_EXIT_PANIC);
+	}
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	printk("Kernel panic - not syncing: %s\n", msg);
+	backtrace();
+	printk("---[ end Kernel panic - not syncing: %s ]---\n", msg);
+	qemu_exit(QEMU_EXIT_PANIC);
+}
+
+void panic(const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	vpanic(fmt, ap);
+}

@@ -1,0 +1,195 @@
+#!/usr/bin/env bash
+# tests/run-tests.sh - runs every test: the host programs (build/host/test_*,
+# tests/host/*.sh), then the kernel's self-tests booted in a QEMU matrix
+# (BIOS on pc and q35 from 32M to 16G, UEFI through GRUB and through our
+# GNU-EFI loader). Each stream is KTAP; the top-level "ok N"/"not ok N"
+# lines are counted. A run that crashes, panics, times out, or whose result
+# count differs from its "1..N" plan adds one failure naming its log.
+#
+#   tests/run-tests.sh                  everything (make test)
+#   TESTS_QUICK=1 tests/run-tests.sh    host tests and one BIOS boot
+#   tests/run-tests.sh bios-pc q35-4G   only runs whose name contains a word
+#   tests/run-tests.sh --list           the run names
+#
+# Logs: build/test-logs/<name>.log. Last line: "N passed, N failed".
+# Exit status 0 only when nothing failed.
+set -u
+cd "$(dirname "$0")/.."
+
+BUILD=build
+LOGS=$BUILD/test-logs
+mkdir -p "$LOGS"
+PASSED=0
+FAILED=0
+
+# --- the matrix: name | run-qemu.sh arguments | timeout | alone? | expect --
+# "expect" (optional) turns a boot into a check that the kernel dies on
+# purpose the right way: "<run-qemu.sh status>:<regex the log must hold>".
+BOOTS=()
+for m in pc q35; do
+	for mem in 32M 512M 4G; do BOOTS+=("bios-$m-$mem|--boot bios --machine $m --mem $mem|60|no"); done
+	for mem in 8G 16G; do BOOTS+=("bios-$m-$mem|--boot bios --machine $m --mem $mem|240|yes"); done
+done
+BOOTS+=("uefi-grub-pc-512M|--boot uefi-grub --machine pc --mem 512M|120|no")
+BOOTS+=("uefi-grub-q35-4G|--boot uefi-grub --machine q35 --mem 4G|120|no")
+BOOTS+=("uefi-gnuefi-pc-512M|--boot uefi-gnuefi --machine pc --mem 512M|120|no")
+BOOTS+=("uefi-gnuefi-q35-4G|--boot uefi-gnuefi --machine q35 --mem 4G|120|no")
+
+BOOTS+=("crash-df|--boot bios --mem 64M --cmdline crash=df|60|no|2:^PANIC: exception 8 \(Double fault\)")
+BOOTS+=("crash-pf|--boot bios --mem 64M --cmdline crash=pf|60|no|2:^PANIC: exception 14 \(Page fault\) .*cr2=0xffffc00000000000")
+BOOTS+=("crash-panic|--boot bios --mem 64M --cmdline crash=panic|60|no|2:^Kernel panic - not syncing: crash=panic")
+BOOTS+=("bad-test-name|--boot bios --mem 64M --cmdline test=nosuchsuite|60|no|1:^not ok 1 test=nosuchsuite # no such test suite")
+
+HOSTS=()
+for t in "$BUILD"/host/test_*; do
+	[ -f "$t" ] && [ -x "$t" ] && HOSTS+=("host-$(basename "$t")|$t")
+done
+for t in tests/host/*.sh; do
+	[ -f "$t" ] && HOSTS+=("host-$(basename "$t" .sh)|bash $t")
+done
+
+FILTER=()
+if [ "${1:-}" = "--list" ]; then
+	for h in "${HOSTS[@]}"; do echo "${h%%|*}"; done
+	for b in "${BOOTS[@]}"; do echo "${b%%|*}"; done
+	exit 0
+fi
+if [ $# -gt 0 ]; then
+	FILTER=("$@")
+elif [ -n "${TESTS_QUICK:-}" ] && [ "${TESTS_QUICK}" != 0 ]; then
+	FILTER=(host- bios-pc-512M crash-df)
+fi
+selected() { # name
+	[ ${#FILTER[@]} -eq 0 ] && return 0
+	local f
+	for f in "${FILTER[@]}"; do [[ "$1" == *"$f"* ]] && return 0; done
+	return 1
+}
+
+# Count a finished run from its log and exit status; prints its line.
+# Top-level KTAP lines only: subtests are indented.
+account() { # name log rc seconds
+	local name=$1 log=$2 rc=$3 secs=$4 ok notok plan why=""
+	ok=$(tr -d '\r' < "$log" | grep -cE '^ok [0-9]+( |$)')
+	notok=$(tr -d '\r' < "$log" | grep -cE '^not ok [0-9]+( |$)')
+	plan=$(tr -d '\r' < "$log" | grep -E '^1\.\.[0-9]+' | head -1 | sed 's/^1\.\.\([0-9]*\).*/\1/')
+	if [ "$(tr -d '\r' < "$log" | grep -cE '^1\.\.[0-9]+')" -gt 1 ]; then
+		why="more than one KTAP plan"
+	fi
+	case $rc in
+	0|1) ;;
+	2) why="kernel panic or CPU exception" ;;
+	124) why="timed out" ;;
+	3) why="QEMU stopped without a kernel exit code" ;;
+	*) why="exit status $rc" ;;
+	esac
+	[ "$rc" = 1 ] && [ "$notok" = 0 ] && why="exit status 1 but no failed result"
+	if [ -z "$why" ]; then
+		if [ -z "$plan" ]; then
+			why="no KTAP plan (1..N)"
+		elif [ $((ok + notok)) != "$plan" ]; then
+			why="$((ok + notok)) results for a plan of $plan"
+		fi
+	fi
+	PASSED=$((PASSED + ok))
+	FAILED=$((FAILED + notok))
+	if [ -n "$why" ]; then
+		FAILED=$((FAILED + 1))
+		printf 'FAIL %-24s %s passed, %s failed, %s (%ss), log %s\n' "$name" "$ok" "$notok" "$why" "$secs" "$log"
+	elif [ "$notok" != 0 ]; then
+		printf 'FAIL %-24s %s passed, %s failed (%ss), log %s\n' "$name" "$ok" "$notok" "$secs" "$log"
+		tr -d '\r' < "$log" | grep -E '^not ok [0-9]+' | sed 's/^/     /'
+	else
+		printf 'ok   %-24s %s passed, 0 failed (%ss)\n' "$name" "$ok" "$secs"
+	fi
+}
+
+# A boot expected to fail in a given way: one result, pass or fail.
+expect_check() { # name log rc seconds expect
+	local name=$1 log=$2 rc=$3 secs=$4 want_rc=${5%%:*} re=${5#*:}
+	if [ "$rc" = "$want_rc" ] && tr -d '\r' < "$log" | grep -qE "$re"; then
+		PASSED=$((PASSED + 1))
+		printf 'ok   %-24s died as expected (status %s) (%ss)\n' "$name" "$rc" "$secs"
+	else
+		FAILED=$((FAILED + 1))
+		printf 'FAIL %-24s wanted status %s and /%s/, got status %s, log %s\n' \
+			"$name" "$want_rc" "$re" "$rc" "$log"
+	fi
+}
+
+skip() { # name why
+	printf 'SKIP %-24s # SKIP %s\n' "$1" "$2"
+}
+
+# --- host programs ---------------------------------------------------------
+for h in "${HOSTS[@]}"; do
+	name=${h%%|*}; cmd=${h#*|}
+	selected "$name" || continue
+	log=$LOGS/$name.log
+	start=$(date +%s)
+	timeout -k 5 300 $cmd >"$log" 2>&1 </dev/null
+	rc=$?
+	[ $rc = 124 ] || [ $rc = 137 ] && rc=124
+	[ $rc -gt 1 ] && [ $rc != 124 ] && rc=99     # crash, sanitizer report
+	account "$name" "$log" "$rc" $(( $(date +%s) - start ))
+done
+
+# --- QEMU boots --------------------------------------------------------------
+if [ ! -f "$BUILD/kernel.elf" ]; then
+	echo "run-tests: $BUILD/kernel.elf is missing (make kernel); boots not run" >&2
+	FAILED=$((FAILED + 1))
+	BOOTS=()
+fi
+want_gnuefi=no
+for b in "${BOOTS[@]}"; do
+	[[ "${b%%|*}" == uefi-gnuefi* ]] && selected "${b%%|*}" && want_gnuefi=yes
+done
+if [ $want_gnuefi = yes ] && [ -f boot/efi/efi.mk ]; then
+	# The ESP carries the loader; run-qemu.sh puts the current kernel in a copy.
+	make -s esp >"$LOGS/make-esp.log" 2>&1 || echo "run-tests: 'make esp' failed, see $LOGS/make-esp.log" >&2
+fi
+
+declare -A PIDS=() STARTS=() EXPECT=()
+# Wait for one boot to finish and account it.
+reap_one() {
+	local pid name rc
+	wait -n -p pid "${!PIDS[@]}" 2>/dev/null
+	rc=$?
+	name=${PIDS[$pid]}
+	unset "PIDS[$pid]"
+	if [ -n "${EXPECT[$name]:-}" ]; then
+		expect_check "$name" "$LOGS/$name.log" "$rc" $(( $(date +%s) - ${STARTS[$name]} )) \
+			"${EXPECT[$name]}"
+	else
+		account "$name" "$LOGS/$name.log" "$rc" $(( $(date +%s) - ${STARTS[$name]} ))
+	fi
+}
+launch() { # name args timeout
+	local name=$1 args=$2 to=$3
+	STARTS[$name]=$(date +%s)
+	# shellcheck disable=SC2086
+	./run-qemu.sh $args --timeout "$to" >"$LOGS/$name.log" 2>&1 </dev/null &
+	PIDS[$!]=$name
+}
+
+for pass in shared alone; do
+	for b in "${BOOTS[@]}"; do
+		IFS='|' read -r name args to alone expect <<<"$b"
+		EXPECT[$name]=$expect
+		selected "$name" || continue
+		[ "$pass" = shared ] && [ "$alone" = yes ] && continue
+		[ "$pass" = alone ] && [ "$alone" = no ] && continue
+		if [[ "$name" == uefi-gnuefi* ]] && [ ! -f "$BUILD/esp.img" ]; then
+			skip "$name" "$BUILD/esp.img does not exist (make esp)"
+			continue
+		fi
+		max=2
+		[ "$pass" = alone ] && max=1
+		while [ ${#PIDS[@]} -ge $max ]; do reap_one; done
+		launch "$name" "$args" "$to"
+	done
+	while [ ${#PIDS[@]} -gt 0 ]; do reap_one; done
+done
+
+echo "$PASSED passed, $FAILED failed"
+[ "$FAILED" = 0 ]
