@@ -48,14 +48,20 @@ void memblock_enforce_memory_limit(uint64_t limit);
 
 /* Allocate @size bytes aligned to @align below memblock.current_limit,
  * from the top down, and reserve them. Returns the physical address or 0
- * when nothing fits (page 0 is never handed out). */
+ * when nothing fits (page 0 is never handed out). @size is rounded up to
+ * whole pages, @align to at least a page (it must be a power of two).
+ * The memory is NOT zeroed and not touched at all: the caller maps it and
+ * clears what it needs. current_limit starts as UINT64_MAX (end of RAM);
+ * the kernel may lower it, e.g. to 4 GiB before its direct map is complete. */
 uint64_t memblock_phys_alloc(uint64_t size, uint64_t align, const char *name);
 /* Same, but below @max_addr. */
 uint64_t memblock_phys_alloc_below(uint64_t size, uint64_t align, uint64_t max_addr,
 				   const char *name);
 
-/* Iterate ranges of RAM that are not reserved, in increasing address order.
- * Start with *idx = 0; returns false when done. */
+/* Iterate ranges of RAM that are not reserved, in increasing address order,
+ * as [*start, *end), page aligned and maximal. Start with *idx = 0; returns
+ * false when done. Reserving or allocating during the walk is allowed: the
+ * walk resumes at the address after the last range it returned. */
 bool memblock_next_free_range(uint64_t *idx, uint64_t *start, uint64_t *end);
 
 bool memblock_is_memory(uint64_t addr);

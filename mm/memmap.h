@@ -20,6 +20,7 @@ enum memmap_type {
 	MEMMAP_UNUSABLE = 5,        /* "unusable" */
 	MEMMAP_PMEM = 7,            /* "persistent (type 7)" */
 	MEMMAP_PRAM = 12,           /* "persistent (type 12)" */
+	MEMMAP_SOFT_RESERVED = 0xefffffff, /* Linux's "soft reserved"; sanitized to reserved */
 };
 
 struct memmap_entry {

@@ -3,7 +3,9 @@
  * stdout (or a capture buffer), panics that abort or longjmp to a test, and
  * a direct map onto an mmap'd arena.
  */
+#ifndef _GNU_SOURCE
 #define _GNU_SOURCE
+#endif
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stdio.h>

@@ -1,0 +1,205 @@
+/*
+ * tools/mmsim/main.c - mmsim's command line: replays a machine's boot on
+ * the host from its e820 map (as dmesg printed it), running the kernel's
+ * own mm/ code in the same order the kernel does, then hands over to the
+ * workloads (workloads.c) and reports.
+ *
+ * Exit status: 0 success, 1 mm/ failed (e.g. mm_init), 2 bad usage or
+ * input (messages on stderr, "FILE:LINE: ..." for map files).
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "e820_file.h"
+#include "mm/boot_reserve.h"
+#include "mm/memblock.h"
+#include "mm/memmap.h"
+#include "mm/mm_init.h"
+#include "mmsim.h"
+#include "tests/host/host_shim.h"
+
+/* Where the pretend kernel image lies: the real kernel's load address and
+ * a typical size, so that memblock sees the same holes as on a boot. */
+#define MMSIM_KERNEL_START 0x200000ull
+#define MMSIM_KERNEL_SIZE 0x200000ull
+
+struct options {
+	const char *e820;
+	uint64_t mem_limit;
+	const char *workload;
+	unsigned long seed, steps;
+	const char *print;
+	int dump_memblock;
+};
+
+static void usage(FILE *f)
+{
+	fprintf(f,
+		"usage: mmsim --e820 FILE [--mem SIZE] [--memblock]\n"
+		"             [--workload NAME [--seed N] [--steps N]] [--print LIST]\n"
+		"  --e820 FILE     memory map as Linux's dmesg lines: BIOS-e820: [mem 0xS-0xE] TYPE\n"
+		"  --mem SIZE      keep only the first SIZE bytes of RAM (like mem=; K/M/G suffixes)\n"
+		"  --memblock      print memblock's tables before mm_init()\n"
+		"  --workload NAME run a workload after boot; --seed/--steps tune it\n"
+		"  --print LIST    comma-separated reports, e.g. buddyinfo,zoneinfo,vmstat\n");
+}
+
+static int parse_ulong(const char *opt, const char *s, unsigned long *out)
+{
+	char *end;
+
+	if (!*s)
+		goto bad;
+	*out = strtoul(s, &end, 0);
+	if (*end || *s == '-')
+		goto bad;
+	return 0;
+bad:
+	fprintf(stderr, "mmsim: %s wants a number, got '%s'\n", opt, s);
+	return -1;
+}
+
+static int parse_args(int argc, char **argv, struct options *o)
+{
+	memset(o, 0, sizeof(*o));
+	o->seed = 1;
+	o->steps = 10000;
+	for (int i = 1; i < argc; i++) {
+		const char *a = argv[i];
+		const char *v = i + 1 < argc ? argv[i + 1] : NULL;
+
+		if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
+			usage(stdout);
+			exit(0);
+		}
+		if (!strcmp(a, "--memblock")) {
+			o->dump_memblock = 1;
+			continue;
+		}
+		if (strcmp(a, "--e820") && strcmp(a, "--mem") && strcmp(a, "--workload") &&
+		    strcmp(a, "--seed") && strcmp(a, "--steps") && strcmp(a, "--print")) {
+			fprintf(stderr, "mmsim: unknown option '%s'\n", a);
+			usage(stderr);
+			return -1;
+		}
+		if (!v) {
+			fprintf(stderr, "mmsim: %s needs a value\n", a);
+			return -1;
+		}
+		i++;
+		if (!strcmp(a, "--e820")) {
+			o->e820 = v;
+		} else if (!strcmp(a, "--mem")) {
+			const char *end;
+
+			o->mem_limit = mm_parse_size(v, &end);
+			if (end == v || *end || !o->mem_limit) {
+				fprintf(stderr, "mmsim: --mem wants a size like 256M, got '%s'\n", v);
+				return -1;
+			}
+		} else if (!strcmp(a, "--workload")) {
+			o->workload = v;
+		} else if (!strcmp(a, "--seed")) {
+			if (parse_ulong(a, v, &o->seed))
+				return -1;
+		} else if (!strcmp(a, "--steps")) {
+			if (parse_ulong(a, v, &o->steps))
+				return -1;
+		} else {
+			o->print = v;
+		}
+	}
+	if (!o->e820) {
+		fprintf(stderr, "mmsim: --e820 FILE is required\n");
+		usage(stderr);
+		return -1;
+	}
+	return 0;
+}
+
+static struct memmap map;
+
+/* The kernel's boot sequence on a map read from a file. */
+static int boot(const struct options *o)
+{
+	char err[1024];
+
+	if (e820_file_read(o->e820, &map, err, sizeof(err))) {
+		fprintf(stderr, "%s\n", err);
+		return 2;
+	}
+	printf("BIOS-provided physical RAM map:\n");
+	memmap_print(&map, "BIOS-e820");
+	if (memmap_sanitize(&map)) {
+		fprintf(stderr, "%s: more than %d ranges after sanitizing\n", o->e820, MEMMAP_MAX);
+		return 2;
+	}
+	if (!memmap_total(&map, MEMMAP_USABLE)) {
+		fprintf(stderr, "%s: no usable RAM in the map\n", o->e820);
+		return 2;
+	}
+	printf("e820: sanitized map (usable trimmed to whole pages):\n");
+	memmap_print(&map, "sanitized");
+	if (memblock_init_from_memmap(&map)) {
+		fprintf(stderr, "mmsim: memblock table full\n");
+		return 1;
+	}
+	if (o->mem_limit) {
+		memblock_enforce_memory_limit(o->mem_limit);
+		printf("mem=%lluK: RAM limited to 0x%llx bytes\n",
+		       (unsigned long long)(o->mem_limit >> 10),
+		       (unsigned long long)memblock_phys_mem_size());
+	}
+	printf("mmsim: pretend kernel image at [mem 0x%016llx-0x%016llx]\n",
+	       MMSIM_KERNEL_START, MMSIM_KERNEL_START + MMSIM_KERNEL_SIZE - 1);
+	if (mm_reserve_boot_ranges(NULL, MMSIM_KERNEL_START,
+				   MMSIM_KERNEL_START + MMSIM_KERNEL_SIZE))
+		return 1;
+	printf("Memory: %lluK RAM, %lluK reserved by boot, end of RAM 0x%llx\n",
+	       (unsigned long long)(memblock_phys_mem_size() >> 10),
+	       (unsigned long long)(memblock_reserved_size() >> 10),
+	       (unsigned long long)memblock_end_of_ram());
+	if (o->dump_memblock)
+		memblock_dump();
+	if (host_ram_init(memblock_end_of_ram())) {
+		fprintf(stderr, "mmsim: cannot map a %llu MiB arena\n",
+			(unsigned long long)(memblock_end_of_ram() >> 20));
+		return 1;
+	}
+	if (mm_init())
+		return 1;
+	mm_print_zone_summary();
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	struct options o;
+	int rc;
+
+	setvbuf(stdout, NULL, _IOLBF, 0);
+	if (parse_args(argc, argv, &o))
+		return 2;
+	rc = boot(&o);
+	if (rc)
+		return rc;
+	if (o.workload) {
+		rc = mmsim_run_workload(o.workload, o.seed, o.steps);
+		if (rc)
+			return rc;
+	}
+	if (o.print) {
+		char *list = strdup(o.print), *save = NULL;
+
+		if (!list)
+			return 1;
+		for (char *w = strtok_r(list, ",", &save); w; w = strtok_r(NULL, ",", &save)) {
+			rc = mmsim_print(w);
+			if (rc)
+				break;
+		}
+		free(list);
+	}
+	return rc;
+}

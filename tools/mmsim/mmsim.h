@@ -1,0 +1,17 @@
+/*
+ * tools/mmsim/mmsim.h - what mmsim's command line (main.c) calls in the
+ * workload half (workloads.c), which runs after mm_init() on the host.
+ */
+#ifndef TOOLS_MMSIM_MMSIM_H
+#define TOOLS_MMSIM_MMSIM_H
+
+/* Run workload @name for @steps steps with random seed @seed. Returns 0,
+ * or 2 for an unknown workload (after printing "unknown workload"), or 1
+ * when the workload itself failed. */
+int mmsim_run_workload(const char *name, unsigned long seed, unsigned long steps);
+
+/* Print one report named @what ("buddyinfo", "zoneinfo", "vmstat", ...).
+ * Returns 0, or 2 when @what is unknown (after printing why). */
+int mmsim_print(const char *what);
+
+#endif
