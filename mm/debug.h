@@ -1,0 +1,28 @@
+/*
+ * mm/debug.h - the page allocator's debug switches and its invariant
+ * checker, for host and kernel tests.
+ */
+#ifndef MM_DEBUG_H
+#define MM_DEBUG_H
+
+#include <stdbool.h>
+
+#define PAGE_POISON 0xaa
+
+/* Fill freed pages with PAGE_POISON and check the pattern when they are
+ * handed out again, reporting the pfn of any page written after free.
+ * Default off (the kernel's boot default); host tests switch it on. */
+extern bool mm_debug_poison;
+
+/*
+ * Walk every zone and check that each pfn is exactly one of: the head or
+ * interior of one free block (on the free list of its order, aligned,
+ * inside the zone), on one per-CPU list, or allocated/reserved; that no
+ * two free buddies of one order stay unmerged; that nr_free per order and
+ * NR_FREE_PAGES add up. Prints one line per problem (up to a limit) and
+ * returns the number of problems, 0 when all is well. Takes every zone
+ * lock; O(pages): never call it on a hot path.
+ */
+int mm_check_invariants(void);
+
+#endif /* MM_DEBUG_H */

@@ -1,0 +1,138 @@
+/*
+ * mm/page.h - struct page, one per physical page frame, and the conversions
+ * between a page, its frame number (pfn) and its direct-map address.
+ *
+ * The array of struct pages (mem_map) covers every pfn from 0 to max_pfn,
+ * holes included (hole pages stay PG_reserved forever), so pfn_to_page is
+ * one addition. 40 bytes per 4 KiB page: 10 MiB of struct pages per GiB.
+ */
+#ifndef MM_PAGE_H
+#define MM_PAGE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "host.h"
+#include "list.h"
+
+struct page {
+	/* PG_* bits, the allocation order of a block's head page
+	 * (PAGE_ORDER_SHIFT) and the zone index (PAGE_ZONE_SHIFT). */
+	uint32_t flags;
+	/* Users of the page. 1 for an allocated block's head page, 0 for
+	 * free pages and for the other pages of an allocated block. */
+	int32_t _refcount;
+	/* Free list, per-CPU list or, once allocated, the owner's list (LRU).
+	 * For a compound tail page, lru.next holds the head's address | 1. */
+	struct list_head lru;
+	/* Owner: address space or anon mapping of page-cache pages (later
+	 * issues). Must be NULL when the page is freed. */
+	void *mapping;
+	uint32_t index;   /* offset within mapping */
+	/* Buddy order while PG_buddy; pageblock migratetype while PG_pcp;
+	 * the owner's otherwise. */
+	uint32_t private;
+};
+
+_Static_assert(sizeof(struct page) <= 64, "struct page must stay within Linux's 64 bytes");
+_Static_assert(sizeof(struct page) == 40, "struct page grew: update BENCHMARKS.md's cost per GiB");
+
+enum pageflags {
+	PG_reserved,   /* not managed by the buddy allocator (holes, boot data) */
+	PG_buddy,      /* head of a free block on a free list; order in private */
+	PG_pcp,        /* on a per-CPU list */
+	PG_head,       /* head of a compound (__GFP_COMP) block */
+	PG_tail,       /* tail page of a compound block */
+	PG_poisoned,   /* contents were filled with PAGE_POISON when freed */
+	PG_lru,        /* on an LRU list (reclaim, later issues) */
+	PG_locked,
+	PG_dirty,
+	PG_referenced,
+	PG_active,
+	PG_checked,    /* scratch bit of the invariant checker */
+	NR_PAGEFLAGS
+};
+
+#define PAGE_ORDER_SHIFT 16 /* allocation order of a block's head page */
+#define PAGE_ORDER_MASK 0xfu
+#define PAGE_ZONE_SHIFT 28
+#define PAGE_ZONE_MASK 0x3u
+
+extern struct page *mem_map;   /* struct page of pfn 0 */
+extern unsigned long max_pfn;  /* pfns [0, max_pfn) have a struct page */
+
+static inline bool PageFlag(const struct page *p, enum pageflags f)
+{
+	return p->flags & (1u << f);
+}
+static inline void SetPageFlag(struct page *p, enum pageflags f) { p->flags |= 1u << f; }
+static inline void ClearPageFlag(struct page *p, enum pageflags f) { p->flags &= ~(1u << f); }
+
+#define PageReserved(p) PageFlag(p, PG_reserved)
+#define PageBuddy(p) PageFlag(p, PG_buddy)
+#define PagePcp(p) PageFlag(p, PG_pcp)
+#define PageHead(p) PageFlag(p, PG_head)
+#define PageTail(p) PageFlag(p, PG_tail)
+#define PageLRU(p) PageFlag(p, PG_lru)
+
+static inline unsigned long page_to_pfn(const struct page *page)
+{
+	return (unsigned long)(page - mem_map);
+}
+
+static inline struct page *pfn_to_page(unsigned long pfn)
+{
+	return mem_map + pfn;
+}
+
+static inline bool pfn_valid(unsigned long pfn)
+{
+	return mem_map && pfn < max_pfn;
+}
+
+static inline void *page_address(const struct page *page)
+{
+	return mm_pfn_to_virt(page_to_pfn(page));
+}
+
+static inline struct page *virt_to_page(const void *addr)
+{
+	return pfn_to_page(mm_virt_to_pfn(addr));
+}
+
+static inline unsigned int page_zonenum(const struct page *page)
+{
+	return (page->flags >> PAGE_ZONE_SHIFT) & PAGE_ZONE_MASK;
+}
+
+/* Order recorded on an allocated block's head page (0 for single pages). */
+static inline unsigned int page_alloc_order(const struct page *page)
+{
+	return (page->flags >> PAGE_ORDER_SHIFT) & PAGE_ORDER_MASK;
+}
+
+static inline void set_page_alloc_order(struct page *page, unsigned int order)
+{
+	page->flags = (page->flags & ~(PAGE_ORDER_MASK << PAGE_ORDER_SHIFT)) |
+		      ((uint32_t)order << PAGE_ORDER_SHIFT);
+}
+
+static inline struct page *compound_head(struct page *page)
+{
+	uintptr_t h = (uintptr_t)page->lru.next;
+
+	return PageTail(page) && (h & 1) ? (struct page *)(h - 1) : page;
+}
+
+static inline int page_ref_count(const struct page *page)
+{
+	return __atomic_load_n(&page->_refcount, __ATOMIC_RELAXED);
+}
+
+static inline void get_page(struct page *page)
+{
+	__atomic_fetch_add(&page->_refcount, 1, __ATOMIC_RELAXED);
+}
+
+#endif /* MM_PAGE_H */

@@ -1,0 +1,228 @@
+/*
+ * mm/pcp.c - per-CPU page lists: each CPU keeps a few free pages of each
+ * zone (orders 0..PCP_MAX_ORDER, per pcp migratetype) so that most
+ * allocations and frees touch neither the zone lock nor the free lists.
+ *
+ * A CPU touches only its own lists, with interrupts off. Refill and drain
+ * move `batch` pages under zone->lock. Pages on a pcp list are counted as
+ * allocated by NR_FREE_PAGES, as in Linux; PG_pcp marks them, and
+ * page->private holds the pageblock migratetype they return to.
+ */
+#include "internal.h"
+
+static inline unsigned int order_to_pindex(int migratetype, unsigned int order)
+{
+	return order * MIGRATE_PCPTYPES + (unsigned int)migratetype;
+}
+
+void zone_pcp_init(struct zone *zone)
+{
+	for (int cpu = 0; cpu < MM_MAX_CPUS; cpu++) {
+		struct per_cpu_pages *pcp = &zone->pcp[cpu];
+
+		pcp->count = 0;
+		pcp->high = 0;
+		pcp->batch = 1;
+		for (int i = 0; i < NR_PCP_LISTS; i++)
+			INIT_LIST_HEAD(&pcp->lists[i]);
+	}
+}
+
+/* Linux's zone_batchsize: about a quarter of 1/1024 of the zone, at most
+ * 1 MiB / 4, rounded to 2^n - 1 (to vary cache colouring), at least 1. */
+static int zone_batchsize(const struct zone *zone)
+{
+	unsigned long batch = zone->managed_pages >> 10;
+	unsigned long p = 1;
+
+	if (batch > (1024 * 1024) / MM_PAGE_SIZE)
+		batch = (1024 * 1024) / MM_PAGE_SIZE;
+	batch /= 4;
+	if (batch < 1)
+		batch = 1;
+	batch += batch / 2;
+	while (p * 2 <= batch)
+		p *= 2;
+	return p - 1 > 0 ? (int)(p - 1) : 1;
+}
+
+/* Linux 6.1's zone_highsize: the zone's low watermark split among the
+ * CPUs, so that full pcp lists cannot by themselves push a zone under low
+ * (waking kswapd early); at least 4 batches. */
+static int zone_highsize(const struct zone *zone, int batch)
+{
+	unsigned long high = low_wmark_pages(zone) / mm_nr_cpus();
+
+	if (high < (unsigned long)batch * 4)
+		high = (unsigned long)batch * 4;
+	return (int)high;
+}
+
+void zone_pcp_update(struct zone *zone)
+{
+	int batch = zone_batchsize(zone);
+	int high = zone_highsize(zone, batch);
+
+	for (int cpu = 0; cpu < MM_MAX_CPUS; cpu++) {
+		zone->pcp[cpu].batch = batch;
+		zone->pcp[cpu].high = high;
+	}
+}
+
+/* Take @count blocks of @order into @list, under the zone lock. */
+static int rmqueue_bulk(struct zone *zone, unsigned int order, int count,
+			struct list_head *list, int migratetype, unsigned int alloc_flags)
+{
+	int i;
+
+	mm_spin_lock(&zone->lock);
+	for (i = 0; i < count; i++) {
+		struct page *page = __rmqueue(zone, order, migratetype, alloc_flags);
+
+		if (!page)
+			break;
+		SetPageFlag(page, PG_pcp);
+		page->private = (uint32_t)migratetype;
+		list_add_tail(&page->lru, list);
+	}
+	mm_spin_unlock(&zone->lock);
+	return i;
+}
+
+/* Give @count pages back to the buddy lists, oldest first, taking from the
+ * lists in turn so no single list is emptied to refill another. Called
+ * with interrupts off. */
+static void free_pcppages_bulk(struct zone *zone, int count, struct per_cpu_pages *pcp)
+{
+	unsigned int pindex = 0;
+	long freed = 0;
+
+	if (count > pcp->count)
+		count = pcp->count;
+	mm_spin_lock(&zone->lock);
+	while (count > 0) {
+		struct list_head *list;
+		struct page *page;
+		unsigned int order;
+		unsigned long pfn;
+		int mt;
+
+		for (int tries = 0; tries < NR_PCP_LISTS; tries++) {
+			if (!list_empty(&pcp->lists[pindex]))
+				break;
+			pindex = (pindex + 1) % NR_PCP_LISTS;
+		}
+		list = &pcp->lists[pindex];
+		if (list_empty(list))
+			break; /* count was wrong; the checker will say so */
+		order = pindex / MIGRATE_PCPTYPES;
+		page = list_last_entry(list, struct page, lru);
+		list_del(&page->lru);
+		ClearPageFlag(page, PG_pcp);
+		pfn = page_to_pfn(page);
+		mt = (int)page->private;
+		if (get_pageblock_migratetype(pfn) == MIGRATE_ISOLATE)
+			mt = MIGRATE_ISOLATE;
+		__free_one_page(page, pfn, zone, order, mt);
+		pcp->count -= 1 << order;
+		count -= 1 << order;
+		freed += 1L << order;
+		pindex = (pindex + 1) % NR_PCP_LISTS;
+	}
+	zone_mod_free(zone, freed);
+	mm_spin_unlock(&zone->lock);
+}
+
+struct page *rmqueue_pcplist(struct zone *zone, unsigned int order, int migratetype,
+			     unsigned int alloc_flags)
+{
+	unsigned long flags = mm_irq_save();
+	struct per_cpu_pages *pcp = &zone->pcp[mm_cpu_id()];
+	struct list_head *list = &pcp->lists[order_to_pindex(migratetype, order)];
+	struct page *page;
+
+	if (list_empty(list)) {
+		int want = order ? pcp->batch >> order : pcp->batch;
+		int got;
+
+		if (want < 2)
+			want = order ? 2 : 1;
+		got = rmqueue_bulk(zone, order, want, list, migratetype, alloc_flags);
+		if (!got) {
+			mm_irq_restore(flags);
+			return NULL;
+		}
+		pcp->count += got << order;
+	}
+	page = list_first_entry(list, struct page, lru);
+	list_del(&page->lru);
+	ClearPageFlag(page, PG_pcp);
+	page->private = 0;
+	pcp->count -= 1 << order;
+	mm_irq_restore(flags);
+	return page;
+}
+
+void free_unref_page(struct page *page, unsigned long pfn, unsigned int order,
+		     int migratetype)
+{
+	struct zone *zone = page_zone(page);
+	unsigned long flags = mm_irq_save();
+	struct per_cpu_pages *pcp = &zone->pcp[mm_cpu_id()];
+	/* HIGHATOMIC pages wait on the movable list; page->private remembers
+	 * where they go back to. */
+	int list_mt = migratetype < MIGRATE_PCPTYPES ? migratetype : MIGRATE_MOVABLE;
+
+	(void)pfn;
+	page->private = (uint32_t)migratetype;
+	SetPageFlag(page, PG_pcp);
+	list_add(&page->lru, &pcp->lists[order_to_pindex(list_mt, order)]);
+	pcp->count += 1 << order;
+	if (pcp->count >= pcp->high) {
+		int excess = pcp->count - pcp->high + pcp->batch;
+
+		free_pcppages_bulk(zone, excess, pcp);
+	}
+	mm_irq_restore(flags);
+}
+
+static void drain_zone_cpu(struct zone *zone, unsigned int cpu)
+{
+	unsigned long flags = mm_irq_save();
+	struct per_cpu_pages *pcp = &zone->pcp[cpu];
+
+	if (pcp->count)
+		free_pcppages_bulk(zone, pcp->count, pcp);
+	mm_irq_restore(flags);
+}
+
+void drain_local_pages(struct zone *zone)
+{
+	struct zone *z;
+
+	if (zone) {
+		drain_zone_cpu(zone, mm_cpu_id());
+		return;
+	}
+	for_each_zone(z)
+		drain_zone_cpu(z, mm_cpu_id());
+}
+
+/*
+ * Single-CPU for now: draining another CPU's lists from here would race
+ * with that CPU. The SMP issue replaces this loop with a drain run on each
+ * CPU (IPI or per-CPU work), leaving the callers unchanged.
+ */
+void drain_all_pages(struct zone *zone)
+{
+	struct zone *z;
+
+	for (unsigned int cpu = 0; cpu < mm_nr_cpus() && cpu < MM_MAX_CPUS; cpu++) {
+		if (zone) {
+			drain_zone_cpu(zone, cpu);
+			continue;
+		}
+		for_each_zone(z)
+			drain_zone_cpu(z, cpu);
+	}
+}

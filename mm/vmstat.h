@@ -1,0 +1,45 @@
+/*
+ * mm/vmstat.h - event counters (/proc/vmstat names) and the printers of
+ * memory state in Linux's /proc formats: buddyinfo, zoneinfo,
+ * pagetypeinfo, vmstat.
+ */
+#ifndef MM_VMSTAT_H
+#define MM_VMSTAT_H
+
+#include "zone.h"
+
+enum vm_event_item {
+	PGALLOC_DMA,        /* pages allocated per zone ("pgalloc_dma", ...) */
+	PGALLOC_DMA32,
+	PGALLOC_NORMAL,
+	PGFREE,             /* pages freed */
+	PGALLOC_FAIL,       /* ours: requests that returned NULL */
+	PGALLOC_INVALID,    /* ours: requests rejected for invalid gfp/order */
+	BAD_PAGES,          /* ours: "Bad page state" reports */
+	POISON_ERRORS,      /* ours: poison found corrupted on allocation */
+	NR_VM_EVENT_ITEMS
+};
+
+/* Per-CPU, so the hot path adds without atomics; readers sum. */
+extern unsigned long vm_event_states[MM_MAX_CPUS][NR_VM_EVENT_ITEMS];
+
+static inline void count_vm_events(enum vm_event_item item, unsigned long delta)
+{
+	vm_event_states[mm_cpu_id()][item] += delta;
+}
+
+unsigned long global_vm_event(enum vm_event_item item);
+void vm_events_reset(void);
+
+/* Printers (mm_printk). */
+void mm_print_buddyinfo(void);     /* "Node 0, zone      DMA      1      0 ..." */
+void mm_print_zoneinfo(void);
+void mm_print_pagetypeinfo(void);
+void mm_print_vmstat(void);        /* "name value" lines */
+
+/* Free blocks per order of each zone, as buddyinfo shows them. */
+void mm_buddyinfo_snapshot(unsigned long out[MAX_NR_ZONES][MAX_ORDER]);
+/* Pageblocks of each migratetype in @zone. */
+void mm_pageblock_counts(const struct zone *zone, unsigned long out[MIGRATE_TYPES]);
+
+#endif /* MM_VMSTAT_H */

@@ -1,0 +1,246 @@
+/*
+ * mm/watermark.c - how much of each zone is kept free: min_free_kbytes and
+ * the min/low/high watermarks, lowmem_reserve protection of lower zones,
+ * the watermark test itself, and the HIGHATOMIC reserve.
+ *
+ * Linux's rules (6.1). At 512 MiB under QEMU, Linux shows min_free_kbytes
+ * 2744, DMA min/low/high 22/27/32, DMA32 663/828/993, DMA protection 444.
+ * Those come from managed pages at core_initcall time, before the initrd
+ * and __init memory were freed (2744^2/16 KiB = 117649 pages, not the
+ * 120071 zoneinfo shows later). We compute them once all boot memory is
+ * given, so with Linux's final managed counts we land about 1% higher
+ * (protection 2% higher); with its early counts we land exactly on its
+ * figures (tests/host/test_buddy_wmark.c checks both).
+ */
+#include "internal.h"
+
+int min_free_kbytes = 1024;
+int watermark_scale_factor = 10; /* in 1/10000 of the zone */
+int sysctl_lowmem_reserve_ratio[MAX_NR_ZONES] = { 256, 256, 32 };
+
+static unsigned long int_sqrt(unsigned long x)
+{
+	unsigned long r = 0, bit = 1UL << (sizeof(long) * 8 - 2);
+
+	while (bit > x)
+		bit >>= 2;
+	while (bit) {
+		if (x >= r + bit) {
+			x -= r + bit;
+			r = (r >> 1) + bit;
+		} else {
+			r >>= 1;
+		}
+		bit >>= 2;
+	}
+	return r;
+}
+
+/* Pages above the high watermark in every zone (all zones are lowmem). */
+static unsigned long nr_free_buffer_pages(void)
+{
+	unsigned long sum = 0;
+	struct zone *z;
+
+	for_each_zone(z)
+		if (z->managed_pages > high_wmark_pages(z))
+			sum += z->managed_pages - high_wmark_pages(z);
+	return sum;
+}
+
+static void calculate_totalreserve_pages(void)
+{
+	struct pglist_data *pgdat = NODE_DATA(0);
+	unsigned long reserve = 0;
+
+	for (int i = 0; i < MAX_NR_ZONES; i++) {
+		struct zone *z = &pgdat->node_zones[i];
+		long max = 0;
+
+		for (int j = i; j < MAX_NR_ZONES; j++)
+			if (z->lowmem_reserve[j] > max)
+				max = z->lowmem_reserve[j];
+		max += (long)high_wmark_pages(z);
+		if (max > (long)z->managed_pages)
+			max = (long)z->managed_pages;
+		reserve += (unsigned long)max;
+	}
+	pgdat->totalreserve_pages = reserve;
+}
+
+/*
+ * lowmem_reserve[j] of zone i: the pages a request whose highest zone is
+ * j must leave in zone i, = the managed pages of zones i+1..j / ratio[i].
+ * It keeps Normal/DMA32 users from draining DMA, which only DMA users can use.
+ */
+void setup_per_zone_lowmem_reserve(void)
+{
+	struct pglist_data *pgdat = NODE_DATA(0);
+
+	for (int i = 0; i < MAX_NR_ZONES; i++) {
+		struct zone *z = &pgdat->node_zones[i];
+		int ratio = sysctl_lowmem_reserve_ratio[i];
+		bool clear = ratio <= 0 || !z->managed_pages;
+		unsigned long upper = 0;
+
+		z->lowmem_reserve[i] = 0;
+		for (int j = i + 1; j < MAX_NR_ZONES; j++) {
+			upper += pgdat->node_zones[j].managed_pages;
+			z->lowmem_reserve[j] = clear ? 0 : (long)(upper / (unsigned long)ratio);
+		}
+	}
+	calculate_totalreserve_pages();
+}
+
+/*
+ * min_free_kbytes is shared among zones in proportion to their managed
+ * pages; low and high sit above min by the larger of min/4 and
+ * watermark_scale_factor/10000 of the zone (high twice as far as low).
+ */
+void setup_per_zone_wmarks(void)
+{
+	unsigned long pages_min = (unsigned long)min_free_kbytes >> (MM_PAGE_SHIFT - 10);
+	unsigned long lowmem_pages = 0;
+	struct zone *z;
+
+	for_each_zone(z)
+		lowmem_pages += z->managed_pages;
+	for_each_zone(z) {
+		unsigned long flags = mm_spin_lock_irqsave(&z->lock);
+		unsigned long min = lowmem_pages ? pages_min * z->managed_pages / lowmem_pages : 0;
+		unsigned long delta = min / 4;
+		unsigned long scaled = z->managed_pages * (unsigned long)watermark_scale_factor / 10000;
+
+		if (scaled > delta)
+			delta = scaled;
+		z->_watermark[WMARK_MIN] = min;
+		z->_watermark[WMARK_LOW] = min + delta;
+		z->_watermark[WMARK_HIGH] = min + 2 * delta;
+		mm_spin_unlock_irqrestore(&z->lock, flags);
+	}
+	/* pcp->high follows the low watermark. */
+	for_each_zone(z)
+		zone_pcp_update(z);
+	calculate_totalreserve_pages();
+}
+
+/* sqrt(16 * lowmem KiB), clamped to [128, 262144] as Linux 6.1 does: 1 GiB
+ * of RAM gives about 4 MiB, 16 GiB about 16 MiB, and it grows slower than
+ * memory because reserves matter less on big machines. */
+void init_per_zone_wmark_min(void)
+{
+	unsigned long lowmem_kbytes = nr_free_buffer_pages() * (MM_PAGE_SIZE >> 10);
+	unsigned long v = int_sqrt(lowmem_kbytes * 16);
+
+	if (v < 128)
+		v = 128;
+	if (v > 262144)
+		v = 262144;
+	min_free_kbytes = (int)v;
+	setup_per_zone_wmarks();
+	setup_per_zone_lowmem_reserve();
+}
+
+/*
+ * The watermark test. ALLOC_HIGH takes half of min, ALLOC_HARDER a quarter
+ * of the rest; requests without ALLOC_HARDER may not count the HIGHATOMIC
+ * reserve. High orders also need a free block that large, of a type the
+ * request may use.
+ */
+bool __zone_watermark_ok(struct zone *z, unsigned int order, unsigned long mark,
+			 int highest_zoneidx, unsigned int alloc_flags, long free_pages)
+{
+	long min = (long)mark;
+	bool harder = alloc_flags & (ALLOC_HARDER | ALLOC_OOM);
+
+	free_pages -= (1L << order) - 1;
+	if (!harder)
+		free_pages -= (long)z->nr_reserved_highatomic;
+	if (alloc_flags & ALLOC_HIGH)
+		min -= min / 2;
+	if (harder)
+		min -= (alloc_flags & ALLOC_OOM) ? min / 2 : min / 4;
+	if (free_pages <= min + z->lowmem_reserve[highest_zoneidx])
+		return false;
+	if (!order)
+		return true;
+	for (unsigned int o = order; o < MAX_ORDER; o++) {
+		struct free_area *area = &z->free_area[o];
+
+		if (!__atomic_load_n(&area->nr_free, __ATOMIC_RELAXED))
+			continue;
+		for (int mt = 0; mt < MIGRATE_PCPTYPES; mt++)
+			if (!list_empty(&area->free_list[mt]))
+				return true;
+		if (harder && !list_empty(&area->free_list[MIGRATE_HIGHATOMIC]))
+			return true;
+	}
+	return false;
+}
+
+bool zone_watermark_ok(struct zone *z, unsigned int order, unsigned long mark,
+		       int highest_zoneidx, unsigned int alloc_flags)
+{
+	return __zone_watermark_ok(z, order, mark, highest_zoneidx, alloc_flags,
+				   zone_page_state(z, NR_FREE_PAGES));
+}
+
+/*
+ * A high-order atomic request just succeeded: keep its pageblock for such
+ * requests (HIGHATOMIC), a pageblock at a time, up to 1% of the zone plus
+ * one pageblock, so that later atomic bursts still find contiguous blocks.
+ */
+void reserve_highatomic_pageblock(struct page *page, struct zone *zone)
+{
+	unsigned long max_managed = zone->managed_pages / 100 + pageblock_nr_pages;
+	unsigned long pfn = page_to_pfn(page);
+	unsigned long flags;
+	int mt;
+
+	if (__atomic_load_n(&zone->nr_reserved_highatomic, __ATOMIC_RELAXED) >= max_managed)
+		return;
+	flags = mm_spin_lock_irqsave(&zone->lock);
+	if (zone->nr_reserved_highatomic >= max_managed)
+		goto out;
+	mt = get_pageblock_migratetype(pfn);
+	if (mt != MIGRATE_HIGHATOMIC && mt != MIGRATE_ISOLATE) {
+		zone->nr_reserved_highatomic += pageblock_nr_pages;
+		set_pageblock_migratetype(pfn, MIGRATE_HIGHATOMIC);
+		move_freepages_block(zone, page, MIGRATE_HIGHATOMIC, NULL);
+	}
+out:
+	mm_spin_unlock_irqrestore(&zone->lock, flags);
+}
+
+bool unreserve_highatomic_pageblock(int highest_zoneidx, int migratetype)
+{
+	for (int zi = highest_zoneidx; zi >= 0; zi--) {
+		struct zone *zone = &NODE_DATA(0)->node_zones[zi];
+		unsigned long flags;
+
+		if (!zone->nr_reserved_highatomic)
+			continue;
+		flags = mm_spin_lock_irqsave(&zone->lock);
+		for (unsigned int o = 0; o < MAX_ORDER; o++) {
+			struct list_head *l = &zone->free_area[o].free_list[MIGRATE_HIGHATOMIC];
+			struct page *page;
+			unsigned long pfn;
+
+			if (list_empty(l))
+				continue;
+			page = list_first_entry(l, struct page, lru);
+			pfn = page_to_pfn(page);
+			if (get_pageblock_migratetype(pfn) == MIGRATE_HIGHATOMIC) {
+				zone->nr_reserved_highatomic -=
+					zone->nr_reserved_highatomic < pageblock_nr_pages ?
+					zone->nr_reserved_highatomic : pageblock_nr_pages;
+				set_pageblock_migratetype(pfn, migratetype);
+			}
+			move_freepages_block(zone, page, migratetype, NULL);
+			mm_spin_unlock_irqrestore(&zone->lock, flags);
+			return true;
+		}
+		mm_spin_unlock_irqrestore(&zone->lock, flags);
+	}
+	return false;
+}

@@ -1,0 +1,141 @@
+/*
+ * mm/zone.h - zones and the node that holds them (Linux's pglist_data),
+ * free areas, per-CPU page lists, watermarks.
+ *
+ * One node for now (NODE_DATA(0)); zones DMA [0, 16 MiB), DMA32
+ * [16 MiB, 4 GiB), Normal [4 GiB, ...). An empty zone has spanned 0.
+ */
+#ifndef MM_ZONE_H
+#define MM_ZONE_H
+
+#include "gfp.h"
+#include "list.h"
+#include "page.h"
+#include "spinlock.h"
+
+#define pageblock_order 9
+#define pageblock_nr_pages (1UL << pageblock_order)
+#define MM_MAX_CPUS 64
+/* Per-CPU lists hold orders 0..PCP_MAX_ORDER (Linux 6.1: up to the costly
+ * order 3), one list per order and pcp migratetype. */
+#define PCP_MAX_ORDER 3
+#define NR_PCP_LISTS (MIGRATE_PCPTYPES * (PCP_MAX_ORDER + 1))
+
+enum zone_watermarks { WMARK_MIN, WMARK_LOW, WMARK_HIGH, NR_WMARK };
+
+enum zone_stat_item {
+	NR_FREE_PAGES,      /* pages on the buddy free lists (not per-CPU) */
+	NR_ZONE_STAT_ITEMS
+};
+
+struct free_area {
+	struct list_head free_list[MIGRATE_TYPES];
+	unsigned long nr_free; /* blocks of this order, all migratetypes */
+};
+
+/* Per-CPU cache of free pages of one zone. Touched only by its own CPU,
+ * with interrupts off; filled and drained in batches under zone->lock. */
+struct per_cpu_pages {
+	int count;   /* pages on the lists */
+	int high;    /* drain when count reaches this */
+	int batch;   /* pages moved per refill/drain */
+	struct list_head lists[NR_PCP_LISTS];
+};
+
+#define ZONE_CANARY 0x5a4f4e45u /* "ZONE" */
+
+struct zone {
+	uint32_t canary;
+	const char *name;
+	int zone_idx;
+	/* Fixed after mm_init(). */
+	unsigned long zone_start_pfn;
+	unsigned long spanned_pages;  /* end - start, holes included */
+	unsigned long present_pages;  /* RAM pages in the span */
+	unsigned long managed_pages;  /* pages given to the buddy allocator */
+	/* Set by setup_per_zone_wmarks(); read locklessly. */
+	unsigned long _watermark[NR_WMARK];
+	/* Pages kept free from requests whose highest zone is [i]. */
+	long lowmem_reserve[MAX_NR_ZONES];
+	/* Guarded by lock. */
+	mm_spinlock_t lock;
+	unsigned long nr_reserved_highatomic;
+	struct free_area free_area[MAX_ORDER];
+	/* Updated under lock, read locklessly. */
+	long vm_stat[NR_ZONE_STAT_ITEMS];
+	struct per_cpu_pages pcp[MM_MAX_CPUS];
+};
+
+struct pglist_data {
+	struct zone node_zones[MAX_NR_ZONES];
+	int node_id;
+	unsigned long node_start_pfn;
+	unsigned long node_spanned_pages;
+	unsigned long node_present_pages;
+	unsigned long totalreserve_pages; /* high watermark + max reserve, summed */
+};
+
+extern struct pglist_data contig_page_data;
+#define NODE_DATA(nid) (&contig_page_data)
+
+extern int min_free_kbytes;
+extern int watermark_scale_factor;
+extern int sysctl_lowmem_reserve_ratio[MAX_NR_ZONES];
+
+#define for_each_zone(z) \
+	for ((z) = contig_page_data.node_zones; \
+	     (z) < contig_page_data.node_zones + MAX_NR_ZONES; (z)++)
+
+static inline struct zone *page_zone(const struct page *page)
+{
+	return &contig_page_data.node_zones[page_zonenum(page)];
+}
+
+static inline bool populated_zone(const struct zone *z)
+{
+	return z->present_pages != 0;
+}
+
+static inline bool zone_spans_pfn(const struct zone *z, unsigned long pfn)
+{
+	return pfn >= z->zone_start_pfn && pfn < z->zone_start_pfn + z->spanned_pages;
+}
+
+static inline unsigned long zone_end_pfn(const struct zone *z)
+{
+	return z->zone_start_pfn + z->spanned_pages;
+}
+
+static inline unsigned long min_wmark_pages(const struct zone *z) { return z->_watermark[WMARK_MIN]; }
+static inline unsigned long low_wmark_pages(const struct zone *z) { return z->_watermark[WMARK_LOW]; }
+static inline unsigned long high_wmark_pages(const struct zone *z) { return z->_watermark[WMARK_HIGH]; }
+
+static inline long zone_page_state(const struct zone *z, enum zone_stat_item i)
+{
+	long v = __atomic_load_n(&z->vm_stat[i], __ATOMIC_RELAXED);
+
+	return v < 0 ? 0 : v;
+}
+
+/* init_per_zone_wmark_min: recompute min_free_kbytes from the managed
+ * pages, then everything below. setup_per_zone_wmarks: watermarks and
+ * per-CPU high/batch from min_free_kbytes and watermark_scale_factor (call
+ * after setting them by hand). setup_per_zone_lowmem_reserve: from
+ * sysctl_lowmem_reserve_ratio. (watermark.c) */
+void init_per_zone_wmark_min(void);
+void setup_per_zone_wmarks(void);
+void setup_per_zone_lowmem_reserve(void);
+/* Linux's rule: is there room for an order-@order request whose highest
+ * usable zone is @highest_zoneidx in @z, above watermark @mark? */
+bool zone_watermark_ok(struct zone *z, unsigned int order, unsigned long mark,
+		       int highest_zoneidx, unsigned int alloc_flags);
+
+/* Give every per-CPU page of the running CPU (of all CPUs) back to the
+ * buddy lists (pcp.c). Context: any. */
+void drain_local_pages(struct zone *zone);
+void drain_all_pages(struct zone *zone); /* zone NULL: every zone */
+
+/* Pageblock migratetype of @pfn's pageblock (buddy.c). */
+int get_pageblock_migratetype(unsigned long pfn);
+
+#endif /* MM_ZONE_H */

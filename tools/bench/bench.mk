@@ -1,0 +1,14 @@
+# tools/bench/bench.mk - `make bench`: host benchmark of mm/ (optimised, no
+# sanitizers) in wall-clock ns and callgrind instruction counts.
+BENCH_OBJS := $(patsubst %.c,$(BUILD)/bench/obj/%.o,tools/bench/bench.c $(MM_SRCS) tests/host/host_shim.c)
+
+$(BUILD)/bench/obj/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(BENCH_CFLAGS) -c $< -o $@
+
+$(BUILD)/bench/bench: $(BENCH_OBJS)
+	$(CC) $(BENCH_CFLAGS) -o $@ $^
+
+.PHONY: bench
+bench: deps $(BUILD)/bench/bench
+	./tools/bench/run-bench.sh
