@@ -73,6 +73,9 @@ $(BUILD)/mmsim: $(MMSIM_SRCS:%.c=$(BUILD)/host/obj/%.o) $(MM_SRCS:%.c=$(BUILD)/h
 	$(CC) $(HOST_CFLAGS) -o $@ $^ -lm
 
 -include boot/efi/efi.mk
+# The loader's host test and the ESP image are part of every build.
+host-tests: $(BUILD)/efi/test_efi
+all: $(BUILD)/esp.img
 -include tools/bench/bench.mk
 
 deps:

@@ -14,6 +14,7 @@
 #include "printk.h"
 #include "string.h"
 #include "arch/x86_64/arch.h"
+#include "arch/x86_64/cpu.h"
 #include "arch/x86_64/layout.h"
 #include "arch/x86_64/qemu_exit.h"
 #include "arch/x86_64/serial.h"
@@ -23,6 +24,7 @@
 #include "mm/memblock.h"
 #include "mm/memmap.h"
 #include "mm/mm_init.h"
+#include "mm/vmstat.h"
 
 #define KERNEL_NAME "mmk"
 #define KERNEL_VERSION "0.1"
@@ -56,6 +58,16 @@ static void crash_on_request(const char *how)
 static void finish(int failures) __attribute__((noreturn));
 static void finish(int failures)
 {
+	/* The allocator's state after the self-tests, in /proc's formats, so a
+	 * log shows what the tests left behind (everything should be free). */
+	printk("# /proc/buddyinfo\n");
+	mm_print_buddyinfo();
+	printk("# /proc/pagetypeinfo\n");
+	mm_print_pagetypeinfo();
+	printk("# /proc/zoneinfo\n");
+	mm_print_zoneinfo();
+	printk("# /proc/vmstat\n");
+	mm_print_vmstat();
 	if (kernel_opts.noexit) {
 		printk("boot: noexit: halting\n");
 		machine_halt();
@@ -106,8 +118,16 @@ void kernel_main(uint32_t magic, uint64_t mbi_phys)
 	arch_setup_direct_map();
 	crash_on_request(kernel_opts.crash);
 
+	/* Timed because struct page set-up is the boot cost that grows with
+	 * RAM; BENCHMARKS.md records it per GiB. */
+	uint64_t t0 = rdtsc();
 	if (mm_init())
 		panic("mm: mm_init failed");
+	uint64_t us = (rdtsc() - t0) * 1000000 / (arch_tsc_hz() ? arch_tsc_hz() : 1);
+	uint64_t mib = memblock_phys_mem_size() >> 20;
+	printk("mm: zones and struct pages for %llu MiB set up in %llu us (%llu us per GiB)\n",
+	       (unsigned long long)mib, (unsigned long long)us,
+	       (unsigned long long)(mib ? us * 1024 / mib : 0));
 	mm_print_zone_summary();
 
 	finish(ktest_run(kernel_opts.tests));

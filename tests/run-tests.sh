@@ -44,6 +44,7 @@ HOSTS=()
 for t in "$BUILD"/host/test_*; do
 	[ -f "$t" ] && [ -x "$t" ] && HOSTS+=("host-$(basename "$t")|$t")
 done
+[ -x "$BUILD/efi/test_efi" ] && HOSTS+=("host-test_efi|$BUILD/efi/test_efi")
 for t in tests/host/*.sh; do
 	[ -f "$t" ] && HOSTS+=("host-$(basename "$t" .sh)|bash $t")
 done

@@ -434,6 +434,49 @@ HTEST(fallback_stealing_keeps_unmovable_allocations_clustered)
 	mm_debug_poison = true;
 }
 
+/* With no large free blocks left, unmovable requests steal single pages
+ * from movable pageblocks; claiming the whole pageblock when half of it is
+ * free keeps the next ones there instead of scattering them. */
+HTEST(fragmented_memory_unmovable_steals_claim_pageblocks)
+{
+	struct held_set s = { 0 };
+
+	mm_debug_poison = false;
+	KT_ASSERT_EQ(boot_512m(), 0);
+	held_fill(&s, GFP_HIGHUSER_MOVABLE, 0);
+	srand(11);
+	for (size_t n = s.n / 2; n; n--) {
+		size_t i = (size_t)rand() % s.n;
+		__free_pages(s.v[i].page, 0);
+		s.v[i] = s.v[--s.n];
+	}
+	drain_all_pages(NULL);
+	size_t first_unmov = s.n;
+	for (int i = 0; i < 2000; i++) {
+		struct page *p = alloc_pages(GFP_KERNEL, 0);
+		KT_ASSERT(p != NULL);
+		held_push(&s, p, 0);
+	}
+	unsigned long nblocks = (max_pfn + 511) / 512, with_unmov = 0;
+	unsigned char *seen = calloc(nblocks, 1);
+	for (size_t i = first_unmov; i < s.n; i++) {
+		unsigned long b = page_to_pfn(s.v[i].page) / 512;
+		with_unmov += !seen[b];
+		seen[b] = 1;
+	}
+	free(seen);
+	unsigned long counts[MIGRATE_TYPES];
+	mm_pageblock_counts(zone_of(ZONE_DMA32), counts);
+	ktest_diag("2000 unmovable pages in %lu pageblocks (about 256 free in each); %lu pageblocks claimed",
+		   with_unmov, counts[MIGRATE_UNMOVABLE]);
+	KT_EXPECT(with_unmov <= 3 * (2000 / 256 + 1));
+	KT_EXPECT(counts[MIGRATE_UNMOVABLE] >= 2000 / 512);
+	KT_EXPECT_EQ(mm_check_invariants(), 0);
+	held_free_all(&s);
+	KT_EXPECT_EQ(mm_check_invariants(), 0);
+	mm_debug_poison = true;
+}
+
 HTEST(highatomic_reserve_is_taken_for_high_order_atomics)
 {
 	struct held_set s = { 0 };
