@@ -164,13 +164,15 @@ int main(int argc, char **argv)
 	unsigned long bulk = 2 * 65536; /* 64 Ki pages out at once, then back */
 	bulk_buf = calloc(bulk / 2, sizeof(*bulk_buf));
 	INIT_LIST_HEAD(&floor_list);
+	/* The floor's pages come from the allocator: an allocated page's lru
+	 * linkage is the owner's to use. */
 	for (unsigned long i = 0; i < bulk / 2; i++) {
 		struct page *p = alloc_pages(GFP_KERNEL, 0);
-		bulk_buf[i] = p;
-	}
-	for (unsigned long i = 0; i < bulk / 2; i++) {
-		list_del_init(&bulk_buf[i]->lru);
-		list_add(&bulk_buf[i]->lru, &floor_list);
+		if (!p) {
+			fprintf(stderr, "bench: cannot allocate the floor's pages\n");
+			return 1;
+		}
+		list_add(&p->lru, &floor_list);
 	}
 
 	struct bench_case floor_cases[] = {
