@@ -31,6 +31,8 @@ HOST_MM_OBJS := $(MM_SRCS:%.c=$(BUILD)/host/obj/%.o) $(HOST_SHIM:%.c=$(BUILD)/ho
 MMSIM_SRCS   := $(wildcard tools/mmsim/*.c)
 
 .PHONY: all kernel iso run test host-tests bench deps clean
+# Keep intermediate objects: relinking should not recompile.
+.SECONDARY:
 all: kernel iso $(BUILD)/mmsim host-tests
 
 kernel: $(BUILD)/kernel.elf
