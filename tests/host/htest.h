@@ -13,6 +13,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 
+#include "kernel/ktest_check.h"
+
 struct htest {
 	const char *name;
 	void (*fn)(void);
@@ -32,45 +34,9 @@ extern int htest_count;
 	}                                                                     \
 	static void htest_fn_##name_(void)
 
-void ktest_fail(const char *file, int line, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-void ktest_skip(const char *reason);
-void ktest_diag(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 int htest_run_all(const char *suite);
 
 #define HTEST_MAIN(suite)                                                     \
 	int main(void) { return htest_run_all(suite); }
-
-/* The check macros shared with kernel tests. */
-#define KT_EXPECT(cond)                                                       \
-	do {                                                                  \
-		if (!(cond))                                                  \
-			ktest_fail(__FILE__, __LINE__, "expected %s", #cond); \
-	} while (0)
-#define KT_ASSERT(cond)                                                       \
-	do {                                                                  \
-		if (!(cond)) {                                                \
-			ktest_fail(__FILE__, __LINE__, "assertion %s", #cond); \
-			return;                                               \
-		}                                                             \
-	} while (0)
-#define KT_EXPECT_EQ(a, b)                                                    \
-	do {                                                                  \
-		unsigned long long _a = (unsigned long long)(a);              \
-		unsigned long long _b = (unsigned long long)(b);              \
-		if (_a != _b)                                                 \
-			ktest_fail(__FILE__, __LINE__, "%s == %s: 0x%llx != 0x%llx", \
-				   #a, #b, _a, _b);                           \
-	} while (0)
-#define KT_ASSERT_EQ(a, b)                                                    \
-	do {                                                                  \
-		unsigned long long _a = (unsigned long long)(a);              \
-		unsigned long long _b = (unsigned long long)(b);              \
-		if (_a != _b) {                                               \
-			ktest_fail(__FILE__, __LINE__, "%s == %s: 0x%llx != 0x%llx", \
-				   #a, #b, _a, _b);                           \
-			return;                                               \
-		}                                                             \
-	} while (0)
 
 #endif /* TESTS_HOST_HTEST_H */
