@@ -1,5 +1,6 @@
 # Makefile - builds the kernel, its ISO and ESP images, host tests, mmsim and
-# benchmarks. `make run` boots in QEMU; `make test` runs every test.
+# benchmarks. `make run` boots in QEMU; `make test` runs every test;
+# `make debug` boots stopped for gdb (tools/gdb/mmk.gdb).
 #
 # Conventions (so that adding a file needs no Makefile change):
 #   kernel  = boot/*.asm arch/x86_64/*.{asm,c} kernel/*.c mm/*.c tests/kernel/*.c
@@ -25,12 +26,12 @@ KERNEL_CSRCS := $(wildcard arch/x86_64/*.c kernel/*.c tests/kernel/*.c) $(MM_SRC
 KERNEL_ASRCS := $(wildcard boot/*.asm arch/x86_64/*.asm)
 KERNEL_OBJS  := $(KERNEL_ASRCS:%.asm=$(BUILD)/kernel/%.o) $(KERNEL_CSRCS:%.c=$(BUILD)/kernel/%.o)
 
-HOST_SHIM    := tests/host/htest.c tests/host/host_shim.c
+HOST_SHIM    := tests/host/htest.c tests/host/host_shim.c tests/host/ramdisk_host.c
 HOST_TESTS   := $(patsubst tests/host/%.c,$(BUILD)/host/%,$(wildcard tests/host/test_*.c))
 HOST_MM_OBJS := $(MM_SRCS:%.c=$(BUILD)/host/obj/%.o) $(HOST_SHIM:%.c=$(BUILD)/host/obj/%.o)
 MMSIM_SRCS   := $(wildcard tools/mmsim/*.c)
 
-.PHONY: all kernel iso run test host-tests bench deps clean
+.PHONY: all kernel iso run test host-tests bench deps clean debug compile_commands.json
 # Keep intermediate objects: relinking should not recompile.
 .SECONDARY:
 all: kernel iso $(BUILD)/mmsim host-tests
@@ -79,6 +80,7 @@ $(BUILD)/mmsim: $(MMSIM_SRCS:%.c=$(BUILD)/host/obj/%.o) $(MM_SRCS:%.c=$(BUILD)/h
 host-tests: $(BUILD)/efi/test_efi
 all: $(BUILD)/esp.img
 -include tools/bench/bench.mk
+-include tests/fuzz/fuzz.mk
 
 deps:
 	@./tools/ensure-deps.sh
@@ -88,6 +90,19 @@ run: deps all
 
 test: deps all
 	./tests/run-tests.sh
+
+# QEMU stopped at its first instruction with the gdb stub on GDB_PORT; the
+# serial shell stays on this terminal. gdb attaches from another one.
+GDB_PORT ?= 1234
+debug: deps kernel
+	@echo "debug: QEMU waits for gdb on :$(GDB_PORT). In another terminal, from this directory:"
+	@echo "         MMK_GDB_PORT=$(GDB_PORT) gdb -x tools/gdb/mmk.gdb"
+	@echo "       then 'continue'; mm-buddyinfo, mm-zoneinfo, mm-page PFN, mm-free-blocks ZONE ORDER."
+	./run-qemu.sh --shell --timeout 0 -- -S -gdb tcp::$(GDB_PORT)
+
+# For editors (clangd): the compile commands make would run; nothing is built.
+compile_commands.json:
+	tools/compile-commands.sh > $@.tmp && mv $@.tmp $@
 
 clean:
 	rm -rf $(BUILD)

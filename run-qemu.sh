@@ -4,7 +4,14 @@
 #
 #   ./run-qemu.sh [--mem 512M] [--smp N] [--boot bios|uefi-grub|uefi-gnuefi]
 #                 [--machine pc|q35] [--cmdline "..."] [--timeout S] [--kvm]
-#                 [-- extra qemu args]
+#                 [--shell|--exit] [-- extra qemu args]
+#
+# After the self-tests the kernel starts its serial shell, unless its command
+# line says `exit`. --exit adds `exit` (the tests' pass/fail code ends QEMU);
+# --shell keeps the shell (its `poweroff` leaves with the last test run's
+# pass/fail code; Ctrl-A X quits QEMU, Ctrl-A C is QEMU's monitor). Default:
+# the shell when stdin and stdout are a terminal (then no timeout unless
+# --timeout), --exit otherwise, so scripts never wait for a person.
 #
 # Exit status: 0 tests passed (QEMU 33), 1 tests failed (35), 2 kernel panic
 # or CPU exception (37), 124 timeout, 3 QEMU stopped without a kernel exit
@@ -25,6 +32,7 @@ MACHINE=pc
 CMDLINE=""
 TIMEOUT=""
 ACCEL=tcg
+SHELL_MODE=auto
 OVMF=/usr/share/ovmf/OVMF.fd
 EXTRA=()
 
@@ -39,8 +47,10 @@ while [ $# -gt 0 ]; do
 	--cmdline) CMDLINE=${2?--cmdline needs a string}; shift 2 ;;
 	--timeout) TIMEOUT=${2:?--timeout needs seconds}; shift 2 ;;
 	--kvm) ACCEL=kvm; shift ;;
+	--shell) SHELL_MODE=on; shift ;;
+	--exit) SHELL_MODE=off; shift ;;
 	--) shift; EXTRA=("$@"); break ;;
-	-h|--help) sed -n '2,17p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+	-h|--help) sed -n '2,23p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
 	*) die "unknown argument '$1' (see --help)" ;;
 	esac
 done
@@ -50,8 +60,16 @@ case "$MACHINE" in pc|q35) ;; *) die "--machine must be pc or q35, not '$MACHINE
 [[ "$SMP" =~ ^[0-9]+$ ]] || die "--smp must be a number, not '$SMP'"
 [[ "$MEM" =~ ^[0-9]+[MG]?$ ]] || die "--mem must look like 512M or 4G, not '$MEM'"
 case "$CMDLINE" in *"'"*) die "the command line may not contain a single quote" ;; esac
+INTERACTIVE=no
+[ -t 0 ] && [ -t 1 ] && INTERACTIVE=yes
+[ "$SHELL_MODE" = auto ] && { [ $INTERACTIVE = yes ] && SHELL_MODE=on || SHELL_MODE=off; }
+[ "$SHELL_MODE" = off ] && CMDLINE="${CMDLINE:+$CMDLINE }exit"
 if [ -z "$TIMEOUT" ]; then
-	[ "$BOOT" = bios ] && TIMEOUT=60 || TIMEOUT=120
+	if [ "$SHELL_MODE" = on ] && [ $INTERACTIVE = yes ]; then
+		TIMEOUT=0   # a person at the shell: no limit
+	else
+		[ "$BOOT" = bios ] && TIMEOUT=60 || TIMEOUT=120
+	fi
 fi
 [[ "$TIMEOUT" =~ ^[0-9]+$ ]] || die "--timeout must be whole seconds, not '$TIMEOUT'"
 
@@ -109,8 +127,14 @@ make_esp() {
 }
 
 QEMU=(qemu-system-x86_64 -accel "$ACCEL" -machine "$MACHINE" -m "$MEM" -smp "$SMP"
-	-serial stdio -display none -monitor none -no-reboot
-	-device isa-debug-exit,iobase=0xf4,iosize=0x04)
+	-display none -no-reboot -device isa-debug-exit,iobase=0xf4,iosize=0x04)
+if [ "$SHELL_MODE" = on ]; then
+	# Ctrl-C goes to the guest's shell; Ctrl-A X quits, Ctrl-A C is the monitor.
+	QEMU+=(-chardev stdio,id=con0,mux=on,signal=off -serial chardev:con0
+		-mon chardev=con0,mode=readline)
+else
+	QEMU+=(-serial stdio -monitor none)
+fi
 case "$BOOT" in
 bios)        QEMU+=(-cdrom "$(make_iso)") || exit 4 ;;
 uefi-grub)   QEMU+=(-bios "$OVMF" -cdrom "$(make_iso)") || exit 4 ;;
@@ -119,12 +143,22 @@ esac
 # $(...) above runs in a subshell: a die() there only ends the subshell.
 for a in "${QEMU[@]}"; do [ -n "$a" ] || die "could not prepare the boot image"; done
 
-timeout -k 5 "$TIMEOUT" "${QEMU[@]}" "${EXTRA[@]}"
+# --foreground: QEMU must stay in the terminal's foreground process group to
+# read the keyboard (a background reader is stopped by SIGTTIN).
+FG=()
+[ -t 0 ] && FG=(--foreground)
+timeout "${FG[@]}" -k 5 "$TIMEOUT" "${QEMU[@]}" "${EXTRA[@]}"
 rc=$?
 case $rc in
 33) exit 0 ;;
 35) exit 1 ;;
 37) exit 2 ;;
 124|137) echo "run-qemu: TIMEOUT after ${TIMEOUT}s ($BOOT, $MACHINE, $MEM)" >&2; exit 124 ;;
-*) echo "run-qemu: QEMU exited with status $rc without a kernel exit code (triple fault, reset or poweroff?)" >&2; exit 3 ;;
+*)
+	if [ "$SHELL_MODE" = on ] && [ $rc = 0 ]; then
+		echo "run-qemu: QEMU quit (Ctrl-A X, reboot or ACPI poweroff) without a kernel exit code" >&2
+	else
+		echo "run-qemu: QEMU exited with status $rc without a kernel exit code (triple fault, reset or poweroff?)" >&2
+	fi
+	exit 3 ;;
 esac

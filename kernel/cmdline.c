@@ -40,6 +40,17 @@ static int parse_option(const char *w, size_t n, struct kernel_options *opt)
 		opt->mem_limit = v;
 		return 0;
 	}
+	if (word_is(w, key_len, "ramdisk") && has_val) {
+		const char *end;
+		uint64_t v = mm_parse_size(val, &end);
+		if (end != val + val_len || !v || v == UINT64_MAX) {
+			printk("cmdline: bad value in '%.*s' (want e.g. ramdisk=64M), ignored\n",
+			       (int)n, w);
+			return 1;
+		}
+		opt->ramdisk_size = v;
+		return 0;
+	}
 	if (word_is(w, key_len, "test") && has_val) {
 		if (!val_len || val_len >= sizeof(opt->tests)) {
 			printk("cmdline: bad value in '%.*s', ignored\n", (int)n, w);
@@ -63,13 +74,19 @@ static int parse_option(const char *w, size_t n, struct kernel_options *opt)
 		static const char *const kinds[] = {"pf", "ud", "df", "panic"};
 		for (unsigned int i = 0; i < sizeof(kinds) / sizeof(kinds[0]); i++) {
 			if (word_is(val, val_len, kinds[i])) {
-				memcpy(opt->crash, val, val_len + 1);
+				/* val is not terminated: other words may follow */
+				memcpy(opt->crash, val, val_len);
+				opt->crash[val_len] = 0;
 				return 0;
 			}
 		}
 		printk("cmdline: bad value in '%.*s' (want pf, ud, df or panic), ignored\n",
 		       (int)n, w);
 		return 1;
+	}
+	if (word_is(w, n, "exit")) {
+		opt->exit = true;
+		return 0;
 	}
 	if (word_is(w, n, "noexit")) {
 		opt->noexit = true;

@@ -2,9 +2,13 @@
  * kernel/cmdline.h - the kernel command line.
  *
  *   mem=<size>[K|M|G]   use only that much RAM (parsed by mm_parse_size)
+ *   ramdisk=<size>[K|M|G]  size of the RAM disk backing the page cache
+ *                       (default RAM/8, at most 256M; see kernel/ramdisk.h)
  *   test=all|none|<suite>[,<suite>...]   which self-test suites run (default all)
  *   loglevel=<0-8>      console_loglevel (default 7)
- *   noexit              after the tests, halt instead of leaving QEMU
+ *   exit                after the tests, leave QEMU with the pass/fail code
+ *                       (isa-debug-exit) instead of starting the serial shell
+ *   noexit              after the tests, halt (no shell, no exit)
  *   poweroff            after the tests, ACPI power-off instead of isa-debug-exit
  *   crash=pf|ud|df|panic   die on purpose right after boot (tests the panic paths)
  *
@@ -21,8 +25,10 @@
 
 struct kernel_options {
 	uint64_t mem_limit;            /* bytes, 0 = no limit */
+	uint64_t ramdisk_size;         /* bytes, 0 = default */
 	char tests[CMDLINE_TESTS_MAX]; /* the test= value, "all" by default */
 	int loglevel;
+	bool exit;                     /* no shell: leave QEMU after the tests */
 	bool noexit;
 	bool poweroff;
 	char crash[8];                 /* crash= value, "" when absent */

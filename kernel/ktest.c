@@ -62,10 +62,17 @@ static bool list_has(const char *list, const char *name)
 	return false;
 }
 
+/* Suites that run only when named (test=bench): slow, and they measure
+ * rather than check, so test=all leaves them out. */
+static bool suite_opt_in(const char *suite)
+{
+	return !strcmp(suite, "bench");
+}
+
 static bool suite_selected(const char *selection, const char *suite)
 {
 	if (!strcmp(selection, "all"))
-		return true;
+		return !suite_opt_in(suite);
 	if (!strcmp(selection, "none"))
 		return false;
 	return list_has(selection, suite);

@@ -1,6 +1,7 @@
 /*
  * kernel/main.c - kernel_main(): from the boot assembly to a running page
- * allocator, then the self-tests, then out (QEMU exit code or halt).
+ * allocator, then the self-tests, then the serial shell (or, as the
+ * command line asks, out through the QEMU exit code, poweroff or halt).
  * The order matters and is the whole point of this file: console, traps,
  * boot information, firmware map, memblock and its reservations, mem=,
  * direct map, zones and buddy allocator, tests.
@@ -12,6 +13,9 @@
 #include "main.h"
 #include "panic.h"
 #include "printk.h"
+#include "ramdisk.h"
+#include "sched.h"
+#include "shell.h"
 #include "string.h"
 #include "arch/x86_64/arch.h"
 #include "arch/x86_64/cpu.h"
@@ -24,6 +28,7 @@
 #include "mm/memblock.h"
 #include "mm/memmap.h"
 #include "mm/mm_init.h"
+#include "mm/vmscan.h"
 #include "mm/vmstat.h"
 
 #define KERNEL_NAME "mmk"
@@ -68,6 +73,7 @@ static void finish(int failures)
 	mm_print_zoneinfo();
 	printk("# /proc/vmstat\n");
 	mm_print_vmstat();
+	mm_print_reclaim_vmstat();
 	if (kernel_opts.noexit) {
 		printk("boot: noexit: halting\n");
 		machine_halt();
@@ -76,7 +82,9 @@ static void finish(int failures)
 		printk("boot: powering off\n");
 		machine_poweroff();
 	}
-	qemu_exit(failures ? QEMU_EXIT_FAIL : QEMU_EXIT_PASS);
+	if (kernel_opts.exit)
+		qemu_exit(failures ? QEMU_EXIT_FAIL : QEMU_EXIT_PASS);
+	shell_run(failures);
 }
 
 void kernel_main(uint32_t magic, uint64_t mbi_phys)
@@ -117,6 +125,8 @@ void kernel_main(uint32_t magic, uint64_t mbi_phys)
 	}
 	arch_setup_direct_map();
 	crash_on_request(kernel_opts.crash);
+	/* Before mm_init: the allocator must never see the disk's memory. */
+	(void)ramdisk_reserve(kernel_opts.ramdisk_size);
 
 	/* Timed because struct page set-up is the boot cost that grows with
 	 * RAM; BENCHMARKS.md records it per GiB. */
@@ -129,6 +139,8 @@ void kernel_main(uint32_t magic, uint64_t mbi_phys)
 	       (unsigned long long)mib, (unsigned long long)us,
 	       (unsigned long long)(mib ? us * 1024 / mib : 0));
 	mm_print_zone_summary();
+	mm_reclaim_init();
+	sched_init();
 
 	finish(ktest_run(kernel_opts.tests));
 }

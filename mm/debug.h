@@ -14,6 +14,11 @@
  * Default off (the kernel's boot default); host tests switch it on. */
 extern bool mm_debug_poison;
 
+/* Check every page of a block on allocation and free, not only the head
+ * (see debug.c for the cost and what is lost without). On in host builds
+ * under AddressSanitizer, off in the kernel unless booted with `debug`. */
+extern bool mm_debug_check_tails;
+
 /*
  * Walk every zone and check that each pfn is exactly one of: the head or
  * interior of one free block (on the free list of its order, aligned,

@@ -64,19 +64,42 @@ typedef unsigned int gfp_t;
 enum zone_type { ZONE_DMA, ZONE_DMA32, ZONE_NORMAL, MAX_NR_ZONES };
 #define ZONE_INVALID (-1)
 
+/*
+ * One table answers both "which zone" and "is the combination valid" for
+ * the five low gfp bits (DMA, HIGHMEM, DMA32, MOVABLE, RECLAIMABLE): two
+ * bits per combination, GFP_ZONE_BAD when more than one zone modifier is
+ * set or both mobility hints are (Linux's GFP_ZONE_TABLE idea, extended to
+ * the migratetype). The fast path does one shift and mask instead of a
+ * chain of tests.
+ */
+#define GFP_ZONE_BAD 3u
+#define GFP_TABLE_BITS 0x1fu
+#define __GFP_TBL_BAD(i) \
+	((((i) & 1) + (((i) >> 1) & 1) + (((i) >> 2) & 1)) > 1 || ((i) & 0x18) == 0x18)
+#define __GFP_TBL_ZONE(i) (((i) & 1) ? ZONE_DMA : ((i) & 4) ? ZONE_DMA32 : ZONE_NORMAL)
+#define __GFP_TBL(i) \
+	((unsigned long long)(__GFP_TBL_BAD(i) ? GFP_ZONE_BAD : (unsigned)__GFP_TBL_ZONE(i)) \
+	 << (2 * (i)))
+#define __GFP_TBL8(i) (__GFP_TBL(i) | __GFP_TBL(i + 1) | __GFP_TBL(i + 2) | __GFP_TBL(i + 3) | \
+		       __GFP_TBL(i + 4) | __GFP_TBL(i + 5) | __GFP_TBL(i + 6) | __GFP_TBL(i + 7))
+#define GFP_ZONE_TABLE (__GFP_TBL8(0) | __GFP_TBL8(8) | __GFP_TBL8(16) | __GFP_TBL8(24))
+_Static_assert(__GFP_DMA == 1 && __GFP_HIGHMEM == 2 && __GFP_DMA32 == 4 && __GFP_MOVABLE == 8 &&
+	       __GFP_RECLAIMABLE == 16, "GFP_ZONE_TABLE is indexed by these bit positions");
+
+/* Zone index of @gfp (0..2), or GFP_ZONE_BAD for an invalid zone or
+ * mobility combination. */
+static inline unsigned int gfp_zone_lookup(gfp_t gfp)
+{
+	return (unsigned int)(GFP_ZONE_TABLE >> (2 * (gfp & GFP_TABLE_BITS))) & 3u;
+}
+
 /* The highest zone a request may use, or ZONE_INVALID when more than one of
  * __GFP_DMA, __GFP_DMA32, __GFP_HIGHMEM is set (Linux's GFP_ZONE_BAD). */
 static inline int gfp_zone(gfp_t gfp)
 {
-	gfp_t z = gfp & (__GFP_DMA | __GFP_DMA32 | __GFP_HIGHMEM);
+	unsigned int z = gfp_zone_lookup(gfp & (__GFP_DMA | __GFP_DMA32 | __GFP_HIGHMEM));
 
-	if (z & (z - 1))
-		return ZONE_INVALID;
-	if (z == __GFP_DMA)
-		return ZONE_DMA;
-	if (z == __GFP_DMA32)
-		return ZONE_DMA32;
-	return ZONE_NORMAL;
+	return z == GFP_ZONE_BAD ? ZONE_INVALID : (int)z;
 }
 
 /* Migratetypes, in Linux's order: the first three have per-CPU lists. */

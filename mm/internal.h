@@ -8,6 +8,7 @@
 
 #include "gfp.h"
 #include "page.h"
+#include "vmstat.h"
 #include "zone.h"
 
 /* alloc_flags: which watermark a request must stay above (low 2 bits) and
@@ -29,6 +30,9 @@ _Static_assert(ALLOC_KSWAPD == __GFP_KSWAPD_RECLAIM, "ALLOC_KSWAPD is taken from
 #define likely(x) __builtin_expect(!!(x), 1)
 #define unlikely(x) __builtin_expect(!!(x), 0)
 #endif
+#ifndef __always_inline
+#define __always_inline inline __attribute__((always_inline))
+#endif
 
 /* Relaxed read-modify-write of a counter updated under a lock (or on the
  * owning CPU) but read locklessly elsewhere. */
@@ -44,6 +48,11 @@ static inline void zone_mod_free(struct zone *z, long delta)
 
 /* ---- buddy.c: all need zone->lock held ---- */
 extern uint8_t *pageblock_mt; /* one migratetype per pageblock, by pfn >> 9 */
+/* get_pageblock_migratetype() without the call, for the free fast path. */
+static inline int pfn_pageblock_mt(unsigned long pfn)
+{
+	return pageblock_mt[pfn >> pageblock_order];
+}
 void set_pageblock_migratetype(unsigned long pfn, int migratetype);
 /* Put a free block on its free list, merging with free buddies. Does not
  * touch NR_FREE_PAGES (the caller adds 1 << order). */
@@ -71,13 +80,20 @@ void reserve_highatomic_pageblock(struct page *page, struct zone *zone);
 /* Give one reserved HIGHATOMIC pageblock back (for the slowpath, when a
  * request is about to fail). Returns true when a block was released. */
 bool unreserve_highatomic_pageblock(int highest_zoneidx, int migratetype);
+/* Watermark boosting (Linux 5.0): a fallback that stole from another
+ * migratetype's pageblock raises zone->watermark_boost by a pageblock, up
+ * to watermark_boost_factor/10000 of the high watermark (0: off). Needs
+ * zone->lock. Returns true when raised (the caller wakes kswapd). */
+extern int watermark_boost_factor;
+bool boost_watermark(struct zone *zone);
 
 /* Order-0 fast check first, as Linux does: no free-list walk. */
 static inline bool zone_watermark_fast(struct zone *z, unsigned int order,
 				       unsigned long mark, int highest_zoneidx,
 				       unsigned int alloc_flags)
 {
-	long free_pages = zone_page_state(z, NR_FREE_PAGES);
+	/* Raw: a transiently negative count fails here and is clamped below. */
+	long free_pages = __atomic_load_n(&z->vm_stat[NR_FREE_PAGES], __ATOMIC_RELAXED);
 
 	if (!order) {
 		long usable = free_pages;
@@ -87,31 +103,126 @@ static inline bool zone_watermark_fast(struct zone *z, unsigned int order,
 		if (usable > (long)mark + z->lowmem_reserve[highest_zoneidx])
 			return true;
 	}
-	return __zone_watermark_ok(z, order, mark, highest_zoneidx, alloc_flags, free_pages);
+	return __zone_watermark_ok(z, order, mark, highest_zoneidx, alloc_flags,
+				   zone_page_state(z, NR_FREE_PAGES));
 }
-
-/* ---- pcp.c ---- */
-void zone_pcp_init(struct zone *zone);
-void zone_pcp_update(struct zone *zone);
-/* Per-CPU list allocation (refilled in a batch when empty); NULL if the
- * zone has nothing of that order. Context: any. */
-struct page *rmqueue_pcplist(struct zone *zone, unsigned int order, int migratetype,
-			     unsigned int alloc_flags);
-/* Free to the running CPU's list, draining a batch when it reaches high. */
-void free_unref_page(struct page *page, unsigned long pfn, unsigned int order,
-		     int migratetype);
 
 /* ---- debug.c ---- */
 extern bool mm_debug_poison;
+extern bool mm_debug_check_tails;
+/* Set once any page has been poisoned: from then on PG_poisoned may sit on
+ * any page of a block, so blocks are checked page by page (a test switching
+ * poisoning off again must not leave stale marks behind). */
+extern bool mm_poison_seen;
 extern const char *const migratetype_names[MIGRATE_TYPES];
 /* Report "BUG: Bad page state" and count it; the caller leaks the page. */
 void bad_page(struct page *page, unsigned int order, const char *reason, void *caller);
-/* Checks before dropping the reference in __free_pages(). */
+/* The full checks before dropping the reference in __free_pages(), with
+ * the report; the fast path calls it only when its own test failed. */
 bool free_page_check_entry(struct page *page, unsigned int order, void *caller);
-/* Checks when the last reference is gone; clears allocation state and
- * poisons. False: bad, leak the block. */
+/* Checks when the last reference is gone, for the cases the inline fast
+ * path leaves out (compound, poisoning, tail checks, any flag or mapping
+ * set); clears allocation state and poisons. False: bad, leak the block. */
 bool free_pages_prepare(struct page *page, unsigned int order, void *caller);
-/* Checks a block about to be handed out; false: bad, leak it. */
+/* Full checks of a block about to be handed out (tails only under
+ * mm_debug_check_tails or after poisoning); false: bad, leak it. */
 bool check_new_pages(struct page *page, unsigned int order);
+
+/* Is a pass over every page of a block wanted (debug only)? */
+static inline bool mm_tail_pass(void)
+{
+	return mm_debug_check_tails || mm_poison_seen;
+}
+
+/* Flags a page may not carry when handed out; PG_poisoned is not wrong but
+ * sends the page to check_new_pages() to verify the pattern. */
+#define PAGE_FLAGS_CHECK_AT_PREP \
+	((1u << PG_buddy) | (1u << PG_pcp) | (1u << PG_reserved) | (1u << PG_lru) | \
+	 (1u << PG_poisoned))
+
+/* The head page of a block leaving the allocator: one flags test and two
+ * compares; the rest only when debugging or something looks wrong. */
+static __always_inline bool check_new_pages_fast(struct page *page, unsigned int order)
+{
+	bool clean = !((page->flags & PAGE_FLAGS_CHECK_AT_PREP) | (uint32_t)page->_refcount |
+		       (uintptr_t)page->mapping);
+
+	if (likely(clean) && (!order || likely(!mm_tail_pass())))
+		return true;
+	return check_new_pages(page, order);
+}
+
+/* ---- pcp.c ---- */
+static inline unsigned int order_to_pindex(int migratetype, unsigned int order)
+{
+	return order * MIGRATE_PCPTYPES + (unsigned int)migratetype;
+}
+
+void zone_pcp_init(struct zone *zone);
+void zone_pcp_update(struct zone *zone);
+/* Give @count pages of @pcp back to the buddy lists (interrupts off). */
+void free_pcppages_bulk(struct zone *zone, int count, struct per_cpu_pages *pcp);
+
+/*
+ * The per-CPU halves of allocation and free, inline because at this size
+ * a call costs as much as the work. Everything that touches the CPU's
+ * lists and counters happens with interrupts off, on the cpu read once.
+ */
+
+/* The rest of rmqueue_pcplist(): refill an empty list, check and report
+ * bad blocks, count; restores @irqflags. */
+struct page *rmqueue_pcplist_slow(struct zone *zone, struct per_cpu_pages *pcp, unsigned int cpu,
+				  unsigned int order, int migratetype, unsigned int alloc_flags,
+				  unsigned long irqflags);
+
+/* A checked block from the running CPU's list (refilled in a batch when
+ * empty), counted in pgalloc_<zone>; NULL if the zone has nothing of that
+ * order. Bad blocks met on the way are reported and leaked. Context: any.
+ * Inline is only the common case: a list with a clean head page. */
+static __always_inline struct page *rmqueue_pcplist(struct zone *zone, unsigned int order,
+						    int migratetype, unsigned int alloc_flags)
+{
+	unsigned long flags = mm_irq_save();
+	unsigned int cpu = mm_cpu_id();
+	struct per_cpu_pages *pcp = &zone->pcp[cpu];
+	struct list_head *list = &pcp->lists[order_to_pindex(migratetype, order)];
+	struct list_head *first = list->next;
+	struct page *page = list_entry(first, struct page, lru);
+
+	if (unlikely(first == list) ||
+	    unlikely(((page->flags & PAGE_FLAGS_CHECK_AT_PREP) ^ (1u << PG_pcp)) |
+		     (uint32_t)page->_refcount | (uintptr_t)page->mapping) ||
+	    (order && unlikely(mm_tail_pass())))
+		return rmqueue_pcplist_slow(zone, pcp, cpu, order, migratetype, alloc_flags, flags);
+	list_del(first);
+	page->flags &= ~(1u << PG_pcp);
+	page->private = 0;
+	pcp->count -= 1 << order;
+	__count_cpu_vm_events(cpu, (enum vm_event_item)(PGALLOC_DMA + zone->zone_idx),
+			      1UL << order);
+	mm_irq_restore(flags);
+	return page;
+}
+
+/* Free to the running CPU's list (counted in pgfree), draining a batch
+ * when it reaches high. HIGHATOMIC pages wait on the movable list;
+ * page->private remembers where they go back to. */
+static __always_inline void free_unref_page(struct page *page, unsigned int order, int migratetype)
+{
+	struct zone *zone = page_zone(page);
+	unsigned long flags = mm_irq_save();
+	unsigned int cpu = mm_cpu_id();
+	struct per_cpu_pages *pcp = &zone->pcp[cpu];
+	int list_mt = migratetype < MIGRATE_PCPTYPES ? migratetype : MIGRATE_MOVABLE;
+
+	page->private = (uint32_t)migratetype;
+	SetPageFlag(page, PG_pcp);
+	list_add(&page->lru, &pcp->lists[order_to_pindex(list_mt, order)]);
+	pcp->count += 1 << order;
+	__count_cpu_vm_events(cpu, PGFREE, 1UL << order);
+	if (unlikely(pcp->count >= pcp->high))
+		free_pcppages_bulk(zone, pcp->count - pcp->high + pcp->batch, pcp);
+	mm_irq_restore(flags);
+}
 
 #endif /* MM_INTERNAL_H */

@@ -4,6 +4,13 @@
  * helpers. Requests are checked, translated to alloc_flags, and walk the
  * zonelist (their highest zone down to DMA) testing watermark plus lowmem
  * reserve in each zone.
+ *
+ * The common case - a valid request, the first zone above its watermark, a
+ * block on the per-CPU list, clean head page - is kept short: the request
+ * is checked with one mask and one table look-up, every step down to the
+ * list pop is inline, and a free costs one test of the head page's flags
+ * before the push. Anything unusual leaves for an out-of-line function
+ * that does the full work and reports.
  */
 #include "internal.h"
 #include "vmstat.h"
@@ -50,14 +57,17 @@ static const char *gfp_invalid_reason(gfp_t gfp, unsigned int order)
 	return NULL;
 }
 
-static bool alloc_request_valid(gfp_t gfp, unsigned int order, void *caller)
+/* Gfp bits that always send a request to the full check: out of range,
+ * or __GFP_NOFAIL (valid only with some orders and flags). */
+#define GFP_SLOW_CHECK (~__GFP_BITS_MASK | __GFP_NOFAIL)
+
+static __attribute__((noinline)) bool alloc_request_valid(gfp_t gfp, unsigned int order,
+							  void *caller)
 {
 	const char *why = gfp_invalid_reason(gfp, order);
 
-	if (likely(!why) && likely(mem_map != NULL))
+	if (likely(!why))
 		return true;
-	if (!why)
-		why = "mm_init() has not run";
 	mm_printk("WARNING: alloc_pages: invalid request gfp 0x%x order %u: %s (caller %p)\n", gfp,
 		  order, why, caller);
 	count_vm_events(PGALLOC_INVALID, 1);
@@ -96,14 +106,21 @@ static void zero_pages(struct page *page, unsigned int order)
 	}
 }
 
-static void prep_new_page(struct page *page, unsigned int order, gfp_t gfp)
+static __attribute__((noinline)) void prep_new_page_extra(struct page *page, unsigned int order,
+							 gfp_t gfp)
 {
-	page->_refcount = 1;
-	set_page_alloc_order(page, order);
 	if (gfp & __GFP_ZERO)
 		zero_pages(page, order);
 	if ((gfp & __GFP_COMP) && order)
 		prep_compound_page(page, order);
+}
+
+static __always_inline void prep_new_page(struct page *page, unsigned int order, gfp_t gfp)
+{
+	page->_refcount = 1;
+	set_page_alloc_order(page, order);
+	if (unlikely(gfp & (__GFP_ZERO | __GFP_COMP)))
+		prep_new_page_extra(page, order, gfp);
 }
 
 static struct page *rmqueue_buddy(struct zone *zone, unsigned int order, int migratetype,
@@ -121,22 +138,31 @@ static struct page *rmqueue_buddy(struct zone *zone, unsigned int order, int mig
 	return page;
 }
 
-/* A block of @zone, from the per-CPU lists when the order has one; bad
- * blocks found on the way are reported and leaked. */
-static struct page *rmqueue(struct zone *zone, unsigned int order, int migratetype,
-			    unsigned int alloc_flags)
+/* A checked block of @zone from the buddy lists (orders without per-CPU
+ * lists, or when the per-CPU list could not be refilled); bad blocks found
+ * on the way are reported and leaked. */
+static __attribute__((noinline)) struct page *rmqueue_slow(struct zone *zone, unsigned int order,
+							    int migratetype, unsigned int alloc_flags)
 {
 	struct page *page;
 
 	do {
-		if (likely(order <= PCP_MAX_ORDER)) {
-			page = rmqueue_pcplist(zone, order, migratetype, alloc_flags);
-			if (!page)
-				page = rmqueue_buddy(zone, order, migratetype, alloc_flags);
-		} else {
-			page = rmqueue_buddy(zone, order, migratetype, alloc_flags);
-		}
+		page = rmqueue_buddy(zone, order, migratetype, alloc_flags);
 	} while (page && unlikely(!check_new_pages(page, order)));
+	if (page)
+		count_vm_events((enum vm_event_item)(PGALLOC_DMA + zone->zone_idx), 1UL << order);
+	return page;
+}
+
+static __always_inline struct page *rmqueue(struct zone *zone, unsigned int order, int migratetype,
+				   unsigned int alloc_flags)
+{
+	struct page *page = NULL;
+
+	if (likely(order <= PCP_MAX_ORDER))
+		page = rmqueue_pcplist(zone, order, migratetype, alloc_flags);
+	if (unlikely(!page))
+		page = rmqueue_slow(zone, order, migratetype, alloc_flags);
 	return page;
 }
 
@@ -145,7 +171,7 @@ static struct page *rmqueue(struct zone *zone, unsigned int order, int migratety
  * (plus the lowmem reserve protecting it from this request's highest zone)
  * gives the block.
  */
-static struct page *get_page_from_freelist(gfp_t gfp, unsigned int order,
+static __always_inline struct page *get_page_from_freelist(gfp_t gfp, unsigned int order,
 					   unsigned int alloc_flags, int highest_zoneidx,
 					   int migratetype)
 {
@@ -157,14 +183,13 @@ static struct page *get_page_from_freelist(gfp_t gfp, unsigned int order,
 			continue;
 		if (!(alloc_flags & ALLOC_NO_WATERMARKS) &&
 		    !zone_watermark_fast(zone, order,
-					 zone->_watermark[alloc_flags & ALLOC_WMARK_MASK],
+					 wmark_pages(zone, alloc_flags & ALLOC_WMARK_MASK),
 					 highest_zoneidx, alloc_flags))
 			continue;
 		page = rmqueue(zone, order, migratetype, alloc_flags);
 		if (!page)
 			continue;
 		prep_new_page(page, order, gfp);
-		count_vm_events((enum vm_event_item)(PGALLOC_DMA + zi), 1UL << order);
 		if (unlikely(order && (alloc_flags & ALLOC_HARDER)))
 			reserve_highatomic_pageblock(page, zone);
 		return page;
@@ -181,7 +206,7 @@ static struct page *get_page_from_freelist(gfp_t gfp, unsigned int order,
  * compaction, retries, OOM and __GFP_NOFAIL looping are the next issue's,
  * and slot in here in the README's order.
  */
-static struct page *__alloc_pages_slowpath(gfp_t gfp, unsigned int order,
+static __attribute__((noinline)) struct page *__alloc_pages_slowpath(gfp_t gfp, unsigned int order,
 					   int highest_zoneidx, int migratetype)
 {
 	unsigned int alloc_flags;
@@ -200,56 +225,136 @@ static struct page *__alloc_pages_slowpath(gfp_t gfp, unsigned int order,
 	return page;
 }
 
-struct page *alloc_pages(gfp_t gfp, unsigned int order)
+/* The fast path failed: the slowpath, then the failure report. */
+static __attribute__((noinline)) struct page *alloc_pages_slow(gfp_t gfp, unsigned int order,
+							      int highest_zoneidx, int migratetype,
+							      void *caller)
 {
-	int highest_zoneidx, migratetype;
 	struct page *page;
 
-	if (unlikely(!alloc_request_valid(gfp, order, __builtin_return_address(0))))
+	if (unlikely(!mem_map)) {
+		mm_printk("WARNING: alloc_pages: invalid request gfp 0x%x order %u: mm_init() has not run (caller %p)\n",
+			  gfp, order, caller);
+		count_vm_events(PGALLOC_INVALID, 1);
 		return NULL;
-	highest_zoneidx = gfp_zone(gfp);
-	migratetype = gfp_migratetype(gfp);
-	page = get_page_from_freelist(gfp, order, ALLOC_WMARK_LOW, highest_zoneidx, migratetype);
-	if (likely(page))
-		return page;
+	}
 	page = __alloc_pages_slowpath(gfp, order, highest_zoneidx, migratetype);
 	if (!page) {
 		count_vm_events(PGALLOC_FAIL, 1);
 		if (!(gfp & __GFP_NOWARN))
 			mm_printk("alloc_pages: page allocation failure: order:%u, mode:0x%x, free:%lu (caller %p)\n",
-				  order, gfp, nr_free_pages(), __builtin_return_address(0));
+				  order, gfp, nr_free_pages(), caller);
 	}
 	return page;
 }
 
-/* The last reference is gone: back to a per-CPU list or the buddy lists. */
-static void free_the_page(struct page *page, unsigned int order, void *caller)
+static __always_inline struct page *__alloc_pages(gfp_t gfp, unsigned int order, void *caller)
 {
-	unsigned long pfn = page_to_pfn(page);
-	int mt;
+	unsigned int zone = gfp_zone_lookup(gfp);
+	int migratetype;
+	struct page *page;
 
-	if (!free_pages_prepare(page, order, caller))
-		return;
-	count_vm_events(PGFREE, 1UL << order);
-	mt = get_pageblock_migratetype(pfn);
-	if (likely(order <= PCP_MAX_ORDER && mt != MIGRATE_ISOLATE))
-		free_unref_page(page, pfn, order, mt);
-	else
-		free_one_page(page_zone(page), page, pfn, order, mt);
+	/* One test for the common case: no odd bits, order in range, a valid
+	 * zone and mobility combination (GFP_ZONE_TABLE). */
+	if (unlikely((gfp & GFP_SLOW_CHECK) || order >= MAX_ORDER || zone == GFP_ZONE_BAD) &&
+	    !alloc_request_valid(gfp, order, caller))
+		return NULL;
+	migratetype = gfp_migratetype(gfp);
+	page = get_page_from_freelist(gfp, order, ALLOC_WMARK_LOW, (int)zone, migratetype);
+	if (likely(page))
+		return page;
+	return alloc_pages_slow(gfp, order, (int)zone, migratetype, caller);
 }
 
-static void __free_pages_caller(struct page *page, unsigned int order, void *caller)
+/* Order 0 gets its own copy of the inline path, with the order folded. */
+struct page *alloc_pages(gfp_t gfp, unsigned int order)
 {
-	if (unlikely(!free_page_check_entry(page, order, caller)))
+	if (likely(order == 0))
+		return __alloc_pages(gfp, 0, __builtin_return_address(0));
+	return __alloc_pages(gfp, order, __builtin_return_address(0));
+}
+
+/* Flags that make a free wrong on the head page, with the order field:
+ * equal to the freed order when all is well. free_page_check_entry()
+ * tells which. */
+#define PAGE_FLAGS_CHECK_AT_ENTRY \
+	((1u << PG_reserved) | (1u << PG_buddy) | (1u << PG_pcp) | (1u << PG_tail) | \
+	 (PAGE_ORDER_MASK << PAGE_ORDER_SHIFT))
+
+/* ...and those it may not carry once its last reference is gone (as
+ * free_pages_prepare() checks), plus PG_head: compound blocks need their
+ * tails undone there. */
+#define PAGE_FLAGS_CHECK_AT_FREE_FAST \
+	((1u << PG_lru) | (1u << PG_locked) | (1u << PG_head))
+
+/* Back to a per-CPU list or to the buddy lists; @page is clean. */
+static __always_inline void free_to_lists(struct page *page, unsigned long pfn,
+					  unsigned int order)
+{
+	int mt = pfn_pageblock_mt(pfn);
+
+	if (likely(order <= PCP_MAX_ORDER && mt != MIGRATE_ISOLATE)) {
+		free_unref_page(page, order, mt);
+	} else {
+		count_vm_events(PGFREE, 1UL << order);
+		free_one_page(page_zone(page), page, pfn, order, mt);
+	}
+}
+
+/* Every free the fast path did not take: report bad frees, drop the
+ * reference, and prepare the block in full (compound tails, poisoning,
+ * tail checks, flags or mapping to report). */
+static __attribute__((noinline)) void free_pages_slow(struct page *page, unsigned long pfn,
+						      unsigned int order, void *caller)
+{
+	if (!free_page_check_entry(page, order, caller))
 		return;
 	if (__atomic_sub_fetch(&page->_refcount, 1, __ATOMIC_ACQ_REL) != 0)
 		return;
-	free_the_page(page, order, caller);
+	if (!free_pages_prepare(page, order, caller))
+		return;
+	free_to_lists(page, pfn, order);
+}
+
+/*
+ * The common free: a plain block whose head page is in the memory map,
+ * aligned, freed with its own order, not free already, unmapped, with no
+ * flag to object to, and no debug pass wanted - one flags compare covers
+ * the flag part. The last reference then only clears the head's flags.
+ */
+static __always_inline void __free_pages_caller(struct page *page, unsigned int order,
+						void *caller)
+{
+	/* Unsigned: a page below mem_map wraps and fails the range test. */
+	unsigned long pfn = (unsigned long)((uintptr_t)page - (uintptr_t)mem_map) /
+			    sizeof(struct page);
+	uint32_t flags;
+
+	if (unlikely(order >= MAX_ORDER || pfn >= max_pfn || mem_map + pfn != page ||
+		     (pfn & ((1UL << order) - 1)) || pfn + (1UL << order) > max_pfn))
+		goto slow;
+	flags = page->flags;
+	if (unlikely((flags & (PAGE_FLAGS_CHECK_AT_ENTRY | PAGE_FLAGS_CHECK_AT_FREE_FAST)) !=
+		     order << PAGE_ORDER_SHIFT ||
+		     page_ref_count(page) <= 0 || page->mapping || mm_debug_poison ||
+		     (order && mm_tail_pass())))
+		goto slow;
+	if (__atomic_sub_fetch(&page->_refcount, 1, __ATOMIC_ACQ_REL) != 0)
+		return;
+	page->flags = flags & (PAGE_ZONE_MASK << PAGE_ZONE_SHIFT);
+	page->index = 0;
+	free_to_lists(page, pfn, order);
+	return;
+slow:
+	free_pages_slow(page, pfn, order, caller);
 }
 
 void __free_pages(struct page *page, unsigned int order)
 {
-	__free_pages_caller(page, order, __builtin_return_address(0));
+	if (likely(order == 0))
+		__free_pages_caller(page, 0, __builtin_return_address(0));
+	else
+		__free_pages_caller(page, order, __builtin_return_address(0));
 }
 
 unsigned long __get_free_pages(gfp_t gfp, unsigned int order)

@@ -7,13 +7,11 @@
  * move `batch` pages under zone->lock. Pages on a pcp list are counted as
  * allocated by NR_FREE_PAGES, as in Linux; PG_pcp marks them, and
  * page->private holds the pageblock migratetype they return to.
+ *
+ * The pop and push themselves (rmqueue_pcplist, free_unref_page) are
+ * inline in internal.h; this file holds the batch moves and the sizing.
  */
 #include "internal.h"
-
-static inline unsigned int order_to_pindex(int migratetype, unsigned int order)
-{
-	return order * MIGRATE_PCPTYPES + (unsigned int)migratetype;
-}
 
 void zone_pcp_init(struct zone *zone)
 {
@@ -92,7 +90,7 @@ static int rmqueue_bulk(struct zone *zone, unsigned int order, int count,
 /* Give @count pages back to the buddy lists, oldest first, taking from the
  * lists in turn so no single list is emptied to refill another. Called
  * with interrupts off. */
-static void free_pcppages_bulk(struct zone *zone, int count, struct per_cpu_pages *pcp)
+void free_pcppages_bulk(struct zone *zone, int count, struct per_cpu_pages *pcp)
 {
 	unsigned int pindex = 0;
 	long freed = 0;
@@ -133,57 +131,45 @@ static void free_pcppages_bulk(struct zone *zone, int count, struct per_cpu_page
 	mm_spin_unlock(&zone->lock);
 }
 
-struct page *rmqueue_pcplist(struct zone *zone, unsigned int order, int migratetype,
-			     unsigned int alloc_flags)
+/* Refill @list with a batch of blocks from the buddy lists; returns how
+ * many came, 0 when the zone has none of that order. */
+static int pcp_refill(struct zone *zone, struct per_cpu_pages *pcp, struct list_head *list,
+		      unsigned int order, int migratetype, unsigned int alloc_flags)
 {
-	unsigned long flags = mm_irq_save();
-	struct per_cpu_pages *pcp = &zone->pcp[mm_cpu_id()];
+	int want = order ? pcp->batch >> order : pcp->batch;
+	int got;
+
+	if (want < 2)
+		want = order ? 2 : 1;
+	got = rmqueue_bulk(zone, order, want, list, migratetype, alloc_flags);
+	pcp->count += got << order;
+	return got;
+}
+
+struct page *rmqueue_pcplist_slow(struct zone *zone, struct per_cpu_pages *pcp, unsigned int cpu,
+				  unsigned int order, int migratetype, unsigned int alloc_flags,
+				  unsigned long irqflags)
+{
 	struct list_head *list = &pcp->lists[order_to_pindex(migratetype, order)];
 	struct page *page;
 
-	if (list_empty(list)) {
-		int want = order ? pcp->batch >> order : pcp->batch;
-		int got;
-
-		if (want < 2)
-			want = order ? 2 : 1;
-		got = rmqueue_bulk(zone, order, want, list, migratetype, alloc_flags);
-		if (!got) {
-			mm_irq_restore(flags);
-			return NULL;
+	do {
+		if (list_empty(list) &&
+		    !pcp_refill(zone, pcp, list, order, migratetype, alloc_flags)) {
+			page = NULL;
+			goto out;
 		}
-		pcp->count += got << order;
-	}
-	page = list_first_entry(list, struct page, lru);
-	list_del(&page->lru);
-	ClearPageFlag(page, PG_pcp);
-	page->private = 0;
-	pcp->count -= 1 << order;
-	mm_irq_restore(flags);
+		page = list_first_entry(list, struct page, lru);
+		list_del(&page->lru);
+		ClearPageFlag(page, PG_pcp);
+		page->private = 0;
+		pcp->count -= 1 << order;
+	} while (!check_new_pages_fast(page, order));
+	__count_cpu_vm_events(cpu, (enum vm_event_item)(PGALLOC_DMA + zone->zone_idx),
+			      1UL << order);
+out:
+	mm_irq_restore(irqflags);
 	return page;
-}
-
-void free_unref_page(struct page *page, unsigned long pfn, unsigned int order,
-		     int migratetype)
-{
-	struct zone *zone = page_zone(page);
-	unsigned long flags = mm_irq_save();
-	struct per_cpu_pages *pcp = &zone->pcp[mm_cpu_id()];
-	/* HIGHATOMIC pages wait on the movable list; page->private remembers
-	 * where they go back to. */
-	int list_mt = migratetype < MIGRATE_PCPTYPES ? migratetype : MIGRATE_MOVABLE;
-
-	(void)pfn;
-	page->private = (uint32_t)migratetype;
-	SetPageFlag(page, PG_pcp);
-	list_add(&page->lru, &pcp->lists[order_to_pindex(list_mt, order)]);
-	pcp->count += 1 << order;
-	if (pcp->count >= pcp->high) {
-		int excess = pcp->count - pcp->high + pcp->batch;
-
-		free_pcppages_bulk(zone, excess, pcp);
-	}
-	mm_irq_restore(flags);
 }
 
 static void drain_zone_cpu(struct zone *zone, unsigned int cpu)

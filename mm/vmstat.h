@@ -28,6 +28,14 @@ static inline void count_vm_events(enum vm_event_item item, unsigned long delta)
 	vm_event_states[mm_cpu_id()][item] += delta;
 }
 
+/* The same for a caller that already knows its cpu and has interrupts off
+ * (the per-CPU list paths): no second mm_cpu_id() call. */
+static inline void __count_cpu_vm_events(unsigned int cpu, enum vm_event_item item,
+					 unsigned long delta)
+{
+	vm_event_states[cpu][item] += delta;
+}
+
 unsigned long global_vm_event(enum vm_event_item item);
 void vm_events_reset(void);
 

@@ -55,6 +55,10 @@ struct zone {
 	unsigned long managed_pages;  /* pages given to the buddy allocator */
 	/* Set by setup_per_zone_wmarks(); read locklessly. */
 	unsigned long _watermark[NR_WMARK];
+	/* Added to every watermark after a fallback stole a pageblock, so
+	 * kswapd reclaims ahead of fragmentation; decays once balanced
+	 * (watermark.c). Written under lock, read locklessly. */
+	unsigned long watermark_boost;
 	/* Pages kept free from requests whose highest zone is [i]. */
 	long lowmem_reserve[MAX_NR_ZONES];
 	/* Guarded by lock. */
@@ -106,9 +110,14 @@ static inline unsigned long zone_end_pfn(const struct zone *z)
 	return z->zone_start_pfn + z->spanned_pages;
 }
 
-static inline unsigned long min_wmark_pages(const struct zone *z) { return z->_watermark[WMARK_MIN]; }
-static inline unsigned long low_wmark_pages(const struct zone *z) { return z->_watermark[WMARK_LOW]; }
-static inline unsigned long high_wmark_pages(const struct zone *z) { return z->_watermark[WMARK_HIGH]; }
+/* Watermarks as Linux's wmark_pages(): the boost included. */
+static inline unsigned long wmark_pages(const struct zone *z, enum zone_watermarks i)
+{
+	return z->_watermark[i] + __atomic_load_n(&z->watermark_boost, __ATOMIC_RELAXED);
+}
+static inline unsigned long min_wmark_pages(const struct zone *z) { return wmark_pages(z, WMARK_MIN); }
+static inline unsigned long low_wmark_pages(const struct zone *z) { return wmark_pages(z, WMARK_LOW); }
+static inline unsigned long high_wmark_pages(const struct zone *z) { return wmark_pages(z, WMARK_HIGH); }
 
 static inline long zone_page_state(const struct zone *z, enum zone_stat_item i)
 {

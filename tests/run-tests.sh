@@ -169,7 +169,8 @@ launch() { # name args timeout
 	local name=$1 args=$2 to=$3
 	STARTS[$name]=$(date +%s)
 	# shellcheck disable=SC2086
-	./run-qemu.sh $args --timeout "$to" >"$LOGS/$name.log" 2>&1 </dev/null &
+	# --exit: no serial shell after the tests, the pass/fail code ends QEMU.
+	./run-qemu.sh --exit $args --timeout "$to" >"$LOGS/$name.log" 2>&1 </dev/null &
 	PIDS[$!]=$name
 }
 

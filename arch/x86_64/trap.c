@@ -129,6 +129,11 @@ unsigned int trap_present_gates(void)
 	return n;
 }
 
+void idt_set_gate(unsigned int vector, void (*stub)(void), unsigned int ist)
+{
+	set_gate(vector & 0xff, (uint64_t)(uintptr_t)stub, (uint8_t)ist);
+}
+
 void trap_set_hook(trap_hook_fn hook)
 {
 	trap_hook = hook;

@@ -20,6 +20,11 @@ struct trap_frame {
  * #MC) and an IDT with a gate for each of the 32 exception vectors. */
 void trap_init(void);
 
+/* Point IDT gate @vector (0..255) at @stub, an interrupt gate on IST
+ * stack @ist (0: the current stack). Used by arch/x86_64/irq.c for the
+ * vectors above the exceptions. */
+void idt_set_gate(unsigned int vector, void (*stub)(void), unsigned int ist);
+
 /* Exception name ("Page fault", ...) or "Unknown". */
 const char *trap_name(unsigned int vector);
 

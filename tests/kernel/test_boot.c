@@ -283,6 +283,13 @@ KTEST(boot, cmdline_parses_options)
 	KT_EXPECT_EQ(o.mem_limit, 512ULL << 20);
 	KT_EXPECT_EQ(cmdline_parse("mem=123456789", &o), 0);
 	KT_EXPECT_EQ(o.mem_limit, 123456789ULL);
+	/* A value followed by more words ends at its own word. */
+	KT_EXPECT_EQ(cmdline_parse("crash=ud exit", &o), 0);
+	KT_EXPECT(!strcmp(o.crash, "ud"));
+	KT_EXPECT(o.exit);
+	KT_EXPECT_EQ(cmdline_parse("test=buddy,zones loglevel=2", &o), 0);
+	KT_EXPECT(!strcmp(o.tests, "buddy,zones"));
+	KT_EXPECT_EQ(o.loglevel, 2);
 }
 
 KTEST(boot, cmdline_reports_bad_and_unknown_options)

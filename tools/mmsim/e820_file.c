@@ -170,16 +170,11 @@ int e820_parse_line(const char *line, uint64_t *start, uint64_t *end, uint32_t *
 	return 1;
 }
 
-int e820_file_read(const char *path, struct memmap *m, char *err, size_t errlen)
+int e820_stream_read(FILE *f, const char *path, struct memmap *m, char *err, size_t errlen)
 {
 	char line[LINE_MAX_LEN + 2];
 	unsigned int lineno = 0;
-	FILE *f = fopen(path, "r");
 
-	if (!f) {
-		snprintf(err, errlen, "%s: %s", path, strerror(errno));
-		return -1;
-	}
 	while (fgets(line, sizeof(line), f)) {
 		uint64_t start, end;
 		uint32_t type;
@@ -196,7 +191,6 @@ int e820_file_read(const char *path, struct memmap *m, char *err, size_t errlen)
 		}
 		if (rc < 0) {
 			snprintf(err, errlen, "%s:%u: %s", path, lineno, why);
-			fclose(f);
 			return -1;
 		}
 		if (rc == 0)
@@ -209,15 +203,26 @@ int e820_file_read(const char *path, struct memmap *m, char *err, size_t errlen)
 		if (memmap_add(m, start, size, type)) {
 			snprintf(err, errlen, "%s:%u: more than %d ranges", path, lineno,
 				 MEMMAP_MAX);
-			fclose(f);
 			return -1;
 		}
 	}
 	if (ferror(f)) {
 		snprintf(err, errlen, "%s: read error", path);
-		fclose(f);
 		return -1;
 	}
-	fclose(f);
 	return 0;
+}
+
+int e820_file_read(const char *path, struct memmap *m, char *err, size_t errlen)
+{
+	FILE *f = fopen(path, "r");
+	int rc;
+
+	if (!f) {
+		snprintf(err, errlen, "%s: %s", path, strerror(errno));
+		return -1;
+	}
+	rc = e820_stream_read(f, path, m, err, errlen);
+	fclose(f);
+	return rc;
 }

@@ -7,6 +7,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include "mm/memmap.h"
 
@@ -24,5 +25,9 @@ int e820_parse_line(const char *line, uint64_t *start, uint64_t *end, uint32_t *
  * "FILE:LINE: what is wrong" (or "FILE: ...") into @err and returns -1.
  */
 int e820_file_read(const char *path, struct memmap *m, char *err, size_t errlen);
+
+/* The same from an open stream (fmemopen in the fuzzer), @name standing for
+ * the file in messages. Does not close @f. */
+int e820_stream_read(FILE *f, const char *name, struct memmap *m, char *err, size_t errlen);
 
 #endif

@@ -1,0 +1,617 @@
+/*
+ * mm/filemap.c - the page cache: a radix tree of pages per file, its node
+ * pool, reads on a miss and writeback through the block device, and the
+ * removal reclaim uses.
+ *
+ * A page enters the cache unreferenced and inactive: the access that
+ * brought it in is the insertion itself. Every later hit calls
+ * mark_page_accessed(), so a page used again earns its second chance and a
+ * page used twice more the active list.
+ */
+#include "filemap.h"
+
+#include "list.h"
+#include "lru.h"
+#include "util.h"
+#include "vmscan.h"
+#include "zone.h"
+
+/* ---- totals ---- */
+
+static unsigned long nr_file_pages, nr_file_dirty, nr_node_pages;
+
+static void stat_add(unsigned long *v, long d)
+{
+	__atomic_fetch_add(v, (unsigned long)d, __ATOMIC_RELAXED);
+}
+
+unsigned long filemap_nr_pages(void) { return __atomic_load_n(&nr_file_pages, __ATOMIC_RELAXED); }
+unsigned long filemap_nr_dirty(void) { return __atomic_load_n(&nr_file_dirty, __ATOMIC_RELAXED); }
+unsigned long filemap_nr_node_pages(void) { return __atomic_load_n(&nr_node_pages, __ATOMIC_RELAXED); }
+
+/* ---- allocation with reclaim ---- */
+
+/*
+ * Until the allocator's slowpath reclaims by itself (the second half of
+ * issue 4), the page cache does what the slowpath will: on failure, direct
+ * reclaim, give the per-CPU lists back (reclaimed pages land there and do
+ * not count against the watermark), and retry while reclaim progresses.
+ */
+static struct page *pagecache_alloc(gfp_t gfp)
+{
+	int idle_rounds = 0;
+
+	for (int round = 0; round < 64; round++) {
+		struct page *page = alloc_pages(gfp | __GFP_NOWARN, 0);
+
+		if (page || !(gfp & __GFP_DIRECT_RECLAIM))
+			return page;
+		if (!try_to_free_pages(gfp, 0, gfp_zone(gfp), NULL) && ++idle_rounds > 2)
+			return NULL;
+		drain_all_pages(NULL);
+	}
+	return NULL;
+}
+
+/* ---- node pool ---- */
+
+#define NODES_PER_PAGE (MM_PAGE_SIZE / sizeof(struct pc_node))
+_Static_assert(NODES_PER_PAGE >= 2, "radix node too large");
+
+static mm_spinlock_t pool_lock = MM_SPINLOCK_INIT;
+static struct list_head pool_free = LIST_HEAD_INIT(pool_free); /* free nodes */
+static unsigned long pool_nr_free;
+
+void filemap_init_global(void)
+{
+	mm_spin_lock_init(&pool_lock);
+	INIT_LIST_HEAD(&pool_free);
+	pool_nr_free = 0;
+	nr_file_pages = nr_file_dirty = nr_node_pages = 0;
+}
+
+static struct list_head *node_link(struct pc_node *n)
+{
+	return (struct list_head *)(void *)n; /* a free node's first bytes */
+}
+
+/* Make sure PC_MAX_HEIGHT nodes are free, so an insertion under the tree
+ * lock never allocates (allocation may reclaim, and reclaim takes tree
+ * locks). */
+static int pool_preload(gfp_t gfp)
+{
+	gfp_t ngfp = (gfp & (__GFP_RECLAIM | __GFP_IO | __GFP_FS)) | __GFP_RECLAIMABLE;
+
+	while (__atomic_load_n(&pool_nr_free, __ATOMIC_RELAXED) < PC_MAX_HEIGHT) {
+		struct page *page = pagecache_alloc(ngfp);
+		struct pc_node *nodes;
+		unsigned long flags;
+
+		if (!page)
+			return -MM_ENOMEM;
+		page->private = 0; /* nodes in use */
+		nodes = page_address(page);
+		flags = mm_spin_lock_irqsave(&pool_lock);
+		for (unsigned long i = 0; i < NODES_PER_PAGE; i++)
+			list_add_tail(node_link(&nodes[i]), &pool_free);
+		pool_nr_free += NODES_PER_PAGE;
+		mm_spin_unlock_irqrestore(&pool_lock, flags);
+		stat_add(&nr_node_pages, 1);
+	}
+	return 0;
+}
+
+static struct pc_node *node_alloc(unsigned int shift)
+{
+	unsigned long flags = mm_spin_lock_irqsave(&pool_lock);
+	struct pc_node *n = NULL;
+
+	if (!list_empty(&pool_free)) {
+		struct list_head *l = pool_free.next;
+
+		list_del(l);
+		pool_nr_free--;
+		n = (struct pc_node *)(void *)l;
+		virt_to_page(n)->private++;
+	}
+	mm_spin_unlock_irqrestore(&pool_lock, flags);
+	if (n) {
+		mm_memset(n, 0, sizeof(*n));
+		n->shift = (uint8_t)shift;
+	}
+	return n;
+}
+
+/* A page whose nodes are all free is taken out of the pool and queued on
+ * @to_free (freed by the caller once no lock is held). */
+static void node_free(struct pc_node *n, struct list_head *to_free)
+{
+	struct page *page = virt_to_page(n);
+	unsigned long flags = mm_spin_lock_irqsave(&pool_lock);
+
+	list_add(node_link(n), &pool_free);
+	pool_nr_free++;
+	if (--page->private == 0) {
+		struct pc_node *nodes = page_address(page);
+
+		for (unsigned long i = 0; i < NODES_PER_PAGE; i++)
+			list_del(node_link(&nodes[i]));
+		pool_nr_free -= NODES_PER_PAGE;
+		list_add(&page->lru, to_free);
+	}
+	mm_spin_unlock_irqrestore(&pool_lock, flags);
+}
+
+static void free_node_pages(struct list_head *to_free)
+{
+	while (!list_empty(to_free)) {
+		struct page *page = list_first_entry(to_free, struct page, lru);
+
+		list_del(&page->lru);
+		page->private = 0;
+		__free_page(page);
+		stat_add(&nr_node_pages, -1);
+	}
+}
+
+void filemap_drain_node_pool(void)
+{
+	struct list_head to_free, *pos;
+	unsigned long flags;
+
+	INIT_LIST_HEAD(&to_free);
+	flags = mm_spin_lock_irqsave(&pool_lock);
+restart: /* the pool is a few pages: restarting after each unlink is fine */
+	list_for_each(pos, &pool_free) {
+		struct page *page = virt_to_page(pos);
+		struct pc_node *nodes = page_address(page);
+
+		if (page->private)
+			continue;
+		for (unsigned long i = 0; i < NODES_PER_PAGE; i++)
+			list_del(node_link(&nodes[i]));
+		pool_nr_free -= NODES_PER_PAGE;
+		list_add(&page->lru, &to_free);
+		goto restart;
+	}
+	mm_spin_unlock_irqrestore(&pool_lock, flags);
+	free_node_pages(&to_free);
+}
+
+/* ---- the radix tree (tree_lock held) ---- */
+
+static uint64_t height_max_index(unsigned int height)
+{
+	return height >= PC_MAX_HEIGHT ? UINT64_MAX >> (64 - PC_MAX_HEIGHT * PC_MAP_SHIFT)
+				       : (1ull << (height * PC_MAP_SHIFT)) - 1;
+}
+
+static struct page *pc_lookup(struct address_space *m, uint64_t index)
+{
+	struct pc_node *n = m->root;
+
+	if (!n || index > height_max_index(m->height))
+		return NULL;
+	for (;;) {
+		void *s = n->slots[(index >> n->shift) & (PC_MAP_SIZE - 1)];
+
+		if (!s || n->shift == 0)
+			return s;
+		n = s;
+	}
+}
+
+static int pc_insert(struct address_space *m, uint64_t index, struct page *page)
+{
+	struct pc_node *n;
+
+	if (!m->root) {
+		unsigned int h = 1;
+
+		while (index > height_max_index(h))
+			h++;
+		if (!(m->root = node_alloc((h - 1) * PC_MAP_SHIFT)))
+			return -MM_ENOMEM;
+		m->height = h;
+	}
+	while (index > height_max_index(m->height)) {
+		struct pc_node *top = node_alloc(m->root->shift + PC_MAP_SHIFT);
+
+		if (!top)
+			return -MM_ENOMEM;
+		top->slots[0] = m->root;
+		top->count = 1;
+		m->root->parent = top;
+		m->root->offset = 0;
+		m->root = top;
+		m->height++;
+	}
+	n = m->root;
+	for (;;) {
+		unsigned int off = (index >> n->shift) & (PC_MAP_SIZE - 1);
+
+		if (n->shift == 0) {
+			if (n->slots[off])
+				return -MM_EEXIST;
+			n->slots[off] = page;
+			n->count++;
+			return 0;
+		}
+		if (!n->slots[off]) {
+			struct pc_node *c = node_alloc(n->shift - PC_MAP_SHIFT);
+
+			if (!c)
+				return -MM_ENOMEM;
+			c->parent = n;
+			c->offset = (uint8_t)off;
+			n->slots[off] = c;
+			n->count++;
+		}
+		n = n->slots[off];
+	}
+}
+
+/* Clear @index's slot and free the nodes left empty. */
+static void pc_delete(struct address_space *m, uint64_t index, struct list_head *to_free)
+{
+	struct pc_node *n = m->root;
+	unsigned int off;
+
+	if (!n || index > height_max_index(m->height))
+		return;
+	while (n->shift) {
+		n = n->slots[(index >> n->shift) & (PC_MAP_SIZE - 1)];
+		if (!n)
+			return;
+	}
+	off = index & (PC_MAP_SIZE - 1);
+	if (!n->slots[off])
+		return;
+	n->slots[off] = NULL;
+	n->count--;
+	while (n && n->count == 0) {
+		struct pc_node *parent = n->parent;
+
+		if (parent) {
+			parent->slots[n->offset] = NULL;
+			parent->count--;
+		} else {
+			m->root = NULL;
+			m->height = 0;
+		}
+		node_free(n, to_free);
+		n = parent;
+	}
+}
+
+/* First page at an index >= @start under @n, which covers from @base. */
+static struct page *node_next(struct pc_node *n, uint64_t base, uint64_t start, uint64_t *found)
+{
+	unsigned int off = start > base ? (unsigned int)((start - base) >> n->shift) : 0;
+
+	for (; off < PC_MAP_SIZE; off++) {
+		void *s = n->slots[off];
+		uint64_t cb = base + ((uint64_t)off << n->shift);
+		struct page *p;
+
+		if (!s)
+			continue;
+		if (n->shift == 0) {
+			*found = cb;
+			return s;
+		}
+		p = node_next(s, cb, start > cb ? start : cb, found);
+		if (p)
+			return p;
+	}
+	return NULL;
+}
+
+/* The first cached page at an index >= @start, with a reference. */
+static struct page *find_next_get(struct address_space *m, uint64_t start, uint64_t *found)
+{
+	unsigned long flags = mm_spin_lock_irqsave(&m->tree_lock);
+	struct page *p = NULL;
+
+	if (m->root && start <= height_max_index(m->height))
+		p = node_next(m->root, 0, start, found);
+	if (p)
+		get_page(p);
+	mm_spin_unlock_irqrestore(&m->tree_lock, flags);
+	return p;
+}
+
+/* ---- files ---- */
+
+static void mapping_sanity(const struct address_space *m)
+{
+	if (!m || m->canary != MAPPING_CANARY)
+		mm_panic("filemap: mapping %p not initialised or corrupted", (const void *)m);
+}
+
+int filemap_init(struct address_space *m, uint64_t id, struct block_device *bdev,
+		 uint64_t first_block, uint64_t nr_pages, gfp_t gfp)
+{
+	if (!m || !bdev || !bdev->ops || first_block > bdev->nr_blocks ||
+	    nr_pages > bdev->nr_blocks - first_block || nr_pages > (1ull << 32)) {
+		mm_printk("filemap: file %llu: blocks [%llu, +%llu) do not fit device %s (%llu blocks)\n",
+			  (unsigned long long)id, (unsigned long long)first_block,
+			  (unsigned long long)nr_pages, bdev && bdev->name ? bdev->name : "(none)",
+			  bdev ? (unsigned long long)bdev->nr_blocks : 0ull);
+		return -MM_EINVAL;
+	}
+	mm_memset(m, 0, sizeof(*m));
+	m->canary = MAPPING_CANARY;
+	m->id = id;
+	m->bdev = bdev;
+	m->first_block = first_block;
+	m->nr_pages = nr_pages;
+	m->gfp = gfp ? gfp : GFP_HIGHUSER_MOVABLE;
+	mm_spin_lock_init(&m->tree_lock);
+	return 0;
+}
+
+struct page *find_get_page(struct address_space *m, uint64_t index)
+{
+	unsigned long flags;
+	struct page *p;
+
+	mapping_sanity(m);
+	flags = mm_spin_lock_irqsave(&m->tree_lock);
+	p = pc_lookup(m, index);
+	if (p)
+		get_page(p);
+	mm_spin_unlock_irqrestore(&m->tree_lock, flags);
+	return p;
+}
+
+void filemap_put_page(struct page *page)
+{
+	__free_page(page);
+}
+
+/* Index @page (one reference, the caller's) at @index; the cache takes a
+ * reference of its own and the page goes on the LRU. A dirty page is
+ * counted dirty. */
+static int add_to_page_cache(struct address_space *m, struct page *page, uint64_t index)
+{
+	unsigned long flags;
+	int err = pool_preload(m->gfp);
+
+	if (err)
+		return err;
+	flags = mm_spin_lock_irqsave(&m->tree_lock);
+	err = pc_insert(m, index, page);
+	if (!err) {
+		page->mapping = m;
+		page->index = (uint32_t)index;
+		get_page(page);
+		m->nrpages++;
+		stat_add(&nr_file_pages, 1);
+		if (PageFlag(page, PG_dirty)) {
+			m->nrdirty++;
+			stat_add(&nr_file_dirty, 1);
+		}
+	}
+	mm_spin_unlock_irqrestore(&m->tree_lock, flags);
+	if (!err)
+		lru_cache_add(page);
+	return err;
+}
+
+static struct page *new_page(struct address_space *m)
+{
+	struct page *page = pagecache_alloc(m->gfp);
+
+	if (page)
+		page->flags &= ~((1u << PG_dirty) | (1u << PG_referenced) | (1u << PG_active));
+	return page;
+}
+
+struct page *filemap_get_page(struct address_space *m, uint64_t index, int *err)
+{
+	mapping_sanity(m);
+	if (index >= m->nr_pages) {
+		*err = -MM_EINVAL;
+		return NULL;
+	}
+	for (;;) {
+		struct page *page = find_get_page(m, index);
+		int e;
+
+		if (page) {
+			mark_page_accessed(page);
+			return page;
+		}
+		if (!(page = new_page(m))) {
+			*err = -MM_ENOMEM;
+			return NULL;
+		}
+		e = bdev_read_page(m->bdev, m->first_block + index, page_address(page));
+		if (!e) {
+			m->nr_reads++;
+			count_reclaim_event(PGPGIN_PAGES, 1);
+			e = add_to_page_cache(m, page, index);
+		}
+		if (!e)
+			return page;
+		__free_page(page);
+		if (e != -MM_EEXIST) { /* EEXIST: someone read it first; use theirs */
+			*err = e == -MM_ENOMEM ? e : -MM_EIO;
+			return NULL;
+		}
+	}
+}
+
+int filemap_read(struct address_space *m, uint64_t index, void *buf)
+{
+	int err = 0;
+	struct page *page = filemap_get_page(m, index, &err);
+
+	if (!page)
+		return err;
+	mm_memcpy(buf, page_address(page), MM_PAGE_SIZE);
+	filemap_put_page(page);
+	return 0;
+}
+
+void filemap_set_page_dirty(struct page *page)
+{
+	struct address_space *m = page->mapping;
+	unsigned long flags;
+
+	mapping_sanity(m);
+	flags = mm_spin_lock_irqsave(&m->tree_lock);
+	if (!PageFlag(page, PG_dirty)) {
+		SetPageFlag(page, PG_dirty);
+		m->nrdirty++;
+		stat_add(&nr_file_dirty, 1);
+	}
+	mm_spin_unlock_irqrestore(&m->tree_lock, flags);
+}
+
+int filemap_write(struct address_space *m, uint64_t index, const void *buf)
+{
+	mapping_sanity(m);
+	if (index >= m->nr_pages)
+		return -MM_EINVAL;
+	for (;;) {
+		struct page *page = find_get_page(m, index);
+		int err;
+
+		if (page) {
+			mm_memcpy(page_address(page), buf, MM_PAGE_SIZE);
+			filemap_set_page_dirty(page);
+			mark_page_accessed(page);
+			filemap_put_page(page);
+			return 0;
+		}
+		if (!(page = new_page(m)))
+			return -MM_ENOMEM;
+		/* Filled before it is visible: a full overwrite needs no read. */
+		mm_memcpy(page_address(page), buf, MM_PAGE_SIZE);
+		SetPageFlag(page, PG_dirty);
+		err = add_to_page_cache(m, page, index);
+		if (err)
+			ClearPageFlag(page, PG_dirty);
+		filemap_put_page(page);
+		if (err != -MM_EEXIST)
+			return err;
+	}
+}
+
+/* Clear PG_dirty with its counts; true if it was set. */
+static bool clear_page_dirty(struct address_space *m, struct page *page)
+{
+	unsigned long flags = mm_spin_lock_irqsave(&m->tree_lock);
+	bool was = PageFlag(page, PG_dirty);
+
+	if (was) {
+		ClearPageFlag(page, PG_dirty);
+		m->nrdirty--;
+		stat_add(&nr_file_dirty, -1);
+	}
+	mm_spin_unlock_irqrestore(&m->tree_lock, flags);
+	return was;
+}
+
+int filemap_writepage(struct page *page)
+{
+	struct address_space *m = page->mapping;
+	int err;
+
+	mapping_sanity(m);
+	if (PageFlag(page, PG_locked))
+		return -MM_EEXIST; /* already being written */
+	SetPageFlag(page, PG_locked);
+	/* Cleared before the write, as Linux's clear_page_dirty_for_io: a
+	 * store during the write re-dirties the page instead of being lost. */
+	if (!clear_page_dirty(m, page)) {
+		ClearPageFlag(page, PG_locked);
+		return 0;
+	}
+	err = bdev_write_page(m->bdev, m->first_block + page->index, page_address(page));
+	if (err) {
+		m->wb_err = err;
+		filemap_set_page_dirty(page);
+	} else {
+		m->nr_writes++;
+		count_reclaim_event(PGPGOUT_PAGES, 1);
+	}
+	ClearPageFlag(page, PG_locked);
+	return err;
+}
+
+int filemap_sync(struct address_space *m)
+{
+	uint64_t idx = 0, found;
+	struct page *page;
+	int first_err = 0;
+
+	mapping_sanity(m);
+	while ((page = find_next_get(m, idx, &found)) != NULL) {
+		int err = PageFlag(page, PG_dirty) ? filemap_writepage(page) : 0;
+
+		if (err && !first_err)
+			first_err = err;
+		filemap_put_page(page);
+		idx = found + 1;
+	}
+	return first_err;
+}
+
+bool filemap_remove_page(struct page *page)
+{
+	struct address_space *m = page->mapping;
+	struct list_head to_free;
+	unsigned long flags;
+
+	mapping_sanity(m);
+	INIT_LIST_HEAD(&to_free);
+	flags = mm_spin_lock_irqsave(&m->tree_lock);
+	/* The cache's reference and the caller's: anyone else still uses it.
+	 * Lookups take references under this lock, so the test is stable. */
+	if (page_ref_count(page) != 2 || PageFlag(page, PG_dirty) || PageFlag(page, PG_locked) ||
+	    pc_lookup(m, page->index) != page) {
+		mm_spin_unlock_irqrestore(&m->tree_lock, flags);
+		return false;
+	}
+	pc_delete(m, page->index, &to_free);
+	m->nrpages--;
+	stat_add(&nr_file_pages, -1);
+	page->mapping = NULL;
+	page->flags &= ~((1u << PG_referenced) | (1u << PG_active));
+	mm_spin_unlock_irqrestore(&m->tree_lock, flags);
+	free_node_pages(&to_free);
+	__free_page(page); /* the cache's reference */
+	return true;
+}
+
+unsigned long filemap_evict(struct address_space *m, bool discard)
+{
+	uint64_t idx = 0, found;
+	unsigned long dropped = 0;
+	struct page *page;
+
+	mapping_sanity(m);
+	while ((page = find_next_get(m, idx, &found)) != NULL) {
+		idx = found + 1;
+		if (PageFlag(page, PG_dirty)) {
+			if (discard)
+				clear_page_dirty(m, page);
+			else
+				(void)filemap_writepage(page);
+		}
+		if (!lru_del_page(page)) { /* isolated by reclaim right now */
+			filemap_put_page(page);
+			continue;
+		}
+		if (filemap_remove_page(page)) {
+			filemap_put_page(page);
+			dropped++;
+		} else {
+			lru_putback_page(page);
+		}
+	}
+	return dropped;
+}

@@ -1,0 +1,106 @@
+/*
+ * mm/lru.h - the LRU lists of reclaimable pages: an inactive and an active
+ * list per zone, second chance through PG_referenced.
+ *
+ * Per zone rather than per node (Linux moved to per-node lruvecs in 4.8):
+ * we have one node, and kswapd balances zone by zone up to each zone's high
+ * watermark, so reclaim for a zone should scan only that zone's pages
+ * instead of skipping over ineligible ones. The lruvecs live here, indexed
+ * by zone, so struct zone needs no change.
+ *
+ * Page states: a page-cache page is on exactly one list (PG_lru set,
+ * PG_active telling which) or isolated by reclaim (PG_lru clear, an extra
+ * reference held by the isolator). List heads are the most recent end;
+ * reclaim takes from the tail. The LRU holds no reference of its own: the
+ * page cache's reference keeps a listed page allocated.
+ *
+ * Lock order: mapping->tree_lock and lruvec->lru_lock are never nested;
+ * zone->lock is taken (by freeing) with neither held.
+ */
+#ifndef MM_LRU_H
+#define MM_LRU_H
+
+#include <stdbool.h>
+
+#include "list.h"
+#include "page.h"
+#include "spinlock.h"
+#include "zone.h"
+
+/* PG_writeback is not in mm/page.h's enum: writeback is synchronous and
+ * happens under PG_locked, so no bit is needed yet. A later asynchronous
+ * block device would add PG_writeback = NR_PAGEFLAGS there. */
+
+enum lru_list {
+	LRU_INACTIVE_FILE,
+	LRU_ACTIVE_FILE,
+	NR_LRU_LISTS
+};
+
+#define LRUVEC_CANARY 0x4c525556u /* "LRUV" */
+
+struct lruvec {
+	uint32_t canary;
+	mm_spinlock_t lru_lock;
+	struct list_head lists[NR_LRU_LISTS];   /* guarded by lru_lock */
+	unsigned long nr_pages[NR_LRU_LISTS];   /* guarded by lru_lock, read locklessly */
+	struct zone *zone;
+};
+
+extern struct lruvec zone_lruvecs[MAX_NR_ZONES];
+
+static inline struct lruvec *zone_lruvec(struct zone *zone)
+{
+	return &zone_lruvecs[zone->zone_idx];
+}
+
+static inline struct lruvec *page_lruvec(const struct page *page)
+{
+	return &zone_lruvecs[page_zonenum(page)];
+}
+
+static inline unsigned long lruvec_size(const struct lruvec *lv, enum lru_list lru)
+{
+	return __atomic_load_n(&lv->nr_pages[lru], __ATOMIC_RELAXED);
+}
+
+/* Pages reclaim could free from @zone (both lists), for kswapd and the
+ * slowpath's should_reclaim_retry. Lockless. */
+unsigned long zone_reclaimable_pages(struct zone *zone);
+
+/* Reset every lruvec to empty. Called once after mm_init() (and by host
+ * tests after each fake boot). */
+void lru_init(void);
+
+/* Put a new page-cache page on its zone's inactive list. The caller holds
+ * a reference; the page must be on no list. */
+void lru_cache_add(struct page *page);
+
+/* Record a use: inactive unreferenced -> referenced; inactive referenced
+ * -> active (unreferenced); active -> referenced. Context: any. */
+void mark_page_accessed(struct page *page);
+
+/* Take @page off its list if it is on one (truncation). Returns whether it
+ * was. The caller holds a reference. */
+bool lru_del_page(struct page *page);
+
+/* Move up to @nr_to_scan pages from the tail of @lru to @dst, clearing
+ * PG_lru and taking a reference on each. Pages whose reference count is
+ * already 0 (being freed) are skipped. *nr_scanned counts pages looked at.
+ * Returns pages isolated. */
+unsigned long lru_isolate_pages(struct lruvec *lv, enum lru_list lru, unsigned long nr_to_scan,
+				struct list_head *dst, unsigned long *nr_scanned);
+
+/* Give an isolated page back: to the head of the list PG_active says, and
+ * drop the isolation reference. A page that left the page cache meanwhile
+ * (mapping NULL) is not listed again. */
+void lru_putback_page(struct page *page);
+
+/* Check every LRU list: each page is PG_lru, in the lruvec's zone, on the
+ * list its PG_active names, referenced, owned by a mapping, and not free
+ * (neither on a free or per-CPU list nor inside a free buddy block); the
+ * counts match the lists. Prints one line per problem (up to a limit);
+ * returns the number of problems. O(LRU pages). */
+int lru_check(void);
+
+#endif /* MM_LRU_H */

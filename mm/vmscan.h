@@ -1,0 +1,115 @@
+/*
+ * mm/vmscan.h - page reclaim: scanning the LRU lists of a zone, dropping
+ * clean page-cache pages, writing dirty ones back first, second chance
+ * for referenced pages, aging the active list, and shrinking other caches
+ * in proportion. Entry points for direct reclaim (the allocator's
+ * slowpath) and for kswapd's per-zone balancing; the reclaim counters.
+ */
+#ifndef MM_VMSCAN_H
+#define MM_VMSCAN_H
+
+#include <stdbool.h>
+
+#include "gfp.h"
+#include "zone.h"
+
+#define DEF_PRIORITY 12     /* first pass scans lru_size >> 12 */
+#define SWAP_CLUSTER_MAX 32 /* pages isolated per batch; default reclaim goal */
+
+struct scan_control {
+	/* In (0/false: the default). */
+	unsigned long nr_to_reclaim; /* stop once this many are freed (0: 32) */
+	bool no_writeback;           /* leave dirty pages (boosted kswapd) */
+	/* Set by the entry points. */
+	gfp_t gfp_mask;
+	unsigned int order;
+	int reclaim_idx;             /* highest zone that may be reclaimed */
+	int priority;                /* DEF_PRIORITY down to 0 */
+	bool kswapd;
+	/* Out: accumulated over the call. */
+	unsigned long nr_scanned;     /* inactive pages looked at */
+	unsigned long nr_reclaimed;   /* pages freed, LRU and shrinkers */
+	unsigned long nr_lru_reclaimed; /* of which page-cache pages */
+	unsigned long nr_written;     /* dirty pages written back */
+	unsigned long nr_rotated;     /* referenced pages given a second chance */
+	unsigned long nr_dirty_kept;  /* dirty pages left because no writeback */
+	unsigned long nr_busy;        /* pages in use or locked, kept */
+	unsigned long nr_activated;   /* referenced active pages kept active */
+	unsigned long nr_deactivated; /* active pages moved to the inactive list */
+	unsigned long nr_slab_freed;  /* objects freed by shrinkers */
+};
+
+/*
+ * Direct reclaim for an allocation of @order whose highest zone is
+ * @highest_zoneidx: every populated zone at or below it, from
+ * DEF_PRIORITY down to 0, until sc->nr_to_reclaim pages are freed.
+ * Dirty pages are written back only when @gfp has __GFP_IO. @sc may be
+ * NULL; if given, its In fields are read and its Out fields are
+ * accumulated. Counts pgscan_direct, pgsteal_direct, allocstall.
+ * Returns the pages reclaimed by this call. Context: may not be called
+ * with any mm lock held; does not sleep (synchronous backing store).
+ */
+unsigned long try_to_free_pages(gfp_t gfp, unsigned int order, int highest_zoneidx,
+				struct scan_control *sc);
+
+/*
+ * kswapd's work on one zone: reclaim until zone_balanced(@zone, @order,
+ * @highest_zoneidx) or nothing more can be done at priority 0. Honours
+ * sc->no_writeback (boosted reclaim). Counts pgscan_kswapd and
+ * pgsteal_kswapd (kswapd itself counts pageoutrun and kswapd_wakeups).
+ * Returns pages reclaimed by this call; @sc may be NULL.
+ */
+unsigned long balance_zone(struct zone *zone, unsigned int order, int highest_zoneidx,
+			   struct scan_control *sc);
+
+/* Is @zone above its high watermark for @order (Linux's pgdat_balanced
+ * test, per zone)? */
+bool zone_balanced(struct zone *zone, unsigned int order, int highest_zoneidx);
+
+/* Reclaim up to @sc->nr_to_reclaim from one zone at sc->priority (both
+ * entry points use it; exported for tests). */
+void shrink_zone(struct zone *zone, struct scan_control *sc);
+
+/* lru, shrinkers, page-cache pools and counters to their boot state.
+ * Call once after mm_init() (host tests: after each fake boot). */
+void mm_reclaim_init(void);
+
+/*
+ * Reclaim counters with /proc/vmstat names, kept here so the allocator's
+ * vmstat.c need not change; vmstat may fold them in later.
+ */
+enum reclaim_event {
+	PGSCAN_KSWAPD,
+	PGSCAN_DIRECT,
+	PGSTEAL_KSWAPD,
+	PGSTEAL_DIRECT,
+	PGREFILL,        /* active pages scanned */
+	PGACTIVATE,
+	PGDEACTIVATE,
+	PGROTATED,       /* ours: referenced inactive pages given a second chance */
+	NR_VMSCAN_WRITE, /* dirty pages written back by reclaim */
+	PGPGOUT_PAGES,   /* ours: every page written to a block device, in pages */
+	PGPGIN_PAGES,    /* ours: every page read from a block device, in pages */
+	SLABS_SCANNED,
+	ALLOCSTALL,
+	KSWAPD_WAKEUPS,  /* counted by kswapd */
+	PAGEOUTRUN,      /* counted by kswapd */
+	NR_RECLAIM_EVENTS
+};
+
+extern unsigned long reclaim_event_states[MM_MAX_CPUS][NR_RECLAIM_EVENTS];
+extern const char *const reclaim_event_names[NR_RECLAIM_EVENTS];
+
+static inline void count_reclaim_event(enum reclaim_event item, unsigned long delta)
+{
+	reclaim_event_states[mm_cpu_id()][item] += delta;
+}
+
+unsigned long global_reclaim_event(enum reclaim_event item);
+void reclaim_events_reset(void);
+/* "pgscan_kswapd 0" ... and the LRU and page-cache sizes
+ * ("nr_inactive_file", "nr_active_file", "nr_file_pages", "nr_dirty"),
+ * one per line, as /proc/vmstat prints them. */
+void mm_print_reclaim_vmstat(void);
+
+#endif /* MM_VMSCAN_H */

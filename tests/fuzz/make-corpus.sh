@@ -1,0 +1,156 @@
+#!/usr/bin/env bash
+# tests/fuzz/make-corpus.sh - writes the seed corpus of every fuzz target
+# into tests/fuzz/corpus/<target>/ (bash and printf only: no python on a
+# fresh Debian). Seeds are valid inputs of each kind the target knows, so
+# libFuzzer starts from the interesting shapes instead of finding them.
+# Run from anywhere: `make fuzz-corpus` or `bash tests/fuzz/make-corpus.sh`.
+set -eu
+cd "$(dirname "$0")"
+C=corpus
+rm -rf "$C"
+mkdir -p "$C/fuzz_bootinfo" "$C/fuzz_memmap" "$C/fuzz_e820_file" "$C/fuzz_alloc_ops"
+
+# Little-endian numbers as printf escapes.
+le() { # bytes value
+	local n=$1 v=$2 i out=""
+	for ((i = 0; i < n; i++)); do
+		out+=$(printf '\\x%02x' $(((v >> (8 * i)) & 255)))
+		done
+	printf '%s' "$out"
+}
+le32() { le 4 "$1"; }
+le64() { le 8 "$1"; }
+
+# ---- multiboot2 boot information (fuzz_bootinfo) ----
+# A blob is built in the shell variable MB as escapes; tag() appends one tag
+# padded to 8 bytes, finish() adds the end tag and total_size.
+MB=""
+MBLEN=0
+mb_start() { MB=""; MBLEN=8; }
+raw() { # escapes length
+	MB+=$1
+	MBLEN=$((MBLEN + $2))
+}
+pad8() { while ((MBLEN % 8)); do raw '\x00' 1; done; }
+tag() { # type payload-escapes payload-length
+	raw "$(le32 "$1")$(le32 $((8 + $3)))" 8
+	raw "$2" "$3"
+	pad8
+}
+str_tag() { # type string
+	local s=$2
+	tag "$1" "$s\\x00" $((${#s} + 1))
+}
+mb_finish() { # file
+	tag 0 "" 0
+	printf "$(le32 $MBLEN)$(le32 0)$MB" >"$1"
+}
+e820_entry() { printf '%s' "$(le64 "$1")$(le64 "$2")$(le32 "$3")$(le32 0)"; }
+mmap_tag() { # esize entries... ("addr:len:type")
+	local esize=$1 p="" n=0 e a l t
+	shift
+	for e in "$@"; do
+		IFS=: read -r a l t <<<"$e"
+		p+=$(e820_entry "$a" "$l" "$t")
+		for ((k = 24; k < esize; k++)); do p+='\x00'; done
+		n=$((n + 1))
+	done
+	tag 6 "$(le32 "$esize")$(le32 0)$p" $((8 + n * esize))
+}
+QEMU512=(0:0x9fc00:1 0x9fc00:0x400:2 0xf0000:0x10000:2 0x100000:0x1fee0000:1
+	0x1ffe0000:0x20000:2 0xfffc0000:0x40000:2 0xfd00000000:0x300000000:2)
+efi_tag() { # descriptors... ("type:phys:pages")
+	local p="" n=0 d t a pg
+	for d in "$@"; do
+		IFS=: read -r t a pg <<<"$d"
+		p+="$(le32 "$t")$(le32 0)$(le64 "$a")$(le64 0)$(le64 "$pg")$(le64 0xf)"
+		n=$((n + 1))
+	done
+	tag 17 "$(le32 40)$(le32 1)$p" $((8 + n * 40))
+}
+rsdp_tag() { # type bytes
+	local p="RSD PTR " i
+	for ((i = 8; i < $2; i++)); do p+=$(printf '\\x%02x' "$i"); done
+	tag "$1" "$p" "$2"
+}
+
+B=$C/fuzz_bootinfo
+mb_start
+str_tag 1 "test=memmap mem=256M"
+str_tag 2 "GRUB 2.06-13+deb12u1"
+tag 3 "$(le32 0x800000)$(le32 0x812345)initrd.img\\x00" 19
+tag 4 "$(le32 639)$(le32 523136)" 8
+mmap_tag 24 "${QEMU512[@]}"
+rsdp_tag 15 36
+mb_finish "$B/grub-qemu-512m.bin"
+
+mb_start
+str_tag 2 "ourloader"
+efi_tag 7:0:0x9f 0:0x9f000:1 3:0x100000:0x700 7:0x800000:0x7800 4:0x8000000:0x100 \
+	9:0x8100000:0x10 10:0x8110000:0x10 0xb:0xffc00000:0x400 14:0x100000000:0x1000
+rsdp_tag 14 20
+mb_finish "$B/efi-map-only.bin"
+
+mb_start
+mmap_tag 32 0:0x9fc00:1 0x100000:0x7ee0000:1 0x7fe0000:0x20000:2 0xfeffc000:0x4000:2
+mb_finish "$B/mmap-entry-size-32.bin"
+
+mb_start
+mmap_tag 24 0x1000:0x9e000:1 0x100000:0x3ff00000:1 0x3ff00000:0x100000:3 0x50000000:0x1000:4 \
+	0x60000000:0x1000:5 0x70000000:0x1000:7 0x80000000:0x1000:12 0x90000000:0x1000:0xefffffff \
+	0x100000:0x1000:2 0xffffffffffff0000:0x20000:1
+efi_tag 7:0:0x10
+for i in 1 2 3; do tag 3 "$(le32 $((i << 20)))$(le32 $((i << 20 | 0xfff)))mod$i\\x00" 13; done
+mb_finish "$B/overlaps-and-both-maps.bin"
+
+mb_start
+str_tag 1 "no end tag"
+mmap_tag 24 0:0x9fc00:1
+printf "$(le32 $MBLEN)$(le32 0)$MB" >"$B/bad-no-end-tag.bin"
+
+# ---- firmware maps as 8-byte records (fuzz_memmap) ----
+# type selector (0 usable, 4 reserved, 5 ACPI, 6 NVS, 7 unusable, 8 pmem,
+# 9 pram, 10 soft reserved, 11-14 unknown), scale byte (low 3 bits: address
+# shift 0/8/12/12/16/24/40 or 7 = below 2^64; bits 5-7: size shift), 24-bit
+# address, 24-bit size.
+rec() { printf '%s' "$(printf '\\x%02x\\x%02x' "$1" "$2")$(le 3 "$3")$(le 3 "$4")"; }
+M=$C/fuzz_memmap
+# QEMU 512M in 256-byte units (scale 1 for both): usable, reserved pieces
+printf "$(rec 0 0x21 0 0x9fc)$(rec 4 0x21 0x9fc 4)$(rec 4 0x21 0xf00 0x100)$(rec 0 0x21 0x1000 0x1fee00)$(rec 4 0x21 0x1ffe00 0x200)$(rec 4 0x21 0xfffc00 0x400)" \
+	>"$M/qemu-512m.bin"
+# Overlaps of every type over one usable range, sub-page edges
+printf "$(rec 0 0x00 0 0xffffff)$(rec 5 0x00 0x1800 0x800)$(rec 6 0x00 0x3000 0x1000)$(rec 7 0x00 0x5001 0x10)$(rec 8 0x00 0x8000 0x4000)$(rec 9 0x00 0x9000 0x4000)$(rec 10 0x00 0x20000 0x1000)$(rec 11 0x00 0x30000 0x1)$(rec 1 0x00 0x40000 0x100000)" \
+	>"$M/every-type-overlapping.bin"
+# Ranges reaching and wrapping past 2^64
+printf "$(rec 0 0x47 1 4)$(rec 4 0xe7 0 0x10)$(rec 0 0x22 0x100 0x1000)" >"$M/top-of-address-space.bin"
+# A full map: 260 alternating records (more than MEMMAP_MAX)
+s=""
+for ((i = 0; i < 260; i++)); do s+=$(rec $((i % 2 ? 4 : 0)) 0x42 $((i * 2)) 2); done
+printf "$s" >"$M/full-map-260.bin"
+
+# ---- dmesg text maps (fuzz_e820_file): the project's own map files ----
+cp ../data/e820/*.txt "$C/fuzz_e820_file/"
+chmod 644 "$C"/fuzz_e820_file/*
+
+# ---- allocator operation sequences (fuzz_alloc_ops) ----
+# byte 0: layout (0 QEMU-like 40 MiB, 1 flat 20 MiB); then operations, the
+# first byte of each % 12: 0-2 alloc_pages (gfp selector, modifiers, order),
+# 3 __get_free_pages (same), 4 alloc_pages_exact (gfp, mods, 16-bit size),
+# 5-6 free (16-bit index), 7 bad free (kind, 16-bit a, b), 8 drain (b),
+# 9 toggle poisoning, 10 get_page+free (index), 11 split_page (index).
+A=$C/fuzz_alloc_ops
+op() { local b; for b in "$@"; do printf '\\x%02x' "$b"; done; }
+printf "$(op 0)$(op 9)$(op 0 0 0 0)$(op 0 0 1 3)$(op 0 1 0 10)$(op 3 3 0 0)$(op 5 0 0)$(op 6 0 0)$(op 5 0 0)$(op 5 0 0)$(op 8 1)" \
+	>"$A/alloc-free-poisoned.bin"
+printf "$(op 1)$(op 0 5 2 4)$(op 4 0 1 0x00 0x50)$(op 11 0 0)$(op 10 1 0)$(op 8 2)$(op 5 3 0)$(op 5 1 0)" \
+	>"$A/comp-zero-exact-split.bin"
+printf "$(op 0)$(op 0 0 0 2)$(op 7 0 5 0 0)$(op 7 1 0 0 3)$(op 7 2 0 0 1)$(op 7 3 0 0 0)$(op 7 4 1 0 1)$(op 7 4 0 0 0)$(op 7 5 0 0 0)$(op 0 0 0 0)$(op 7 5 0 0 1)" \
+	>"$A/bad-frees.bin"
+printf "$(op 1)$(op 0 0xf0 0 0xff 0xff 0x7f)$(op 0 3 0x08 0)$(op 0 0 0 11)$(op 0 0 0 255)$(op 0 13 0 0)$(op 4 0 0 0 0)" \
+	>"$A/invalid-requests.bin"
+s="$(op 0)$(op 9)"
+for ((i = 0; i < 40; i++)); do s+=$(op 0 $((i % 14)) $((i * 37 % 256)) $((i % 5))); done
+for ((i = 0; i < 20; i++)); do s+=$(op 5 $((i * 7)) 0); done
+printf "$s$(op 8 1)" >"$A/many-mixed.bin"
+
+echo "make-corpus: $(find "$C" -type f | wc -l) seeds in tests/fuzz/$C"

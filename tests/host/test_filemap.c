@@ -1,0 +1,175 @@
+/*
+ * tests/host/test_filemap.c - the page cache on a host RAM disk: writes
+ * and reads through the cache, misses read from the device, writeback of
+ * dirty pages, the radix tree over sparse indices and its node pages,
+ * bad ranges and device errors.
+ */
+#include "test_reclaim_util.h"
+
+HTEST(filemap_write_then_read_gives_back_each_pattern)
+{
+	struct block_device bd;
+	struct address_space f;
+
+	KT_ASSERT_EQ(reclaim_boot(16), 0);
+	KT_ASSERT_EQ(ramdisk_host_create(&bd, 256), 0);
+	KT_ASSERT_EQ(filemap_init(&f, 7, &bd, 0, 256, 0), 0);
+	for (uint64_t i = 0; i < 256; i++)
+		KT_ASSERT_EQ(write_version(&f, i, 1), 0);
+	KT_EXPECT_EQ(f.nrpages, 256);
+	KT_EXPECT_EQ(f.nrdirty, 256);
+	KT_EXPECT_EQ(filemap_nr_dirty(), 256);
+	KT_EXPECT_EQ(lru_pages(LRU_INACTIVE_FILE), 256);
+	for (uint64_t i = 0; i < 256; i++)
+		KT_EXPECT_EQ(read_check(&f, i, 1), 0);
+	/* Nothing reached the device yet: the cache held every write. */
+	KT_EXPECT_EQ(bd.nr_writes, 0);
+	KT_EXPECT_EQ(bd.nr_reads, 0);
+	EXPECT_MM_CLEAN();
+	KT_EXPECT_EQ(filemap_evict(&f, true), 256);
+	KT_EXPECT_EQ(filemap_nr_pages(), 0);
+	KT_EXPECT(filemap_nr_node_pages() <= 1); /* the preload reserve */
+	filemap_drain_node_pool();
+	KT_EXPECT_EQ(filemap_nr_node_pages(), 0);
+	EXPECT_MM_CLEAN();
+	ramdisk_host_destroy(&bd);
+}
+
+HTEST(filemap_sync_writes_each_dirty_page_once_and_a_miss_reads_it_back)
+{
+	struct block_device bd;
+	struct address_space f;
+
+	KT_ASSERT_EQ(reclaim_boot(16), 0);
+	KT_ASSERT_EQ(ramdisk_host_create(&bd, 100), 0);
+	KT_ASSERT_EQ(filemap_init(&f, 3, &bd, 10, 90, 0), 0);
+	for (uint64_t i = 0; i < 90; i++)
+		KT_ASSERT_EQ(write_version(&f, i, 1 + i % 3), 0);
+	KT_EXPECT_EQ(filemap_sync(&f), 0);
+	KT_EXPECT_EQ(bd.nr_writes, 90);
+	KT_EXPECT_EQ(f.nrdirty, 0);
+	KT_EXPECT_EQ(filemap_sync(&f), 0);
+	KT_EXPECT_EQ(bd.nr_writes, 90); /* clean pages are not written again */
+	for (uint64_t i = 0; i < 90; i++)
+		KT_EXPECT_EQ(page_pattern_check(ramdisk_host_block(&bd, 10 + i), 3, i, 1 + i % 3), 0);
+	/* blocks before the file's range untouched */
+	KT_EXPECT_EQ(page_pattern_check(ramdisk_host_block(&bd, 9), 0, 0, 0), 0);
+	KT_EXPECT_EQ(filemap_evict(&f, false), 90);
+	KT_EXPECT_EQ(f.nrpages, 0);
+	for (uint64_t i = 0; i < 90; i++)
+		KT_EXPECT_EQ(read_check(&f, i, 1 + i % 3), 0);
+	KT_EXPECT_EQ(bd.nr_reads, 90);
+	KT_EXPECT_EQ(global_reclaim_event(PGPGIN_PAGES), 90);
+	KT_EXPECT_EQ(global_reclaim_event(PGPGOUT_PAGES), 90);
+	/* A never-written block reads back as zeros (version 0). */
+	struct address_space g;
+	KT_ASSERT_EQ(filemap_init(&g, 4, &bd, 0, 10, 0), 0);
+	KT_EXPECT_EQ(read_check(&g, 5, 0), 0);
+	EXPECT_MM_CLEAN();
+	filemap_evict(&f, true);
+	filemap_evict(&g, true);
+	EXPECT_MM_CLEAN();
+	ramdisk_host_destroy(&bd);
+}
+
+/* A device without storage: reads give zeros, writes vanish. Enough for
+ * the radix tree over a 2^32-page file. */
+static int null_read(struct block_device *b, uint64_t blk, void *buf)
+{
+	(void)b, (void)blk;
+	memset(buf, 0, MM_PAGE_SIZE);
+	return 0;
+}
+static int null_write(struct block_device *b, uint64_t blk, const void *buf)
+{
+	(void)b, (void)blk, (void)buf;
+	return 0;
+}
+static const struct block_device_ops null_ops = { null_read, null_write };
+
+HTEST(filemap_radix_tree_handles_sparse_indices_and_frees_its_nodes)
+{
+	struct block_device bd = { .name = "null", .nr_blocks = 1ull << 32, .ops = &null_ops };
+	struct address_space f;
+	static const uint64_t idx[] = { 0, 1, 63, 64, 4095, 4096, 262143, 262144, 1u << 20,
+					0xfffffffful, 0x80000000ul, 12345678 };
+	const size_t n = sizeof(idx) / sizeof(idx[0]);
+
+	KT_ASSERT_EQ(reclaim_boot(16), 0);
+	KT_ASSERT_EQ(filemap_init(&f, 9, &bd, 0, 1ull << 32, 0), 0);
+	for (size_t i = 0; i < n; i++)
+		KT_ASSERT_EQ(write_version(&f, idx[i], i + 1), 0);
+	KT_EXPECT_EQ(f.nrpages, n);
+	KT_EXPECT_EQ(f.height, 6);
+	KT_EXPECT(filemap_nr_node_pages() > 0);
+	for (size_t i = 0; i < n; i++) {
+		struct page *p = find_get_page(&f, idx[i]);
+
+		KT_ASSERT(p != NULL);
+		KT_EXPECT_EQ(p->index, (uint32_t)idx[i]);
+		KT_EXPECT_EQ(page_pattern_check(page_address(p), 9, idx[i], i + 1), 0);
+		filemap_put_page(p);
+	}
+	/* neighbours of the stored indices are absent */
+	KT_EXPECT(find_get_page(&f, 2) == NULL);
+	KT_EXPECT(find_get_page(&f, 65) == NULL);
+	KT_EXPECT(find_get_page(&f, 0xfffffffeul) == NULL);
+	KT_EXPECT_EQ(filemap_evict(&f, true), n);
+	KT_EXPECT_EQ(f.nrpages, 0);
+	KT_EXPECT(f.root == NULL);
+	filemap_drain_node_pool();
+	KT_EXPECT_EQ(filemap_nr_node_pages(), 0);
+	EXPECT_MM_CLEAN();
+}
+
+HTEST(filemap_rejects_ranges_outside_the_device_and_the_file)
+{
+	struct block_device bd;
+	struct address_space f;
+	int err = 0;
+
+	KT_ASSERT_EQ(reclaim_boot(16), 0);
+	KT_ASSERT_EQ(ramdisk_host_create(&bd, 64), 0);
+	KT_EXPECT_EQ(filemap_init(&f, 1, &bd, 60, 5, 0), -MM_EINVAL);
+	KT_EXPECT_EQ(filemap_init(&f, 1, &bd, 65, 0, 0), -MM_EINVAL);
+	KT_EXPECT_EQ(filemap_init(&f, 1, NULL, 0, 1, 0), -MM_EINVAL);
+	KT_ASSERT_EQ(filemap_init(&f, 1, &bd, 60, 4, 0), 0);
+	KT_EXPECT_EQ(write_version(&f, 4, 1), -MM_EINVAL);
+	KT_EXPECT(filemap_get_page(&f, 4, &err) == NULL);
+	KT_EXPECT_EQ(err, -MM_EINVAL);
+	KT_EXPECT_EQ(f.nrpages, 0);
+	ramdisk_host_destroy(&bd);
+}
+
+HTEST(filemap_device_errors_are_reported_and_nothing_is_lost)
+{
+	struct block_device bd;
+	struct address_space f;
+	int err = 0;
+
+	KT_ASSERT_EQ(reclaim_boot(16), 0);
+	KT_ASSERT_EQ(ramdisk_host_create(&bd, 16), 0);
+	KT_ASSERT_EQ(filemap_init(&f, 2, &bd, 0, 16, 0), 0);
+	ramdisk_host_set_failing(&bd, 1, 1);
+	KT_EXPECT(filemap_get_page(&f, 3, &err) == NULL);
+	KT_EXPECT_EQ(err, -MM_EIO);
+	KT_EXPECT_EQ(f.nrpages, 0);
+	KT_ASSERT_EQ(write_version(&f, 3, 5), 0);
+	KT_EXPECT_EQ(filemap_sync(&f), -MM_EIO);
+	KT_EXPECT_EQ(f.nrdirty, 1); /* still dirty: the data lives only here */
+	KT_EXPECT_EQ(f.wb_err, -MM_EIO);
+	/* reclaim cannot drop it either */
+	struct scan_control sc = { .nr_to_reclaim = 16 };
+	KT_EXPECT_EQ(try_to_free_pages(GFP_KERNEL, 0, ZONE_NORMAL, &sc), 0);
+	KT_EXPECT_EQ(f.nrpages, 1);
+	ramdisk_host_set_failing(&bd, 0, 0);
+	KT_EXPECT_EQ(try_to_free_pages(GFP_KERNEL, 0, ZONE_NORMAL, NULL), 1);
+	KT_EXPECT_EQ(f.nrpages, 0);
+	KT_EXPECT_EQ(page_pattern_check(ramdisk_host_block(&bd, 3), 2, 3, 5), 0);
+	KT_EXPECT_EQ(read_check(&f, 3, 5), 0);
+	filemap_evict(&f, true);
+	EXPECT_MM_CLEAN();
+	ramdisk_host_destroy(&bd);
+}
+
+HTEST_MAIN("filemap")

@@ -1,0 +1,279 @@
+/*
+ * tests/kernel/test_reclaim.c - the page cache and reclaim on the booted
+ * machine with the kernel's RAM disk (suite "reclaim"): most of RAM is
+ * held, so that a file several times the memory left goes through the
+ * cache; every page read back is verified, dirty pages reach the disk
+ * before they are dropped, kswapd's balance_zone() restores the high
+ * watermark, and the checkers stay clean after each phase.
+ */
+#include "kernel/ktest.h"
+#include "kernel/ramdisk.h"
+#include "mm/debug.h"
+#include "mm/filemap.h"
+#include "mm/gfp.h"
+#include "mm/lru.h"
+#include "mm/vmscan.h"
+#include "mm/zone.h"
+
+/* Blocks held to create memory pressure, chained through their own
+ * struct pages (the owner's lru and private fields). */
+static struct list_head held;
+static unsigned long held_pages;
+
+static unsigned long free_pages_total(void)
+{
+	unsigned long sum = 0;
+	struct zone *z;
+
+	for_each_zone(z)
+		sum += (unsigned long)zone_page_state(z, NR_FREE_PAGES);
+	return sum;
+}
+
+static unsigned long low_total(void)
+{
+	unsigned long sum = 0;
+	struct zone *z;
+
+	for_each_zone(z)
+		sum += low_wmark_pages(z);
+	return sum;
+}
+
+/* Take everything the allocator gives, then give back blocks until about
+ * @budget pages are free above the min watermark: a failed fast path
+ * retries at min, so that is where the page cache's requests must start
+ * to need reclaim (on large machines low - min alone exceeds the file). */
+static void hold_all_but(unsigned long budget)
+{
+	INIT_LIST_HEAD(&held);
+	held_pages = 0;
+	drain_all_pages(NULL);
+	for (int o = MAX_ORDER - 1; o >= 0; o--) {
+		struct page *p;
+
+		while ((p = alloc_pages(GFP_KERNEL | __GFP_NOWARN, (unsigned int)o)) != NULL) {
+			p->private = (uint32_t)o;
+			list_add(&p->lru, &held);
+			held_pages += 1UL << o;
+		}
+	}
+	/* Give the budget back in the highest zone, the one page-cache
+	 * requests use first (lower zones are kept from them by the lowmem
+	 * reserve); smallest blocks first, they were added last. */
+	struct zone *top = NULL, *z;
+	for_each_zone(z)
+		if (populated_zone(z))
+			top = z;
+	struct list_head *pos, *next;
+	list_for_each_safe(pos, next, &held) {
+		struct page *p = list_entry(pos, struct page, lru);
+		unsigned int o = p->private;
+
+		if ((unsigned long)zone_page_state(top, NR_FREE_PAGES) >= min_wmark_pages(top) + budget)
+			break;
+		if (page_zone(p) != top)
+			continue;
+		list_del(&p->lru);
+		p->private = 0;
+		held_pages -= 1UL << o;
+		__free_pages(p, o);
+		drain_all_pages(top);
+	}
+}
+
+static void release_held(void)
+{
+	while (!list_empty(&held)) {
+		struct page *p = list_first_entry(&held, struct page, lru);
+		unsigned int o = p->private;
+
+		list_del(&p->lru);
+		p->private = 0;
+		__free_pages(p, o);
+	}
+	held_pages = 0;
+}
+
+static uint64_t scratch[PAGE_PATTERN_WORDS];
+
+static int write_version(struct address_space *m, uint64_t idx, uint64_t version)
+{
+	page_pattern_fill(scratch, m->id, idx, version);
+	return filemap_write(m, idx, scratch);
+}
+
+static size_t read_check(struct address_space *m, uint64_t idx, uint64_t version)
+{
+	if (filemap_read(m, idx, scratch))
+		return (size_t)-1;
+	return page_pattern_check(scratch, m->id, idx, version);
+}
+
+static bool have_ramdisk(void)
+{
+	if (!kernel_ramdisk.nr_blocks) {
+		ktest_skip("no RAM disk");
+		return false;
+	}
+	return true;
+}
+
+#define EXPECT_MM_CLEAN()                                                     \
+	do {                                                                  \
+		KT_EXPECT_EQ(mm_check_invariants(), 0);                       \
+		KT_EXPECT_EQ(lru_check(), 0);                                 \
+	} while (0)
+
+KTEST(reclaim, ramdisk_round_trip_through_the_cache)
+{
+	struct address_space f;
+	const uint64_t n = kernel_ramdisk.nr_blocks < 64 ? kernel_ramdisk.nr_blocks : 64;
+	unsigned long writes, reads, bad = 0;
+
+	if (!have_ramdisk())
+		return;
+	KT_ASSERT_EQ(filemap_init(&f, 100, &kernel_ramdisk, 0, n, 0), 0);
+	writes = kernel_ramdisk.nr_writes;
+	reads = kernel_ramdisk.nr_reads;
+	for (uint64_t i = 0; i < n; i++)
+		KT_ASSERT_EQ(write_version(&f, i, 1), 0);
+	KT_EXPECT_EQ(f.nrdirty, n);
+	KT_EXPECT_EQ(filemap_sync(&f), 0);
+	KT_EXPECT_EQ(kernel_ramdisk.nr_writes - writes, n);
+	KT_EXPECT_EQ(filemap_evict(&f, false), n);
+	for (uint64_t i = 0; i < n; i++)
+		bad += read_check(&f, i, 1) != 0;
+	KT_EXPECT_EQ(bad, 0);
+	KT_EXPECT_EQ(kernel_ramdisk.nr_reads - reads, n);
+	EXPECT_MM_CLEAN();
+	filemap_evict(&f, true);
+	filemap_drain_node_pool();
+	KT_EXPECT_EQ(filemap_nr_pages(), 0);
+	EXPECT_MM_CLEAN();
+}
+
+KTEST(reclaim, file_four_times_free_memory_rereads_intact_after_direct_reclaim)
+{
+	struct address_space f;
+	uint64_t n = kernel_ramdisk.nr_blocks;
+	unsigned long budget, steal0, write0, bad = 0;
+
+	if (!have_ramdisk())
+		return;
+	budget = n / 4 < 1024 ? n / 4 : 1024;
+	if (n > 4 * budget)
+		n = 4 * budget;
+	KT_ASSERT_EQ(filemap_init(&f, 200, &kernel_ramdisk, 0, n, 0), 0);
+	hold_all_but(budget);
+	ktest_diag("file %llu pages, %lu held, %lu free (low %lu)", (unsigned long long)n,
+		   held_pages, free_pages_total(), low_total());
+	unsigned long lru_max = 0;
+	steal0 = global_reclaim_event(PGSTEAL_DIRECT);
+	write0 = global_reclaim_event(NR_VMSCAN_WRITE);
+	for (uint64_t i = 0; i < n; i++)
+		KT_ASSERT_EQ(write_version(&f, i, 1), 0);
+	KT_EXPECT(f.nrpages < n);
+	/* the cache really held a good part of the budget, not a few pages */
+	lru_max = f.nrpages;
+	KT_EXPECT(lru_max >= budget / 2);
+	KT_EXPECT(global_reclaim_event(PGSTEAL_DIRECT) - steal0 >= n - f.nrpages);
+	KT_EXPECT(global_reclaim_event(NR_VMSCAN_WRITE) - write0 >= n - f.nrpages);
+	EXPECT_MM_CLEAN();
+	for (uint64_t i = 0; i < n; i += 3)
+		KT_ASSERT_EQ(write_version(&f, i, 2), 0);
+	EXPECT_MM_CLEAN();
+	for (uint64_t i = 0; i < n; i++)
+		bad += read_check(&f, i, i % 3 ? 1 : 2) != 0;
+	KT_EXPECT_EQ(bad, 0);
+	/* and from the disk alone */
+	KT_EXPECT_EQ(filemap_sync(&f), 0);
+	filemap_evict(&f, false);
+	KT_EXPECT_EQ(f.nrpages, 0);
+	for (uint64_t i = 0; i < n; i++) {
+		KT_ASSERT_EQ(bdev_read_page(&kernel_ramdisk, i, scratch), 0);
+		bad += page_pattern_check(scratch, 200, i, i % 3 ? 1 : 2) != 0;
+	}
+	KT_EXPECT_EQ(bad, 0);
+	ktest_diag("pgscan_direct %lu pgsteal_direct %lu nr_vmscan_write %lu",
+		   global_reclaim_event(PGSCAN_DIRECT), global_reclaim_event(PGSTEAL_DIRECT),
+		   global_reclaim_event(NR_VMSCAN_WRITE));
+	release_held();
+	filemap_drain_node_pool();
+	EXPECT_MM_CLEAN();
+}
+
+KTEST(reclaim, balance_zone_restores_the_high_watermark)
+{
+	struct address_space f;
+	struct scan_control sc = { 0 };
+	uint64_t n = kernel_ramdisk.nr_blocks, i;
+	unsigned long budget, steal0, got;
+	struct zone *z = NULL;
+
+	if (!have_ramdisk())
+		return;
+	budget = n / 4 < 1024 ? n / 4 : 1024;
+	if (n > 4 * budget)
+		n = 4 * budget;
+	KT_ASSERT_EQ(filemap_init(&f, 300, &kernel_ramdisk, 0, n, 0), 0);
+	hold_all_but(budget);
+	/* Direct reclaim frees a batch at a time: the zone serving the cache
+	 * ends near its low watermark, short of high. */
+	for (i = 0; i < n; i++)
+		KT_ASSERT_EQ(write_version(&f, i, 1), 0);
+	/* The zone holding most of the cache, pushed below its low watermark
+	 * by holding more of its pages if it is not there yet. */
+	for (int zi = 0; zi < MAX_NR_ZONES; zi++) {
+		struct zone *c = &NODE_DATA(0)->node_zones[zi];
+
+		if (populated_zone(c) && (!z || zone_reclaimable_pages(c) > zone_reclaimable_pages(z)))
+			z = c;
+	}
+	if (z && zone_reclaimable_pages(z) < 2 * (high_wmark_pages(z) - low_wmark_pages(z)) + 64)
+		z = NULL; /* too little cache there to reach high by reclaim alone */
+	if (z) {
+		static const gfp_t zone_gfp[MAX_NR_ZONES] = { GFP_DMA, GFP_DMA32, 0 };
+		struct page *p;
+
+		while ((unsigned long)zone_page_state(z, NR_FREE_PAGES) >= low_wmark_pages(z) &&
+		       (p = alloc_page(zone_gfp[z->zone_idx] | __GFP_NOWARN)) != NULL) {
+			p->private = 0;
+			list_add(&p->lru, &held);
+			held_pages++;
+			drain_all_pages(NULL);
+		}
+		if (zone_balanced(z, 0, z->zone_idx))
+			z = NULL;
+	}
+	if (!z) {
+		for (int zi = 0; zi < MAX_NR_ZONES; zi++) {
+			struct zone *c = &NODE_DATA(0)->node_zones[zi];
+
+			ktest_diag("%s: free %ld low %lu high %lu lru %lu, %llu written", c->name,
+				   zone_page_state(c, NR_FREE_PAGES), low_wmark_pages(c),
+				   high_wmark_pages(c), zone_reclaimable_pages(c),
+				   (unsigned long long)i);
+		}
+		ktest_skip("the RAM disk is too small to unbalance a zone");
+		goto out;
+	}
+	ktest_diag("%llu pages cached, zone %s free %ld high %lu", (unsigned long long)i, z->name,
+		   zone_page_state(z, NR_FREE_PAGES), high_wmark_pages(z));
+	steal0 = global_reclaim_event(PGSTEAL_KSWAPD);
+	got = balance_zone(z, 0, z->zone_idx, &sc);
+	KT_EXPECT(zone_balanced(z, 0, z->zone_idx));
+	KT_EXPECT(got > 0);
+	KT_EXPECT_EQ(global_reclaim_event(PGSTEAL_KSWAPD) - steal0, got);
+	KT_EXPECT_EQ(sc.nr_written, got);
+	KT_EXPECT_EQ(balance_zone(z, 0, z->zone_idx, NULL), 0);
+	EXPECT_MM_CLEAN();
+	release_held(); /* room for the misses: this file may not reclaim */
+	for (uint64_t k = 0; k < i; k++)
+		KT_EXPECT_EQ(read_check(&f, k, 1), 0);
+out:
+	filemap_evict(&f, true);
+	release_held();
+	filemap_drain_node_pool();
+	EXPECT_MM_CLEAN();
+}
