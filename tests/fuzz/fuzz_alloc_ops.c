@@ -181,7 +181,7 @@ static bool request_valid(gfp_t gfp, unsigned int order)
 	return order < MAX_ORDER && !(gfp & ~__GFP_BITS_MASK) && zones <= 1 &&
 	       (gfp & GFP_MOVABLE_MASK) != GFP_MOVABLE_MASK &&
 	       (gfp & (__GFP_NOFAIL | __GFP_NORETRY)) != (__GFP_NOFAIL | __GFP_NORETRY) &&
-	       !((gfp & __GFP_NOFAIL) && order > 1);
+	       !((gfp & __GFP_NOFAIL) && order > 3);
 }
 
 static int highest_zone(gfp_t gfp)
@@ -411,6 +411,8 @@ static void op_bad_free(struct cursor *c, unsigned int step)
 			if (!owned[pfn])
 				page = pfn_to_page(pfn);
 		}
+		if (!page) /* nearly everything is held */
+			return;
 		break;
 	case 1: /* a held block with the wrong order */
 		what = "wrong order";

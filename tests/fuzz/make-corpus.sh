@@ -153,4 +153,12 @@ for ((i = 0; i < 40; i++)); do s+=$(op 0 $((i % 14)) $((i * 37 % 256)) $((i % 5)
 for ((i = 0; i < 20; i++)); do s+=$(op 5 $((i * 7)) 0); done
 printf "$s$(op 8 1)" >"$A/many-mixed.bin"
 
+# Inputs that once failed (harness or mm bugs), kept as seeds so fuzz-smoke
+# replays them: regress/<target>-<what>.bin
+for f in regress/fuzz_*-*.bin; do
+	[ -e "$f" ] || continue
+	t=${f#regress/}
+	cp "$f" "$C/${t%%-*}/regress-${t#*-}"
+done
+
 echo "make-corpus: $(find "$C" -type f | wc -l) seeds in tests/fuzz/$C"
