@@ -8,22 +8,7 @@
 #include "arch/x86_64/cpu.h"
 #include "arch/x86_64/layout.h"
 #include "arch/x86_64/qemu_exit.h"
-
-static void backtrace(void)
-{
-	uint64_t rbp = (uint64_t)(uintptr_t)__builtin_frame_address(0);
-
-	printk("Call trace:\n");
-	for (int depth = 0; depth < 16 && rbp >= DIRECT_MAP_BASE && !(rbp & 7); depth++) {
-		const uint64_t *fp = (const uint64_t *)(uintptr_t)rbp;
-		if (!fp[1])
-			break;
-		printk(" [<%016lx>]\n", fp[1]);
-		if (fp[0] <= rbp)
-			break;
-		rbp = fp[0];
-	}
-}
+#include "arch/x86_64/trap.h"
 
 void vpanic(const char *fmt, va_list ap)
 {
@@ -37,7 +22,7 @@ void vpanic(const char *fmt, va_list ap)
 	}
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	printk("Kernel panic - not syncing: %s\n", msg);
-	backtrace();
+	dump_backtrace((uint64_t)(uintptr_t)__builtin_frame_address(0));
 	printk("---[ end Kernel panic - not syncing: %s ]---\n", msg);
 	qemu_exit(QEMU_EXIT_PANIC);
 }

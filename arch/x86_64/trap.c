@@ -153,7 +153,7 @@ static void dump_frame(const struct trap_frame *f)
 
 /* Follow saved frame pointers (the kernel keeps them) while they stay in
  * the kernel's half of the address space. */
-static void dump_backtrace(uint64_t rbp)
+void dump_backtrace(uint64_t rbp)
 {
 	printk("Call trace:\n");
 	for (int depth = 0; depth < 16 && rbp >= DIRECT_MAP_BASE && !(rbp & 7); depth++) {

@@ -41,4 +41,8 @@ unsigned int trap_present_gates(void);
 typedef bool (*trap_hook_fn)(struct trap_frame *frame);
 void trap_set_hook(trap_hook_fn hook);
 
+/* Print the return addresses of the frame-pointer chain starting at @rbp
+ * (the kernel keeps frame pointers), as "Call trace:" lines. */
+void dump_backtrace(uint64_t rbp);
+
 #endif /* ARCH_X86_64_TRAP_H */
