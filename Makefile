@@ -31,7 +31,7 @@ HOST_TESTS   := $(patsubst tests/host/%.c,$(BUILD)/host/%,$(wildcard tests/host/
 HOST_MM_OBJS := $(MM_SRCS:%.c=$(BUILD)/host/obj/%.o) $(HOST_SHIM:%.c=$(BUILD)/host/obj/%.o)
 MMSIM_SRCS   := $(wildcard tools/mmsim/*.c)
 
-.PHONY: all kernel iso run test host-tests bench deps clean debug compile_commands.json
+.PHONY: all kernel iso run test host-tests bench deps clean debug compile_commands.json plots
 # Keep intermediate objects: relinking should not recompile.
 .SECONDARY:
 all: kernel iso $(BUILD)/mmsim host-tests
@@ -75,6 +75,12 @@ $(BUILD)/mmsim: $(MMSIM_SRCS:%.c=$(BUILD)/host/obj/%.o) $(MM_SRCS:%.c=$(BUILD)/h
 		$(BUILD)/host/obj/tests/host/host_shim.o
 	$(CC) $(HOST_CFLAGS) -o $@ $^ -lm
 
+# The smallest embedding of mm/ (docs/embedding.md): its own host, no shim.
+$(BUILD)/embed-example: $(BUILD)/host/obj/tools/embed-example/main.o \
+		$(MM_SRCS:%.c=$(BUILD)/host/obj/%.o)
+	$(CC) $(HOST_CFLAGS) -o $@ $^
+host-tests: $(BUILD)/embed-example
+
 -include boot/efi/efi.mk
 # The loader's host test and the ESP image are part of every build.
 host-tests: $(BUILD)/efi/test_efi
@@ -99,6 +105,11 @@ debug: deps kernel
 	@echo "         MMK_GDB_PORT=$(GDB_PORT) gdb -x tools/gdb/mmk.gdb"
 	@echo "       then 'continue'; mm-buddyinfo, mm-zoneinfo, mm-page PFN, mm-free-blocks ZONE ORDER."
 	./run-qemu.sh --shell --timeout 0 -- -S -gdb tcp::$(GDB_PORT)
+
+# The README's pictures from fresh boots: fragmentation maps (and the kswapd
+# trace when tools/plot-trace.sh exists) into docs/img/; logs in build/plots/.
+plots: deps kernel
+	tools/make-plots.sh docs/img
 
 # For editors (clangd): the compile commands make would run; nothing is built.
 compile_commands.json:

@@ -71,7 +71,7 @@ static int parse_option(const char *w, size_t n, struct kernel_options *opt)
 		return 0;
 	}
 	if (word_is(w, key_len, "crash") && has_val) {
-		static const char *const kinds[] = {"pf", "ud", "df", "panic"};
+		static const char *const kinds[] = {"pf", "ud", "df", "panic", "lockorder"};
 		for (unsigned int i = 0; i < sizeof(kinds) / sizeof(kinds[0]); i++) {
 			if (word_is(val, val_len, kinds[i])) {
 				/* val is not terminated: other words may follow */
@@ -80,9 +80,37 @@ static int parse_option(const char *w, size_t n, struct kernel_options *opt)
 				return 0;
 			}
 		}
-		printk("cmdline: bad value in '%.*s' (want pf, ud, df or panic), ignored\n",
+		printk("cmdline: bad value in '%.*s' (want pf, ud, df, panic or lockorder), ignored\n",
 		       (int)n, w);
 		return 1;
+	}
+	if (word_is(w, key_len, "trace") && has_val) {
+		if (!word_is(val, val_len, "mm")) {
+			printk("cmdline: bad value in '%.*s' (want trace=mm), ignored\n", (int)n, w);
+			return 1;
+		}
+		opt->trace_mm = true;
+		return 0;
+	}
+	if (word_is(w, key_len, "duration") && has_val) {
+		const char *end;
+		uint64_t v = mm_parse_size(val, &end);
+		if (end != val + val_len || end == val || !v || v > 86400) {
+			printk("cmdline: bad value in '%.*s' (want seconds, 1-86400), ignored\n",
+			       (int)n, w);
+			return 1;
+		}
+		opt->duration_s = (unsigned int)v;
+		return 0;
+	}
+	if (word_is(w, key_len, "pcp") && has_val) {
+		if (!word_is(val, val_len, "on") && !word_is(val, val_len, "off")) {
+			printk("cmdline: bad value in '%.*s' (want pcp=on or pcp=off), ignored\n",
+			       (int)n, w);
+			return 1;
+		}
+		opt->pcp_off = word_is(val, val_len, "off");
+		return 0;
 	}
 	if (word_is(w, n, "exit")) {
 		opt->exit = true;

@@ -10,7 +10,12 @@
  *                       (isa-debug-exit) instead of starting the serial shell
  *   noexit              after the tests, halt (no shell, no exit)
  *   poweroff            after the tests, ACPI power-off instead of isa-debug-exit
- *   crash=pf|ud|df|panic   die on purpose right after boot (tests the panic paths)
+ *   crash=pf|ud|df|panic|lockorder   die on purpose right after boot (tests the
+ *                       panic paths; lockorder: two ranked locks taken inverted)
+ *   trace=mm            print "trace,<ms>,<zone>,<free>,<min>,<low>,<high>,<kswapd>"
+ *                       CSV lines every 10 ms (kernel/mm_trace.c; tools/plot-trace.sh)
+ *   duration=<seconds>  how long test=stress runs (default 10)
+ *   pcp=on|off          per-CPU page lists (default on; off for comparisons)
  *
  * Unknown options are reported and ignored; malformed values are reported
  * and the option keeps its default.
@@ -31,7 +36,10 @@ struct kernel_options {
 	bool exit;                     /* no shell: leave QEMU after the tests */
 	bool noexit;
 	bool poweroff;
-	char crash[8];                 /* crash= value, "" when absent */
+	char crash[12];                /* crash= value, "" when absent */
+	bool trace_mm;                 /* trace=mm */
+	unsigned int duration_s;       /* duration=, 0 = the suite's default */
+	bool pcp_off;                  /* pcp=off */
 };
 
 /* Parse @cmdline into @opt (reset to defaults first). Prints one line per

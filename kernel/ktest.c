@@ -62,11 +62,12 @@ static bool list_has(const char *list, const char *name)
 	return false;
 }
 
-/* Suites that run only when named (test=bench): slow, and they measure
- * rather than check, so test=all leaves them out. */
+/* Suites that run only when named (test=bench, test=stress,
+ * test=highalloc): slow, and they measure or run for a chosen time, so
+ * test=all leaves them out. */
 static bool suite_opt_in(const char *suite)
 {
-	return !strcmp(suite, "bench");
+	return !strcmp(suite, "bench") || !strcmp(suite, "stress") || !strcmp(suite, "highalloc");
 }
 
 static bool suite_selected(const char *selection, const char *suite)

@@ -10,6 +10,7 @@
 
 #include "cmdline.h"
 #include "ktest_run.h"
+#include "mm_trace.h"
 #include "main.h"
 #include "panic.h"
 #include "printk.h"
@@ -22,12 +23,16 @@
 #include "arch/x86_64/layout.h"
 #include "arch/x86_64/qemu_exit.h"
 #include "arch/x86_64/serial.h"
+#include "arch/x86_64/smp.h"
 #include "arch/x86_64/trap.h"
 #include "mm/boot_reserve.h"
 #include "mm/bootinfo.h"
+#include "mm/kcompactd.h"
 #include "mm/memblock.h"
 #include "mm/memmap.h"
 #include "mm/mm_init.h"
+#include "mm/pcp.h"
+#include "mm/kswapd.h"
 #include "mm/vmscan.h"
 #include "mm/vmstat.h"
 
@@ -55,7 +60,13 @@ static void crash_on_request(const char *how)
 		/* A page fault that cannot push its frame: only the IST stack
 		 * of #DF saves us from a triple fault. */
 		__asm__ volatile("movq $0xffffc00000000000, %%rsp; pushq $0" ::: "memory");
-	else if (!strcmp(how, "panic"))
+	else if (!strcmp(how, "lockorder")) {
+		/* The run queue lock, then a zone-ranked lock: inverted. */
+		static mm_spinlock_t outer = MM_SPINLOCK_INIT_RANKED(MM_LOCK_RANK_RQ);
+		static mm_spinlock_t inner = MM_SPINLOCK_INIT_RANKED(MM_LOCK_RANK_ZONE);
+		mm_spin_lock(&outer);
+		mm_spin_lock(&inner);
+	} else if (!strcmp(how, "panic"))
 		panic("crash=panic requested on the command line");
 	panic("crash=%s did not crash", how);
 }
@@ -73,7 +84,6 @@ static void finish(int failures)
 	mm_print_zoneinfo();
 	printk("# /proc/vmstat\n");
 	mm_print_vmstat();
-	mm_print_reclaim_vmstat();
 	if (kernel_opts.noexit) {
 		printk("boot: noexit: halting\n");
 		machine_halt();
@@ -84,6 +94,13 @@ static void finish(int failures)
 	}
 	if (kernel_opts.exit)
 		qemu_exit(failures ? QEMU_EXIT_FAIL : QEMU_EXIT_PASS);
+	/* The daemons start after the reports, so the reports show what the
+	 * tests left and not the daemons' own stacks; the shell then works
+	 * with background reclaim and compaction as a real system would. */
+	if (kswapd_run())
+		printk("kswapd: could not start\n");
+	if (kcompactd_run())
+		printk("kcompactd: could not start\n");
 	shell_run(failures);
 }
 
@@ -93,6 +110,7 @@ void kernel_main(uint32_t magic, uint64_t mbi_phys)
 
 	serial_init();
 	trap_init();
+	smp_early_init(); /* GS base: this_cpu() and mm_cpu_id() from here on */
 	printk("\n%s version %s (gcc %s) x86_64, built " __DATE__ "\n", KERNEL_NAME,
 	       KERNEL_VERSION, __VERSION__);
 	printk("kernel: image [mem 0x%016lx-0x%016lx] at 0x%lx\n", kernel_phys_start(),
@@ -124,6 +142,9 @@ void kernel_main(uint32_t magic, uint64_t mbi_phys)
 		       (unsigned long long)(memblock_phys_mem_size() >> 20));
 	}
 	arch_setup_direct_map();
+	/* Before mm_init: the CPU count sizes the per-CPU lists, and the AP
+	 * trampoline needs a page below 1 MiB from memblock. */
+	smp_prepare(kernel_boot_info.rsdp_phys);
 	crash_on_request(kernel_opts.crash);
 	/* Before mm_init: the allocator must never see the disk's memory. */
 	(void)ramdisk_reserve(kernel_opts.ramdisk_size);
@@ -139,8 +160,19 @@ void kernel_main(uint32_t magic, uint64_t mbi_phys)
 	       (unsigned long long)mib, (unsigned long long)us,
 	       (unsigned long long)(mib ? us * 1024 / mib : 0));
 	mm_print_zone_summary();
+	if (kernel_opts.pcp_off) {
+		pcp_set_enabled(false);
+		printk("mm: per-CPU page lists off (pcp=off)\n");
+	}
 	mm_reclaim_init();
 	sched_init();
+	smp_boot_aps();
+	if (kernel_opts.trace_mm)
+		mm_trace_start(10);
 
+	/* kswapd starts after the self-tests (finish()): suites that count
+	 * reclaim exactly run without it (parked: no watermark boosts
+	 * either); the kswapd suite starts it and parks it again. */
+	kswapd_park();
 	finish(ktest_run(kernel_opts.tests));
 }

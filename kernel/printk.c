@@ -10,6 +10,7 @@
 #include "arch/x86_64/serial.h"
 
 int console_loglevel = 7;
+static bool console_busy; /* a CPU is writing a line to the serial port */
 
 struct outbuf {
 	char *buf;
@@ -258,8 +259,21 @@ int vprintk(const char *fmt, va_list ap)
 	int n = vsnprintf(line, sizeof(line), fmt, ap);
 	if (n >= (int)sizeof(line))
 		n = sizeof(line) - 1;
+	/* One line at a time across CPUs. Bounded: a CPU that panics while
+	 * another holds the console (or itself, printing from a fault inside
+	 * printk) must still get its message out. */
 	unsigned long flags = irq_save();
+	bool locked = false;
+	for (unsigned long spins = 0; spins < (1UL << 22); spins++) {
+		if (!__atomic_exchange_n(&console_busy, true, __ATOMIC_ACQUIRE)) {
+			locked = true;
+			break;
+		}
+		cpu_relax();
+	}
 	serial_write(line, (size_t)n);
+	if (locked)
+		__atomic_store_n(&console_busy, false, __ATOMIC_RELEASE);
 	irq_restore(flags);
 	return n;
 }

@@ -1,8 +1,9 @@
 /*
  * kernel/sched.c - picking the next thread: a FIFO run queue per CPU,
  * round robin with a time slice counted down by the tick, preemption at
- * the end of an interrupt, and the idle thread that halts when nothing
- * is runnable.
+ * the end of an interrupt, the idle thread that halts when nothing is
+ * runnable, and (SMP) placing new threads round robin over the CPUs and
+ * waking threads on their own CPU.
  */
 #include "sched.h"
 #include "panic.h"
@@ -11,17 +12,19 @@
 #include "arch/x86_64/cpu.h"
 #include "arch/x86_64/irq.h"
 #include "arch/x86_64/lapic.h"
+#include "arch/x86_64/smp.h"
 
 void switch_stack(uint64_t *prev_rsp, uint64_t next_rsp);
 
-static struct cpu cpus[1];
+struct cpu cpus[SCHED_MAX_CPUS];
 static struct thread boot_thread;
 static bool running;
+static unsigned int nr_online;
+static unsigned int next_placement; /* round robin cursor for new threads */
 
-/* One CPU for now; SMP will find its struct cpu through GS. */
-struct cpu *this_cpu(void)
+unsigned int sched_nr_online(void)
 {
-	return &cpus[0];
+	return __atomic_load_n(&nr_online, __ATOMIC_ACQUIRE);
 }
 
 bool sched_is_running(void)
@@ -66,7 +69,7 @@ static void __schedule(bool preempt)
 	mm_spin_lock(&c->rq.lock);
 	thread_check(prev);
 	thread_check_sp(prev, (uintptr_t)__builtin_frame_address(0));
-	c->need_resched = false;
+	__atomic_store_n(&c->need_resched, false, __ATOMIC_RELAXED);
 	enum thread_state st = __atomic_load_n(&prev->state, __ATOMIC_ACQUIRE);
 	if (prev != c->idle) {
 		if (st == THREAD_RUNNING || (preempt && st == THREAD_SLEEPING))
@@ -123,11 +126,27 @@ void set_current_state(enum thread_state state)
 	__atomic_store_n(&current_thread()->state, state, __ATOMIC_SEQ_CST);
 }
 
+/* Ask @c to reschedule soon: at once if it is this CPU's own business
+ * (the end of the current interrupt or preempt_enable does it), through a
+ * reschedule IPI for another CPU. */
+void sched_kick(struct cpu *c)
+{
+	__atomic_store_n(&c->need_resched, true, __ATOMIC_RELEASE);
+	if (c != this_cpu())
+		smp_send_reschedule(c->id);
+}
+
+/*
+ * The thread's own CPU's queue lock serialises us against its __schedule:
+ * either it has not switched away yet (then it is c->curr and setting it
+ * running is enough: its schedule() keeps it), or it is off the CPU with
+ * its context saved and may be queued.
+ */
 bool wake_up_thread(struct thread *t)
 {
 	unsigned long flags = irq_save();
-	struct cpu *c = this_cpu(); /* SMP: the CPU whose queue @t last used */
-	bool woke = false;
+	struct cpu *c = &cpus[t->cpu];
+	bool woke = false, kick = false;
 
 	mm_spin_lock(&c->rq.lock);
 	if (__atomic_load_n(&t->state, __ATOMIC_ACQUIRE) == THREAD_SLEEPING) {
@@ -137,25 +156,51 @@ bool wake_up_thread(struct thread *t)
 		 * preempted on the queue: it is where it should be already. */
 		if (!t->on_rq && t != c->curr) {
 			rq_enqueue(&c->rq, t);
-			if (c->curr == c->idle)
-				c->need_resched = true;
+			kick = c->curr == c->idle;
+			if (c != this_cpu())
+				c->nr_wakeups_remote++;
 		}
 	}
 	mm_spin_unlock(&c->rq.lock);
+	if (kick)
+		sched_kick(c);
 	irq_restore(flags);
 	return woke;
 }
 
+/* Round robin over the online CPUs: simple, and with no migration it
+ * spreads the test and stress threads evenly. */
+static unsigned int place_thread(void)
+{
+	unsigned int n = sched_nr_online();
+
+	if (n <= 1)
+		return 0;
+	for (;;) {
+		unsigned int id = __atomic_fetch_add(&next_placement, 1, __ATOMIC_RELAXED) %
+				  SCHED_MAX_CPUS;
+		if (__atomic_load_n(&cpus[id].online, __ATOMIC_ACQUIRE))
+			return id;
+	}
+}
+
 void sched_enqueue_new(struct thread *t)
 {
+	if (t->cpu == SCHED_ANY_CPU)
+		t->cpu = place_thread();
+	else if (t->cpu >= SCHED_MAX_CPUS || !__atomic_load_n(&cpus[t->cpu].online, __ATOMIC_ACQUIRE))
+		panic("sched: thread %s placed on CPU %u, which is not online", t->name, t->cpu);
+
 	unsigned long flags = irq_save();
-	struct cpu *c = this_cpu();
+	struct cpu *c = &cpus[t->cpu];
+	bool kick;
 
 	mm_spin_lock(&c->rq.lock);
 	rq_enqueue(&c->rq, t);
-	if (c->curr == c->idle)
-		c->need_resched = true;
+	kick = c->curr == c->idle;
 	mm_spin_unlock(&c->rq.lock);
+	if (kick)
+		sched_kick(c);
 	irq_restore(flags);
 }
 
@@ -170,7 +215,8 @@ void preempt_enable(void)
 	struct cpu *c = this_cpu();
 
 	__atomic_signal_fence(__ATOMIC_SEQ_CST);
-	if (--c->preempt_count == 0 && c->need_resched && !c->irq_depth && irqs_enabled())
+	if (--c->preempt_count == 0 && __atomic_load_n(&c->need_resched, __ATOMIC_ACQUIRE) &&
+	    !c->irq_depth && irqs_enabled())
 		sched_yield();
 }
 
@@ -212,7 +258,8 @@ void sched_irq_exit(void)
 {
 	struct cpu *c = this_cpu();
 
-	if (--c->irq_depth == 0 && c->need_resched && !c->preempt_count && sched_is_running())
+	if (--c->irq_depth == 0 && __atomic_load_n(&c->need_resched, __ATOMIC_ACQUIRE) &&
+	    !c->preempt_count && sched_is_running())
 		__schedule(true);
 }
 
@@ -228,7 +275,8 @@ static int idle_fn(void *unused)
 	(void)unused;
 	for (;;) {
 		local_irq_disable();
-		if (!c->need_resched && !__atomic_load_n(&c->rq.nr_queued, __ATOMIC_RELAXED)) {
+		if (!__atomic_load_n(&c->need_resched, __ATOMIC_ACQUIRE) &&
+		    !__atomic_load_n(&c->rq.nr_queued, __ATOMIC_RELAXED)) {
 			c->idle_halts++;
 			__asm__ volatile("sti; hlt" ::: "memory");
 		} else {
@@ -239,25 +287,59 @@ static int idle_fn(void *unused)
 	return 0;
 }
 
+static void cpu_init_rq(struct cpu *c)
+{
+	mm_spin_lock_init_ranked(&c->rq.lock, MM_LOCK_RANK_RQ);
+	INIT_LIST_HEAD(&c->rq.queue);
+}
+
+struct thread *sched_alloc_idle(unsigned int id)
+{
+	char name[THREAD_NAME_LEN];
+
+	snprintf(name, sizeof(name), id ? "idle/%u" : "idle", id);
+	struct thread *t = thread_alloc(name, idle_fn, NULL, 0);
+	if (t)
+		t->cpu = id;
+	return t;
+}
+
+/* On an AP, on its idle thread's stack, interrupts off, LAPIC enabled. */
+void sched_ap_run(struct cpu *c)
+{
+	cpu_init_rq(c);
+	c->curr = c->idle;
+	lapic_timer_start_periodic(IRQ_VECTOR_TIMER, HZ);
+	__atomic_store_n(&c->online, true, __ATOMIC_RELEASE);
+	__atomic_fetch_add(&nr_online, 1, __ATOMIC_ACQ_REL);
+	local_irq_enable();
+	idle_fn(NULL);
+	panic("sched: idle loop of CPU %u returned", c->id);
+}
+
 void sched_init(void)
 {
 	struct cpu *c = this_cpu();
 
 	if (running)
 		panic("sched: sched_init called twice");
-	c->id = 0;
-	mm_spin_lock_init(&c->rq.lock);
-	INIT_LIST_HEAD(&c->rq.queue);
+	if (c != &cpus[0] || c->self != c)
+		panic("sched: GS base does not point at CPU 0 (smp_early_init not called?)");
+	cpu_init_rq(c);
 	thread_init_boot(&boot_thread, "main");
 	boot_thread.slice = SCHED_SLICE_TICKS;
+	boot_thread.cpu = 0;
 	c->curr = &boot_thread;
-	c->idle = thread_alloc("idle", idle_fn, NULL, 0);
+	c->idle = sched_alloc_idle(0);
 	if (!c->idle)
 		panic("sched: no memory for the idle thread's stack");
 
 	irq_init();
 	lapic_init();
 	timer_init();
+	smp_init_ipis();
+	c->online = true;
+	nr_online = 1;
 	__atomic_store_n(&running, true, __ATOMIC_RELEASE);
 	local_irq_enable();
 	printk("sched: tick %u Hz, slice %u ticks, %lu KiB thread stacks\n", HZ,

@@ -20,6 +20,7 @@
 #include "arch/x86_64/qemu_exit.h"
 #include "mm/debug.h"
 #include "mm/gfp.h"
+#include "mm/pbmap.h"
 #include "mm/vmstat.h"
 #include "mm/zone.h"
 
@@ -204,6 +205,14 @@ static int cmd_pagetypeinfo(int argc, char **argv)
 	if (!usage_ok(argc, 0, 0, argv[0]))
 		return 1;
 	mm_print_pagetypeinfo();
+	return 0;
+}
+
+static int cmd_pbmap(int argc, char **argv)
+{
+	if (!usage_ok(argc, 0, 0, argv[0]))
+		return 1;
+	mm_print_pbmap();
 	return 0;
 }
 
@@ -526,6 +535,7 @@ const struct shell_cmd shell_cmds[] = {
 	{"zoneinfo", "", "watermarks and counts per zone, as /proc/zoneinfo", cmd_zoneinfo},
 	{"pagetypeinfo", "", "free blocks per migratetype, as /proc/pagetypeinfo", cmd_pagetypeinfo},
 	{"vmstat", "", "event counters, as /proc/vmstat", cmd_vmstat},
+	{"pbmap", "", "fragmentation map: each pageblock's migratetype and free pages", cmd_pbmap},
 	{"alloc", "ORDER [FLAGS]", "allocate 2^ORDER pages (default GFP_KERNEL), print its id", cmd_alloc},
 	{"free", "ID|all", "free a block by its alloc id, or everything the shell holds", cmd_free},
 	{"held", "", "list the blocks and pages the shell holds", cmd_held},

@@ -29,6 +29,7 @@ static void thread_init_common(struct thread *t, const char *name, unsigned int 
 	memcpy(t->name, name, n);
 	t->state = THREAD_RUNNING;
 	t->flags = flags;
+	t->cpu = SCHED_ANY_CPU;
 	INIT_LIST_HEAD(&t->run_node);
 	init_waitqueue_head(&t->exit_wq);
 	__atomic_fetch_add(&nr_threads, 1, __ATOMIC_RELAXED);
@@ -95,15 +96,23 @@ struct thread *thread_alloc(const char *name, int (*fn)(void *), void *arg,
 	return t;
 }
 
-struct thread *thread_create(const char *name, int (*fn)(void *), void *arg,
-			     unsigned int flags)
+struct thread *thread_create_on(const char *name, int (*fn)(void *), void *arg,
+				unsigned int flags, unsigned int cpu)
 {
 	if (flags & ~THREAD_JOINABLE)
 		panic("thread_create(%s): unknown flags 0x%x", name, flags);
 	struct thread *t = thread_alloc(name, fn, arg, flags);
-	if (t)
+	if (t) {
+		t->cpu = cpu;
 		sched_enqueue_new(t);
+	}
 	return t;
+}
+
+struct thread *thread_create(const char *name, int (*fn)(void *), void *arg,
+			     unsigned int flags)
+{
+	return thread_create_on(name, fn, arg, flags, SCHED_ANY_CPU);
 }
 
 void thread_start(struct thread *t)

@@ -39,7 +39,8 @@ struct thread {
 	char name[THREAD_NAME_LEN];
 	enum thread_state state; /* atomic; see set_current_state() */
 	unsigned int pflags;
-	/* Guarded by the run queue lock. */
+	unsigned int cpu;       /* CPU it runs on, fixed once queued (SCHED_ANY_CPU before) */
+	/* Guarded by the run queue lock of cpu. */
 	bool on_rq;             /* on a run queue list (not when running) */
 	unsigned int slice;     /* ticks left before preemption */
 	struct list_head run_node;
@@ -68,6 +69,10 @@ struct thread {
  */
 struct thread *thread_create(const char *name, int (*fn)(void *), void *arg,
 			     unsigned int flags);
+/* The same on CPU @cpu (must be online), or placed round robin when @cpu
+ * is SCHED_ANY_CPU (what thread_create does). Threads never migrate. */
+struct thread *thread_create_on(const char *name, int (*fn)(void *), void *arg,
+				unsigned int flags, unsigned int cpu);
 
 /* End the current thread with @code. Never returns. */
 void thread_exit(int code) __attribute__((noreturn));

@@ -2,6 +2,10 @@
  * kernel/timer.c - the tick: jiffies, a sorted list of pending timers run
  * from the tick interrupt, and sleeping for a number of ticks or
  * milliseconds.
+ *
+ * SMP: every CPU has its own LAPIC tick for its time slices, but only CPU
+ * 0 advances jiffies and runs the timers (a timer's callback, such as a
+ * sleeper's wake-up, reaches other CPUs through wake_up_thread).
  */
 #include "timer.h"
 #include "panic.h"
@@ -12,8 +16,9 @@
 #include "arch/x86_64/lapic.h"
 
 static uint64_t jiffies;
-static mm_spinlock_t timer_lock = MM_SPINLOCK_INIT;
+static mm_spinlock_t timer_lock = MM_SPINLOCK_INIT_RANKED(MM_LOCK_RANK_TIMER);
 static struct list_head pending = LIST_HEAD_INIT(pending); /* by expires; timer_lock */
+static struct timer *running_timer; /* callback in progress on CPU 0; timer_lock */
 
 uint64_t jiffies_now(void)
 {
@@ -46,6 +51,11 @@ void timer_add(struct timer *t, uint64_t expires)
 	mm_spin_unlock_irqrestore(&timer_lock, flags);
 }
 
+/*
+ * Like Linux's del_timer_sync: when @t's callback is running on CPU 0, wait
+ * for it to finish, so the caller may free @t (schedule_timeout's timer
+ * lives on its stack) - unless we are that callback (then it is ours).
+ */
 bool timer_del(struct timer *t)
 {
 	unsigned long flags = mm_spin_lock_irqsave(&timer_lock);
@@ -55,13 +65,17 @@ bool timer_del(struct timer *t)
 		list_del_init(&t->node);
 		t->pending = false;
 	}
+	while (running_timer == t && this_cpu()->id != 0) {
+		mm_spin_unlock(&timer_lock);
+		cpu_relax();
+		mm_spin_lock(&timer_lock);
+	}
 	mm_spin_unlock_irqrestore(&timer_lock, flags);
 	return was;
 }
 
 /* Run the timers that are due, without the lock held so a callback may
- * re-arm itself. With one CPU and interrupts off nobody can timer_del()
- * one while it runs; SMP will need a "running" marker. */
+ * re-arm itself; running_timer tells timer_del on other CPUs to wait. */
 static void run_timers(uint64_t now)
 {
 	mm_spin_lock(&timer_lock);
@@ -71,9 +85,11 @@ static void run_timers(uint64_t now)
 			break;
 		list_del_init(&t->node);
 		t->pending = false;
+		running_timer = t;
 		mm_spin_unlock(&timer_lock);
 		t->fn(t);
 		mm_spin_lock(&timer_lock);
+		running_timer = NULL;
 	}
 	mm_spin_unlock(&timer_lock);
 }
@@ -82,9 +98,9 @@ static void tick_handler(struct trap_frame *f, void *data)
 {
 	(void)f;
 	(void)data;
-	uint64_t now = __atomic_add_fetch(&jiffies, 1, __ATOMIC_RELAXED);
 	lapic_eoi();
-	run_timers(now);
+	if (this_cpu()->id == 0)
+		run_timers(__atomic_add_fetch(&jiffies, 1, __ATOMIC_RELAXED));
 	sched_tick();
 }
 

@@ -8,7 +8,7 @@
 
 void init_waitqueue_head(struct wait_queue_head *wq)
 {
-	mm_spin_lock_init(&wq->lock);
+	mm_spin_lock_init_ranked(&wq->lock, MM_LOCK_RANK_WAITQ);
 	INIT_LIST_HEAD(&wq->waiters);
 }
 

@@ -28,7 +28,8 @@ struct wait_queue_entry {
 	struct list_head node; /* empty (self-linked) when not queued */
 };
 
-#define WAIT_QUEUE_HEAD_INIT(name) { MM_SPINLOCK_INIT, LIST_HEAD_INIT((name).waiters) }
+#define WAIT_QUEUE_HEAD_INIT(name) \
+	{ MM_SPINLOCK_INIT_RANKED(MM_LOCK_RANK_WAITQ), LIST_HEAD_INIT((name).waiters) }
 
 void init_waitqueue_head(struct wait_queue_head *wq);
 void init_wait_entry(struct wait_queue_entry *w);

@@ -8,6 +8,7 @@
  * the order in page->private); the pages inside a free block carry no state.
  */
 #include "internal.h"
+#include "kswapd.h"
 
 uint8_t *pageblock_mt;
 
@@ -242,7 +243,8 @@ static int find_suitable_fallback(struct free_area *area, unsigned int order,
  * pages of the same kind.
  */
 static void steal_suitable_fallback(struct zone *zone, struct page *page,
-				    unsigned int order, int start_type, bool whole_block)
+				    unsigned int order, int start_type, bool whole_block,
+				    bool *boosted)
 {
 	unsigned long pfn = page_to_pfn(page);
 	int old_type = get_pageblock_migratetype(pfn);
@@ -254,6 +256,9 @@ static void steal_suitable_fallback(struct zone *zone, struct page *page,
 		change_pageblock_range(pfn, order, start_type);
 		goto single_page;
 	}
+	/* Mixing types in a pageblock is how fragmentation starts: raise the
+	 * watermarks so kswapd frees memory before more stealing is needed. */
+	*boosted = boost_watermark(zone);
 	if (!whole_block)
 		goto single_page;
 	free_pages = move_freepages_block(zone, page, start_type, &movable_pages);
@@ -285,7 +290,8 @@ single_page:
  * suitable one instead. Returns true when something was moved to
  * @start_mt's lists.
  */
-static bool __rmqueue_fallback(struct zone *zone, unsigned int order, int start_mt)
+static bool __rmqueue_fallback(struct zone *zone, unsigned int order, int start_mt,
+			       bool *boosted)
 {
 	struct free_area *area;
 	int current_order, mt = -1;
@@ -314,7 +320,7 @@ find_smallest:
 do_steal:
 	steal_suitable_fallback(zone,
 				list_first_entry(&area->free_list[mt], struct page, lru),
-				current_order, start_mt, can_steal);
+				current_order, start_mt, can_steal, boosted);
 	return true;
 }
 
@@ -322,11 +328,16 @@ struct page *__rmqueue(struct zone *zone, unsigned int order, int migratetype,
 		       unsigned int alloc_flags)
 {
 	struct page *page;
+	bool boosted = false;
 
-	(void)alloc_flags;
 	for (;;) {
 		page = __rmqueue_smallest(zone, order, migratetype);
-		if (likely(page) || !__rmqueue_fallback(zone, order, migratetype))
-			return page;
+		if (likely(page) || !__rmqueue_fallback(zone, order, migratetype, &boosted))
+			break;
 	}
+	/* Linux wakes kswapd for a boost only for requests that may wake it.
+	 * Waking takes no zone lock, so it is safe under ours. */
+	if (unlikely(boosted) && (alloc_flags & ALLOC_KSWAPD))
+		wakeup_kswapd(zone, 0, 0, zone->zone_idx);
+	return page;
 }

@@ -29,28 +29,13 @@ unsigned long filemap_nr_pages(void) { return __atomic_load_n(&nr_file_pages, __
 unsigned long filemap_nr_dirty(void) { return __atomic_load_n(&nr_file_dirty, __ATOMIC_RELAXED); }
 unsigned long filemap_nr_node_pages(void) { return __atomic_load_n(&nr_node_pages, __ATOMIC_RELAXED); }
 
-/* ---- allocation with reclaim ---- */
+/* ---- allocation ---- */
 
-/*
- * Until the allocator's slowpath reclaims by itself (the second half of
- * issue 4), the page cache does what the slowpath will: on failure, direct
- * reclaim, give the per-CPU lists back (reclaimed pages land there and do
- * not count against the watermark), and retry while reclaim progresses.
- */
+/* The allocator's slowpath reclaims (and drains per-CPU lists) by itself;
+ * a failure here is a real shortage, reported by the caller as -MM_ENOMEM. */
 static struct page *pagecache_alloc(gfp_t gfp)
 {
-	int idle_rounds = 0;
-
-	for (int round = 0; round < 64; round++) {
-		struct page *page = alloc_pages(gfp | __GFP_NOWARN, 0);
-
-		if (page || !(gfp & __GFP_DIRECT_RECLAIM))
-			return page;
-		if (!try_to_free_pages(gfp, 0, gfp_zone(gfp), NULL) && ++idle_rounds > 2)
-			return NULL;
-		drain_all_pages(NULL);
-	}
-	return NULL;
+	return alloc_pages(gfp | __GFP_NOWARN, 0);
 }
 
 /* ---- node pool ---- */
@@ -614,4 +599,51 @@ unsigned long filemap_evict(struct address_space *m, bool discard)
 		}
 	}
 	return dropped;
+}
+
+/* ---- migration (issue 5) ---- */
+
+#include "movable.h"
+
+/* The leaf slot holding @index, or NULL (tree_lock held). */
+static void **pc_slot(struct address_space *m, uint64_t index)
+{
+	struct pc_node *n = m->root;
+
+	if (!n || index > height_max_index(m->height))
+		return NULL;
+	while (n->shift) {
+		n = n->slots[(index >> n->shift) & (PC_MAP_SIZE - 1)];
+		if (!n)
+			return NULL;
+	}
+	return &n->slots[index & (PC_MAP_SIZE - 1)];
+}
+
+bool filemap_replace_page(struct page *src, struct page *dst)
+{
+	const uint32_t moved = (1u << PG_dirty) | (1u << PG_referenced) | (1u << PG_active);
+	struct address_space *m = src->mapping;
+	unsigned long flags;
+	void **slot;
+
+	mapping_sanity(m);
+	flags = mm_spin_lock_irqsave(&m->tree_lock);
+	slot = pc_slot(m, src->index);
+	/* Lookups take their reference under this lock: with only the two
+	 * expected references nobody can reach the old frame while we copy. */
+	if (!slot || *slot != src || page_ref_count(src) != 2 || PageFlag(src, PG_locked)) {
+		mm_spin_unlock_irqrestore(&m->tree_lock, flags);
+		return false;
+	}
+	migrate_copy_content(dst, src);
+	dst->mapping = m;
+	dst->index = src->index;
+	dst->flags |= src->flags & moved;
+	*slot = dst;
+	src->flags &= ~moved;
+	src->mapping = NULL;
+	__atomic_fetch_sub(&src->_refcount, 1, __ATOMIC_RELAXED); /* the cache's */
+	mm_spin_unlock_irqrestore(&m->tree_lock, flags);
+	return true;
 }

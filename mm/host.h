@@ -40,10 +40,79 @@ void mm_irq_restore(unsigned long flags);
 unsigned int mm_cpu_id(void);
 unsigned int mm_nr_cpus(void);
 
+/* Run @fn(@arg) on every online CPU, on each with interrupts off (there
+ * the CPU's own per-CPU data is safe to touch), and return when all have.
+ * Context: thread or boot, no mm/ lock held. One CPU: a direct call. */
+void mm_on_each_cpu(void (*fn)(void *), void *arg);
+
 /* Monotonic time in nanoseconds (for statistics and back-off only). */
 uint64_t mm_time_ns(void);
 
 /* Relax while spinning (PAUSE on x86). */
 void mm_cpu_relax(void);
+
+/*
+ * Threads, for kswapd (and only when the host starts it: kswapd_run()).
+ * A host without threads may fail mm_kthread_run; mm/ then only records
+ * wake-up requests, and everything else works.
+ */
+
+/* Start a thread running @fn(@arg), named @name (at most 15 characters
+ * kept). Returns 0, or -1 when no thread could be started. Context:
+ * thread; may allocate. */
+int mm_kthread_run(int (*fn)(void *), void *arg, const char *name);
+
+/* A wait point. mm_waitq_create returns NULL when the host has no room
+ * left (the kernel keeps a small fixed pool). Context: thread. */
+struct mm_waitq;
+struct mm_waitq *mm_waitq_create(void);
+
+/* Sleep until @cond(@arg) is true or @ms milliseconds pass (@ms 0: no
+ * limit). @cond is evaluated in the waiting thread before each sleep, so a
+ * wake-up after the condition became true is never lost. Returns the last
+ * value of @cond. Context: thread, no lock held. */
+bool mm_wait_timeout(struct mm_waitq *wq, bool (*cond)(void *), void *arg, unsigned int ms);
+
+/* Wake every thread sleeping in mm_wait_timeout on @wq. Context: any,
+ * interrupt handlers and zone->lock held included; never sleeps. */
+void mm_wake_up(struct mm_waitq *wq);
+
+/* The running thread's flag word (Linux's current->flags; MM_PF_*).
+ * In interrupt context a scratch word that reads 0. */
+#define MM_PF_MEMALLOC 0x1u /* a reclaimer: may use the reserves, never recurses */
+unsigned int *mm_current_flags(void);
+
+/* The running thread's name, for reports ("<comm>: page allocation failure"). */
+const char *mm_current_name(void);
+
+/* Let another thread run if this one has used its share. Context: thread. */
+void mm_cond_resched(void);
+
+/* ---- issue 5 (compaction): the kernel virtual area mm/vmarea.c maps ---- */
+
+/*
+ * A fixed range of page-sized virtual slots in which the host maps single
+ * frames with real page-table entries (the host tests keep a table). The
+ * slot numbering is the host's; mm/vmarea.c hands slots out.
+ *
+ * mm_vmap_nr_slots: how many slots exist (0: no such range).
+ * mm_vmap_map: make slot @slot translate to frame @pfn, replacing what was
+ *   there and flushing the stale TLB entry. May allocate a page-table page
+ *   without sleeping; returns 0, or -1 (slot out of range, no memory).
+ * mm_vmap_unmap: no translation for @slot any more (flushed).
+ * mm_vmap_addr: the address through which @slot is read and written (the
+ *   kernel: its fixed virtual address; hosts: where the mapped frame lies,
+ *   NULL when unmapped).
+ * mm_vmap_pfn: the frame @slot translates to now, read back from the
+ *   page table, or (unsigned long)-1 when unmapped.
+ * Context: map and unmap never sleep but may wait for the other CPUs
+ * (TLB shootdown): no spinlock held with interrupts off; callers serialise
+ * updates of one slot. addr and pfn: any context.
+ */
+unsigned long mm_vmap_nr_slots(void);
+int mm_vmap_map(unsigned long slot, unsigned long pfn);
+void mm_vmap_unmap(unsigned long slot);
+void *mm_vmap_addr(unsigned long slot);
+unsigned long mm_vmap_pfn(unsigned long slot);
 
 #endif /* MM_HOST_H */

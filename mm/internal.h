@@ -6,6 +6,7 @@
 #ifndef MM_INTERNAL_H
 #define MM_INTERNAL_H
 
+#include "compaction.h"
 #include "gfp.h"
 #include "page.h"
 #include "vmstat.h"
@@ -84,7 +85,6 @@ bool unreserve_highatomic_pageblock(int highest_zoneidx, int migratetype);
  * migratetype's pageblock raises zone->watermark_boost by a pageblock, up
  * to watermark_boost_factor/10000 of the high watermark (0: off). Needs
  * zone->lock. Returns true when raised (the caller wakes kswapd). */
-extern int watermark_boost_factor;
 bool boost_watermark(struct zone *zone);
 
 /* Order-0 fast check first, as Linux does: no free-list walk. */
@@ -224,5 +224,20 @@ static __always_inline void free_unref_page(struct page *page, unsigned int orde
 		free_pcppages_bulk(zone, pcp->count - pcp->high + pcp->batch, pcp);
 	mm_irq_restore(flags);
 }
+
+/* ---- page_alloc.c: the slowpath's retry decisions (exported for tests) ---- */
+struct alloc_context {
+	int highest_zoneidx;         /* the request's highest zone */
+	int migratetype;
+	struct zone *preferred_zone; /* first zone of the zonelist with memory */
+};
+/* Step 11 of the slowpath (README): retry after reclaim? Updates
+ * *no_progress_loops. Reads zone counters; no lock needed. */
+bool should_reclaim_retry(gfp_t gfp, unsigned int order, const struct alloc_context *ac,
+			  unsigned int alloc_flags, bool did_some_progress, int *no_progress_loops);
+/* ...or for compaction's sake? May raise *compact_priority (lower value). */
+bool should_compact_retry(const struct alloc_context *ac, unsigned int order,
+			  unsigned int alloc_flags, enum compact_result compact_result,
+			  enum compact_priority *compact_priority, int *compaction_retries);
 
 #endif /* MM_INTERNAL_H */

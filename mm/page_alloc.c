@@ -11,8 +11,18 @@
  * list pop is inline, and a free costs one test of the head page's flags
  * before the push. Anything unusual leaves for an out-of-line function
  * that does the full work and reports.
+ *
+ * When the fast path fails at the low watermark, __alloc_pages_slowpath()
+ * runs ../shared/README.md's thirteen steps in order, one helper each:
+ * wake kswapd, retry at min, compaction, reserves, direct reclaim, the
+ * retry decisions, OOM, __GFP_NOFAIL, the failure report.
  */
+#include "compaction.h"
 #include "internal.h"
+#include "kswapd.h"
+#include "lru.h"
+#include "oom.h"
+#include "vmscan.h"
 #include "vmstat.h"
 
 struct page *mem_map;
@@ -36,8 +46,10 @@ unsigned long nr_free_pages(void)
  *  - __GFP_MOVABLE with __GFP_RECLAIMABLE: two mobility types at once
  *    (Linux warns and takes a bogus migratetype);
  *  - __GFP_NOFAIL with __GFP_NORETRY: "never fail" and "fail early" at once;
- *  - __GFP_NOFAIL above order 1: Linux only warns and then may loop
- *    forever; with no reclaim yet, a promise we cannot keep;
+ *  - __GFP_NOFAIL above PAGE_ALLOC_COSTLY_ORDER: Linux warns and loops,
+ *    but such orders never reach the OOM killer and, until compaction
+ *    migrates (issue 5), nothing can assemble the block: the loop could
+ *    be endless. Orders 2 and 3 are honoured with Linux's warning;
  *  - order >= MAX_ORDER, and bits outside __GFP_BITS_MASK.
  */
 static const char *gfp_invalid_reason(gfp_t gfp, unsigned int order)
@@ -52,8 +64,8 @@ static const char *gfp_invalid_reason(gfp_t gfp, unsigned int order)
 		return "both __GFP_MOVABLE and __GFP_RECLAIMABLE";
 	if ((gfp & (__GFP_NOFAIL | __GFP_NORETRY)) == (__GFP_NOFAIL | __GFP_NORETRY))
 		return "__GFP_NOFAIL with __GFP_NORETRY";
-	if ((gfp & __GFP_NOFAIL) && order > 1)
-		return "__GFP_NOFAIL above order 1";
+	if ((gfp & __GFP_NOFAIL) && order > PAGE_ALLOC_COSTLY_ORDER)
+		return "__GFP_NOFAIL above order 3 (PAGE_ALLOC_COSTLY_ORDER)";
 	return NULL;
 }
 
@@ -65,9 +77,17 @@ static __attribute__((noinline)) bool alloc_request_valid(gfp_t gfp, unsigned in
 							  void *caller)
 {
 	const char *why = gfp_invalid_reason(gfp, order);
+	static bool nofail_warned;
 
-	if (likely(!why))
+	if (likely(!why)) {
+		/* Linux 6.1's warning (rmqueue): NOFAIL is for small orders. */
+		if ((gfp & __GFP_NOFAIL) && order > 1 && !nofail_warned) {
+			nofail_warned = true;
+			mm_printk("WARNING: alloc_pages: __GFP_NOFAIL at order %u (caller %p): may loop long\n",
+				  order, caller);
+		}
 		return true;
+	}
 	mm_printk("WARNING: alloc_pages: invalid request gfp 0x%x order %u: %s (caller %p)\n", gfp,
 		  order, why, caller);
 	count_vm_events(PGALLOC_INVALID, 1);
@@ -197,39 +217,391 @@ static __always_inline struct page *get_page_from_freelist(gfp_t gfp, unsigned i
 	return NULL;
 }
 
-/*
- * What runs when the fast path failed at the low watermark. For now: steps
- * 1, 2, 5 and 7 of the slowpath in ../shared/README.md - normalise
- * contradictory flags, translate gfp to alloc_flags (min watermark, harder
- * for atomic, high for __GFP_HIGH), try the free lists again, then let
- * __GFP_MEMALLOC callers ignore the watermarks. Kswapd, reclaim,
- * compaction, retries, OOM and __GFP_NOFAIL looping are the next issue's,
- * and slot in here in the README's order.
- */
-static __attribute__((noinline)) struct page *__alloc_pages_slowpath(gfp_t gfp, unsigned int order,
-					   int highest_zoneidx, int migratetype)
-{
-	unsigned int alloc_flags;
-	struct page *page;
+/* ==== The slowpath: ../shared/README.md's steps 1-13, in order ==== */
 
-	/* An atomic request that may also sleep is not atomic. */
+/* Linux's warn_once, for misuse the caller should fix. */
+#define WARN_ONCE_MSG(cond, ...)                                              \
+	({                                                                    \
+		static bool __warned;                                         \
+		bool __c = (cond);                                            \
+		if (__c && !__warned) {                                       \
+			__warned = true;                                      \
+			mm_printk("WARNING: " __VA_ARGS__);                   \
+		}                                                             \
+		__c;                                                          \
+	})
+
+/* One out-of-line copy of the fast path for the slowpath's many tries. */
+static __attribute__((noinline)) struct page *slow_freelist(gfp_t gfp, unsigned int order,
+							   unsigned int alloc_flags,
+							   const struct alloc_context *ac)
+{
+	return get_page_from_freelist(gfp, order, alloc_flags, ac->highest_zoneidx,
+				      ac->migratetype);
+}
+
+/* 1. An atomic request that may also sleep is not atomic. */
+static gfp_t normalise_gfp(gfp_t gfp)
+{
 	if ((gfp & (__GFP_ATOMIC | __GFP_DIRECT_RECLAIM)) == (__GFP_ATOMIC | __GFP_DIRECT_RECLAIM))
 		gfp &= ~__GFP_ATOMIC;
-	alloc_flags = gfp_to_alloc_flags(gfp);
-	page = get_page_from_freelist(gfp, order, alloc_flags, highest_zoneidx, migratetype);
+	return gfp;
+}
+
+/* 3. The first zone of the zonelist with memory, or NULL. */
+static struct zone *first_usable_zone(int highest_zoneidx)
+{
+	for (int zi = highest_zoneidx; zi >= 0; zi--) {
+		struct zone *z = &NODE_DATA(0)->node_zones[zi];
+
+		if (z->managed_pages)
+			return z;
+	}
+	return NULL;
+}
+
+/* 4 and 7. One node: Linux wakes each node's kswapd once, through the
+ * first zone of that node in the zonelist. */
+static void wake_all_kswapds(gfp_t gfp, unsigned int order, const struct alloc_context *ac)
+{
+	wakeup_kswapd(ac->preferred_zone, gfp, order, ac->highest_zoneidx);
+}
+
+/* 7. Who may ignore the watermarks: __GFP_MEMALLOC, and a reclaimer
+ * (PF_MEMALLOC, not in an interrupt) - unless __GFP_NOMEMALLOC. */
+static unsigned int reserve_flags_for(gfp_t gfp)
+{
+	if (gfp & __GFP_NOMEMALLOC)
+		return 0;
+	if (gfp & __GFP_MEMALLOC)
+		return ALLOC_NO_WATERMARKS;
+	if (*mm_current_flags() & MM_PF_MEMALLOC)
+		return ALLOC_NO_WATERMARKS;
+	return 0;
+}
+
+/* Run @fn's reclaim or compaction as a reclaimer: its own allocations
+ * may use the reserves and never recurse into reclaim (step 8). */
+static unsigned int memalloc_save(void)
+{
+	unsigned int *pf = mm_current_flags(), saved = *pf & MM_PF_MEMALLOC;
+
+	*pf |= MM_PF_MEMALLOC;
+	return saved;
+}
+
+static void memalloc_restore(unsigned int saved)
+{
+	unsigned int *pf = mm_current_flags();
+
+	*pf = (*pf & ~MM_PF_MEMALLOC) | saved;
+}
+
+/* 6 and 9. Direct compaction at @prio (it migrates movable pages to
+ * assemble a block: compaction.c, compact_zone.c), then a try. */
+static struct page *alloc_pages_direct_compact(gfp_t gfp, unsigned int order,
+					       unsigned int alloc_flags,
+					       const struct alloc_context *ac,
+					       enum compact_priority prio,
+					       enum compact_result *result)
+{
+	struct page *page;
+	unsigned int saved;
+
+	*result = COMPACT_SKIPPED;
+	if (!order)
+		return NULL;
+	saved = memalloc_save();
+	*result = try_to_compact_pages(gfp, order, alloc_flags, ac->highest_zoneidx, prio);
+	memalloc_restore(saved);
+	if (*result <= COMPACT_INACTIVE)
+		return NULL;
+	count_compact_event(COMPACTSTALL);
+	page = slow_freelist(gfp, order, alloc_flags, ac);
+	if (page) {
+		compaction_defer_reset(page_zone(page), order, true);
+		count_compact_event(COMPACTSUCCESS);
+		return page;
+	}
+	count_compact_event(COMPACTFAIL);
+	mm_cond_resched();
+	return NULL;
+}
+
+/* 9. Direct reclaim (allocstall is counted by try_to_free_pages), then a
+ * try; reclaimed pages land on per-CPU lists, where the watermark test
+ * does not see them, so on failure drain those once (and give back a
+ * HIGHATOMIC reserve) and try again. */
+static struct page *alloc_pages_direct_reclaim(gfp_t gfp, unsigned int order,
+					       unsigned int alloc_flags,
+					       const struct alloc_context *ac,
+					       unsigned long *did_some_progress)
+{
+	unsigned int saved = memalloc_save();
+	struct page *page;
+
+	*did_some_progress = try_to_free_pages(gfp, order, ac->highest_zoneidx, NULL);
+	memalloc_restore(saved);
+	mm_cond_resched();
+	if (!*did_some_progress)
+		return NULL;
+	kswapd_reset_failures(); /* the node is reclaimable after all */
+	page = slow_freelist(gfp, order, alloc_flags, ac);
 	if (page)
 		return page;
-	if ((gfp & (__GFP_MEMALLOC | __GFP_NOMEMALLOC)) == __GFP_MEMALLOC)
-		page = get_page_from_freelist(gfp, order, alloc_flags | ALLOC_NO_WATERMARKS,
-					      highest_zoneidx, migratetype);
+	unreserve_highatomic_pageblock(ac->highest_zoneidx, ac->migratetype);
+	drain_all_pages(NULL);
+	return slow_freelist(gfp, order, alloc_flags, ac);
+}
+
+/*
+ * 11. Retry after reclaim while it progresses, or while free plus
+ * reclaimable pages could pass the min watermark - the reclaimable part
+ * counted less with every round without progress, up to
+ * MAX_RECLAIM_RETRIES rounds. Costly orders always count a round without
+ * progress: freed pages need not make their order available. At the end,
+ * give back a HIGHATOMIC reserve and go on if there was one.
+ */
+bool should_reclaim_retry(gfp_t gfp, unsigned int order, const struct alloc_context *ac,
+			  unsigned int alloc_flags, bool did_some_progress, int *no_progress_loops)
+{
+	(void)gfp;
+	if (did_some_progress && order <= PAGE_ALLOC_COSTLY_ORDER)
+		*no_progress_loops = 0;
+	else
+		(*no_progress_loops)++;
+	if (*no_progress_loops > MAX_RECLAIM_RETRIES)
+		return unreserve_highatomic_pageblock(ac->highest_zoneidx, ac->migratetype);
+	for (int zi = ac->highest_zoneidx; zi >= 0; zi--) {
+		struct zone *z = &NODE_DATA(0)->node_zones[zi];
+		unsigned long reclaimable, available;
+
+		if (!z->managed_pages)
+			continue;
+		reclaimable = zone_reclaimable_pages(z);
+		available = reclaimable -
+			    (reclaimable * (unsigned long)*no_progress_loops + MAX_RECLAIM_RETRIES - 1) /
+				    MAX_RECLAIM_RETRIES;
+		available += (unsigned long)zone_page_state(z, NR_FREE_PAGES);
+		if (__zone_watermark_ok(z, order, min_wmark_pages(z), ac->highest_zoneidx,
+					alloc_flags, (long)available))
+			return true;
+	}
+	return false;
+}
+
+/*
+ * 11. For order > 0 after reclaim progressed: retry while compaction made
+ * progress (up to MAX_COMPACT_RETRIES, a quarter for costly orders); when
+ * it backed off, while reclaim could make it suitable; when it failed,
+ * at a higher priority until the lowest allowed.
+ */
+bool should_compact_retry(const struct alloc_context *ac, unsigned int order,
+			  unsigned int alloc_flags, enum compact_result compact_result,
+			  enum compact_priority *compact_priority, int *compaction_retries)
+{
+	int max_retries = MAX_COMPACT_RETRIES;
+	enum compact_priority min_priority;
+
+	if (!order)
+		return false;
+	if (compaction_made_progress(compact_result))
+		(*compaction_retries)++;
+	if (compaction_failed(compact_result))
+		goto check_priority;
+	if (compaction_withdrawn(compact_result))
+		return compaction_zonelist_suitable(order, alloc_flags, ac->highest_zoneidx);
+	if (order > PAGE_ALLOC_COSTLY_ORDER)
+		max_retries /= 4;
+	if (*compaction_retries <= max_retries)
+		return true;
+check_priority:
+	min_priority = order > PAGE_ALLOC_COSTLY_ORDER ? MIN_COMPACT_COSTLY_PRIORITY
+						       : MIN_COMPACT_PRIORITY;
+	if (*compact_priority > min_priority) {
+		(*compact_priority)--;
+		*compaction_retries = 0;
+		return true;
+	}
+	return false;
+}
+
+/*
+ * 12. The OOM killer: one last try at the high watermark first (memory
+ * may have come back meanwhile; high keeps us from killing for a page
+ * someone just freed), and not for costly orders (killing need not make
+ * a large block), __GFP_RETRY_MAYFAIL or __GFP_NORETRY. Linux also spares
+ * requests limited to lowmem zones; here DMA32 is the main zone of any
+ * machine below 4 GiB, so that rule is left out. *did_some_progress says
+ * whether to retry: a task was killed (its pages are drained to the buddy
+ * lists, where the watermark test sees them).
+ */
+static struct page *alloc_pages_may_oom(gfp_t gfp, unsigned int order,
+					const struct alloc_context *ac,
+					unsigned long *did_some_progress)
+{
+	struct page *page;
+
+	*did_some_progress = 0;
+	page = slow_freelist(gfp, order, ALLOC_WMARK_HIGH, ac);
+	if (page)
+		return page;
+	if (order > PAGE_ALLOC_COSTLY_ORDER ||
+	    (gfp & (__GFP_RETRY_MAYFAIL | __GFP_NORETRY | __GFP_THISNODE)))
+		return NULL;
+	if (out_of_memory(gfp, order)) {
+		*did_some_progress = 1;
+		kswapd_reset_failures();
+		drain_all_pages(NULL);
+	} else if (gfp & __GFP_NOFAIL) {
+		/* Nothing to kill: Linux lets NOFAIL into the reserves. */
+		*did_some_progress = 1;
+		page = slow_freelist(gfp, order, ALLOC_NO_WATERMARKS, ac);
+		if (!page)
+			mm_panic("Out of memory and no killable task: __GFP_NOFAIL order:%u cannot be met (system is deadlocked on memory)",
+				 order);
+	}
 	return page;
 }
 
-/* The fast path failed: the slowpath, then the failure report. */
+/* 13. The failure report: at most 10 every 5 s, as Linux's ratelimit. */
+static void warn_alloc(gfp_t gfp, unsigned int order)
+{
+	static uint64_t window_start;
+	static unsigned int in_window;
+	uint64_t now = mm_time_ns();
+	char name[160];
+
+	if (gfp & __GFP_NOWARN)
+		return;
+	if (now - window_start > 5000000000ull) {
+		window_start = now;
+		in_window = 0;
+	}
+	if (++in_window > 10)
+		return;
+	gfp_flags_name(gfp, name, sizeof(name));
+	mm_printk("%s: page allocation failure: order:%u, mode:0x%x(%s), free:%lu\n",
+		  mm_current_name(), order, gfp, name, nr_free_pages());
+	mm_print_zoneinfo();
+	mm_print_buddyinfo();
+}
+
+static __attribute__((noinline)) struct page *__alloc_pages_slowpath(gfp_t gfp, unsigned int order,
+								     struct alloc_context *ac)
+{
+	bool can_direct_reclaim = gfp & __GFP_DIRECT_RECLAIM;
+	bool costly = order > PAGE_ALLOC_COSTLY_ORDER;
+	enum compact_priority compact_priority = DEF_COMPACT_PRIORITY;
+	enum compact_result compact_result = COMPACT_SKIPPED;
+	int compaction_retries = 0, no_progress_loops = 0;
+	unsigned long did_some_progress = 0;
+	unsigned int alloc_flags, reserve_flags;
+	struct page *page;
+
+	/* 1. Orders were checked on entry; normalise contradictory flags. */
+	gfp = normalise_gfp(gfp);
+	/* 2. Min watermark, harder for atomic, high for __GFP_HIGH. */
+	alloc_flags = gfp_to_alloc_flags(gfp);
+	/* 3. The preferred zone; none: nothing to allocate from. */
+	ac->preferred_zone = first_usable_zone(ac->highest_zoneidx);
+	if (!ac->preferred_zone)
+		goto nopage;
+	/* 4. Background reclaim. */
+	if (alloc_flags & ALLOC_KSWAPD)
+		wake_all_kswapds(gfp, order, ac);
+	/* 5. The free lists again, at the adjusted watermark. */
+	page = slow_freelist(gfp, order, alloc_flags, ac);
+	if (page)
+		goto got_pg;
+	/* 6. Costly or unmovable high orders: compaction before reclaim. */
+	if (can_direct_reclaim && (costly || (order > 0 && ac->migratetype != MIGRATE_MOVABLE)) &&
+	    !reserve_flags_for(gfp)) {
+		page = alloc_pages_direct_compact(gfp, order, alloc_flags, ac,
+						  INIT_COMPACT_PRIORITY, &compact_result);
+		if (page)
+			goto got_pg;
+		if (costly && (gfp & __GFP_NORETRY)) {
+			/* Deferred: compaction failed recently, and reclaim
+			 * alone rarely makes a costly block. */
+			if (compact_result == COMPACT_DEFERRED)
+				goto nopage;
+			compact_priority = INIT_COMPACT_PRIORITY;
+		}
+	}
+retry:
+	/* 7. kswapd may have gone back to sleep; the reserves for those
+	 * entitled to them. */
+	if (alloc_flags & ALLOC_KSWAPD)
+		wake_all_kswapds(gfp, order, ac);
+	reserve_flags = reserve_flags_for(gfp);
+	if (reserve_flags)
+		alloc_flags = reserve_flags | (alloc_flags & ~ALLOC_WMARK_MASK);
+	page = slow_freelist(gfp, order, alloc_flags, ac);
+	if (page)
+		goto got_pg;
+	/* 8. Callers that cannot reclaim stop; a reclaimer never recurses. */
+	if (!can_direct_reclaim)
+		goto nopage;
+	if (*mm_current_flags() & MM_PF_MEMALLOC)
+		goto nopage;
+	/* 9. Direct reclaim, then direct compaction. */
+	page = alloc_pages_direct_reclaim(gfp, order, alloc_flags, ac, &did_some_progress);
+	if (page)
+		goto got_pg;
+	page = alloc_pages_direct_compact(gfp, order, alloc_flags, ac, compact_priority,
+					  &compact_result);
+	if (page)
+		goto got_pg;
+	/* 10. Callers that asked not to try hard. */
+	if (gfp & __GFP_NORETRY)
+		goto nopage;
+	if (costly && !(gfp & __GFP_RETRY_MAYFAIL))
+		goto nopage;
+	/* 11. Retry while reclaim or compaction may still help. */
+	if (should_reclaim_retry(gfp, order, ac, alloc_flags, did_some_progress > 0,
+				 &no_progress_loops))
+		goto retry;
+	if (did_some_progress > 0 &&
+	    should_compact_retry(ac, order, alloc_flags, compact_result, &compact_priority,
+				 &compaction_retries))
+		goto retry;
+	/* 12. Kill the largest task; retry if that freed memory. */
+	page = alloc_pages_may_oom(gfp, order, ac, &did_some_progress);
+	if (page)
+		goto got_pg;
+	if (did_some_progress) {
+		no_progress_loops = 0;
+		goto retry;
+	}
+nopage:
+	/* 13. __GFP_NOFAIL loops with reserve access; the rest fail. */
+	if (gfp & __GFP_NOFAIL) {
+		/* Linux's rule: NOFAIL without direct reclaim is a bug. */
+		if (WARN_ONCE_MSG(!can_direct_reclaim,
+				  "alloc_pages: __GFP_NOFAIL without __GFP_DIRECT_RECLAIM (gfp 0x%x): cannot loop, failing\n",
+				  gfp))
+			goto fail;
+		WARN_ONCE_MSG(*mm_current_flags() & MM_PF_MEMALLOC,
+			      "alloc_pages: __GFP_NOFAIL from a reclaimer (PF_MEMALLOC): it cannot reclaim\n");
+		page = slow_freelist(gfp, order, ALLOC_HARDER | ALLOC_WMARK_MIN, ac);
+		if (page)
+			goto got_pg;
+		mm_cond_resched();
+		goto retry;
+	}
+fail:
+	warn_alloc(gfp, order);
+got_pg:
+	return page;
+}
+
+/* The fast path failed: the slowpath, then the failure count. */
 static __attribute__((noinline)) struct page *alloc_pages_slow(gfp_t gfp, unsigned int order,
 							      int highest_zoneidx, int migratetype,
 							      void *caller)
 {
+	struct alloc_context ac = { .highest_zoneidx = highest_zoneidx, .migratetype = migratetype };
 	struct page *page;
 
 	if (unlikely(!mem_map)) {
@@ -238,13 +610,9 @@ static __attribute__((noinline)) struct page *alloc_pages_slow(gfp_t gfp, unsign
 		count_vm_events(PGALLOC_INVALID, 1);
 		return NULL;
 	}
-	page = __alloc_pages_slowpath(gfp, order, highest_zoneidx, migratetype);
-	if (!page) {
+	page = __alloc_pages_slowpath(gfp, order, &ac);
+	if (!page)
 		count_vm_events(PGALLOC_FAIL, 1);
-		if (!(gfp & __GFP_NOWARN))
-			mm_printk("alloc_pages: page allocation failure: order:%u, mode:0x%x, free:%lu (caller %p)\n",
-				  order, gfp, nr_free_pages(), caller);
-	}
 	return page;
 }
 
@@ -260,7 +628,10 @@ static __always_inline struct page *__alloc_pages(gfp_t gfp, unsigned int order,
 	    !alloc_request_valid(gfp, order, caller))
 		return NULL;
 	migratetype = gfp_migratetype(gfp);
-	page = get_page_from_freelist(gfp, order, ALLOC_WMARK_LOW, (int)zone, migratetype);
+	/* ALLOC_KSWAPD rides along (Linux's alloc_flags_nofragment): a
+	 * fallback that boosts the watermarks may then wake kswapd. */
+	page = get_page_from_freelist(gfp, order, ALLOC_WMARK_LOW | (gfp & __GFP_KSWAPD_RECLAIM),
+				      (int)zone, migratetype);
 	if (likely(page))
 		return page;
 	return alloc_pages_slow(gfp, order, (int)zone, migratetype, caller);

@@ -3,8 +3,9 @@
  * zone (orders 0..PCP_MAX_ORDER, per pcp migratetype) so that most
  * allocations and frees touch neither the zone lock nor the free lists.
  *
- * A CPU touches only its own lists, with interrupts off. Refill and drain
- * move `batch` pages under zone->lock. Pages on a pcp list are counted as
+ * A CPU touches only its own lists, with interrupts off (drain_all_pages
+ * asks each CPU to drain itself). Refill and drain move `batch` pages
+ * under zone->lock. Pages on a pcp list are counted as
  * allocated by NR_FREE_PAGES, as in Linux; PG_pcp marks them, and
  * page->private holds the pageblock migratetype they return to.
  *
@@ -12,6 +13,9 @@
  * inline in internal.h; this file holds the batch moves and the sizing.
  */
 #include "internal.h"
+#include "pcp.h"
+
+static bool pcp_disabled; /* pcp_set_enabled(false): high 0, batch 1 */
 
 void zone_pcp_init(struct zone *zone)
 {
@@ -60,6 +64,11 @@ void zone_pcp_update(struct zone *zone)
 {
 	int batch = zone_batchsize(zone);
 	int high = zone_highsize(zone, batch);
+
+	if (__atomic_load_n(&pcp_disabled, __ATOMIC_ACQUIRE)) {
+		batch = 1;
+		high = 0;
+	}
 
 	for (int cpu = 0; cpu < MM_MAX_CPUS; cpu++) {
 		zone->pcp[cpu].batch = batch;
@@ -194,21 +203,37 @@ void drain_local_pages(struct zone *zone)
 		drain_zone_cpu(z, mm_cpu_id());
 }
 
+static void drain_local_pages_fn(void *zone)
+{
+	drain_local_pages(zone);
+}
+
 /*
- * Single-CPU for now: draining another CPU's lists from here would race
- * with that CPU. The SMP issue replaces this loop with a drain run on each
- * CPU (IPI or per-CPU work), leaving the callers unchanged.
+ * Each CPU drains its own lists (a CPU's lists are touched only by that
+ * CPU, with interrupts off, so no lock guards them): through the host's
+ * cross-CPU call, which on one CPU is a direct call. When it returns,
+ * every online CPU's count is 0 for the zone(s) - until they allocate
+ * again, as in Linux.
  */
 void drain_all_pages(struct zone *zone)
 {
+	mm_on_each_cpu(drain_local_pages_fn, zone);
+}
+
+bool pcp_enabled(void)
+{
+	return !__atomic_load_n(&pcp_disabled, __ATOMIC_ACQUIRE);
+}
+
+void pcp_set_enabled(bool on)
+{
 	struct zone *z;
 
-	for (unsigned int cpu = 0; cpu < mm_nr_cpus() && cpu < MM_MAX_CPUS; cpu++) {
-		if (zone) {
-			drain_zone_cpu(zone, cpu);
-			continue;
-		}
-		for_each_zone(z)
-			drain_zone_cpu(z, cpu);
-	}
+	__atomic_store_n(&pcp_disabled, !on, __ATOMIC_RELEASE);
+	/* high and batch are read by their CPU with interrupts off; a CPU
+	 * that sees the old values for one more operation does no harm. */
+	for_each_zone(z)
+		zone_pcp_update(z);
+	if (!on)
+		drain_all_pages(NULL);
 }

@@ -4,6 +4,8 @@
  * a snapshot, exact only when nothing else runs (as in Linux).
  */
 #include "vmstat.h"
+#include "vmscan.h"
+#include "compact_zone.h"
 
 #include "internal.h"
 
@@ -66,7 +68,7 @@ void mm_print_zoneinfo(void)
 	for_each_zone(z) {
 		mm_printk("Node 0, zone %8s\n", z->name);
 		mm_printk("  pages free     %lu\n", (unsigned long)zone_page_state(z, NR_FREE_PAGES));
-		mm_printk("        boost    0\n");
+		mm_printk("        boost    %lu\n", z->watermark_boost);
 		mm_printk("        min      %lu\n", min_wmark_pages(z));
 		mm_printk("        low      %lu\n", low_wmark_pages(z));
 		mm_printk("        high     %lu\n", high_wmark_pages(z));
@@ -167,4 +169,8 @@ void mm_print_vmstat(void)
 	mm_printk("nr_free_pages %lu\n", nr_free_pages());
 	for (int i = 0; i < NR_VM_EVENT_ITEMS; i++)
 		mm_printk("%s %lu\n", vm_event_names[i], global_vm_event((enum vm_event_item)i));
+	/* Reclaim and compaction keep their counters beside their code; one
+	 * /proc/vmstat shows them all, as Linux's does. */
+	mm_print_reclaim_vmstat();
+	mm_print_compact_vmstat();
 }

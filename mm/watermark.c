@@ -13,10 +13,12 @@
  * figures (tests/host/test_buddy_wmark.c checks both).
  */
 #include "internal.h"
+#include "kswapd.h"
 
 int min_free_kbytes = 1024;
 int watermark_scale_factor = 10; /* in 1/10000 of the zone */
 int sysctl_lowmem_reserve_ratio[MAX_NR_ZONES] = { 256, 256, 32 };
+int watermark_boost_factor = 15000; /* Linux's default: 150% of high */
 
 static unsigned long int_sqrt(unsigned long x)
 {
@@ -243,4 +245,28 @@ bool unreserve_highatomic_pageblock(int highest_zoneidx, int migratetype)
 		mm_spin_unlock_irqrestore(&zone->lock, flags);
 	}
 	return false;
+}
+
+/*
+ * Linux's boost_watermark(): one pageblock more per steal, capped at
+ * watermark_boost_factor of the high watermark (at least a pageblock).
+ * Zones smaller than four pageblocks are left alone: the boost would be
+ * most of them. kswapd takes the boost back once the zone is balanced.
+ */
+bool boost_watermark(struct zone *zone)
+{
+	unsigned long max_boost, boost;
+
+	if (!watermark_boost_factor || pageblock_nr_pages * 4 > zone->managed_pages ||
+	    kswapd_parked())
+		return false;
+	max_boost = zone->_watermark[WMARK_HIGH] * (unsigned long)watermark_boost_factor / 10000;
+	if (!max_boost)
+		return false;
+	if (max_boost < pageblock_nr_pages)
+		max_boost = pageblock_nr_pages;
+	boost = zone->watermark_boost + pageblock_nr_pages;
+	__atomic_store_n(&zone->watermark_boost, boost < max_boost ? boost : max_boost,
+			 __ATOMIC_RELAXED);
+	return true;
 }

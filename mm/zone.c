@@ -35,7 +35,7 @@ static void zone_reset(struct zone *z, int zi)
 	z->canary = ZONE_CANARY;
 	z->name = zone_names[zi];
 	z->zone_idx = zi;
-	mm_spin_lock_init(&z->lock);
+	mm_spin_lock_init_ranked(&z->lock, MM_LOCK_RANK_ZONE);
 	for (int o = 0; o < MAX_ORDER; o++)
 		for (int mt = 0; mt < MIGRATE_TYPES; mt++)
 			INIT_LIST_HEAD(&z->free_area[o].free_list[mt]);

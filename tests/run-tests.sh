@@ -35,8 +35,15 @@ BOOTS+=("uefi-grub-q35-4G|--boot uefi-grub --machine q35 --mem 4G|120|no")
 BOOTS+=("uefi-gnuefi-pc-512M|--boot uefi-gnuefi --machine pc --mem 512M|120|no")
 BOOTS+=("uefi-gnuefi-q35-4G|--boot uefi-gnuefi --machine q35 --mem 4G|120|no")
 
+# SMP: every suite again with several CPUs (arch/x86_64/smp.c, suite smp).
+BOOTS+=("smp2-bios-q35-512M|--boot bios --machine q35 --mem 512M --smp 2|90|no")
+BOOTS+=("smp4-bios-q35-512M|--boot bios --machine q35 --mem 512M --smp 4|120|no")
+BOOTS+=("smp4-bios-pc-4G|--boot bios --machine pc --mem 4G --smp 4|180|no")
+BOOTS+=("smp2-uefi-gnuefi-q35-4G|--boot uefi-gnuefi --machine q35 --mem 4G --smp 2|180|no")
+
 BOOTS+=("crash-df|--boot bios --mem 64M --cmdline crash=df|60|no|2:^PANIC: exception 8 \(Double fault\)")
 BOOTS+=("crash-pf|--boot bios --mem 64M --cmdline crash=pf|60|no|2:^PANIC: exception 14 \(Page fault\) .*cr2=0xffffc00000000000")
+BOOTS+=("crash-lockorder|--boot bios --mem 64M --cmdline crash=lockorder|60|no|2:^Kernel panic - not syncing: lock order: CPU 0 takes the lock at .* \(rank 20\) while holding one of rank 50")
 BOOTS+=("crash-panic|--boot bios --mem 64M --cmdline crash=panic|60|no|2:^Kernel panic - not syncing: crash=panic")
 BOOTS+=("bad-test-name|--boot bios --mem 64M --cmdline test=nosuchsuite|60|no|1:^not ok 1 test=nosuchsuite # no such test suite")
 

@@ -19,6 +19,7 @@ check ovmf /usr/share/ovmf/OVMF.fd
 check gnu-efi /usr/lib/crt0-efi-x86_64.o
 check valgrind /usr/bin/valgrind
 check clang /usr/bin/clang
+check gnuplot-nox /usr/bin/gnuplot
 check libclang-rt-14-dev /usr/lib/llvm-14/lib/clang/14.0.6/lib/linux/libclang_rt.fuzzer-x86_64.a
 [ ${#need[@]} -eq 0 ] && exit 0
 if [ "$(id -u)" = 0 ]; then

@@ -26,6 +26,8 @@
 #define LAPIC_EOI 0x0b0
 #define LAPIC_SVR 0x0f0
 #define LAPIC_ESR 0x280
+#define LAPIC_ICR_LO 0x300
+#define LAPIC_ICR_HI 0x310
 #define LAPIC_LVT_TIMER 0x320
 #define LAPIC_LVT_LINT0 0x350
 #define LAPIC_LVT_LINT1 0x360
@@ -177,4 +179,23 @@ void lapic_timer_stop(void)
 {
 	lapic_write(LAPIC_LVT_TIMER, LVT_MASKED);
 	lapic_write(LAPIC_TIMER_INIT, 0);
+}
+
+/* The ICR: xAPIC takes the destination in ICR_HI and sends on the write
+ * of ICR_LO; x2APIC takes both halves in one 64-bit MSR write. */
+void lapic_send_ipi(uint32_t apic_id, uint32_t icr_lo)
+{
+	unsigned long flags = irq_save();
+
+	if (x2apic) {
+		wrmsr(MSR_X2APIC_BASE + (LAPIC_ICR_LO >> 4), ((uint64_t)apic_id << 32) | icr_lo);
+	} else {
+		while (mmio[LAPIC_ICR_LO / 4] & LAPIC_ICR_PENDING)
+			cpu_relax();
+		mmio[LAPIC_ICR_HI / 4] = apic_id << 24;
+		mmio[LAPIC_ICR_LO / 4] = icr_lo;
+		while (mmio[LAPIC_ICR_LO / 4] & LAPIC_ICR_PENDING)
+			cpu_relax();
+	}
+	irq_restore(flags);
 }

@@ -33,4 +33,15 @@ void lapic_timer_stop(void);
 /* The timer's current count (counts down to 0, then reloads). */
 uint32_t lapic_timer_current(void);
 
+/* Inter-processor interrupts (the SMP code, arch/x86_64/smp.c): write
+ * @icr_lo (vector, delivery mode, level, trigger) to the ICR with @apic_id
+ * as the destination; returns once the LAPIC accepted it. */
+#define LAPIC_ICR_FIXED 0x000u
+#define LAPIC_ICR_INIT 0x500u
+#define LAPIC_ICR_STARTUP 0x600u
+#define LAPIC_ICR_PENDING (1u << 12)
+#define LAPIC_ICR_ASSERT (1u << 14)
+#define LAPIC_ICR_LEVEL (1u << 15)
+void lapic_send_ipi(uint32_t apic_id, uint32_t icr_lo);
+
 #endif /* ARCH_X86_64_LAPIC_H */

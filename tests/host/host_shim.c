@@ -1,11 +1,13 @@
 /*
  * tests/host/host_shim.c - implements mm/host.h on a POSIX host: printing to
  * stdout (or a capture buffer), panics that abort or longjmp to a test, and
- * a direct map onto an mmap'd arena.
+ * a direct map onto an mmap'd arena, threads and wait points on pthreads.
  */
 #ifndef _GNU_SOURCE
 #define _GNU_SOURCE
 #endif
+#include <pthread.h>
+#include <sched.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -135,6 +137,7 @@ unsigned long mm_irq_save(void) { return 0; }
 void mm_irq_restore(unsigned long flags) { (void)flags; }
 unsigned int mm_cpu_id(void) { return 0; }
 unsigned int mm_nr_cpus(void) { return 1; }
+void mm_on_each_cpu(void (*fn)(void *), void *arg) { fn(arg); }
 void mm_cpu_relax(void) { __asm__ volatile("" ::: "memory"); }
 
 uint64_t mm_time_ns(void)
@@ -142,4 +145,140 @@ uint64_t mm_time_ns(void)
 	struct timespec ts;
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return (uint64_t)ts.tv_sec * 1000000000ull + ts.tv_nsec;
+}
+
+/* ---- threads (kswapd as a pthread when a host program starts it) ---- */
+
+struct kthread_start {
+	int (*fn)(void *);
+	void *arg;
+	char name[16];
+};
+
+static __thread unsigned int cur_flags;
+static __thread char cur_name[16] = "host";
+
+static void *kthread_main(void *p)
+{
+	struct kthread_start st = *(struct kthread_start *)p;
+
+	free(p);
+	snprintf(cur_name, sizeof(cur_name), "%s", st.name);
+	st.fn(st.arg);
+	return NULL;
+}
+
+int mm_kthread_run(int (*fn)(void *), void *arg, const char *name)
+{
+	struct kthread_start *st = malloc(sizeof(*st));
+	pthread_t t;
+
+	if (!st)
+		return -1;
+	st->fn = fn;
+	st->arg = arg;
+	snprintf(st->name, sizeof(st->name), "%s", name);
+	if (pthread_create(&t, NULL, kthread_main, st)) {
+		free(st);
+		return -1;
+	}
+	pthread_detach(t);
+	return 0;
+}
+
+struct mm_waitq {
+	pthread_mutex_t lock;
+	pthread_cond_t cond;
+};
+
+struct mm_waitq *mm_waitq_create(void)
+{
+	struct mm_waitq *wq = malloc(sizeof(*wq));
+
+	if (!wq)
+		return NULL;
+	pthread_mutex_init(&wq->lock, NULL);
+	pthread_cond_init(&wq->cond, NULL);
+	return wq;
+}
+
+/* @cond is tested under wq->lock and mm_wake_up takes it: a waker that
+ * made the condition true before waking cannot slip between test and sleep. */
+bool mm_wait_timeout(struct mm_waitq *wq, bool (*cond)(void *), void *arg, unsigned int ms)
+{
+	struct timespec until;
+	bool ok;
+
+	clock_gettime(CLOCK_REALTIME, &until);
+	until.tv_sec += ms / 1000;
+	until.tv_nsec += (long)(ms % 1000) * 1000000L;
+	if (until.tv_nsec >= 1000000000L) {
+		until.tv_sec++;
+		until.tv_nsec -= 1000000000L;
+	}
+	pthread_mutex_lock(&wq->lock);
+	while (!(ok = cond(arg))) {
+		if (!ms)
+			pthread_cond_wait(&wq->cond, &wq->lock);
+		else if (pthread_cond_timedwait(&wq->cond, &wq->lock, &until)) {
+			ok = cond(arg);
+			break;
+		}
+	}
+	pthread_mutex_unlock(&wq->lock);
+	return ok;
+}
+
+void mm_wake_up(struct mm_waitq *wq)
+{
+	pthread_mutex_lock(&wq->lock);
+	pthread_cond_broadcast(&wq->cond);
+	pthread_mutex_unlock(&wq->lock);
+}
+
+unsigned int *mm_current_flags(void) { return &cur_flags; }
+const char *mm_current_name(void) { return cur_name; }
+void mm_cond_resched(void) { sched_yield(); }
+
+/* ---- issue 5: the vmarea slots, a table instead of page tables ---- */
+
+#define HOST_VMAP_SLOTS (1UL << 20) /* 4 GiB of slots, as the kernel has */
+static unsigned long *host_vmap; /* pfn + 1 per slot, 0: unmapped */
+static pthread_mutex_t host_vmap_lock = PTHREAD_MUTEX_INITIALIZER;
+
+unsigned long mm_vmap_nr_slots(void) { return HOST_VMAP_SLOTS; }
+
+int mm_vmap_map(unsigned long slot, unsigned long pfn)
+{
+	if (slot >= HOST_VMAP_SLOTS)
+		return -1;
+	pthread_mutex_lock(&host_vmap_lock);
+	if (!host_vmap)
+		host_vmap = calloc(HOST_VMAP_SLOTS, sizeof(*host_vmap));
+	pthread_mutex_unlock(&host_vmap_lock);
+	if (!host_vmap)
+		return -1;
+	__atomic_store_n(&host_vmap[slot], pfn + 1, __ATOMIC_RELEASE);
+	return 0;
+}
+
+void mm_vmap_unmap(unsigned long slot)
+{
+	if (slot < HOST_VMAP_SLOTS && host_vmap)
+		__atomic_store_n(&host_vmap[slot], 0, __ATOMIC_RELEASE);
+}
+
+unsigned long mm_vmap_pfn(unsigned long slot)
+{
+	unsigned long v = slot < HOST_VMAP_SLOTS && host_vmap
+				  ? __atomic_load_n(&host_vmap[slot], __ATOMIC_ACQUIRE) : 0;
+
+	return v - 1; /* unmapped: (unsigned long)-1 */
+}
+
+void *mm_vmap_addr(unsigned long slot)
+{
+	unsigned long pfn = mm_vmap_pfn(slot);
+
+	return pfn == (unsigned long)-1 ? NULL : mm_pfn_to_virt(pfn);
 }

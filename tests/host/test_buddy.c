@@ -368,7 +368,7 @@ HTEST(invalid_gfp_combinations_are_rejected_with_a_warning)
 		{ __GFP_DMA32 | __GFP_HIGHMEM, 0, "zone modifier" },
 		{ __GFP_MOVABLE | __GFP_RECLAIMABLE, 0, "__GFP_RECLAIMABLE" },
 		{ GFP_KERNEL | __GFP_NOFAIL | __GFP_NORETRY, 0, "NORETRY" },
-		{ GFP_KERNEL | __GFP_NOFAIL, 2, "order 1" },
+		{ GFP_KERNEL | __GFP_NOFAIL, 4, "order 3" },
 		{ GFP_KERNEL, MAX_ORDER, "MAX_ORDER" },
 		{ 0x40000000u, 0, "unknown" },
 	};

@@ -14,4 +14,7 @@ int mmsim_run_workload(const char *name, unsigned long seed, unsigned long steps
  * Returns 0, or 2 when @what is unknown (after printing why). */
 int mmsim_print(const char *what);
 
+/* The highalloc workload (highalloc.c). */
+int mmsim_highalloc(unsigned long seed);
+
 #endif

@@ -10,6 +10,8 @@
  *             unmovable mixed), free a random half page by page, then
  *             count the order-9 blocks still obtainable (as the Linux
  *             measurement in ../shared/README.md does)
+ *   highalloc stress-highalloc-like order-9 requests after filling with
+ *             page cache, vmarea and unmovable pages (highalloc.c)
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -17,6 +19,7 @@
 
 #include "mm/debug.h"
 #include "mm/gfp.h"
+#include "mm/pbmap.h"
 #include "mm/vmstat.h"
 #include "mm/zone.h"
 #include "mmsim.h"
@@ -192,7 +195,9 @@ int mmsim_run_workload(const char *name, unsigned long seed, unsigned long steps
 		return workload_fill(steps);
 	if (!strcmp(name, "fragment"))
 		return workload_fragment(steps);
-	fprintf(stderr, "mmsim: unknown workload '%s' (random, fill, fragment)\n", name);
+	if (!strcmp(name, "highalloc"))
+		return mmsim_highalloc(seed);
+	fprintf(stderr, "mmsim: unknown workload '%s' (random, fill, fragment, highalloc)\n", name);
 	return 2;
 }
 
@@ -206,8 +211,10 @@ int mmsim_print(const char *what)
 		mm_print_pagetypeinfo();
 	else if (!strcmp(what, "vmstat"))
 		mm_print_vmstat();
+	else if (!strcmp(what, "pbmap"))
+		mm_print_pbmap();
 	else {
-		fprintf(stderr, "mmsim: unknown report '%s' (buddyinfo, zoneinfo, pagetypeinfo, vmstat)\n",
+		fprintf(stderr, "mmsim: unknown report '%s' (buddyinfo, zoneinfo, pagetypeinfo, vmstat, pbmap)\n",
 			what);
 		return 2;
 	}

@@ -1,0 +1,406 @@
+/*
+ * mm/compact_zone.c - the compaction engine: the migrate and free
+ * scanners, isolation of free target pages straight off the buddy lists,
+ * the stop conditions, the fragmentation index and compact_memory().
+ *
+ * Layout of a pass: pageblocks at or above cc->free_pfn belong to the
+ * free scanner, pfns below cc->migrate_pfn have been looked at by the
+ * migrate scanner; the pass ends when the two meet.
+ */
+#include "compact_zone.h"
+
+#include "internal.h"
+
+int sysctl_extfrag_threshold = 500;
+
+static unsigned long cz_events[NR_COMPACT_ZONE_EVENTS];
+
+unsigned long compact_zone_event_count(enum compact_zone_event e)
+{
+	return __atomic_load_n(&cz_events[e], __ATOMIC_RELAXED);
+}
+
+void count_compact_zone_event(enum compact_zone_event e, unsigned long n)
+{
+	__atomic_fetch_add(&cz_events[e], n, __ATOMIC_RELAXED);
+}
+
+void compact_zone_events_reset(void)
+{
+	for (int i = 0; i < NR_COMPACT_ZONE_EVENTS; i++)
+		__atomic_store_n(&cz_events[i], 0, __ATOMIC_RELAXED);
+}
+
+void mm_print_compact_vmstat(void)
+{
+	mm_printk("pgmigrate_success %lu\n", migrate_event_count(PGMIGRATE_SUCCESS));
+	mm_printk("pgmigrate_fail %lu\n", migrate_event_count(PGMIGRATE_FAIL));
+	mm_printk("compact_migrate_scanned %lu\n", compact_zone_event_count(COMPACTMIGRATE_SCANNED));
+	mm_printk("compact_free_scanned %lu\n", compact_zone_event_count(COMPACTFREE_SCANNED));
+	mm_printk("compact_isolated %lu\n", compact_zone_event_count(COMPACTISOLATED));
+	mm_printk("compact_stall %lu\n", compact_event_count(COMPACTSTALL));
+	mm_printk("compact_fail %lu\n", compact_event_count(COMPACTFAIL));
+	mm_printk("compact_success %lu\n", compact_event_count(COMPACTSUCCESS));
+	mm_printk("compact_daemon_wake %lu\n", compact_zone_event_count(COMPACT_DAEMON_WAKE));
+	mm_printk("compact_daemon_migrate_scanned %lu\n",
+		  compact_zone_event_count(COMPACT_DAEMON_MIGRATE_SCANNED));
+	mm_printk("compact_daemon_free_scanned %lu\n",
+		  compact_zone_event_count(COMPACT_DAEMON_FREE_SCANNED));
+}
+
+/* ---- fragmentation index ---- */
+
+int fragmentation_index(struct zone *zone, unsigned int order)
+{
+	unsigned long blocks = 0, suitable = 0, free_pages = 0, flags;
+
+	if (order >= MAX_ORDER)
+		return -1000;
+	flags = mm_spin_lock_irqsave(&zone->lock);
+	for (unsigned int o = 0; o < MAX_ORDER; o++) {
+		unsigned long n = zone->free_area[o].nr_free;
+
+		blocks += n;
+		free_pages += n << o;
+		if (o >= order)
+			suitable += n << (o - order);
+	}
+	mm_spin_unlock_irqrestore(&zone->lock, flags);
+	if (!blocks)
+		return 0;
+	if (suitable)
+		return -1000;
+	/* Linux's formula: many small free blocks relative to the memory
+	 * they hold mean fragmentation; few mean a plain shortage. */
+	return 1000 - (int)((1000 + free_pages * 1000 / (1UL << order)) / blocks);
+}
+
+/* ---- the free scanner ---- */
+
+/* Free targets come only from movable pageblocks, as in Linux: filling
+ * an unmovable block with movable pages would undo the separation. A
+ * pageblock that is one free block is left whole. */
+static bool suitable_migration_target(unsigned long block_pfn)
+{
+	struct page *page = pfn_to_page(block_pfn);
+
+	if (PageBuddy(page) && page->private >= pageblock_order)
+		return false;
+	return get_pageblock_migratetype(block_pfn) == MIGRATE_MOVABLE;
+}
+
+/* Take the free block at @page off its list and turn it into 2^order
+ * allocated order-0 pages on cc->freepages (zone->lock held). */
+static void isolate_free_block(struct compact_control *cc, struct page *page, unsigned int order)
+{
+	struct zone *zone = cc->zone;
+
+	list_del(&page->lru);
+	ClearPageFlag(page, PG_buddy);
+	page->private = 0;
+	zone->free_area[order].nr_free--;
+	zone_mod_free(zone, -(1L << order));
+	if (!check_new_pages(page, order))
+		return; /* reported; leaked like any bad block */
+	for (unsigned long i = 0; i < (1UL << order); i++) {
+		struct page *p = page + i;
+
+		ClearPageFlag(p, PG_poisoned);
+		p->_refcount = 1;
+		set_page_alloc_order(p, 0);
+		list_add_tail(&p->lru, &cc->freepages);
+	}
+	cc->nr_freepages += 1UL << order;
+	cc->nr_isolated_free += 1UL << order;
+}
+
+static void isolate_freepages(struct compact_control *cc)
+{
+	struct zone *zone = cc->zone;
+	unsigned long zstart = zone->zone_start_pfn, zend = zone_end_pfn(zone);
+	unsigned long scanned = 0;
+
+	while (cc->nr_freepages < cc->nr_migratepages) {
+		unsigned long block = cc->free_pfn, pfn, end, flags;
+		bool enough = false, low = false;
+
+		/* Never into the pageblock the migrate scanner is in. */
+		if (block < cc->migrate_pfn || block + pageblock_nr_pages <= zstart)
+			break;
+		pfn = block < zstart ? zstart : block;
+		end = block + pageblock_nr_pages < zend ? block + pageblock_nr_pages : zend;
+		if (suitable_migration_target(pfn)) {
+			flags = mm_spin_lock_irqsave(&zone->lock);
+			for (; pfn < end; pfn++) {
+				struct page *page = pfn_to_page(pfn);
+				unsigned int order;
+
+				scanned++;
+				if (!PageBuddy(page))
+					continue;
+				order = page->private;
+				/* Keep the zone above min: the targets are
+				 * taken without the allocator's checks. */
+				if (!zone_watermark_ok(zone, 0, min_wmark_pages(zone) + (1UL << order), 0,
+						       0)) {
+					low = true;
+					break;
+				}
+				isolate_free_block(cc, page, order);
+				pfn += (1UL << order) - 1;
+				if (cc->nr_freepages >= cc->nr_migratepages) {
+					enough = pfn + 1 < end;
+					break;
+				}
+			}
+			mm_spin_unlock_irqrestore(&zone->lock, flags);
+		}
+		cc->free_low |= low;
+		if (enough || low)
+			break; /* this block again next time */
+		if (block < pageblock_nr_pages) {
+			cc->free_pfn = 0;
+			break;
+		}
+		cc->free_pfn = block - pageblock_nr_pages;
+	}
+	cc->free_scanned += scanned;
+}
+
+static struct page *compaction_alloc(struct page *src, unsigned long data)
+{
+	struct compact_control *cc = (struct compact_control *)data;
+	struct page *page;
+
+	(void)src;
+	if (list_empty(&cc->freepages))
+		isolate_freepages(cc);
+	if (list_empty(&cc->freepages))
+		return NULL;
+	page = list_first_entry(&cc->freepages, struct page, lru);
+	list_del(&page->lru);
+	cc->nr_freepages--;
+	return page;
+}
+
+static void compaction_free(struct page *page, unsigned long data)
+{
+	struct compact_control *cc = (struct compact_control *)data;
+
+	list_add(&page->lru, &cc->freepages);
+	cc->nr_freepages++;
+}
+
+static void release_freepages(struct compact_control *cc)
+{
+	while (!list_empty(&cc->freepages)) {
+		struct page *page = list_first_entry(&cc->freepages, struct page, lru);
+
+		list_del(&page->lru);
+		__free_page(page);
+	}
+	cc->nr_freepages = 0;
+}
+
+/* ---- the migrate scanner ---- */
+
+/* Async direct compaction only empties pageblocks of the request's kind:
+ * the cheap wins, as Linux does. */
+static bool suitable_migration_source(const struct compact_control *cc, unsigned long pfn)
+{
+	int mt;
+
+	if (cc->mode != MIGRATE_ASYNC || !cc->direct_compaction)
+		return true;
+	mt = get_pageblock_migratetype(pfn);
+	if (cc->migratetype == MIGRATE_MOVABLE)
+		return mt == MIGRATE_MOVABLE;
+	return mt == cc->migratetype;
+}
+
+/* Isolate up to COMPACT_CLUSTER_MAX pages from [migrate_pfn, end of its
+ * pageblock), stopping at the free scanner. */
+static void isolate_migratepages(struct compact_control *cc)
+{
+	unsigned long zend = zone_end_pfn(cc->zone);
+	unsigned long pfn = cc->migrate_pfn;
+	unsigned long end = (pfn | (pageblock_nr_pages - 1)) + 1;
+	unsigned long scanned = 0;
+
+	if (end > cc->free_pfn)
+		end = cc->free_pfn;
+	if (end > zend)
+		end = zend;
+	if (pfn < end && !suitable_migration_source(cc, pfn)) {
+		cc->migrate_pfn = end;
+		return;
+	}
+	for (; pfn < end && cc->nr_migratepages < COMPACT_CLUSTER_MAX; pfn++) {
+		struct page *page = pfn_to_page(pfn);
+		unsigned int order;
+
+		scanned++;
+		if (PageBuddy(page)) {
+			/* Racy read without the lock: only a hint to skip. */
+			order = __atomic_load_n(&page->private, __ATOMIC_RELAXED);
+			if (order < MAX_ORDER)
+				pfn += (1UL << order) - 1;
+			continue;
+		}
+		if (PageReserved(page) || PagePcp(page) || PageTail(page) ||
+		    page_ref_count(page) <= 0)
+			continue;
+		order = page_alloc_order(page);
+		if (order) { /* a multi-page block: not ours to move */
+			pfn += (1UL << order) - 1;
+			continue;
+		}
+		if (!page->mapping || !isolate_movable_page(page))
+			continue;
+		list_add_tail(&page->lru, &cc->migratepages);
+		cc->nr_migratepages++;
+		cc->nr_isolated_migrate++;
+	}
+	cc->migrate_pfn = pfn;
+	cc->migrate_scanned += scanned;
+}
+
+/* ---- the pass ---- */
+
+/* Is there a free block the request could take now? */
+static bool order_available(struct compact_control *cc)
+{
+	struct zone *zone = cc->zone;
+	unsigned long mark = wmark_pages(zone, cc->alloc_flags & ALLOC_WMARK_MASK);
+	bool found = false;
+	unsigned long flags;
+
+	if (!zone_watermark_ok(zone, (unsigned int)cc->order, mark, cc->highest_zoneidx,
+			       cc->alloc_flags))
+		return false;
+	flags = mm_spin_lock_irqsave(&zone->lock);
+	for (unsigned int o = (unsigned int)cc->order; o < MAX_ORDER && !found; o++) {
+		struct free_area *area = &zone->free_area[o];
+
+		if (!list_empty(&area->free_list[cc->migratetype]))
+			found = true;
+		/* A whole pageblock (or half of one) of another type can be
+		 * stolen by the allocator's fallback. */
+		else if (o >= pageblock_order / 2)
+			for (int mt = 0; mt < MIGRATE_PCPTYPES && !found; mt++)
+				found = !list_empty(&area->free_list[mt]);
+	}
+	mm_spin_unlock_irqrestore(&zone->lock, flags);
+	return found;
+}
+
+static enum compact_result compact_finished(struct compact_control *cc)
+{
+	if (cc->abort && __atomic_load_n(cc->abort, __ATOMIC_RELAXED))
+		return COMPACT_CONTENDED;
+	if (cc->order >= 0 && order_available(cc))
+		return COMPACT_SUCCESS;
+	if (cc->free_low)
+		return COMPACT_PARTIAL_SKIPPED;
+	if (cc->migrate_pfn >= cc->free_pfn || cc->migrate_pfn >= zone_end_pfn(cc->zone))
+		return COMPACT_COMPLETE;
+	return COMPACT_CONTINUE;
+}
+
+enum compact_result compact_zone(struct compact_control *cc)
+{
+	struct zone *zone = cc->zone;
+	unsigned long zend = zone_end_pfn(zone);
+	enum compact_result ret;
+
+	INIT_LIST_HEAD(&cc->migratepages);
+	INIT_LIST_HEAD(&cc->freepages);
+	cc->nr_migratepages = cc->nr_freepages = 0;
+	cc->free_low = false;
+	cc->migrate_scanned = cc->free_scanned = 0;
+	cc->nr_isolated_migrate = cc->nr_isolated_free = 0;
+	cc->nr_migrated = cc->nr_failed = 0;
+	if (!zone->spanned_pages)
+		return COMPACT_SKIPPED;
+	cc->migrate_pfn = zone->zone_start_pfn;
+	cc->free_pfn = (zend - 1) & ~(pageblock_nr_pages - 1);
+	/* Frames sitting on per-CPU lists cannot merge: give them back first. */
+	drain_local_pages(zone);
+
+	while ((ret = compact_finished(cc)) == COMPACT_CONTINUE) {
+		unsigned long left;
+
+		isolate_migratepages(cc);
+		if (!cc->nr_migratepages)
+			continue;
+		left = migrate_pages(&cc->migratepages, compaction_alloc, compaction_free,
+				     (unsigned long)cc, cc->mode, &cc->nr_migrated);
+		if (left) {
+			cc->nr_failed += left;
+			putback_movable_pages(&cc->migratepages);
+		}
+		cc->nr_migratepages = 0;
+		/* The sources went to this CPU's lists: let them merge. */
+		drain_local_pages(zone);
+		mm_cond_resched();
+	}
+	putback_movable_pages(&cc->migratepages);
+	release_freepages(cc);
+	drain_local_pages(zone);
+	count_compact_zone_event(COMPACTMIGRATE_SCANNED, cc->migrate_scanned);
+	count_compact_zone_event(COMPACTFREE_SCANNED, cc->free_scanned);
+	count_compact_zone_event(COMPACTISOLATED, cc->nr_isolated_migrate + cc->nr_isolated_free);
+	if (!cc->direct_compaction) {
+		count_compact_zone_event(COMPACT_DAEMON_MIGRATE_SCANNED, cc->migrate_scanned);
+		count_compact_zone_event(COMPACT_DAEMON_FREE_SCANNED, cc->free_scanned);
+	}
+	return ret;
+}
+
+static enum migrate_mode prio_to_mode(enum compact_priority prio)
+{
+	return prio == COMPACT_PRIO_ASYNC ? MIGRATE_ASYNC
+	       : prio == COMPACT_PRIO_SYNC_LIGHT ? MIGRATE_SYNC_LIGHT : MIGRATE_SYNC;
+}
+
+enum compact_result compact_zone_for_order(struct zone *zone, int order, int migratetype,
+					   unsigned int alloc_flags, int highest_zoneidx,
+					   enum compact_priority prio, unsigned long *migrated)
+{
+	struct compact_control cc = {
+		.zone = zone,
+		.order = order,
+		.migratetype = migratetype,
+		.alloc_flags = alloc_flags,
+		.highest_zoneidx = highest_zoneidx,
+		.mode = prio_to_mode(prio),
+		.direct_compaction = true,
+	};
+	enum compact_result r = compact_zone(&cc);
+
+	if (migrated)
+		*migrated += cc.nr_migrated;
+	return r;
+}
+
+unsigned long compact_memory(void)
+{
+	unsigned long migrated = 0;
+	struct zone *z;
+
+	for_each_zone(z) {
+		struct compact_control cc = {
+			.zone = z,
+			.order = -1,
+			.migratetype = MIGRATE_MOVABLE,
+			.highest_zoneidx = z->zone_idx,
+			.mode = MIGRATE_SYNC,
+		};
+
+		if (!populated_zone(z))
+			continue;
+		compact_zone(&cc);
+		migrated += cc.nr_migrated;
+	}
+	return migrated;
+}

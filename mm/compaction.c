@@ -1,0 +1,173 @@
+/*
+ * mm/compaction.c - what direct compaction decides around the engine
+ * (mm/compact_zone.c): whether a zone is suitable, the fragmentation
+ * index test for costly orders, deferral after failures, and the result
+ * the slowpath acts on.
+ */
+#include "compaction.h"
+
+#include "compact_zone.h"
+
+#include "internal.h"
+#include "lru.h"
+
+/* Linux keeps these in struct zone; one node here, so by zone index. */
+static struct compact_defer {
+	unsigned int considered;  /* attempts since the last failure */
+	unsigned int defer_shift; /* skip up to 1 << shift attempts */
+	unsigned int order_failed; /* lowest order that failed */
+} defer[MAX_NR_ZONES];
+
+static unsigned long compact_events[NR_COMPACT_EVENTS];
+
+unsigned long compact_event_count(enum compact_event e)
+{
+	return __atomic_load_n(&compact_events[e], __ATOMIC_RELAXED);
+}
+
+void count_compact_event(enum compact_event e)
+{
+	__atomic_fetch_add(&compact_events[e], 1, __ATOMIC_RELAXED);
+}
+
+void compaction_reset(void)
+{
+	for (int i = 0; i < MAX_NR_ZONES; i++)
+		defer[i].considered = defer[i].defer_shift = defer[i].order_failed = 0;
+	for (int i = 0; i < NR_COMPACT_EVENTS; i++)
+		compact_events[i] = 0;
+}
+
+void defer_compaction(struct zone *zone, unsigned int order)
+{
+	struct compact_defer *d = &defer[zone->zone_idx];
+
+	d->considered = 0;
+	if (d->defer_shift < COMPACT_MAX_DEFER_SHIFT)
+		d->defer_shift++;
+	if (order < d->order_failed)
+		d->order_failed = order;
+}
+
+bool compaction_deferred(struct zone *zone, unsigned int order)
+{
+	struct compact_defer *d = &defer[zone->zone_idx];
+	unsigned int limit = 1u << d->defer_shift;
+
+	if (order < d->order_failed)
+		return false;
+	if (++d->considered > limit)
+		d->considered = limit;
+	return d->considered < limit;
+}
+
+void compaction_defer_reset(struct zone *zone, unsigned int order, bool alloc_success)
+{
+	struct compact_defer *d = &defer[zone->zone_idx];
+
+	if (alloc_success) {
+		d->considered = 0;
+		d->defer_shift = 0;
+	}
+	if (order >= d->order_failed)
+		d->order_failed = order + 1;
+}
+
+/*
+ * Linux's rule: success if the watermark for the order already holds;
+ * skipped unless order-0 free pages pass the min watermark (low for
+ * costly orders) plus twice the request - room for the migration targets.
+ * (The fragmentation index is consulted by the caller that compacts.)
+ */
+enum compact_result __compaction_suitable(struct zone *zone, unsigned int order,
+					  unsigned int alloc_flags, int highest_zoneidx,
+					  long free_pages)
+{
+	unsigned long mark;
+
+	if (!order)
+		return COMPACT_CONTINUE;
+	if (__zone_watermark_ok(zone, order, wmark_pages(zone, alloc_flags & ALLOC_WMARK_MASK),
+				highest_zoneidx, alloc_flags, free_pages))
+		return COMPACT_SUCCESS;
+	mark = order > PAGE_ALLOC_COSTLY_ORDER ? low_wmark_pages(zone) : min_wmark_pages(zone);
+	mark += 2UL << order;
+	if (!__zone_watermark_ok(zone, 0, mark, highest_zoneidx, alloc_flags, free_pages))
+		return COMPACT_SKIPPED;
+	return COMPACT_CONTINUE;
+}
+
+bool compaction_zonelist_suitable(unsigned int order, unsigned int alloc_flags,
+				  int highest_zoneidx)
+{
+	for (int zi = highest_zoneidx; zi >= 0; zi--) {
+		struct zone *z = &NODE_DATA(0)->node_zones[zi];
+		long avail;
+
+		if (!z->managed_pages)
+			continue;
+		avail = zone_page_state(z, NR_FREE_PAGES) + (long)zone_reclaimable_pages(z);
+		if (__compaction_suitable(z, order, alloc_flags, highest_zoneidx, avail) !=
+		    COMPACT_SKIPPED)
+			return true;
+	}
+	return false;
+}
+
+/* One zone: the suitability answer, or a pass of the engine. Costly
+ * orders are left to reclaim when the fragmentation index says the
+ * failure is a shortage of memory rather than fragmentation (Linux's
+ * extfrag_threshold test in compaction_suitable). */
+static enum compact_result compact_zone_order(struct zone *zone, unsigned int order, gfp_t gfp,
+					      unsigned int alloc_flags, int highest_zoneidx,
+					      enum compact_priority prio)
+{
+	enum compact_result r = __compaction_suitable(zone, order, alloc_flags, highest_zoneidx,
+						      zone_page_state(zone, NR_FREE_PAGES));
+
+	if (r == COMPACT_SUCCESS || r == COMPACT_SKIPPED)
+		return r;
+	if (order > PAGE_ALLOC_COSTLY_ORDER) {
+		int fragindex = fragmentation_index(zone, order);
+
+		if (fragindex >= 0 && fragindex <= sysctl_extfrag_threshold)
+			return COMPACT_NOT_SUITABLE_ZONE;
+	}
+	return compact_zone_for_order(zone, (int)order, gfp_migratetype(gfp), alloc_flags,
+				      highest_zoneidx, prio, NULL);
+}
+
+enum compact_result try_to_compact_pages(gfp_t gfp, unsigned int order, unsigned int alloc_flags,
+					 int highest_zoneidx, enum compact_priority prio)
+{
+	enum compact_result rc = COMPACT_SKIPPED;
+
+	/* Migration may need I/O; Linux skips callers that forbid it. */
+	if (!order || !(gfp & __GFP_IO))
+		return COMPACT_SKIPPED;
+	for (int zi = highest_zoneidx; zi >= 0; zi--) {
+		struct zone *z = &NODE_DATA(0)->node_zones[zi];
+		enum compact_result status;
+
+		if (!z->managed_pages)
+			continue;
+		if (prio > MIN_COMPACT_PRIORITY && compaction_deferred(z, order)) {
+			count_compact_event(COMPACT_DEFERRED_EVENTS);
+			if (rc < COMPACT_DEFERRED)
+				rc = COMPACT_DEFERRED;
+			continue;
+		}
+		status = compact_zone_order(z, order, gfp, alloc_flags, highest_zoneidx, prio);
+		if (status > rc)
+			rc = status;
+		if (status == COMPACT_SUCCESS) {
+			compaction_defer_reset(z, order, false);
+			break;
+		}
+		/* Async passes are cheap and partial: only sync failures defer. */
+		if (prio != COMPACT_PRIO_ASYNC &&
+		    (status == COMPACT_COMPLETE || status == COMPACT_PARTIAL_SKIPPED))
+			defer_compaction(z, order);
+	}
+	return rc;
+}

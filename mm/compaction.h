@@ -1,0 +1,109 @@
+/*
+ * mm/compaction.h - direct compaction as the allocator's slowpath sees it:
+ * priorities, result codes, the suitability test, and deferral after
+ * failures (Linux's compaction.h vocabulary and ordering).
+ *
+ * The engine that moves pages is mm/compact_zone.c; this header is the
+ * slowpath's side. try_to_compact_pages() answers COMPACT_SKIPPED when
+ * the zone lacks the free pages compaction would need,
+ * COMPACT_NOT_SUITABLE_ZONE when a costly request looks like a plain
+ * shortage (fragmentation index at or below extfrag_threshold),
+ * COMPACT_DEFERRED when recent failures say "not yet", and otherwise the
+ * pass's result: COMPACT_SUCCESS when a block of the order is free,
+ * COMPACT_COMPLETE when the scanners met without one (which defers later
+ * attempts at sync priorities).
+ */
+#ifndef MM_COMPACTION_H
+#define MM_COMPACTION_H
+
+#include <stdbool.h>
+
+#include "gfp.h"
+#include "zone.h"
+
+enum compact_priority {
+	COMPACT_PRIO_SYNC_FULL,
+	MIN_COMPACT_PRIORITY = COMPACT_PRIO_SYNC_FULL,
+	COMPACT_PRIO_SYNC_LIGHT,
+	MIN_COMPACT_COSTLY_PRIORITY = COMPACT_PRIO_SYNC_LIGHT,
+	DEF_COMPACT_PRIORITY = COMPACT_PRIO_SYNC_LIGHT,
+	COMPACT_PRIO_ASYNC,
+	INIT_COMPACT_PRIORITY = COMPACT_PRIO_ASYNC
+};
+
+/* Ordered: the slowpath keeps the maximum over zones. */
+enum compact_result {
+	COMPACT_NOT_SUITABLE_ZONE, /* order 0 or no zone: never attempted */
+	COMPACT_SKIPPED,           /* too few free pages to migrate into */
+	COMPACT_DEFERRED,          /* failed recently: wait before trying */
+	COMPACT_INACTIVE = COMPACT_DEFERRED,
+	COMPACT_NO_SUITABLE_PAGE,
+	COMPACT_CONTINUE,          /* suitable: compaction should run */
+	COMPACT_COMPLETE,          /* a whole pass, nothing assembled */
+	COMPACT_PARTIAL_SKIPPED,
+	COMPACT_CONTENDED,
+	COMPACT_SUCCESS,           /* a block of the order is free */
+};
+
+#define MAX_COMPACT_RETRIES 16
+#define COMPACT_MAX_DEFER_SHIFT 6
+
+static inline bool compaction_made_progress(enum compact_result r)
+{
+	return r == COMPACT_SUCCESS;
+}
+
+static inline bool compaction_failed(enum compact_result r)
+{
+	return r == COMPACT_COMPLETE;
+}
+
+/* Compaction backed off for reasons that may pass (few free pages,
+ * deferral, contention): reclaim may change the answer. */
+static inline bool compaction_withdrawn(enum compact_result r)
+{
+	return r == COMPACT_SKIPPED || r == COMPACT_DEFERRED || r == COMPACT_PARTIAL_SKIPPED ||
+	       r == COMPACT_CONTENDED;
+}
+
+/*
+ * Direct compaction for an order-@order request whose highest zone is
+ * @highest_zoneidx, at priority @prio: the maximum result over the
+ * zones. (The slowpath counts compact_stall and its outcome.) Context:
+ * thread, may take long (it yields between batches); the caller has set
+ * PF_MEMALLOC.
+ */
+enum compact_result try_to_compact_pages(gfp_t gfp, unsigned int order, unsigned int alloc_flags,
+					 int highest_zoneidx, enum compact_priority prio);
+
+/* Would compaction in @zone make sense for @order if it had
+ * @free_pages free (Linux's __compaction_suitable)? COMPACT_SUCCESS,
+ * COMPACT_SKIPPED or COMPACT_CONTINUE. */
+enum compact_result __compaction_suitable(struct zone *zone, unsigned int order,
+					  unsigned int alloc_flags, int highest_zoneidx,
+					  long free_pages);
+
+/* For should_compact_retry: could reclaim make compaction suitable in
+ * any zone (free plus reclaimable pages)? */
+bool compaction_zonelist_suitable(unsigned int order, unsigned int alloc_flags,
+				  int highest_zoneidx);
+
+/* Deferral (per zone, Linux's rules): after a failure at @order the next
+ * 1 << defer_shift attempts at that order or above are skipped, the shift
+ * growing to COMPACT_MAX_DEFER_SHIFT with each failure. */
+void defer_compaction(struct zone *zone, unsigned int order);
+bool compaction_deferred(struct zone *zone, unsigned int order);
+/* The allocation succeeded after compaction (@alloc_success) or
+ * compaction succeeded: forget the failures up to @order. */
+void compaction_defer_reset(struct zone *zone, unsigned int order, bool alloc_success);
+
+/* Counters: stalls (direct compaction attempts that ran), failures,
+ * successes, and attempts skipped by deferral. */
+enum compact_event { COMPACTSTALL, COMPACTFAIL, COMPACTSUCCESS, COMPACT_DEFERRED_EVENTS,
+		     NR_COMPACT_EVENTS };
+unsigned long compact_event_count(enum compact_event e);
+void count_compact_event(enum compact_event e);
+/* Deferral state and counters to boot values (host tests). */
+void compaction_reset(void);
+
+#endif /* MM_COMPACTION_H */

@@ -1,0 +1,52 @@
+/*
+ * mm/kcompactd.h - background compaction: one kcompactd per node (one node
+ * here), woken by kswapd once it has balanced the node for a high-order
+ * request, compacting the eligible zones until a block of that order is
+ * free or compaction has nothing more to offer (then deferred, as direct
+ * compaction is). An optional proactive mode, off by default, compacts
+ * fragmented zones periodically without being asked.
+ */
+#ifndef MM_KCOMPACTD_H
+#define MM_KCOMPACTD_H
+
+#include <stdbool.h>
+
+/*
+ * Record a request for an order-@order block in zones up to
+ * @highest_zoneidx (the largest order and zone asked since the last run
+ * win) and wake kcompactd. Order 0 is ignored. Context: any, zone->lock
+ * may be held; never sleeps.
+ */
+void wakeup_kcompactd(int order, int highest_zoneidx);
+
+/* Serve the recorded request now, in the calling thread, as kcompactd
+ * would: true if there was one. Counts compact_daemon_wake. Context:
+ * thread (hosts without threads, tests). */
+bool kcompactd_do_work(void);
+
+/* Start the thread (or resume it after kcompactd_park). Returns 0, or -1
+ * when the host cannot start threads: requests are then only recorded.
+ * Context: thread. */
+int kcompactd_run(void);
+
+/* Ignore requests from now on and return once no pass is running. */
+void kcompactd_park(void);
+
+/* Proactive compaction: every @ms milliseconds compact each zone whose
+ * fragmentation index for a pageblock exceeds sysctl_extfrag_threshold.
+ * 0 (the default) turns it off. */
+void kcompactd_set_proactive(unsigned int ms);
+
+/* Forget the request and statistics (host tests after a fake boot). */
+void kcompactd_reset(void);
+
+struct kcompactd_stats {
+	bool running;               /* a pass is in progress */
+	unsigned long wakeups;      /* requests served */
+	unsigned long proactive_runs;
+	unsigned long migrated;     /* pages it moved */
+	unsigned long successes;    /* requests that ended with the order free */
+};
+void kcompactd_get_stats(struct kcompactd_stats *st);
+
+#endif /* MM_KCOMPACTD_H */

@@ -1,0 +1,168 @@
+/*
+ * mm/oom.c - the out-of-memory killer: a registry of memory-owning tasks,
+ * choosing the largest, the kill and its report in Linux's words, and the
+ * gfp flag names reports print.
+ */
+#include "oom.h"
+
+#include "host.h"
+#include "spinlock.h"
+#include "vmstat.h"
+
+static mm_spinlock_t oom_lock = MM_SPINLOCK_INIT; /* guards tasks, next_pid */
+static struct list_head tasks = LIST_HEAD_INIT(tasks);
+static int next_pid = 1;
+static unsigned long nr_kills;
+
+int oom_register_task(struct oom_task *t)
+{
+	unsigned long flags;
+
+	if (!t || !t->kill)
+		return -1;
+	flags = mm_spin_lock_irqsave(&oom_lock);
+	for (struct list_head *p = tasks.next; p != &tasks; p = p->next)
+		if (p == &t->node) {
+			mm_spin_unlock_irqrestore(&oom_lock, flags);
+			return -1;
+		}
+	t->pid = next_pid++;
+	t->killed = false;
+	list_add_tail(&t->node, &tasks);
+	mm_spin_unlock_irqrestore(&oom_lock, flags);
+	return 0;
+}
+
+void oom_unregister_task(struct oom_task *t)
+{
+	unsigned long flags = mm_spin_lock_irqsave(&oom_lock);
+
+	list_del(&t->node);
+	INIT_LIST_HEAD(&t->node);
+	mm_spin_unlock_irqrestore(&oom_lock, flags);
+}
+
+void oom_task_account(struct oom_task *t, long delta)
+{
+	__atomic_fetch_add(&t->nr_pages, (unsigned long)delta, __ATOMIC_RELAXED);
+}
+
+unsigned long oom_kill_count(void)
+{
+	return __atomic_load_n(&nr_kills, __ATOMIC_RELAXED);
+}
+
+void oom_reset(void)
+{
+	INIT_LIST_HEAD(&tasks);
+	next_pid = 1;
+	nr_kills = 0;
+}
+
+/* ---- gfp names ---- */
+
+static const struct { gfp_t mask; const char *name; } gfp_names[] = {
+	{ GFP_HIGHUSER_MOVABLE, "GFP_HIGHUSER_MOVABLE" }, { GFP_HIGHUSER, "GFP_HIGHUSER" },
+	{ GFP_USER, "GFP_USER" }, { GFP_KERNEL, "GFP_KERNEL" }, { GFP_NOFS, "GFP_NOFS" },
+	{ GFP_ATOMIC, "GFP_ATOMIC" }, { GFP_NOIO, "GFP_NOIO" }, { GFP_NOWAIT, "GFP_NOWAIT" },
+	{ __GFP_DMA, "__GFP_DMA" }, { __GFP_HIGHMEM, "__GFP_HIGHMEM" },
+	{ __GFP_DMA32, "__GFP_DMA32" }, { __GFP_MOVABLE, "__GFP_MOVABLE" },
+	{ __GFP_RECLAIMABLE, "__GFP_RECLAIMABLE" }, { __GFP_HIGH, "__GFP_HIGH" },
+	{ __GFP_IO, "__GFP_IO" }, { __GFP_FS, "__GFP_FS" }, { __GFP_ZERO, "__GFP_ZERO" },
+	{ __GFP_ATOMIC, "__GFP_ATOMIC" }, { __GFP_DIRECT_RECLAIM, "__GFP_DIRECT_RECLAIM" },
+	{ __GFP_KSWAPD_RECLAIM, "__GFP_KSWAPD_RECLAIM" }, { __GFP_WRITE, "__GFP_WRITE" },
+	{ __GFP_NOWARN, "__GFP_NOWARN" }, { __GFP_RETRY_MAYFAIL, "__GFP_RETRY_MAYFAIL" },
+	{ __GFP_NOFAIL, "__GFP_NOFAIL" }, { __GFP_NORETRY, "__GFP_NORETRY" },
+	{ __GFP_MEMALLOC, "__GFP_MEMALLOC" }, { __GFP_COMP, "__GFP_COMP" },
+	{ __GFP_NOMEMALLOC, "__GFP_NOMEMALLOC" }, { __GFP_HARDWALL, "__GFP_HARDWALL" },
+	{ __GFP_THISNODE, "__GFP_THISNODE" }, { __GFP_ACCOUNT, "__GFP_ACCOUNT" },
+};
+
+static unsigned long append(char *buf, unsigned long at, unsigned long size, const char *s)
+{
+	while (*s && at + 1 < size)
+		buf[at++] = *s++;
+	buf[at < size ? at : size - 1] = 0;
+	return at;
+}
+
+/* Like Linux's %pGg: composite names first, then the single bits left. */
+void gfp_flags_name(gfp_t gfp, char *buf, unsigned long size)
+{
+	unsigned long at = 0;
+
+	if (!size)
+		return;
+	buf[0] = 0;
+	for (unsigned int i = 0; i < sizeof(gfp_names) / sizeof(gfp_names[0]); i++) {
+		if ((gfp & gfp_names[i].mask) != gfp_names[i].mask)
+			continue;
+		if (at)
+			at = append(buf, at, size, "|");
+		at = append(buf, at, size, gfp_names[i].name);
+		gfp &= ~gfp_names[i].mask;
+	}
+	if (!at)
+		append(buf, 0, size, "none");
+}
+
+/* ---- the killer ---- */
+
+static struct oom_task *select_bad_task(void)
+{
+	struct oom_task *victim = NULL;
+
+	for (struct list_head *p = tasks.next; p != &tasks; p = p->next) {
+		struct oom_task *t = list_entry(p, struct oom_task, node);
+		unsigned long n = __atomic_load_n(&t->nr_pages, __ATOMIC_RELAXED);
+
+		if (t->killed || !n)
+			continue;
+		if (!victim || n > victim->nr_pages)
+			victim = t;
+	}
+	return victim;
+}
+
+static void dump_tasks(void)
+{
+	mm_printk("Tasks state (memory values in pages):\n");
+	mm_printk("[  pid  ]   total_vm name\n");
+	for (struct list_head *p = tasks.next; p != &tasks; p = p->next) {
+		struct oom_task *t = list_entry(p, struct oom_task, node);
+
+		mm_printk("[%7d] %10lu %s%s\n", t->pid, t->nr_pages, t->name,
+			  t->killed ? " (killed)" : "");
+	}
+}
+
+bool out_of_memory(gfp_t gfp, unsigned int order)
+{
+	unsigned long flags, kb, freed;
+	struct oom_task *victim;
+	char gfpname[160];
+
+	gfp_flags_name(gfp, gfpname, sizeof(gfpname));
+	flags = mm_spin_lock_irqsave(&oom_lock);
+	victim = select_bad_task();
+	if (!victim) {
+		mm_spin_unlock_irqrestore(&oom_lock, flags);
+		if (!(gfp & __GFP_NOWARN))
+			mm_printk("Out of memory: no killable task for %s order:%u mode:0x%x(%s)\n",
+				  mm_current_name(), order, gfp, gfpname);
+		return false;
+	}
+	victim->killed = true;
+	mm_printk("%s invoked oom-killer: gfp_mask=0x%x(%s), order=%u, oom_score_adj=0\n",
+		  mm_current_name(), gfp, gfpname, order);
+	dump_tasks();
+	mm_spin_unlock_irqrestore(&oom_lock, flags);
+	kb = victim->nr_pages * (MM_PAGE_SIZE / 1024);
+	mm_printk("Out of memory: Killed task %d (%s) total-vm:%lukB, anon-rss:%lukB, file-rss:0kB, shmem-rss:0kB, UID:0 pgtables:0kB oom_score_adj:0\n",
+		  victim->pid, victim->name, kb, kb);
+	freed = victim->kill(victim);
+	__atomic_fetch_add(&nr_kills, 1, __ATOMIC_RELAXED);
+	mm_printk("oom_reaper: reaped task %d (%s), now anon-rss:%lukB, freed %lu pages\n",
+		  victim->pid, victim->name, victim->nr_pages * (MM_PAGE_SIZE / 1024), freed);
+	return true;
+}

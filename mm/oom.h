@@ -1,0 +1,54 @@
+/*
+ * mm/oom.h - the out-of-memory killer. Memory consumers register as tasks
+ * with a count of the pages they own and a kill callback that frees all of
+ * them; when the allocator has nothing else left, the largest task is
+ * killed and the request retried.
+ */
+#ifndef MM_OOM_H
+#define MM_OOM_H
+
+#include <stdbool.h>
+
+#include "gfp.h"
+#include "list.h"
+
+struct oom_task {
+	const char *name;
+	/* Free everything the task owns (and set nr_pages to 0); returns
+	 * pages freed. Called with no mm lock held, from the allocating
+	 * thread; must not allocate. */
+	unsigned long (*kill)(struct oom_task *t);
+	void *data;                /* for the owner */
+	unsigned long nr_pages;    /* owned pages: oom_task_account() */
+	/* Owned by oom.c. */
+	int pid;
+	bool killed;
+	struct list_head node;
+};
+
+/* Add @t (name and kill set). Returns 0, or -1 if it lacks a callback or is
+ * registered already. Context: thread. */
+int oom_register_task(struct oom_task *t);
+void oom_unregister_task(struct oom_task *t);
+
+/* The owner took (@delta > 0) or gave back pages. Context: any. */
+void oom_task_account(struct oom_task *t, long delta);
+
+/*
+ * The allocator found nothing for an order-@order @gfp request: kill the
+ * registered task owning the most pages (killed tasks are not chosen
+ * again), logging "Out of memory: Killed task N (name) total-vm:...kB, ...".
+ * Returns true when a task was killed (its pages are free now).
+ * Context: thread; the slowpath calls it with PF_MEMALLOC clear.
+ */
+bool out_of_memory(gfp_t gfp, unsigned int order);
+
+/* Kills so far (Linux's oom_kill vmstat counter). */
+unsigned long oom_kill_count(void);
+/* Forget every task and the counter (host tests after a fake boot). */
+void oom_reset(void);
+
+/* "GFP_KERNEL|__GFP_NOWARN"-style name of @gfp into @buf (for reports). */
+void gfp_flags_name(gfp_t gfp, char *buf, unsigned long size);
+
+#endif /* MM_OOM_H */

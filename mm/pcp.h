@@ -1,0 +1,21 @@
+/*
+ * mm/pcp.h - switching the per-CPU page lists off and on at run time, for
+ * benchmarks that compare the allocator with and without them (cmdline
+ * pcp=off, tests/kernel/bench_smp.c).
+ */
+#ifndef MM_PCP_H
+#define MM_PCP_H
+
+#include <stdbool.h>
+
+/*
+ * Off: every CPU's lists are drained and kept at high 0, batch 1, so each
+ * free goes straight back to the buddy lists and each allocation takes one
+ * page under zone->lock (Linux's behaviour with percpu_pagelist_high_fraction
+ * at its floor, minus the batching). On: Linux's sizing again. Watermark
+ * changes (setup_per_zone_wmarks) keep the setting. Context: thread.
+ */
+void pcp_set_enabled(bool on);
+bool pcp_enabled(void);
+
+#endif /* MM_PCP_H */

@@ -1,0 +1,76 @@
+#!/usr/bin/env bash
+# tests/host/embed_example.sh - KTAP test of tools/embed-example, the
+# smallest embedding of mm/ (docs/embedding.md): it defines every function
+# mm/host.h declares, boots, gets aligned blocks of every order it asks for,
+# and freeing them restores /proc/buddyinfo exactly.
+# Run from the repository root (tests/run-tests.sh does).
+set -u
+cd "$(dirname "$0")/../.."
+BIN=${EMBED_EXAMPLE:-build/embed-example}
+SRC=tools/embed-example/main.c
+TMP=$(mktemp -d)
+trap 'rm -rf "$TMP"' EXIT
+
+N=0
+FAILS=0
+RESULTS=()
+ok() { N=$((N + 1)); RESULTS+=("ok $N $1"); }
+notok() { # name why...
+	N=$((N + 1)); FAILS=$((FAILS + 1))
+	local name=$1; shift
+	RESULTS+=("not ok $N $name")
+	for w in "$@"; do RESULTS+=("    # $w"); done
+}
+check() { # name status why
+	if [ "$2" = 0 ]; then ok "$1"; else notok "$1" "$3"; fi
+}
+finish() {
+	echo "KTAP version 1"
+	echo "# host suite embed_example"
+	echo "1..$N"
+	printf '%s\n' "${RESULTS[@]}"
+	echo "# embed_example: $((N - FAILS)) passed, $FAILS failed"
+	[ $FAILS = 0 ]
+	exit
+}
+
+# 1. The example implements the whole interface, no more is needed.
+missing=""
+for f in $(sed -n 's/^[a-z].*[ *]\(mm_[a-z_0-9]*\)(.*/\1/p' mm/host.h | sort -u); do
+	grep -qE "^[a-z].*[ *]$f\(" "$SRC" || missing="$missing $f"
+done
+check implements_every_host_function "$([ -z "$missing" ]; echo $?)" "not defined in $SRC:$missing"
+
+if [ ! -x "$BIN" ]; then
+	notok example_runs "$BIN is missing (make $BIN)"
+	finish
+fi
+
+# 2. It runs to the end and says so.
+"$BIN" >"$TMP/out" 2>"$TMP/err" </dev/null
+rc=$?
+check example_exits_0 "$rc" "exit status $rc: $(tail -n 2 "$TMP/out" "$TMP/err" | tr '\n' '|')"
+grep -q '^embed-example: ok$' "$TMP/out"
+check example_reports_ok $? "last line: $(tail -1 "$TMP/out")"
+
+# 3. Zones as the kernel prints them, and buddyinfo three times (boot,
+# allocated, freed) with a line per populated zone.
+grep -qE '^Node 0, zone +DMA32: start_pfn 0x1000 spanned [0-9]+ present [0-9]+ managed [0-9]+$' "$TMP/out"
+check zone_summary_printed $? "$(grep -m2 'Node 0, zone' "$TMP/out" | tr '\n' '|')"
+dma32=$(grep -cE '^Node 0, zone +DMA32( +[0-9]+){11} *$' "$TMP/out")
+check buddyinfo_printed_three_times "$([ "$dma32" = 3 ]; echo $?)" "$dma32 DMA32 buddyinfo lines"
+
+# 4. Every block is aligned to its order, inside the zone it names.
+bad=""
+while read -r order pfn; do
+	[ $(( pfn & ((1 << order) - 1) )) = 0 ] || bad="$bad order$order@$pfn"
+done < <(sed -nE 's/^order ([0-9]+): pfn (0x[0-9a-f]+) \(zone [A-Z0-9a-z]+\)$/\1 \2/p' "$TMP/out")
+count=$(grep -cE '^order [0-9]+: pfn 0x' "$TMP/out")
+check blocks_aligned_to_their_order "$([ -z "$bad" ] && [ "$count" = 6 ]; echo $?)" \
+	"$count blocks, misaligned:$bad"
+
+# 5. The buddyinfo after freeing is the one after boot, and differs while held.
+mapfile -t b < <(grep -E '^Node 0, zone +DMA32( +[0-9]+){11} *$' "$TMP/out")
+[ "${#b[@]}" = 3 ] && [ "${b[0]}" = "${b[2]}" ] && [ "${b[0]}" != "${b[1]}" ]
+check freeing_restores_buddyinfo $? "boot|held|freed: ${b[*]:-none}"
+finish

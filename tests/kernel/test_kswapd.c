@@ -1,0 +1,365 @@
+/*
+ * tests/kernel/test_kswapd.c - kswapd, the slowpath and the OOM killer on
+ * the booted machine (suite "kswapd"): most of RAM is held so that the
+ * page cache over the kernel's RAM disk runs into the watermarks; kswapd
+ * must wake, reclaim to high and sleep; a paced stream of cache writes
+ * must mostly stay out of direct reclaim; with kswapd parked the stream
+ * reclaims directly; every page read back is verified; NORETRY,
+ * RETRY_MAYFAIL, GFP_ATOMIC and NOFAIL-after-OOM behave as documented.
+ * kswapd is parked again at the end so later suites count reclaim exactly.
+ */
+#include "kernel/ktest.h"
+#include "kernel/ramdisk.h"
+#include "kernel/sched.h"
+#include "kernel/timer.h"
+#include "arch/x86_64/arch.h"
+#include "arch/x86_64/cpu.h"
+#include "mm/filemap.h"
+#include "mm/gfp.h"
+#include "mm/kswapd.h"
+#include "mm/lru.h"
+#include "mm/oom.h"
+#include "mm/vmscan.h"
+#include "mm/vmstat.h"
+#include "mm/zone.h"
+
+/* Held blocks, chained through their struct pages (lru, private = order). */
+static struct list_head held = LIST_HEAD_INIT(held);
+static unsigned long held_pages;
+static uint64_t scratch[PAGE_PATTERN_WORDS];
+
+static struct zone *top_zone(void)
+{
+	struct zone *top = NULL, *z;
+
+	for_each_zone(z)
+		if (populated_zone(z))
+			top = z;
+	return top;
+}
+
+static long zfree(struct zone *z)
+{
+	return zone_page_state(z, NR_FREE_PAGES);
+}
+
+static void hold_push(struct list_head *list, struct page *p, unsigned int o)
+{
+	p->private = o;
+	list_add(&p->lru, list);
+}
+
+/* Everything down to min in every zone (no reclaim), then blocks back
+ * in the top zone until it has @budget pages above high. */
+static void hold_all_but(unsigned long budget)
+{
+	struct zone *top = top_zone();
+	struct list_head *pos, *next;
+
+	drain_all_pages(NULL);
+	for (int o = MAX_ORDER - 1; o >= 0; o--) {
+		struct page *p;
+
+		while ((p = alloc_pages(__GFP_NOWARN, (unsigned int)o)) != NULL) {
+			hold_push(&held, p, (unsigned int)o);
+			held_pages += 1UL << o;
+		}
+	}
+	list_for_each_safe(pos, next, &held) {
+		struct page *p = list_entry(pos, struct page, lru);
+		unsigned int o = p->private;
+
+		if ((unsigned long)zfree(top) >= high_wmark_pages(top) + budget)
+			break;
+		if (page_zone(p) != top)
+			continue;
+		list_del(&p->lru);
+		p->private = 0;
+		held_pages -= 1UL << o;
+		__free_pages(p, o);
+		drain_all_pages(top);
+	}
+}
+
+static void release_list(struct list_head *list)
+{
+	while (!list_empty(list)) {
+		struct page *p = list_first_entry(list, struct page, lru);
+		unsigned int o = p->private;
+
+		list_del(&p->lru);
+		p->private = 0;
+		__free_pages(p, o);
+	}
+}
+
+static int write_version(struct address_space *m, uint64_t idx, uint64_t version)
+{
+	page_pattern_fill(scratch, m->id, idx, version);
+	return filemap_write(m, idx, scratch);
+}
+
+static unsigned long reread_bad(struct address_space *m, uint64_t n, uint64_t version)
+{
+	unsigned long bad = 0;
+
+	for (uint64_t i = 0; i < n; i++)
+		bad += filemap_read(m, i, scratch) != 0 ||
+		       page_pattern_check(scratch, m->id, i, version) != 0;
+	return bad;
+}
+
+static unsigned long pgalloc_total(void)
+{
+	return global_vm_event(PGALLOC_DMA) + global_vm_event(PGALLOC_DMA32) +
+	       global_vm_event(PGALLOC_NORMAL);
+}
+
+static bool kswapd_quiet(void)
+{
+	struct kswapd_stats st;
+
+	kswapd_get_stats(&st);
+	return st.state != KSWAPD_RUNNING;
+}
+
+/* Up to @ms for kswapd to finish its pass. */
+static bool wait_kswapd_sleep(unsigned int ms)
+{
+	uint64_t end = rdtsc() + (uint64_t)ms * (arch_tsc_hz() / 1000);
+
+	msleep(5);
+	while (!kswapd_quiet() && rdtsc() < end)
+		msleep(5);
+	return kswapd_quiet();
+}
+
+static void teardown(struct address_space *f)
+{
+	kswapd_park();
+	filemap_evict(f, true);
+	filemap_drain_node_pool();
+	release_list(&held);
+	held_pages = 0;
+	drain_all_pages(NULL);
+}
+
+static bool setup(struct address_space *f, uint64_t id, uint64_t *n, unsigned long budget)
+{
+	if (!sched_is_running() || !kernel_ramdisk.nr_blocks) {
+		ktest_skip("no scheduler or no RAM disk");
+		return false;
+	}
+	if (kswapd_run()) {
+		ktest_skip("kswapd could not start");
+		return false;
+	}
+	kswapd_park(); /* quiet while memory is taken */
+	/* The file is four times what is free above min (high - min plus the
+	 * budget), so reclaim must run; a small RAM disk lowers the budget. */
+	struct zone *top = top_zone();
+	unsigned long span = high_wmark_pages(top) - min_wmark_pages(top);
+	unsigned long quarter = (unsigned long)kernel_ramdisk.nr_blocks / 4;
+
+	budget = quarter <= span ? 0 : budget < quarter - span ? budget : quarter - span;
+	hold_all_but(budget);
+	*n = 4 * (span + budget);
+	if (*n > kernel_ramdisk.nr_blocks)
+		*n = kernel_ramdisk.nr_blocks;
+	if (filemap_init(f, id, &kernel_ramdisk, 0, *n, 0)) {
+		ktest_fail(__FILE__, __LINE__, "filemap_init");
+		return false;
+	}
+	kswapd_stats_reset();
+	return true;
+}
+
+KTEST(kswapd, cache_pressure_wakes_kswapd_which_reclaims_to_high_and_sleeps)
+{
+	struct address_space f;
+	struct zone *top = top_zone();
+	unsigned long wake0, steal0, run0;
+	uint64_t n;
+
+	if (!setup(&f, 400, &n, 4096))
+		return;
+	wake0 = global_reclaim_event(KSWAPD_WAKEUPS);
+	steal0 = global_reclaim_event(PGSTEAL_KSWAPD);
+	run0 = global_reclaim_event(PAGEOUTRUN);
+	KT_ASSERT_EQ(kswapd_run(), 0);
+	for (uint64_t i = 0; i < n; i++) {
+		KT_ASSERT_EQ(write_version(&f, i, 1), 0);
+		if ((i & 63) == 63)
+			sched_yield(); /* let kswapd in, as a writer blocking on I/O would */
+	}
+	KT_EXPECT(wait_kswapd_sleep(3000));
+	/* The writer may have left free between low and high (kswapd slept
+	 * at high, later allocations passed at low): one more request shows
+	 * it reclaims to high and goes back to sleep. */
+	wakeup_kswapd(top, GFP_KERNEL, 0, top->zone_idx);
+	KT_EXPECT(wait_kswapd_sleep(3000));
+	ktest_diag("file %lu pages over %lu free at start: kswapd_wakeups %lu pageoutrun %lu pgsteal_kswapd %lu pgsteal_direct %lu, free %ld high %lu",
+		   (unsigned long)n, (unsigned long)n / 4, global_reclaim_event(KSWAPD_WAKEUPS) - wake0,
+		   global_reclaim_event(PAGEOUTRUN) - run0,
+		   global_reclaim_event(PGSTEAL_KSWAPD) - steal0,
+		   global_reclaim_event(PGSTEAL_DIRECT), zfree(top), high_wmark_pages(top));
+	KT_EXPECT(global_reclaim_event(KSWAPD_WAKEUPS) > wake0);
+	KT_EXPECT(global_reclaim_event(PGSTEAL_KSWAPD) > steal0);
+	KT_EXPECT(zone_balanced(top, 0, top->zone_idx));
+	KT_EXPECT_EQ(reread_bad(&f, n, 1), 0);
+	teardown(&f);
+}
+
+/* Write @n pages twice over with version @v, pacing with a short sleep
+ * every @burst pages. Returns pages written. */
+static uint64_t stream(struct address_space *f, uint64_t n, uint64_t v, unsigned int burst)
+{
+	uint64_t done = 0;
+
+	for (uint64_t i = 0; i < 2 * n; i++) {
+		if (write_version(f, i % n, v + i / n))
+			break;
+		done++;
+		if (burst && (i % burst) == burst - 1)
+			msleep(1);
+	}
+	return done;
+}
+
+KTEST(kswapd, paced_stream_under_cache_pressure_rarely_enters_direct_reclaim)
+{
+	struct address_space f;
+	struct zone *top = top_zone();
+	struct kswapd_stats st;
+	unsigned long stall0, alloc0, steal0, sd0;
+	uint64_t n, t0, ns;
+
+	if (!setup(&f, 401, &n, 4096))
+		return;
+	KT_ASSERT_EQ(kswapd_run(), 0);
+	stall0 = global_reclaim_event(ALLOCSTALL);
+	sd0 = global_reclaim_event(PGSTEAL_DIRECT);
+	steal0 = global_reclaim_event(PGSTEAL_KSWAPD);
+	alloc0 = pgalloc_total();
+	t0 = rdtsc();
+	uint64_t done = stream(&f, n, 1, 32);
+	ns = (rdtsc() - t0) * 1000000000ull / (arch_tsc_hz() ? arch_tsc_hz() : 1);
+	KT_EXPECT_EQ(done, 2 * n);
+	wait_kswapd_sleep(3000);
+	kswapd_get_stats(&st);
+	unsigned long allocs = pgalloc_total() - alloc0;
+	unsigned long stalls = global_reclaim_event(ALLOCSTALL) - stall0;
+	ktest_diag("stream: %lu page writes, %lu allocations, %lu entered direct reclaim (%lu.%02lu%%), pgsteal_direct %lu pgsteal_kswapd %lu",
+		   (unsigned long)done, allocs, stalls, allocs ? stalls * 100 / allocs : 0,
+		   allocs ? stalls * 10000 / allocs % 100 : 0,
+		   global_reclaim_event(PGSTEAL_DIRECT) - sd0,
+		   global_reclaim_event(PGSTEAL_KSWAPD) - steal0);
+	ktest_diag("stream: lowest free %ld vs min %lu low %lu high %lu (%s); kswapd busy %lu ms of %lu ms (%lu%%)",
+		   st.lowest_free[top->zone_idx], min_wmark_pages(top), low_wmark_pages(top),
+		   high_wmark_pages(top), top->name, (unsigned long)(st.busy_ns / 1000000),
+		   (unsigned long)(ns / 1000000),
+		   ns ? (unsigned long)(st.busy_ns * 100 / ns) : 0);
+	KT_EXPECT(allocs > 0 && stalls * 100 < allocs * 5); /* target < 1%; fail above 5% */
+	KT_EXPECT(global_reclaim_event(PGSTEAL_KSWAPD) > steal0);
+	KT_EXPECT(st.lowest_free[top->zone_idx] >= 0);
+	KT_EXPECT_EQ(reread_bad(&f, n, 2), 0);
+	teardown(&f);
+}
+
+KTEST(kswapd, with_kswapd_parked_the_stream_reclaims_directly)
+{
+	struct address_space f;
+	unsigned long stall0, sd0, sk0;
+	uint64_t n;
+
+	if (!setup(&f, 402, &n, 2048))
+		return;
+	/* still parked from setup */
+	stall0 = global_reclaim_event(ALLOCSTALL);
+	sd0 = global_reclaim_event(PGSTEAL_DIRECT);
+	sk0 = global_reclaim_event(PGSTEAL_KSWAPD);
+	KT_EXPECT_EQ(stream(&f, n, 1, 0), 2 * n);
+	ktest_diag("parked: allocstall %lu pgsteal_direct %lu pgsteal_kswapd %lu",
+		   global_reclaim_event(ALLOCSTALL) - stall0, global_reclaim_event(PGSTEAL_DIRECT) - sd0,
+		   global_reclaim_event(PGSTEAL_KSWAPD) - sk0);
+	KT_EXPECT(global_reclaim_event(ALLOCSTALL) > stall0);
+	KT_EXPECT(global_reclaim_event(PGSTEAL_DIRECT) > sd0);
+	KT_EXPECT_EQ(global_reclaim_event(PGSTEAL_KSWAPD), sk0);
+	KT_EXPECT_EQ(reread_bad(&f, n, 2), 0);
+	teardown(&f);
+}
+
+/* ---- OOM ---- */
+
+struct hog {
+	struct oom_task task;
+	struct list_head pages;
+};
+
+static unsigned long hog_kill(struct oom_task *t)
+{
+	struct hog *h = t->data;
+	unsigned long n = t->nr_pages;
+
+	release_list(&h->pages);
+	oom_task_account(t, -(long)n);
+	return n;
+}
+
+static unsigned long hog_take(struct hog *h, unsigned long max)
+{
+	unsigned long n = 0;
+	struct page *p;
+
+	while ((!max || n < max) && (p = alloc_pages(__GFP_NOWARN, 0)) != NULL) {
+		hold_push(&h->pages, p, 0);
+		oom_task_account(&h->task, 1);
+		n++;
+	}
+	return n;
+}
+
+KTEST(kswapd, noretry_mayfail_atomic_and_nofail_after_oom_kills_the_largest)
+{
+	static struct hog small = { .task = { .name = "small", .kill = hog_kill, .data = &small } };
+	static struct hog large = { .task = { .name = "large", .kill = hog_kill, .data = &large } };
+	struct zone *top = top_zone();
+	unsigned long kills0 = oom_kill_count(), stall0;
+	struct page *p;
+
+	kswapd_park();
+	INIT_LIST_HEAD(&small.pages);
+	INIT_LIST_HEAD(&large.pages);
+	KT_ASSERT_EQ(oom_register_task(&small.task), 0);
+	KT_ASSERT_EQ(oom_register_task(&large.task), 0);
+	drain_all_pages(NULL);
+	KT_EXPECT_EQ(hog_take(&small, 64), 64);
+	hog_take(&large, 0);
+	ktest_diag("large holds %lu pages, small %lu; free %ld min %lu", large.task.nr_pages,
+		   small.task.nr_pages, zfree(top), min_wmark_pages(top));
+
+	stall0 = global_reclaim_event(ALLOCSTALL);
+	KT_EXPECT(alloc_page(GFP_KERNEL | __GFP_NORETRY | __GFP_NOWARN) == NULL);
+	KT_EXPECT(global_reclaim_event(ALLOCSTALL) - stall0 <= 1);
+	KT_EXPECT(alloc_page(GFP_KERNEL | __GFP_RETRY_MAYFAIL | __GFP_NOWARN) == NULL);
+	KT_EXPECT_EQ(oom_kill_count(), kills0);
+	/* an atomic request still gets a page from below min */
+	p = alloc_page(GFP_ATOMIC | __GFP_NOWARN);
+	KT_EXPECT(p != NULL);
+	KT_EXPECT(zfree(top) < (long)min_wmark_pages(top));
+	if (p)
+		__free_page(p);
+
+	p = alloc_page(GFP_KERNEL | __GFP_NOFAIL);
+	KT_EXPECT(p != NULL);
+	KT_EXPECT_EQ(oom_kill_count(), kills0 + 1);
+	KT_EXPECT(large.task.killed && !small.task.killed);
+	KT_EXPECT_EQ(large.task.nr_pages, 0);
+	if (p)
+		__free_page(p);
+	oom_unregister_task(&small.task);
+	oom_unregister_task(&large.task);
+	hog_kill(&small.task);
+	hog_kill(&large.task);
+	drain_all_pages(NULL);
+}
