@@ -15,6 +15,7 @@
 
 static unsigned int period;
 static bool started;
+static bool enabled; /* sampling on; the thread stays and idles when off */
 
 static int mm_trace_thread(void *unused)
 {
@@ -23,7 +24,8 @@ static int mm_trace_thread(void *unused)
 	(void)unused;
 	printk("trace,ms,zone,free,min,low,high,kswapd\n");
 	for (;;) {
-		kswapd_trace_sample((rdtsc() - t0) * 1000 / hz);
+		if (__atomic_load_n(&enabled, __ATOMIC_ACQUIRE))
+			kswapd_trace_sample((rdtsc() - t0) * 1000 / hz);
 		msleep(period);
 	}
 	return 0;
@@ -31,9 +33,20 @@ static int mm_trace_thread(void *unused)
 
 int mm_trace_start(unsigned int period_ms)
 {
+	__atomic_store_n(&enabled, true, __ATOMIC_RELEASE);
 	if (started)
 		return 0;
 	period = period_ms ? period_ms : 10;
 	started = thread_create("mmtrace", mm_trace_thread, NULL, 0) != NULL;
 	return started ? 0 : -1;
+}
+
+void mm_trace_stop(void)
+{
+	__atomic_store_n(&enabled, false, __ATOMIC_RELEASE);
+}
+
+bool mm_trace_enabled(void)
+{
+	return __atomic_load_n(&enabled, __ATOMIC_ACQUIRE);
 }

@@ -13,14 +13,19 @@
 
 #include "ktest.h"
 #include "ktest_run.h"
+#include "mm_trace.h"
 #include "printk.h"
 #include "shell.h"
 #include "string.h"
 #include "arch/x86_64/cpu.h"
 #include "arch/x86_64/qemu_exit.h"
+#include "mm/compact_zone.h"
 #include "mm/debug.h"
+#include "mm/filemap.h"
+#include "mm/kswapd.h"
 #include "mm/gfp.h"
 #include "mm/pbmap.h"
+#include "mm/vmscan.h"
 #include "mm/vmstat.h"
 #include "mm/zone.h"
 
@@ -528,6 +533,101 @@ static int cmd_poweroff(int argc, char **argv)
 }
 
 /* clang-format off */
+/* Linux's "echo 1 > /proc/sys/vm/drop_caches": clean page-cache pages go,
+ * dirty ones stay (no writeback). Three full passes, because a referenced
+ * page gets a second chance on the first. */
+static int cmd_drop_caches(int argc, char **argv)
+{
+	unsigned long dropped = 0, dirty = 0, before = filemap_nr_pages();
+	struct zone *z;
+
+	if (!usage_ok(argc, 0, 0, argv[0]))
+		return 1;
+	for (int pass = 0; pass < 3; pass++) {
+		for_each_zone(z) {
+			struct scan_control sc = {
+				.nr_to_reclaim = ~0UL,
+				.no_writeback = true,
+				.gfp_mask = GFP_KERNEL,
+				.reclaim_idx = MAX_NR_ZONES - 1,
+				.priority = 0,
+			};
+
+			if (!populated_zone(z))
+				continue;
+			shrink_zone(z, &sc);
+			dropped += sc.nr_lru_reclaimed;
+			if (pass == 2)
+				dirty += sc.nr_dirty_kept;
+		}
+	}
+	printk("drop_caches: %lu page-cache pages dropped (%lu before, %lu left, %lu dirty kept)\n",
+	       dropped, before, filemap_nr_pages(), dirty);
+	return 0;
+}
+
+static int cmd_compact(int argc, char **argv)
+{
+	if (!usage_ok(argc, 0, 0, argv[0]))
+		return 1;
+	unsigned long migrated = compact_memory();
+	printk("compact: %lu pages migrated\n", migrated);
+	return 0;
+}
+
+static int cmd_kswapd(int argc, char **argv)
+{
+	struct kswapd_stats st;
+	struct zone *z, *top = NULL;
+
+	if (!usage_ok(argc, 0, 1, argv[0]))
+		return 1;
+	if (argc == 2) {
+		if (strcmp(argv[1], "wake")) {
+			printk("kswapd: unknown argument '%s' (usage: kswapd [wake])\n", argv[1]);
+			return 1;
+		}
+		for_each_zone(z)
+			if (populated_zone(z))
+				top = z;
+		if (top)
+			wakeup_kswapd(top, GFP_KERNEL, 0, (int)(top - NODE_DATA(0)->node_zones));
+	}
+	kswapd_get_stats(&st);
+	printk("kswapd: %s, %u fruitless rounds in a row, %lu wake-ups, %lu balancing passes, "
+	       "%lu ms busy\n",
+	       kswapd_state_name(st.state), st.failures, st.requests, st.rounds,
+	       (unsigned long)(st.busy_ns / 1000000));
+	for_each_zone(z) {
+		int i = (int)(z - NODE_DATA(0)->node_zones);
+
+		if (populated_zone(z) && st.lowest_free[i] >= 0)
+			printk("kswapd: zone %8s lowest free seen %ld (min %lu)\n", z->name,
+			       st.lowest_free[i], min_wmark_pages(z));
+	}
+	return 0;
+}
+
+static int cmd_trace(int argc, char **argv)
+{
+	if (!usage_ok(argc, 1, 1, argv[0]))
+		return 1;
+	if (!strcmp(argv[1], "on")) {
+		if (mm_trace_start(10)) {
+			printk("trace: could not start the trace thread\n");
+			return 1;
+		}
+	} else if (!strcmp(argv[1], "off")) {
+		mm_trace_stop();
+	} else {
+		printk("trace: want on or off, not '%s'\n", argv[1]);
+		return 1;
+	}
+	printk("trace: %s\n", mm_trace_enabled() ? "on" : "off");
+	return 0;
+}
+
+
 const struct shell_cmd shell_cmds[] = {
 	{"help", "[COMMAND]", "list the commands (help alloc: the flag names)", cmd_help},
 	{"meminfo", "", "memory totals, as /proc/meminfo", cmd_meminfo},
@@ -543,6 +643,10 @@ const struct shell_cmd shell_cmds[] = {
 	{"fragment", "[PAGES [FLAGS]]", "allocate order-0 pages, free every other one", cmd_fragment},
 	{"drain", "", "give per-CPU list pages back to the buddy lists", cmd_drain},
 	{"check", "", "check the allocator's invariants (mm_check_invariants)", cmd_check},
+	{"drop_caches", "", "drop clean page-cache pages (dirty ones stay)", cmd_drop_caches},
+	{"compact", "", "compact every zone now (sync), as /proc/sys/vm/compact_memory", cmd_compact},
+	{"kswapd", "[wake]", "kswapd's state and statistics; wake: request a balancing pass", cmd_kswapd},
+	{"trace", "on|off", "CSV lines of free pages, watermarks and kswapd state every 10 ms", cmd_trace},
 	{"test", "[SUITE[,SUITE...]]", "run self-test suites again (default all)", cmd_test},
 	{"bench", "", "run the benchmark suite", cmd_bench},
 	{"reboot", "", "reset the machine", cmd_reboot},

@@ -113,7 +113,7 @@ ok prompt_appears_after_boot
 send help
 missing=""
 for c in help meminfo buddyinfo zoneinfo pagetypeinfo vmstat alloc free fill fragment \
-	test bench reboot poweroff; do
+	drop_caches compact kswapd trace test bench reboot poweroff; do
 	printf '%s\n' "$OUT" | grep -qE "^  $c( |$)" || missing="$missing $c"
 done
 check help_lists_commands "$([ -z "$missing" ]; echo $?)" "missing:$missing"
@@ -198,6 +198,29 @@ check free_all_returns_everything $? "got: $OUT"
 send check
 printf '%s\n' "$OUT" | grep -q '^check: allocator invariants hold$'
 check invariants_hold_after_shell_session $? "got: $(printf '%s\n' "$OUT" | tr '\n' '|')"
+
+# 8b. The reclaim and compaction controls answer in one line each.
+send drop_caches
+printf '%s\n' "$OUT" | grep -qE '^drop_caches: [0-9]+ page-cache pages dropped \([0-9]+ before, 0 left'
+check drop_caches_empties_the_clean_cache $? "got: $(printf '%s\n' "$OUT" | tr '\n' '|')"
+send compact
+printf '%s\n' "$OUT" | grep -qE '^compact: [0-9]+ pages migrated$'
+check compact_reports_pages_migrated $? "got: $(printf '%s\n' "$OUT" | tr '\n' '|')"
+send "kswapd wake"
+printf '%s\n' "$OUT" | grep -qE '^kswapd: (sleep|run|parked|off), [0-9]+ fruitless'
+check kswapd_reports_its_state $? "got: $(printf '%s\n' "$OUT" | tr '\n' '|')"
+expect_error kswapd_bad_argument_is_refused "kswapd now" "^kswapd: unknown argument 'now'"
+send "trace on"
+printf '%s\n' "$OUT" | grep -q '^trace: on$'
+check trace_on_is_acknowledged $? "got: $(printf '%s\n' "$OUT" | tr '\n' '|')"
+sleep 0.3
+send "trace off"
+grep -aq '^trace,[0-9]*,DMA32,' "$LOG"
+check trace_prints_csv_lines $? "no trace,<ms>,DMA32 line in the log"
+expect_error trace_bad_argument_is_refused "trace maybe" "^trace: want on or off"
+send check
+printf '%s\n' "$OUT" | grep -q '^check: allocator invariants hold$'
+check invariants_hold_after_reclaim_controls $? "got: $(printf '%s\n' "$OUT" | tr '\n' '|')"
 
 # 9. Line editing: backspace (DEL and ^H), Ctrl-U, Ctrl-C, up-arrow history.
 type_raw 'buddyX\177infoo\010\r' 1
