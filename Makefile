@@ -6,7 +6,7 @@
 #   kernel  = boot/*.asm arch/x86_64/*.{asm,c} kernel/*.c mm/*.c tests/kernel/*.c
 #   host tests: each tests/host/test_*.c is one program, linked with mm/*.c,
 #               tests/host/htest.c and tests/host/host_shim.c, under ASan+UBSan
-#   mmsim   = tools/mmsim/*.c + mm/*.c + tests/host/host_shim.c
+#   mmsim   = tools/mmsim/*.c + mm/*.c + tests/host/host_shim.c + ramdisk_host.c
 
 BUILD    := build
 CC       ?= gcc
@@ -72,7 +72,7 @@ $(BUILD)/host/test_%: $(BUILD)/host/obj/tests/host/test_%.o $(HOST_MM_OBJS)
 host-tests: $(HOST_TESTS)
 
 $(BUILD)/mmsim: $(MMSIM_SRCS:%.c=$(BUILD)/host/obj/%.o) $(MM_SRCS:%.c=$(BUILD)/host/obj/%.o) \
-		$(BUILD)/host/obj/tests/host/host_shim.o
+		$(BUILD)/host/obj/tests/host/host_shim.o $(BUILD)/host/obj/tests/host/ramdisk_host.o
 	$(CC) $(HOST_CFLAGS) -o $@ $^ -lm
 
 # The smallest embedding of mm/ (docs/embedding.md): its own host, no shim.

@@ -112,6 +112,16 @@ static int parse_option(const char *w, size_t n, struct kernel_options *opt)
 		opt->pcp_off = word_is(val, val_len, "off");
 		return 0;
 	}
+	if (word_is(w, key_len, "fail_page_alloc") && has_val) {
+		const char *why = "";
+		opt->fail_page_alloc.seed = 0x5eed;
+		if (fail_page_alloc_parse(val, val_len, &opt->fail_page_alloc, &why)) {
+			printk("cmdline: bad value in '%.*s' (%s), ignored\n", (int)n, w, why);
+			return 1;
+		}
+		opt->fail_page_alloc_set = true;
+		return 0;
+	}
 	if (word_is(w, n, "exit")) {
 		opt->exit = true;
 		return 0;

@@ -14,8 +14,14 @@
  *                       panic paths; lockorder: two ranked locks taken inverted)
  *   trace=mm            print "trace,<ms>,<zone>,<free>,<min>,<low>,<high>,<kswapd>"
  *                       CSV lines every 10 ms (kernel/mm_trace.c; tools/plot-trace.sh)
- *   duration=<seconds>  how long test=stress runs (default 10)
+ *   duration=<seconds>  how long test=stress (default 10) and test=soak (default 60) run
  *   pcp=on|off          per-CPU page lists (default on; off for comparisons)
+ *   fail_page_alloc=<probability>,<interval>,<times>,<min_order>
+ *                       fault injection (mm/fail_page_alloc.h): percent of
+ *                       eligible requests failed, every Nth only, at most
+ *                       <times> (-1: no limit), orders >= min_order; trailing
+ *                       fields optional. Applied once the allocator and
+ *                       threads are up, before the self-tests.
  *
  * Unknown options are reported and ignored; malformed values are reported
  * and the option keeps its default.
@@ -25,6 +31,8 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+
+#include "mm/fail_page_alloc.h"
 
 #define CMDLINE_TESTS_MAX 256
 
@@ -40,6 +48,8 @@ struct kernel_options {
 	bool trace_mm;                 /* trace=mm */
 	unsigned int duration_s;       /* duration=, 0 = the suite's default */
 	bool pcp_off;                  /* pcp=off */
+	bool fail_page_alloc_set;      /* fail_page_alloc= given */
+	struct fail_page_alloc_attr fail_page_alloc;
 };
 
 /* Parse @cmdline into @opt (reset to defaults first). Prints one line per

@@ -63,11 +63,12 @@ static bool list_has(const char *list, const char *name)
 }
 
 /* Suites that run only when named (test=bench, test=stress,
- * test=highalloc): slow, and they measure or run for a chosen time, so
+ * test=highalloc, test=soak): slow, and they measure or run for a chosen time, so
  * test=all leaves them out. */
 static bool suite_opt_in(const char *suite)
 {
-	return !strcmp(suite, "bench") || !strcmp(suite, "stress") || !strcmp(suite, "highalloc");
+	return !strcmp(suite, "bench") || !strcmp(suite, "stress") || !strcmp(suite, "highalloc") ||
+	       !strcmp(suite, "soak");
 }
 
 static bool suite_selected(const char *selection, const char *suite)

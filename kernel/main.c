@@ -174,5 +174,11 @@ void kernel_main(uint32_t magic, uint64_t mbi_phys)
 	 * reclaim exactly run without it (parked: no watermark boosts
 	 * either); the kswapd suite starts it and parks it again. */
 	kswapd_park();
+	if (kernel_opts.fail_page_alloc_set) {
+		const struct fail_page_alloc_attr *fa = &kernel_opts.fail_page_alloc;
+		printk("fail_page_alloc: probability %u%%, interval %u, times %ld, min_order %u\n",
+		       fa->probability, fa->interval, fa->times, fa->min_order);
+		fail_page_alloc_setup(fa);
+	}
 	finish(ktest_run(kernel_opts.tests));
 }

@@ -18,6 +18,7 @@
  * retry decisions, OOM, __GFP_NOFAIL, the failure report.
  */
 #include "compaction.h"
+#include "fail_page_alloc.h"
 #include "internal.h"
 #include "kswapd.h"
 #include "lru.h"
@@ -626,6 +627,9 @@ static __always_inline struct page *__alloc_pages(gfp_t gfp, unsigned int order,
 	 * zone and mobility combination (GFP_ZONE_TABLE). */
 	if (unlikely((gfp & GFP_SLOW_CHECK) || order >= MAX_ORDER || zone == GFP_ZONE_BAD) &&
 	    !alloc_request_valid(gfp, order, caller))
+		return NULL;
+	/* Fault injection: one predicted branch on a global when off. */
+	if (should_fail_alloc_page(gfp, order))
 		return NULL;
 	migratetype = gfp_migratetype(gfp);
 	/* ALLOC_KSWAPD rides along (Linux's alloc_flags_nofragment): a

@@ -20,6 +20,7 @@ static const char *const vm_event_names[NR_VM_EVENT_ITEMS] = {
 	[PGALLOC_INVALID] = "pgalloc_invalid",
 	[BAD_PAGES] = "bad_pages",
 	[POISON_ERRORS] = "page_poison_errors",
+	[FAIL_PAGE_ALLOC_INJECTED] = "fail_page_alloc",
 };
 
 unsigned long global_vm_event(enum vm_event_item item)

@@ -17,6 +17,7 @@ enum vm_event_item {
 	PGALLOC_INVALID,    /* ours: requests rejected for invalid gfp/order */
 	BAD_PAGES,          /* ours: "Bad page state" reports */
 	POISON_ERRORS,      /* ours: poison found corrupted on allocation */
+	FAIL_PAGE_ALLOC_INJECTED, /* ours: failures injected (fail_page_alloc.h) */
 	NR_VM_EVENT_ITEMS
 };
 

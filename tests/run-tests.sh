@@ -41,6 +41,9 @@ BOOTS+=("smp4-bios-q35-512M|--boot bios --machine q35 --mem 512M --smp 4|120|no"
 BOOTS+=("smp4-bios-pc-4G|--boot bios --machine pc --mem 4G --smp 4|180|no")
 BOOTS+=("smp2-uefi-gnuefi-q35-4G|--boot uefi-gnuefi --machine q35 --mem 4G --smp 2|180|no")
 
+# Soak (issue 8): mixed workload with fault injection and kswapd, books balanced.
+BOOTS+=("soak-smp2-bios-q35-512M|--boot bios --machine q35 --mem 512M --smp 2 --cmdline 'test=soak duration=20'|150|no")
+
 BOOTS+=("crash-df|--boot bios --mem 64M --cmdline crash=df|60|no|2:^PANIC: exception 8 \(Double fault\)")
 BOOTS+=("crash-pf|--boot bios --mem 64M --cmdline crash=pf|60|no|2:^PANIC: exception 14 \(Page fault\) .*cr2=0xffffc00000000000")
 BOOTS+=("crash-lockorder|--boot bios --mem 64M --cmdline crash=lockorder|60|no|2:^Kernel panic - not syncing: lock order: CPU 0 takes the lock at .* \(rank 20\) while holding one of rank 50")
@@ -177,7 +180,8 @@ launch() { # name args timeout
 	STARTS[$name]=$(date +%s)
 	# shellcheck disable=SC2086
 	# --exit: no serial shell after the tests, the pass/fail code ends QEMU.
-	./run-qemu.sh --exit $args --timeout "$to" >"$LOGS/$name.log" 2>&1 </dev/null &
+	# eval: a --cmdline value with spaces is quoted in the matrix.
+	eval "./run-qemu.sh --exit $args --timeout \"\$to\"" >"$LOGS/$name.log" 2>&1 </dev/null &
 	PIDS[$!]=$name
 }
 

@@ -13,6 +13,7 @@
 
 #include "e820_file.h"
 #include "mm/boot_reserve.h"
+#include "mm/fail_page_alloc.h"
 #include "mm/memblock.h"
 #include "mm/memmap.h"
 #include "mm/mm_init.h"
@@ -31,6 +32,7 @@ struct options {
 	unsigned long seed, steps;
 	const char *print;
 	int dump_memblock;
+	const char *fail_page_alloc;
 };
 
 static void usage(FILE *f)
@@ -38,11 +40,14 @@ static void usage(FILE *f)
 	fprintf(f,
 		"usage: mmsim --e820 FILE [--mem SIZE] [--memblock]\n"
 		"             [--workload NAME [--seed N] [--steps N]] [--print LIST]\n"
+		"             [--fail-page-alloc PROB[,INTERVAL[,TIMES[,MIN_ORDER]]]]\n"
 		"  --e820 FILE     memory map as Linux's dmesg lines: BIOS-e820: [mem 0xS-0xE] TYPE\n"
 		"  --mem SIZE      keep only the first SIZE bytes of RAM (like mem=; K/M/G suffixes)\n"
 		"  --memblock      print memblock's tables before mm_init()\n"
 		"  --workload NAME run a workload after boot; --seed/--steps tune it\n"
-		"  --print LIST    comma-separated reports, e.g. buddyinfo,zoneinfo,vmstat\n");
+		"  --print LIST    comma-separated reports, e.g. buddyinfo,zoneinfo,vmstat\n"
+		"  --fail-page-alloc P,I,T,O  after boot, fail P%% of allocations of order >= O,\n"
+		"                  every I-th only, at most T times (-1: no limit); seeded by --seed\n");
 }
 
 static int parse_ulong(const char *opt, const char *s, unsigned long *out)
@@ -78,7 +83,8 @@ static int parse_args(int argc, char **argv, struct options *o)
 			continue;
 		}
 		if (strcmp(a, "--e820") && strcmp(a, "--mem") && strcmp(a, "--workload") &&
-		    strcmp(a, "--seed") && strcmp(a, "--steps") && strcmp(a, "--print")) {
+		    strcmp(a, "--seed") && strcmp(a, "--steps") && strcmp(a, "--print") &&
+		    strcmp(a, "--fail-page-alloc")) {
 			fprintf(stderr, "mmsim: unknown option '%s'\n", a);
 			usage(stderr);
 			return -1;
@@ -106,6 +112,8 @@ static int parse_args(int argc, char **argv, struct options *o)
 		} else if (!strcmp(a, "--steps")) {
 			if (parse_ulong(a, v, &o->steps))
 				return -1;
+		} else if (!strcmp(a, "--fail-page-alloc")) {
+			o->fail_page_alloc = v;
 		} else {
 			o->print = v;
 		}
@@ -181,9 +189,25 @@ int main(int argc, char **argv)
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	if (parse_args(argc, argv, &o))
 		return 2;
-	rc = boot(&o);
-	if (rc)
-		return rc;
+	if (o.fail_page_alloc) {
+		struct fail_page_alloc_attr fa = { .seed = o.seed };
+		const char *why = "";
+
+		if (fail_page_alloc_parse(o.fail_page_alloc, strlen(o.fail_page_alloc), &fa, &why)) {
+			fprintf(stderr, "mmsim: --fail-page-alloc '%s': %s\n", o.fail_page_alloc, why);
+			return 2;
+		}
+		rc = boot(&o);
+		if (rc)
+			return rc;
+		printf("fail_page_alloc: probability %u%%, interval %u, times %ld, min_order %u\n",
+		       fa.probability, fa.interval, fa.times, fa.min_order);
+		fail_page_alloc_setup(&fa);
+	} else {
+		rc = boot(&o);
+		if (rc)
+			return rc;
+	}
 	if (o.workload) {
 		rc = mmsim_run_workload(o.workload, o.seed, o.steps);
 		if (rc)

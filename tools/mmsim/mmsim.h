@@ -17,4 +17,10 @@ int mmsim_print(const char *what);
 /* The highalloc workload (highalloc.c). */
 int mmsim_highalloc(unsigned long seed);
 
+/* The reclaim workload (reclaim.c): 0 only if every check held. */
+int mmsim_reclaim(unsigned long seed, unsigned long steps);
+
+/* The soak workload (soak.c): 0 only if every check held. */
+int mmsim_soak(unsigned long seed, unsigned long steps);
+
 #endif

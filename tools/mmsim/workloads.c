@@ -12,6 +12,10 @@
  *             measurement in ../shared/README.md does)
  *   highalloc stress-highalloc-like order-9 requests after filling with
  *             page cache, vmarea and unmovable pages (highalloc.c)
+ *   reclaim   page cache larger than RAM plus held allocations of each
+ *             gfp class: direct reclaim, kswapd, OOM (reclaim.c)
+ *   soak      cache, allocations and compaction with fault injection,
+ *             invariants and page accounting checked throughout (soak.c)
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -197,7 +201,12 @@ int mmsim_run_workload(const char *name, unsigned long seed, unsigned long steps
 		return workload_fragment(steps);
 	if (!strcmp(name, "highalloc"))
 		return mmsim_highalloc(seed);
-	fprintf(stderr, "mmsim: unknown workload '%s' (random, fill, fragment, highalloc)\n", name);
+	if (!strcmp(name, "reclaim"))
+		return mmsim_reclaim(seed, steps);
+	if (!strcmp(name, "soak"))
+		return mmsim_soak(seed, steps);
+	fprintf(stderr, "mmsim: unknown workload '%s' (random, fill, fragment, highalloc, reclaim, soak)\n",
+		name);
 	return 2;
 }
 

@@ -1,0 +1,295 @@
+/*
+ * tests/kernel/soak_core.h - the soak workload shared by the kernel's
+ * test=soak (test_soak.c) and mmsim's --workload soak (tools/mmsim/soak.c):
+ * one thread mixing page-cache writes and verified reads over a block
+ * device, mixed-order allocations with varied gfp (each block stamped and
+ * checked when freed), and compaction requests, while fault injection
+ * fails some allocations. soak_check() runs the invariant checkers and
+ * balances the books: every page of every zone is free, allocated or
+ * reserved, free + allocated = managed, and the allocated pages are
+ * exactly those the soak holds (blocks, cache pages, radix nodes) plus
+ * what was allocated before it started. Static functions only: each
+ * includer gets its own copy.
+ */
+#ifndef TESTS_KERNEL_SOAK_CORE_H
+#define TESTS_KERNEL_SOAK_CORE_H
+
+#include "mm/blockdev.h"
+#include "mm/compact_zone.h"
+#include "mm/debug.h"
+#include "mm/fail_page_alloc.h"
+#include "mm/filemap.h"
+#include "mm/gfp.h"
+#include "mm/lru.h"
+#include "mm/zone.h"
+
+#define SOAK_FILE_ID 0x50a4
+#define SOAK_STAMP 0x50a4c0de00000000ull
+
+struct soak_block {
+	struct page *page;
+	unsigned int order;
+};
+
+struct soak_books {
+	unsigned long free, allocated, reserved, managed, present;
+	unsigned long expected_allocated; /* base + held + cache + nodes */
+};
+
+struct soak {
+	struct address_space file;
+	uint64_t nr_file;
+	uint32_t *version;         /* per file page: last version written, 0 none */
+	struct soak_block *held;
+	size_t nheld, cap;
+	unsigned long held_pages;
+	unsigned long base_allocated;
+	uint64_t rnd;
+	unsigned char buf[MM_PAGE_SIZE] __attribute__((aligned(64)));
+	/* figures */
+	unsigned long ops, writes, reads, verified, enomem, mismatches;
+	unsigned long allocs, alloc_fails, nofail_fails, frees, bad_stamps, compactions;
+	unsigned long checks_passed, checks_failed;
+};
+
+static uint64_t soak_rand(struct soak *s)
+{
+	s->rnd ^= s->rnd >> 12;
+	s->rnd ^= s->rnd << 25;
+	s->rnd ^= s->rnd >> 27;
+	return (s->rnd * 2685821657736338717ull) >> 16;
+}
+
+/* Walk every populated zone's struct pages: free (buddy or per-CPU list),
+ * reserved (holes, boot data) or allocated. Nothing else may run. */
+static void soak_count_pages(struct soak_books *b)
+{
+	struct pglist_data *pgdat = NODE_DATA(0);
+
+	*b = (struct soak_books){ 0 };
+	for (int zi = 0; zi < MAX_NR_ZONES; zi++) {
+		struct zone *z = &pgdat->node_zones[zi];
+		unsigned long pfn = z->zone_start_pfn, end = zone_end_pfn(z);
+
+		if (!populated_zone(z))
+			continue;
+		b->managed += z->managed_pages;
+		b->present += z->present_pages;
+		while (pfn < end) {
+			struct page *p = pfn_to_page(pfn);
+
+			if (PageBuddy(p)) {
+				unsigned long n = 1ul << p->private;
+
+				b->free += n;
+				pfn += n;
+				continue;
+			}
+			if (PagePcp(p))
+				b->free++;
+			else if (PageReserved(p))
+				b->reserved++;
+			else
+				b->allocated++;
+			pfn++;
+		}
+	}
+}
+
+static unsigned long soak_owned_pages(const struct soak *s)
+{
+	return s->held_pages + filemap_nr_pages() + filemap_nr_node_pages();
+}
+
+/* @version and @held are the caller's (no allocator here for them). */
+static int soak_init(struct soak *s, struct block_device *bd, uint64_t nr_file, uint32_t *version,
+		     struct soak_block *held, size_t cap, uint64_t seed)
+{
+	struct soak_books b;
+
+	for (uint64_t i = 0; i < nr_file; i++)
+		version[i] = 0;
+	s->nr_file = nr_file;
+	s->version = version;
+	s->held = held;
+	s->cap = cap;
+	s->nheld = 0;
+	s->held_pages = 0;
+	s->rnd = seed * 0x9e3779b97f4a7c15ull + 1;
+	s->ops = s->writes = s->reads = s->verified = s->enomem = s->mismatches = 0;
+	s->allocs = s->alloc_fails = s->nofail_fails = s->frees = s->bad_stamps = 0;
+	s->compactions = s->checks_passed = s->checks_failed = 0;
+	if (filemap_init(&s->file, SOAK_FILE_ID, bd, 0, nr_file, 0))
+		return -1;
+	drain_all_pages(NULL);
+	soak_count_pages(&b);
+	s->base_allocated = b.allocated - soak_owned_pages(s);
+	return 0;
+}
+
+static void soak_cache_write(struct soak *s, uint64_t i)
+{
+	uint32_t v = s->version[i] + 1;
+	int err;
+
+	page_pattern_fill(s->buf, SOAK_FILE_ID, i, v);
+	err = filemap_write(&s->file, i, s->buf);
+	s->writes++;
+	if (!err)
+		s->version[i] = v;
+	else if (err == -MM_ENOMEM)
+		s->enomem++;
+	else
+		s->mismatches++; /* a RAM disk does not fail otherwise */
+}
+
+static void soak_cache_read(struct soak *s, uint64_t i)
+{
+	int err = filemap_read(&s->file, i, s->buf);
+
+	s->reads++;
+	if (err == -MM_ENOMEM) {
+		s->enomem++;
+	} else if (err) {
+		s->mismatches++;
+	} else if (s->version[i]) {
+		s->verified++;
+		if (page_pattern_check(s->buf, SOAK_FILE_ID, i, s->version[i])) {
+			s->mismatches++;
+			mm_printk("soak: page %llu of the file does not hold version %u\n",
+				  (unsigned long long)i, s->version[i]);
+		}
+	}
+}
+
+static const gfp_t soak_gfps[] = {
+	GFP_KERNEL, GFP_KERNEL | __GFP_NORETRY, GFP_HIGHUSER_MOVABLE, GFP_KERNEL | __GFP_RECLAIMABLE,
+	GFP_ATOMIC, GFP_NOWAIT, GFP_KERNEL | __GFP_ZERO, GFP_KERNEL | __GFP_COMP, GFP_DMA32,
+	GFP_KERNEL | __GFP_RETRY_MAYFAIL, GFP_KERNEL | __GFP_NOFAIL,
+};
+
+static void soak_free_one(struct soak *s, size_t k)
+{
+	struct soak_block *blk = &s->held[k];
+	uint64_t *w = page_address(blk->page);
+
+	if (*w != (SOAK_STAMP | page_to_pfn(blk->page))) {
+		s->bad_stamps++;
+		mm_printk("soak: block at pfn 0x%lx lost its stamp\n", page_to_pfn(blk->page));
+	}
+	__free_pages(blk->page, blk->order);
+	s->held_pages -= 1ul << blk->order;
+	s->frees++;
+	*blk = s->held[--s->nheld];
+}
+
+static void soak_alloc_one(struct soak *s)
+{
+	uint64_t r = soak_rand(s) % 100;
+	unsigned int order = r < 70 ? 0 : r < 92 ? 1 + soak_rand(s) % 3 : 4 + soak_rand(s) % 6;
+	gfp_t gfp = soak_gfps[soak_rand(s) % (sizeof(soak_gfps) / sizeof(soak_gfps[0]))];
+	struct page *p;
+
+	if (gfp & __GFP_NOFAIL)
+		order = 0;
+	p = alloc_pages(gfp | __GFP_NOWARN, order);
+	if (!p) {
+		s->alloc_fails++;
+		if (gfp & __GFP_NOFAIL)
+			s->nofail_fails++;
+		return;
+	}
+	if (gfp & __GFP_ZERO) {
+		const uint64_t *w = page_address(p);
+
+		for (size_t j = 0; j < (MM_PAGE_SIZE << order) / 8; j++)
+			if (w[j]) {
+				s->bad_stamps++;
+				break;
+			}
+	}
+	*(uint64_t *)page_address(p) = SOAK_STAMP | page_to_pfn(p);
+	s->held[s->nheld++] = (struct soak_block){ p, order };
+	s->held_pages += 1ul << order;
+	s->allocs++;
+}
+
+/* One operation. Holds at most @hold_pages pages in blocks. */
+static void soak_step(struct soak *s, unsigned long hold_pages)
+{
+	uint64_t r = soak_rand(s) % 100;
+
+	s->ops++;
+	if (r < 30)
+		soak_cache_write(s, soak_rand(s) % s->nr_file);
+	else if (r < 55)
+		soak_cache_read(s, soak_rand(s) % s->nr_file);
+	else if (r < 80 && s->nheld < s->cap && s->held_pages < hold_pages)
+		soak_alloc_one(s);
+	else if (s->nheld)
+		soak_free_one(s, soak_rand(s) % s->nheld);
+	if (s->ops % 5000 == 0) {
+		compact_memory();
+		s->compactions++;
+	}
+}
+
+/* Invariants, LRU lists and the books; the caller stops every other
+ * allocator user first. Returns the problems found (0: all well). */
+static int soak_check(struct soak *s, struct soak_books *b)
+{
+	int problems;
+
+	drain_all_pages(NULL);
+	problems = mm_check_invariants() + lru_check();
+	soak_count_pages(b);
+	b->expected_allocated = s->base_allocated + soak_owned_pages(s);
+	if (b->free + b->allocated != b->managed) {
+		mm_printk("soak: free %lu + allocated %lu != managed %lu\n", b->free, b->allocated,
+			  b->managed);
+		problems++;
+	}
+	if (b->allocated != b->expected_allocated) {
+		mm_printk("soak: %lu pages allocated, expected %lu (before %lu + blocks %lu + cache %lu + nodes %lu)\n",
+			  b->allocated, b->expected_allocated, s->base_allocated, s->held_pages,
+			  filemap_nr_pages(), filemap_nr_node_pages());
+		problems++;
+	}
+	if (problems)
+		s->checks_failed++;
+	else
+		s->checks_passed++;
+	return problems;
+}
+
+/* Free every block, write back and check every file page on the disk
+ * after dropping the cache, then the books once more: all that is left
+ * allocated is what was before. Returns the problems found. */
+static int soak_finish(struct soak *s, struct soak_books *b)
+{
+	int problems = 0;
+
+	while (s->nheld)
+		soak_free_one(s, s->nheld - 1);
+	/* The final read-back must not be refused on purpose. */
+	fail_page_alloc_disable();
+	if (filemap_sync(&s->file))
+		problems++;
+	filemap_evict(&s->file, false);
+	for (uint64_t i = 0; i < s->nr_file; i++)
+		if (s->version[i])
+			soak_cache_read(s, i);
+	filemap_evict(&s->file, true);
+	filemap_drain_node_pool();
+	problems += soak_check(s, b);
+	if (b->allocated != s->base_allocated) {
+		mm_printk("soak: %lu pages still allocated, %lu before the soak\n", b->allocated,
+			  s->base_allocated);
+		problems++;
+	}
+	if (s->mismatches || s->bad_stamps || s->nofail_fails)
+		problems++;
+	return problems;
+}
+
+#endif

@@ -1,0 +1,378 @@
+/*
+ * tools/mmsim/reclaim.c - mmsim's "reclaim" workload: the slowpath's
+ * policy (watermarks, direct reclaim, retry decisions, the OOM killer)
+ * driven by a simulated page cache. One file, a quarter larger than RAM,
+ * lives on a host RAM disk; a seeded mix of cache read and write runs and
+ * held GFP_KERNEL / GFP_ATOMIC / __GFP_NORETRY / __GFP_RETRY_MAYFAIL
+ * allocations keeps memory short. kswapd and kcompactd run synchronously
+ * after each step whenever they were woken (host threads would share
+ * CPU 0's per-CPU lists). Every page read back is checked against the
+ * version last written; at the end the disk is synced and checked too.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "tests/host/ramdisk_host.h"
+#include "mm/debug.h"
+#include "mm/filemap.h"
+#include "mm/kcompactd.h"
+#include "mm/kswapd.h"
+#include "mm/lru.h"
+#include "mm/oom.h"
+#include "mm/vmscan.h"
+#include "mm/vmstat.h"
+#include "mm/zone.h"
+#include "mmsim.h"
+
+#define FILE_ID 42
+#define RECENT 64
+
+enum gfp_class { GC_KERNEL, GC_ATOMIC, GC_NORETRY, GC_RETRY_MAYFAIL, NR_GFP_CLASSES };
+
+static const char *const class_names[NR_GFP_CLASSES] = {
+	"GFP_KERNEL", "GFP_ATOMIC", "GFP_KERNEL|__GFP_NORETRY", "GFP_KERNEL|__GFP_RETRY_MAYFAIL",
+};
+static const gfp_t class_gfp[NR_GFP_CLASSES] = {
+	GFP_KERNEL, GFP_ATOMIC, GFP_KERNEL | __GFP_NORETRY, GFP_KERNEL | __GFP_RETRY_MAYFAIL,
+};
+
+struct class_stats {
+	unsigned long requests, failures, stalls;
+};
+
+struct held_block {
+	struct page *page;
+	unsigned int order;
+};
+
+/* All state is static: reachable at exit, so the leak checker stays quiet
+ * while the cache is left populated for --print. */
+static struct {
+	struct block_device bdev;
+	struct address_space file;
+	uint32_t *version;        /* last version written per file page (0: never) */
+	uint64_t nr_file_pages;
+	struct oom_task task;     /* owns the held blocks */
+	struct held_block *held;
+	size_t nheld, capheld;
+	unsigned long held_pages;
+	uint64_t rnd;
+	struct class_stats cls[NR_GFP_CLASSES];
+	unsigned long cache_ops, cache_stalls, cache_errors;
+	unsigned long pages_read, pages_written, mismatches, disk_mismatches;
+	unsigned long kswapd_runs, kcompactd_runs;
+	long lowest_free[MAX_NR_ZONES];
+	uint64_t recent[RECENT];  /* starts of recent write runs */
+} rs;
+
+static unsigned char rbuf[MM_PAGE_SIZE] __attribute__((aligned(64)));
+
+static uint64_t rnd(void)
+{
+	/* xorshift64*, as workloads.c: the same run for a seed everywhere */
+	rs.rnd ^= rs.rnd >> 12;
+	rs.rnd ^= rs.rnd << 25;
+	rs.rnd ^= rs.rnd >> 27;
+	return (rs.rnd * 2685821657736338717ull) >> 16;
+}
+
+static void held_push(struct page *p, unsigned int order)
+{
+	if (rs.nheld == rs.capheld) {
+		rs.capheld = rs.capheld ? rs.capheld * 2 : 4096;
+		rs.held = realloc(rs.held, rs.capheld * sizeof(*rs.held));
+		if (!rs.held) {
+			fprintf(stderr, "mmsim: out of host memory\n");
+			exit(1);
+		}
+	}
+	rs.held[rs.nheld++] = (struct held_block){ p, order };
+	rs.held_pages += 1UL << order;
+	oom_task_account(&rs.task, (long)(1L << order));
+}
+
+static void held_release(size_t i)
+{
+	unsigned int order = rs.held[i].order;
+
+	__free_pages(rs.held[i].page, order);
+	rs.held[i] = rs.held[--rs.nheld];
+	rs.held_pages -= 1UL << order;
+	oom_task_account(&rs.task, -(long)(1L << order));
+}
+
+/* The OOM killer's victim: everything held goes back at once. */
+static unsigned long task_kill(struct oom_task *t)
+{
+	unsigned long n = rs.held_pages;
+
+	(void)t;
+	if (!oom_kill_count()) { /* the first time: what the killer saw */
+		printf("workload reclaim: first OOM kill; buddyinfo before it frees %lu held pages:\n", n);
+		mm_print_buddyinfo();
+	}
+	while (rs.nheld)
+		held_release(rs.nheld - 1);
+	return n;
+}
+
+static unsigned long allocstalls(void)
+{
+	return global_reclaim_event(ALLOCSTALL);
+}
+
+static void alloc_one(void)
+{
+	unsigned long r = rnd() % 100;
+	enum gfp_class c = r < 45 ? GC_KERNEL : r < 65 ? GC_ATOMIC : r < 85 ? GC_NORETRY
+									 : GC_RETRY_MAYFAIL;
+	unsigned int order;
+	unsigned long before = allocstalls();
+	struct page *p;
+
+	r = rnd() % 100;
+	if (c == GC_ATOMIC)
+		order = r < 90 ? 0 : 1;
+	else if (c == GC_KERNEL)
+		order = r < 90 ? 0 : 1 + (unsigned int)(rnd() % 3);
+	else /* the limited-retry classes also ask for costly orders */
+		order = r < 70 ? 0 : r < 90 ? 1 + (unsigned int)(rnd() % 3) : 4;
+	p = alloc_pages(class_gfp[c] | __GFP_NOWARN, order);
+	rs.cls[c].requests++;
+	if (allocstalls() != before)
+		rs.cls[c].stalls++;
+	if (p)
+		held_push(p, order);
+	else
+		rs.cls[c].failures++;
+}
+
+static void cache_run(bool write, uint64_t start, unsigned long len)
+{
+	for (unsigned long k = 0; k < len; k++) {
+		uint64_t idx = (start + k) % rs.nr_file_pages;
+		unsigned long before = allocstalls();
+		int err;
+
+		rs.cache_ops++;
+		if (write) {
+			page_pattern_fill(rbuf, FILE_ID, idx, rs.version[idx] + 1);
+			err = filemap_write(&rs.file, idx, rbuf);
+			if (!err) {
+				rs.version[idx]++;
+				rs.pages_written++;
+			}
+		} else {
+			err = filemap_read(&rs.file, idx, rbuf);
+			if (!err) {
+				rs.pages_read++;
+				if (page_pattern_check(rbuf, FILE_ID, idx, rs.version[idx])) {
+					if (rs.mismatches++ < 5)
+						printf("workload reclaim: page %llu does not hold version %u\n",
+						       (unsigned long long)idx, rs.version[idx]);
+				}
+			}
+		}
+		if (err)
+			rs.cache_errors++;
+		if (allocstalls() != before)
+			rs.cache_stalls++;
+	}
+}
+
+static void sample_free(void)
+{
+	for (int zi = 0; zi < MAX_NR_ZONES; zi++) {
+		struct zone *z = &NODE_DATA(0)->node_zones[zi];
+		long f = zone_page_state(z, NR_FREE_PAGES);
+
+		if (populated_zone(z) && (rs.lowest_free[zi] < 0 || f < rs.lowest_free[zi]))
+			rs.lowest_free[zi] = f;
+	}
+}
+
+/* kswapd and kcompactd, synchronously, for whatever woke them. */
+static void run_daemons(void)
+{
+	while (kswapd_balance())
+		rs.kswapd_runs++;
+	while (kcompactd_do_work())
+		rs.kcompactd_runs++;
+}
+
+static int setup(void)
+{
+	unsigned long managed = 0;
+
+	for (int zi = 0; zi < MAX_NR_ZONES; zi++)
+		managed += NODE_DATA(0)->node_zones[zi].managed_pages;
+	mm_reclaim_init();
+	kswapd_reset();
+	kswapd_stats_reset();
+	oom_reset();
+	vm_events_reset();
+	reclaim_events_reset();
+	rs.nr_file_pages = managed + managed / 4;
+	if (rs.nr_file_pages >= (1ull << 32)) {
+		printf("workload reclaim: %llu pages is too much RAM for one file's 32-bit index\n",
+		       (unsigned long long)managed);
+		return -1;
+	}
+	rs.version = calloc(rs.nr_file_pages, sizeof(*rs.version));
+	if (!rs.version || ramdisk_host_create(&rs.bdev, rs.nr_file_pages)) {
+		fprintf(stderr, "mmsim: no host memory for a %llu-page RAM disk\n",
+			(unsigned long long)rs.nr_file_pages);
+		return -1;
+	}
+	if (filemap_init(&rs.file, FILE_ID, &rs.bdev, 0, rs.nr_file_pages, 0))
+		return -1;
+	rs.task.name = "mmsim-hog";
+	rs.task.kill = task_kill;
+	if (oom_register_task(&rs.task))
+		return -1;
+	for (int zi = 0; zi < MAX_NR_ZONES; zi++)
+		rs.lowest_free[zi] = -1;
+	printf("workload reclaim: %lu managed pages, file of %llu pages (%llu MiB) on a RAM disk\n",
+	       managed, (unsigned long long)rs.nr_file_pages,
+	       (unsigned long long)(rs.nr_file_pages >> (20 - MM_PAGE_SHIFT)));
+	return 0;
+}
+
+static double pct(unsigned long part, unsigned long whole)
+{
+	return whole ? 100.0 * (double)part / (double)whole : 0.0;
+}
+
+static void report(unsigned long steps)
+{
+	struct class_stats all = { 0 };
+	struct kswapd_stats ks;
+
+	for (int c = 0; c < NR_GFP_CLASSES; c++) {
+		all.requests += rs.cls[c].requests;
+		all.failures += rs.cls[c].failures;
+		all.stalls += rs.cls[c].stalls;
+	}
+	kswapd_get_stats(&ks);
+	printf("workload reclaim: %lu steps: %lu pages read, %lu written, %lu cache errors, "
+	       "%lu blocks held (%lu pages)\n",
+	       steps, rs.pages_read, rs.pages_written, rs.cache_errors, (unsigned long)rs.nheld,
+	       rs.held_pages);
+	printf("allocations: %lu, entered direct reclaim: %lu, direct reclaim share: %.2f%%\n",
+	       all.requests, all.stalls, pct(all.stalls, all.requests));
+	printf("cache page operations: %lu, entered direct reclaim: %lu (%.2f%%)\n",
+	       rs.cache_ops, rs.cache_stalls, pct(rs.cache_stalls, rs.cache_ops));
+	for (int c = 0; c < NR_GFP_CLASSES; c++)
+		printf("  %-30s requests %8lu  failed %7lu (%6.2f%%)  direct reclaim %7lu\n",
+		       class_names[c], rs.cls[c].requests, rs.cls[c].failures,
+		       pct(rs.cls[c].failures, rs.cls[c].requests), rs.cls[c].stalls);
+	for (int zi = 0; zi < MAX_NR_ZONES; zi++) {
+		struct zone *z = &NODE_DATA(0)->node_zones[zi];
+
+		if (!populated_zone(z))
+			continue;
+		printf("zone %8s: lowest free %ld between steps, %ld at kswapd wake-ups; "
+		       "min %lu low %lu high %lu\n",
+		       z->name, rs.lowest_free[zi], ks.lowest_free[zi], min_wmark_pages(z),
+		       low_wmark_pages(z), high_wmark_pages(z));
+	}
+	printf("allocstall %lu pgscan_kswapd %lu pgscan_direct %lu pgsteal_kswapd %lu "
+	       "pgsteal_direct %lu\n",
+	       allocstalls(), global_reclaim_event(PGSCAN_KSWAPD),
+	       global_reclaim_event(PGSCAN_DIRECT), global_reclaim_event(PGSTEAL_KSWAPD),
+	       global_reclaim_event(PGSTEAL_DIRECT));
+	printf("written back by reclaim %lu pages (nr_vmscan_write), to disk in all %lu pages; "
+	       "kswapd passes %lu, kcompactd passes %lu, oom_kill %lu\n",
+	       global_reclaim_event(NR_VMSCAN_WRITE), global_reclaim_event(PGPGOUT_PAGES),
+	       rs.kswapd_runs, rs.kcompactd_runs, oom_kill_count());
+}
+
+/* Sync the file, then check every block written against its version. */
+static unsigned long check_disk(void)
+{
+	unsigned long bad = 0;
+	int err = filemap_sync(&rs.file);
+
+	if (err) {
+		printf("workload reclaim: filemap_sync failed (%d)\n", err);
+		bad++;
+	}
+	for (uint64_t i = 0; i < rs.nr_file_pages; i++)
+		if (rs.version[i] &&
+		    page_pattern_check(ramdisk_host_block(&rs.bdev, i), FILE_ID, i, rs.version[i]))
+			bad++;
+	return bad;
+}
+
+int mmsim_reclaim(unsigned long seed, unsigned long steps)
+{
+	unsigned long managed, scale, burst, target;
+	int problems, lru_problems;
+
+	rs.rnd = seed * 0x9e3779b97f4a7c15ull + 1;
+	if (setup())
+		return 1;
+	/* Runs grow with RAM so that a few thousand steps cycle the cache
+	 * through what the held blocks leave of memory on any machine size. */
+	managed = rs.nr_file_pages - rs.nr_file_pages / 5;
+	scale = managed / 2048 > 8 ? managed / 2048 : 8;
+	burst = managed / 256 > 16 ? managed / 256 : 16;
+	target = managed * 3 / 4; /* held allocations hover around this */
+	/* Start with the held share in place (not counted: no pressure yet),
+	 * so the cache runs into the watermarks within a few hundred steps. */
+	while (rs.held_pages < target) {
+		struct page *p = alloc_pages(GFP_KERNEL | __GFP_NOWARN, 0);
+
+		if (!p)
+			break;
+		held_push(p, 0);
+	}
+	run_daemons();
+	for (unsigned long s = 0; s < steps; s++) {
+		unsigned long r = rnd() % 100;
+
+		if (rs.task.killed) { /* a victim may come back for more */
+			oom_unregister_task(&rs.task);
+			oom_register_task(&rs.task);
+		}
+		if (r < 30) {
+			/* half the reads go back to recent writes: content that
+			 * may have been written back and dropped meanwhile */
+			uint64_t start = rnd() % 2 ? rs.recent[rnd() % RECENT] : rnd() % rs.nr_file_pages;
+
+			cache_run(false, start, 1 + rnd() % scale);
+		} else if (r < 50) {
+			uint64_t start = rnd() % rs.nr_file_pages;
+
+			rs.recent[s % RECENT] = start;
+			cache_run(true, start, 1 + rnd() % scale);
+		} else if (r < 80 && rs.held_pages < target) {
+			/* bursts up to about the gap between the high and
+			 * min watermarks: kswapd, run only between steps,
+			 * cannot always keep ahead */
+			for (unsigned long n = 1 + rnd() % burst; n; n--)
+				alloc_one();
+		} else {
+			/* mostly the newest first, as short-lived kernel
+			 * objects go; a quarter at random fragments memory */
+			for (unsigned long n = 1 + rnd() % (burst / 2); n && rs.nheld; n--)
+				held_release(rnd() % 4 ? rs.nheld - 1 : rnd() % rs.nheld);
+		}
+		sample_free();
+		run_daemons();
+	}
+	report(steps);
+	while (rs.nheld)
+		held_release(rs.nheld - 1);
+	oom_unregister_task(&rs.task);
+	run_daemons();
+	rs.disk_mismatches = check_disk();
+	problems = mm_check_invariants();
+	lru_problems = lru_check();
+	printf("pattern mismatches: %lu on re-read, %lu on disk after sync\n", rs.mismatches,
+	       rs.disk_mismatches);
+	printf("checks: mm_check_invariants %d problems, lru_check %d problems\n", problems,
+	       lru_problems);
+	return rs.mismatches || rs.disk_mismatches || problems || lru_problems ? 1 : 0;
+}
