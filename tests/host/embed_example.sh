@@ -11,28 +11,8 @@ SRC=tools/embed-example/main.c
 TMP=$(mktemp -d)
 trap 'rm -rf "$TMP"' EXIT
 
-N=0
-FAILS=0
-RESULTS=()
-ok() { N=$((N + 1)); RESULTS+=("ok $N $1"); }
-notok() { # name why...
-	N=$((N + 1)); FAILS=$((FAILS + 1))
-	local name=$1; shift
-	RESULTS+=("not ok $N $name")
-	for w in "$@"; do RESULTS+=("    # $w"); done
-}
-check() { # name status why
-	if [ "$2" = 0 ]; then ok "$1"; else notok "$1" "$3"; fi
-}
-finish() {
-	echo "KTAP version 1"
-	echo "# host suite embed_example"
-	echo "1..$N"
-	printf '%s\n' "${RESULTS[@]}"
-	echo "# embed_example: $((N - FAILS)) passed, $FAILS failed"
-	[ $FAILS = 0 ]
-	exit
-}
+KTAP_SUITE=embed_example
+. tests/ktap.sh
 
 # 1. The example implements the whole interface, no more is needed.
 missing=""

@@ -22,28 +22,8 @@ cleanup() {
 }
 trap cleanup EXIT
 
-N=0
-FAILS=0
-RESULTS=()
-ok() { N=$((N + 1)); RESULTS+=("ok $N $1"); }
-notok() { # name why...
-	N=$((N + 1)); FAILS=$((FAILS + 1))
-	local name=$1; shift
-	RESULTS+=("not ok $N $name")
-	for w in "$@"; do RESULTS+=("    # $w"); done
-}
-check() { # name status why
-	if [ "$2" = 0 ]; then ok "$1"; else notok "$1" "$3"; fi
-}
-finish() {
-	echo "KTAP version 1"
-	echo "# host suite shell_serial"
-	echo "1..$N"
-	printf '%s\n' "${RESULTS[@]}"
-	echo "# shell_serial: $((N - FAILS)) passed, $FAILS failed"
-	[ $FAILS = 0 ]
-	exit
-}
+KTAP_SUITE=shell_serial
+. tests/ktap.sh
 
 if [ ! -f build/kernel.elf ]; then
 	notok kernel_exists "build/kernel.elf is missing (make kernel)"
