@@ -71,7 +71,7 @@ static int parse_option(const char *w, size_t n, struct kernel_options *opt)
 		return 0;
 	}
 	if (word_is(w, key_len, "crash") && has_val) {
-		static const char *const kinds[] = {"pf", "ud", "df", "panic", "lockorder"};
+		static const char *const kinds[] = { "pf", "ud", "df", "panic", "lockorder" };
 		for (unsigned int i = 0; i < sizeof(kinds) / sizeof(kinds[0]); i++) {
 			if (word_is(val, val_len, kinds[i])) {
 				/* val is not terminated: other words may follow */
@@ -86,7 +86,8 @@ static int parse_option(const char *w, size_t n, struct kernel_options *opt)
 	}
 	if (word_is(w, key_len, "trace") && has_val) {
 		if (!word_is(val, val_len, "mm")) {
-			printk("cmdline: bad value in '%.*s' (want trace=mm), ignored\n", (int)n, w);
+			printk("cmdline: bad value in '%.*s' (want trace=mm), ignored\n", (int)n,
+			       w);
 			return 1;
 		}
 		opt->trace_mm = true;
@@ -142,7 +143,7 @@ int cmdline_parse(const char *cmdline, struct kernel_options *opt)
 {
 	int problems = 0;
 
-	*opt = (struct kernel_options){.loglevel = 7};
+	*opt = (struct kernel_options){ .loglevel = 7 };
 	memcpy(opt->tests, "all", 4);
 	if (!cmdline)
 		return 0;

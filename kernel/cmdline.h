@@ -37,18 +37,18 @@
 #define CMDLINE_TESTS_MAX 256
 
 struct kernel_options {
-	uint64_t mem_limit;            /* bytes, 0 = no limit */
-	uint64_t ramdisk_size;         /* bytes, 0 = default */
+	uint64_t mem_limit;	       /* bytes, 0 = no limit */
+	uint64_t ramdisk_size;	       /* bytes, 0 = default */
 	char tests[CMDLINE_TESTS_MAX]; /* the test= value, "all" by default */
 	int loglevel;
-	bool exit;                     /* no shell: leave QEMU after the tests */
+	bool exit; /* no shell: leave QEMU after the tests */
 	bool noexit;
 	bool poweroff;
-	char crash[12];                /* crash= value, "" when absent */
-	bool trace_mm;                 /* trace=mm */
-	unsigned int duration_s;       /* duration=, 0 = the suite's default */
-	bool pcp_off;                  /* pcp=off */
-	bool fail_page_alloc_set;      /* fail_page_alloc= given */
+	char crash[12];		  /* crash= value, "" when absent */
+	bool trace_mm;		  /* trace=mm */
+	unsigned int duration_s;  /* duration=, 0 = the suite's default */
+	bool pcp_off;		  /* pcp=off */
+	bool fail_page_alloc_set; /* fail_page_alloc= given */
 	struct fail_page_alloc_attr fail_page_alloc;
 };
 

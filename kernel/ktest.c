@@ -14,7 +14,7 @@
 extern const struct ktest __ktest_start[], __ktest_end[];
 
 static struct {
-	unsigned int failures;      /* failed checks in the running test */
+	unsigned int failures; /* failed checks in the running test */
 	const char *skip_reason;
 } cur;
 

@@ -22,11 +22,11 @@ struct ktest {
 	void (*fn)(void);
 };
 
-#define KTEST(suite_, name_)                                                  \
-	static void ktest_fn_##suite_##_##name_(void);                        \
-	static const struct ktest ktest_desc_##suite_##_##name_               \
-		__attribute__((used, section(".ktest"), aligned(8))) = {       \
-			#suite_, #name_, ktest_fn_##suite_##_##name_};       \
+#define KTEST(suite_, name_) \
+	static void ktest_fn_##suite_##_##name_(void); \
+	static const struct ktest ktest_desc_##suite_##_##name_ \
+		__attribute__((used, section(".ktest"), \
+			       aligned(8))) = { #suite_, #name_, ktest_fn_##suite_##_##name_ }; \
 	static void ktest_fn_##suite_##_##name_(void)
 
 #include "ktest_check.h"

@@ -14,35 +14,35 @@ void ktest_skip(const char *reason);
 /* Print a diagnostic line ("# ...") belonging to the running test. */
 void ktest_diag(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
-#define KT_EXPECT(cond)                                                       \
-	do {                                                                  \
-		if (!(cond))                                                  \
+#define KT_EXPECT(cond) \
+	do { \
+		if (!(cond)) \
 			ktest_fail(__FILE__, __LINE__, "expected %s", #cond); \
 	} while (0)
-#define KT_ASSERT(cond)                                                       \
-	do {                                                                  \
-		if (!(cond)) {                                                \
+#define KT_ASSERT(cond) \
+	do { \
+		if (!(cond)) { \
 			ktest_fail(__FILE__, __LINE__, "assertion %s", #cond); \
-			return;                                               \
-		}                                                             \
+			return; \
+		} \
 	} while (0)
-#define KT_EXPECT_EQ(a, b)                                                    \
-	do {                                                                  \
-		unsigned long long _a = (unsigned long long)(a);              \
-		unsigned long long _b = (unsigned long long)(b);              \
-		if (_a != _b)                                                 \
-			ktest_fail(__FILE__, __LINE__, "%s == %s: 0x%llx != 0x%llx", \
-				   #a, #b, _a, _b);                           \
+#define KT_EXPECT_EQ(a, b) \
+	do { \
+		unsigned long long _a = (unsigned long long)(a); \
+		unsigned long long _b = (unsigned long long)(b); \
+		if (_a != _b) \
+			ktest_fail(__FILE__, __LINE__, "%s == %s: 0x%llx != 0x%llx", #a, #b, _a, \
+				   _b); \
 	} while (0)
-#define KT_ASSERT_EQ(a, b)                                                    \
-	do {                                                                  \
-		unsigned long long _a = (unsigned long long)(a);              \
-		unsigned long long _b = (unsigned long long)(b);              \
-		if (_a != _b) {                                               \
-			ktest_fail(__FILE__, __LINE__, "%s == %s: 0x%llx != 0x%llx", \
-				   #a, #b, _a, _b);                           \
-			return;                                               \
-		}                                                             \
+#define KT_ASSERT_EQ(a, b) \
+	do { \
+		unsigned long long _a = (unsigned long long)(a); \
+		unsigned long long _b = (unsigned long long)(b); \
+		if (_a != _b) { \
+			ktest_fail(__FILE__, __LINE__, "%s == %s: 0x%llx != 0x%llx", #a, #b, _a, \
+				   _b); \
+			return; \
+		} \
 	} while (0)
 
 #endif /* KERNEL_KTEST_CHECK_H */

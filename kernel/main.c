@@ -39,7 +39,6 @@
 #define KERNEL_NAME "mmk"
 #define KERNEL_VERSION "0.1"
 
-
 void kernel_main(uint32_t magic, uint64_t mbi_phys) __attribute__((noreturn));
 
 struct boot_info kernel_boot_info;
@@ -111,15 +110,16 @@ void kernel_main(uint32_t magic, uint64_t mbi_phys)
 	serial_init();
 	trap_init();
 	smp_early_init(); /* GS base: this_cpu() and mm_cpu_id() from here on */
-	printk("\n%s version %s (gcc %s) x86_64, built " __DATE__ "\n", KERNEL_NAME,
-	       KERNEL_VERSION, __VERSION__);
+	printk("\n%s version %s (gcc %s) x86_64, built " __DATE__ "\n", KERNEL_NAME, KERNEL_VERSION,
+	       __VERSION__);
 	printk("kernel: image [mem 0x%016lx-0x%016lx] at 0x%lx\n", kernel_phys_start(),
 	       kernel_phys_end() - 1, (uint64_t)(uintptr_t)_kernel_start);
 
 	if (bootinfo_parse(magic, phys_to_virt(mbi_phys), mbi_phys, &kernel_boot_info, &err))
 		panic("boot: bad boot information (magic 0x%x, at 0x%lx): %s", magic, mbi_phys,
 		      err ? err : "(no reason given)");
-	printk("Boot loader: %s\n", kernel_boot_info.loader_name[0] ? kernel_boot_info.loader_name : "(unnamed)");
+	printk("Boot loader: %s\n",
+	       kernel_boot_info.loader_name[0] ? kernel_boot_info.loader_name : "(unnamed)");
 	printk("Command line: %s\n", kernel_boot_info.cmdline);
 	cmdline_parse(kernel_boot_info.cmdline, &kernel_opts);
 	console_loglevel = kernel_opts.loglevel;

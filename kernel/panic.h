@@ -11,9 +11,9 @@
 void panic(const char *fmt, ...) __attribute__((noreturn, format(printf, 1, 2)));
 void vpanic(const char *fmt, va_list ap) __attribute__((noreturn));
 
-#define BUG_ON(cond)                                                          \
-	do {                                                                  \
-		if (cond)                                                     \
+#define BUG_ON(cond) \
+	do { \
+		if (cond) \
 			panic("BUG at %s:%d: %s", __FILE__, __LINE__, #cond); \
 	} while (0)
 

@@ -51,8 +51,8 @@ static void put_str(struct outbuf *o, const char *s, const struct spec *sp)
 		pad(o, ' ', sp->width - n);
 }
 
-static void put_num(struct outbuf *o, unsigned long long v, bool neg, unsigned int base,
-		    bool upper, const struct spec *sp)
+static void put_num(struct outbuf *o, unsigned long long v, bool neg, unsigned int base, bool upper,
+		    const struct spec *sp)
 {
 	const char *digits = upper ? "0123456789ABCDEF" : "0123456789abcdef";
 	char tmp[24];
@@ -97,7 +97,7 @@ static void put_num(struct outbuf *o, unsigned long long v, bool neg, unsigned i
 
 int vsnprintf(char *buf, size_t size, const char *fmt, va_list ap)
 {
-	struct outbuf o = {buf, size, 0};
+	struct outbuf o = { buf, size, 0 };
 	va_list args;
 
 	va_copy(args, ap);
@@ -107,14 +107,20 @@ int vsnprintf(char *buf, size_t size, const char *fmt, va_list ap)
 			continue;
 		}
 		fmt++;
-		struct spec sp = {.prec = -1};
+		struct spec sp = { .prec = -1 };
 		for (;; fmt++) {
-			if (*fmt == '-') sp.left = true;
-			else if (*fmt == '0') sp.zero = true;
-			else if (*fmt == '+') sp.plus = true;
-			else if (*fmt == ' ') sp.space = true;
-			else if (*fmt == '#') sp.alt = true;
-			else break;
+			if (*fmt == '-')
+				sp.left = true;
+			else if (*fmt == '0')
+				sp.zero = true;
+			else if (*fmt == '+')
+				sp.plus = true;
+			else if (*fmt == ' ')
+				sp.space = true;
+			else if (*fmt == '#')
+				sp.alt = true;
+			else
+				break;
 		}
 		if (*fmt == '*') {
 			sp.width = va_arg(args, int);
@@ -167,11 +173,16 @@ int vsnprintf(char *buf, size_t size, const char *fmt, va_list ap)
 		case 'd':
 		case 'i': {
 			long long v;
-			if (len == 2) v = va_arg(args, long long);
-			else if (len == 1) v = va_arg(args, long);
-			else v = va_arg(args, int);
-			if (len == -1) v = (short)v;
-			if (len == -2) v = (signed char)v;
+			if (len == 2)
+				v = va_arg(args, long long);
+			else if (len == 1)
+				v = va_arg(args, long);
+			else
+				v = va_arg(args, int);
+			if (len == -1)
+				v = (short)v;
+			if (len == -2)
+				v = (signed char)v;
 			unsigned long long mag = v < 0 ? 0ULL - (unsigned long long)v
 						       : (unsigned long long)v;
 			put_num(&o, mag, v < 0, 10, false, &sp);
@@ -182,11 +193,16 @@ int vsnprintf(char *buf, size_t size, const char *fmt, va_list ap)
 		case 'X':
 		case 'o': {
 			unsigned long long v;
-			if (len == 2) v = va_arg(args, unsigned long long);
-			else if (len == 1) v = va_arg(args, unsigned long);
-			else v = va_arg(args, unsigned int);
-			if (len == -1) v = (unsigned short)v;
-			if (len == -2) v = (unsigned char)v;
+			if (len == 2)
+				v = va_arg(args, unsigned long long);
+			else if (len == 1)
+				v = va_arg(args, unsigned long);
+			else
+				v = va_arg(args, unsigned int);
+			if (len == -1)
+				v = (unsigned short)v;
+			if (len == -2)
+				v = (unsigned char)v;
 			unsigned int base = c == 'u' ? 10 : c == 'o' ? 8 : 16;
 			sp.plus = sp.space = false;
 			put_num(&o, v, false, base, c == 'X', &sp);
@@ -203,13 +219,15 @@ int vsnprintf(char *buf, size_t size, const char *fmt, va_list ap)
 			break;
 		}
 		case 'c': {
-			char ch[2] = {(char)va_arg(args, int), 0};
+			char ch[2] = { (char)va_arg(args, int), 0 };
 			struct spec cs = sp;
 			cs.prec = 1;
 			if (!ch[0]) { /* a NUL character still counts */
-				if (!sp.left) pad(&o, ' ', sp.width - 1);
+				if (!sp.left)
+					pad(&o, ' ', sp.width - 1);
 				put(&o, 0);
-				if (sp.left) pad(&o, ' ', sp.width - 1);
+				if (sp.left)
+					pad(&o, ' ', sp.width - 1);
 			} else {
 				put_str(&o, ch, &cs);
 			}

@@ -15,12 +15,12 @@
 #include <stddef.h>
 
 #define KERN_SOH "\001"
-#define KERN_EMERG   KERN_SOH "0"
-#define KERN_ERR     KERN_SOH "3"
+#define KERN_EMERG KERN_SOH "0"
+#define KERN_ERR KERN_SOH "3"
 #define KERN_WARNING KERN_SOH "4"
-#define KERN_NOTICE  KERN_SOH "5"
-#define KERN_INFO    KERN_SOH "6"
-#define KERN_DEBUG   KERN_SOH "7"
+#define KERN_NOTICE KERN_SOH "5"
+#define KERN_INFO KERN_SOH "6"
+#define KERN_DEBUG KERN_SOH "7"
 
 extern int console_loglevel; /* default 7: everything but debug */
 

@@ -61,7 +61,8 @@ int ramdisk_reserve(uint64_t size)
 	if (size > RAMDISK_MAX_SIZE || size > ram / 2) {
 		printk("ramdisk: %llu MiB is too large (at most %llu MiB and half of RAM), using %llu MiB\n",
 		       (unsigned long long)(size >> 20),
-		       (unsigned long long)(RAMDISK_MAX_SIZE >> 20), (unsigned long long)(def >> 20));
+		       (unsigned long long)(RAMDISK_MAX_SIZE >> 20),
+		       (unsigned long long)(def >> 20));
 		size = 0;
 	}
 	if (!size)
@@ -77,7 +78,8 @@ int ramdisk_reserve(uint64_t size)
 		return -1;
 	}
 	memset(rd_written, 0, sizeof(rd_written));
-	kernel_ramdisk = (struct block_device){ .name = "ram0", .nr_blocks = size / MM_PAGE_SIZE,
+	kernel_ramdisk = (struct block_device){ .name = "ram0",
+						.nr_blocks = size / MM_PAGE_SIZE,
 						.ops = &rd_ops };
 	printk("ramdisk: ram0 [mem 0x%016llx-0x%016llx] %llu MiB\n", (unsigned long long)rd_phys,
 	       (unsigned long long)(rd_phys + size - 1), (unsigned long long)(size >> 20));

@@ -10,8 +10,8 @@
 
 #include "mm/blockdev.h"
 
-#define RAMDISK_MAX_SIZE (1ull << 30)        /* ramdisk= accepts up to 1 GiB */
-#define RAMDISK_DEFAULT_CAP (256ull << 20)   /* default: RAM / 8, at most this */
+#define RAMDISK_MAX_SIZE (1ull << 30)	   /* ramdisk= accepts up to 1 GiB */
+#define RAMDISK_DEFAULT_CAP (256ull << 20) /* default: RAM / 8, at most this */
 
 /* The device; nr_blocks 0 when none could be reserved. */
 extern struct block_device kernel_ramdisk;

@@ -64,8 +64,8 @@ static void __schedule(bool preempt)
 	if (c->irq_depth)
 		panic("sched: schedule() inside an interrupt handler (thread %s)", prev->name);
 	if (c->preempt_count && !preempt)
-		panic("sched: thread %s sleeps with preemption disabled (count %d)",
-		      prev->name, c->preempt_count);
+		panic("sched: thread %s sleeps with preemption disabled (count %d)", prev->name,
+		      c->preempt_count);
 	mm_spin_lock(&c->rq.lock);
 	thread_check(prev);
 	thread_check_sp(prev, (uintptr_t)__builtin_frame_address(0));
@@ -188,7 +188,8 @@ void sched_enqueue_new(struct thread *t)
 {
 	if (t->cpu == SCHED_ANY_CPU)
 		t->cpu = place_thread();
-	else if (t->cpu >= SCHED_MAX_CPUS || !__atomic_load_n(&cpus[t->cpu].online, __ATOMIC_ACQUIRE))
+	else if (t->cpu >= SCHED_MAX_CPUS ||
+		 !__atomic_load_n(&cpus[t->cpu].online, __ATOMIC_ACQUIRE))
 		panic("sched: thread %s placed on CPU %u, which is not online", t->name, t->cpu);
 
 	unsigned long flags = irq_save();
@@ -342,6 +343,6 @@ void sched_init(void)
 	nr_online = 1;
 	__atomic_store_n(&running, true, __ATOMIC_RELEASE);
 	local_irq_enable();
-	printk("sched: tick %u Hz, slice %u ticks, %lu KiB thread stacks\n", HZ,
-	       SCHED_SLICE_TICKS, THREAD_STACK_SIZE >> 10);
+	printk("sched: tick %u Hz, slice %u ticks, %lu KiB thread stacks\n", HZ, SCHED_SLICE_TICKS,
+	       THREAD_STACK_SIZE >> 10);
 }

@@ -32,29 +32,29 @@
 
 struct rq {
 	mm_spinlock_t lock;
-	struct list_head queue;  /* runnable threads, FIFO; guarded by lock */
-	unsigned int nr_queued;  /* threads on queue */
+	struct list_head queue; /* runnable threads, FIFO; guarded by lock */
+	unsigned int nr_queued; /* threads on queue */
 };
 
 struct cpu {
-	struct cpu *self;        /* first: this_cpu() loads %gs:0 */
-	unsigned int id;         /* 0 = the boot CPU; dense in MADT order */
+	struct cpu *self; /* first: this_cpu() loads %gs:0 */
+	unsigned int id;  /* 0 = the boot CPU; dense in MADT order */
 	uint32_t apic_id;
-	bool online;             /* runs threads and takes IPIs */
-	struct thread *curr;     /* running thread */
+	bool online;	     /* runs threads and takes IPIs */
+	struct thread *curr; /* running thread */
 	struct thread *idle;
 	struct rq rq;
-	struct thread *dead;     /* exited, switched away from, not yet reaped */
-	bool need_resched;       /* switch at the next chance; set remotely too (atomic) */
-	int preempt_count;       /* > 0: no preemption from interrupts */
-	int irq_depth;           /* > 0: in an interrupt handler */
+	struct thread *dead; /* exited, switched away from, not yet reaped */
+	bool need_resched;   /* switch at the next chance; set remotely too (atomic) */
+	int preempt_count;   /* > 0: no preemption from interrupts */
+	int irq_depth;	     /* > 0: in an interrupt handler */
 	/* Statistics. */
 	uint64_t nr_switches;
 	uint64_t nr_preemptions; /* switches forced by the tick */
 	uint64_t nr_ticks;
-	uint64_t idle_halts;     /* HLTs executed by the idle thread */
+	uint64_t idle_halts;	    /* HLTs executed by the idle thread */
 	uint64_t nr_wakeups_remote; /* threads of this CPU woken from another CPU */
-	uint64_t nr_ipis;        /* IPIs taken (reschedule and function calls) */
+	uint64_t nr_ipis;	    /* IPIs taken (reschedule and function calls) */
 };
 
 extern struct cpu cpus[SCHED_MAX_CPUS];

@@ -32,8 +32,7 @@ void *memmove(void *d, const void *s, size_t n)
 	if (n) {
 		unsigned char *de = dp + n - 1;
 		const unsigned char *se = sp + n - 1;
-		__asm__ volatile("std; rep movsb; cld"
-				 : "+D"(de), "+S"(se), "+c"(n) : : "memory");
+		__asm__ volatile("std; rep movsb; cld" : "+D"(de), "+S"(se), "+c"(n) : : "memory");
 	}
 	return d;
 }

@@ -61,15 +61,14 @@ void thread_check(const struct thread *t)
 void thread_check_sp(const struct thread *t, uintptr_t sp)
 {
 	if (sp <= t->stack_lo + sizeof(uint64_t) || sp > t->stack_hi)
-		panic("sched: thread %d (%.16s) RSP 0x%lx outside its stack [0x%lx-0x%lx]",
-		      t->tid, t->name, (unsigned long)sp, (unsigned long)t->stack_lo,
+		panic("sched: thread %d (%.16s) RSP 0x%lx outside its stack [0x%lx-0x%lx]", t->tid,
+		      t->name, (unsigned long)sp, (unsigned long)t->stack_lo,
 		      (unsigned long)t->stack_hi);
 }
 
 /* A thread that is not queued anywhere yet; its first switch_stack RET
  * goes to thread_trampoline with R12 = t, RBP = 0 (see switch.asm). */
-struct thread *thread_alloc(const char *name, int (*fn)(void *), void *arg,
-			    unsigned int flags)
+struct thread *thread_alloc(const char *name, int (*fn)(void *), void *arg, unsigned int flags)
 {
 	struct page *page = alloc_pages(GFP_KERNEL, THREAD_STACK_ORDER);
 
@@ -86,18 +85,18 @@ struct thread *thread_alloc(const char *name, int (*fn)(void *), void *arg,
 
 	uint64_t *sp = (uint64_t *)(base + THREAD_STACK_SIZE);
 	*--sp = (uint64_t)(uintptr_t)thread_trampoline;
-	*--sp = 0;                        /* rbp */
-	*--sp = 0;                        /* rbx */
-	*--sp = (uint64_t)(uintptr_t)t;   /* r12 */
-	*--sp = 0;                        /* r13 */
-	*--sp = 0;                        /* r14 */
-	*--sp = 0;                        /* r15 */
+	*--sp = 0;			/* rbp */
+	*--sp = 0;			/* rbx */
+	*--sp = (uint64_t)(uintptr_t)t; /* r12 */
+	*--sp = 0;			/* r13 */
+	*--sp = 0;			/* r14 */
+	*--sp = 0;			/* r15 */
 	t->rsp = (uint64_t)(uintptr_t)sp;
 	return t;
 }
 
-struct thread *thread_create_on(const char *name, int (*fn)(void *), void *arg,
-				unsigned int flags, unsigned int cpu)
+struct thread *thread_create_on(const char *name, int (*fn)(void *), void *arg, unsigned int flags,
+				unsigned int cpu)
 {
 	if (flags & ~THREAD_JOINABLE)
 		panic("thread_create(%s): unknown flags 0x%x", name, flags);
@@ -109,8 +108,7 @@ struct thread *thread_create_on(const char *name, int (*fn)(void *), void *arg,
 	return t;
 }
 
-struct thread *thread_create(const char *name, int (*fn)(void *), void *arg,
-			     unsigned int flags)
+struct thread *thread_create(const char *name, int (*fn)(void *), void *arg, unsigned int flags)
 {
 	return thread_create_on(name, fn, arg, flags, SCHED_ANY_CPU);
 }

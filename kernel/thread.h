@@ -16,14 +16,14 @@ struct page;
 
 #define THREAD_STACK_ORDER 2 /* 16 KiB: interrupts run on it too */
 #define THREAD_STACK_SIZE (4096UL << THREAD_STACK_ORDER)
-#define THREAD_CANARY 0x54485244u /* "THRD" */
+#define THREAD_CANARY 0x54485244u	   /* "THRD" */
 #define THREAD_GUARD 0x5354414b47554152ull /* "STAKGUAR" */
 #define THREAD_NAME_LEN 16
 
 enum thread_state {
-	THREAD_RUNNING,  /* running or runnable */
+	THREAD_RUNNING,	 /* running or runnable */
 	THREAD_SLEEPING, /* waits for wake_up_thread() */
-	THREAD_DEAD,     /* exited; stack freed after it is switched away from */
+	THREAD_DEAD,	 /* exited; stack freed after it is switched away from */
 };
 
 /* thread_create flags */
@@ -39,24 +39,24 @@ struct thread {
 	char name[THREAD_NAME_LEN];
 	enum thread_state state; /* atomic; see set_current_state() */
 	unsigned int pflags;
-	unsigned int cpu;       /* CPU it runs on, fixed once queued (SCHED_ANY_CPU before) */
+	unsigned int cpu; /* CPU it runs on, fixed once queued (SCHED_ANY_CPU before) */
 	/* Guarded by the run queue lock of cpu. */
-	bool on_rq;             /* on a run queue list (not when running) */
-	unsigned int slice;     /* ticks left before preemption */
+	bool on_rq;	    /* on a run queue list (not when running) */
+	unsigned int slice; /* ticks left before preemption */
 	struct list_head run_node;
-	uint64_t nr_runs;       /* times switched to */
+	uint64_t nr_runs; /* times switched to */
 	/* Fixed at creation. */
 	struct page *stack_page; /* NULL for the boot thread */
-	uintptr_t stack_lo;      /* lowest stack word, holds THREAD_GUARD */
-	uintptr_t stack_hi;      /* initial RSP (top of the stack) */
+	uintptr_t stack_lo;	 /* lowest stack word, holds THREAD_GUARD */
+	uintptr_t stack_hi;	 /* initial RSP (top of the stack) */
 	unsigned int flags;
 	int (*fn)(void *arg);
 	void *arg;
 	/* Exit and join. */
 	int exit_code;
-	bool reaped;            /* off the CPU for good; join may free it */
+	bool reaped; /* off the CPU for good; join may free it */
 	struct wait_queue_head exit_wq;
-	uint64_t stack_guard;   /* last field: nearest to the stack */
+	uint64_t stack_guard; /* last field: nearest to the stack */
 };
 
 /*
@@ -67,12 +67,11 @@ struct thread {
  * stack could be allocated. Context: a thread or early boot; may sleep in
  * the allocator.
  */
-struct thread *thread_create(const char *name, int (*fn)(void *), void *arg,
-			     unsigned int flags);
+struct thread *thread_create(const char *name, int (*fn)(void *), void *arg, unsigned int flags);
 /* The same on CPU @cpu (must be online), or placed round robin when @cpu
  * is SCHED_ANY_CPU (what thread_create does). Threads never migrate. */
-struct thread *thread_create_on(const char *name, int (*fn)(void *), void *arg,
-				unsigned int flags, unsigned int cpu);
+struct thread *thread_create_on(const char *name, int (*fn)(void *), void *arg, unsigned int flags,
+				unsigned int cpu);
 
 /* End the current thread with @code. Never returns. */
 void thread_exit(int code) __attribute__((noreturn));
@@ -92,8 +91,7 @@ void thread_check_sp(const struct thread *t, uintptr_t sp);
  * without queueing it (the idle thread); free or hand over to thread_join
  * a thread that is dead and off the CPU. */
 void thread_init_boot(struct thread *t, const char *name);
-struct thread *thread_alloc(const char *name, int (*fn)(void *), void *arg,
-			    unsigned int flags);
+struct thread *thread_alloc(const char *name, int (*fn)(void *), void *arg, unsigned int flags);
 void thread_reap(struct thread *t);
 
 #endif /* KERNEL_THREAD_H */

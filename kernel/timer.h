@@ -26,8 +26,8 @@ static inline long msecs_to_jiffies(unsigned int ms)
 }
 
 struct timer {
-	struct list_head node; /* on the pending list while pending */
-	uint64_t expires;      /* jiffies */
+	struct list_head node;	     /* on the pending list while pending */
+	uint64_t expires;	     /* jiffies */
 	void (*fn)(struct timer *t); /* runs in the tick's interrupt handler */
 	void *data;
 	bool pending;

@@ -29,7 +29,9 @@ struct wait_queue_entry {
 };
 
 #define WAIT_QUEUE_HEAD_INIT(name) \
-	{ MM_SPINLOCK_INIT_RANKED(MM_LOCK_RANK_WAITQ), LIST_HEAD_INIT((name).waiters) }
+	{ \
+		MM_SPINLOCK_INIT_RANKED(MM_LOCK_RANK_WAITQ), LIST_HEAD_INIT((name).waiters) \
+	}
 
 void init_waitqueue_head(struct wait_queue_head *wq);
 void init_wait_entry(struct wait_queue_entry *w);
@@ -55,39 +57,39 @@ long schedule_timeout(long ticks);
 
 /* Sleep until @cond is true. @cond is evaluated in the waiting thread,
  * after each wake-up, with interrupts in the caller's state. */
-#define wait_event(wq, cond)                                                  \
-	do {                                                                  \
-		struct wait_queue_entry __w;                                  \
-		init_wait_entry(&__w);                                        \
-		for (;;) {                                                    \
-			prepare_to_wait(&(wq), &__w);                         \
-			if (cond)                                             \
-				break;                                        \
-			schedule();                                           \
-		}                                                             \
-		finish_wait(&(wq), &__w);                                     \
+#define wait_event(wq, cond) \
+	do { \
+		struct wait_queue_entry __w; \
+		init_wait_entry(&__w); \
+		for (;;) { \
+			prepare_to_wait(&(wq), &__w); \
+			if (cond) \
+				break; \
+			schedule(); \
+		} \
+		finish_wait(&(wq), &__w); \
 	} while (0)
 
 /* Like wait_event, for at most @ticks timer ticks. Evaluates to 0 if the
  * time ran out with @cond still false, else the ticks left (at least 1). */
-#define wait_event_timeout(wq, cond, ticks)                                   \
-	({                                                                    \
-		long __left = (ticks);                                        \
-		struct wait_queue_entry __w;                                  \
-		init_wait_entry(&__w);                                        \
-		for (;;) {                                                    \
-			prepare_to_wait(&(wq), &__w);                         \
-			if (cond) {                                           \
-				if (!__left)                                  \
-					__left = 1;                           \
-				break;                                        \
-			}                                                     \
-			if (!__left)                                          \
-				break;                                        \
-			__left = schedule_timeout(__left);                    \
-		}                                                             \
-		finish_wait(&(wq), &__w);                                     \
-		__left;                                                       \
+#define wait_event_timeout(wq, cond, ticks) \
+	({ \
+		long __left = (ticks); \
+		struct wait_queue_entry __w; \
+		init_wait_entry(&__w); \
+		for (;;) { \
+			prepare_to_wait(&(wq), &__w); \
+			if (cond) { \
+				if (!__left) \
+					__left = 1; \
+				break; \
+			} \
+			if (!__left) \
+				break; \
+			__left = schedule_timeout(__left); \
+		} \
+		finish_wait(&(wq), &__w); \
+		__left; \
 	})
 
 #endif /* KERNEL_WAIT_H */

@@ -37,7 +37,7 @@ struct block_device {
 	const char *name;
 	uint64_t nr_blocks; /* capacity in MM_PAGE_SIZE blocks */
 	const struct block_device_ops *ops;
-	void *priv;         /* the implementation's */
+	void *priv; /* the implementation's */
 	/* Completed transfers, for tests (updated without a lock: tests
 	 * read them when nothing else runs). */
 	unsigned long nr_reads, nr_writes;
@@ -86,16 +86,19 @@ static inline uint64_t page_pattern_mix(uint64_t x)
 	return x ^ (x >> 31);
 }
 
-static inline uint64_t page_pattern_word(uint64_t file, uint64_t index, uint64_t version,
-					 size_t i)
+static inline uint64_t page_pattern_word(uint64_t file, uint64_t index, uint64_t version, size_t i)
 {
 	if (version == 0)
 		return 0;
 	switch (i) {
-	case 0: return PAGE_PATTERN_MAGIC;
-	case 1: return file;
-	case 2: return index;
-	case 3: return version;
+	case 0:
+		return PAGE_PATTERN_MAGIC;
+	case 1:
+		return file;
+	case 2:
+		return index;
+	case 3:
+		return version;
 	}
 	return page_pattern_mix(page_pattern_mix(file * 0x100000001b3ull ^ index) ^
 				(version << 20) ^ i);

@@ -62,12 +62,25 @@ static const char *fmt_err(const char *fmt, ...)
 			continue;
 		}
 		switch (*++fmt) {
-		case 'u': put_num(&k, va_arg(ap, unsigned int), 10); break;
-		case 'x': put_num(&k, va_arg(ap, unsigned int), 16); break;
-		case 'U': put_num(&k, va_arg(ap, uint64_t), 10); break;
-		case 'X': put_num(&k, va_arg(ap, uint64_t), 16); break;
-		case 's': put_str(&k, va_arg(ap, const char *)); break;
-		default: err_buf[k++] = '?'; fmt--; break; /* "%" at the end, or unknown */
+		case 'u':
+			put_num(&k, va_arg(ap, unsigned int), 10);
+			break;
+		case 'x':
+			put_num(&k, va_arg(ap, unsigned int), 16);
+			break;
+		case 'U':
+			put_num(&k, va_arg(ap, uint64_t), 10);
+			break;
+		case 'X':
+			put_num(&k, va_arg(ap, uint64_t), 16);
+			break;
+		case 's':
+			put_str(&k, va_arg(ap, const char *));
+			break;
+		default:
+			err_buf[k++] = '?';
+			fmt--;
+			break; /* "%" at the end, or unknown */
 		}
 		if (!*fmt)
 			break;
@@ -212,7 +225,8 @@ static const char *parse_module(struct parse_state *st, uint32_t off, uint32_t s
 	const char *cmd = tag_string(st->r, off + 16, off + size);
 
 	if (end < start)
-		return fmt_err("module tag at offset %u: end 0x%x below start 0x%x", off, end, start);
+		return fmt_err("module tag at offset %u: end 0x%x below start 0x%x", off, end,
+			       start);
 	if (!cmd)
 		return fmt_err("module tag at offset %u: string not NUL-terminated", off);
 	struct boot_module *mod = &out->modules[out->nr_modules++];
@@ -245,7 +259,8 @@ static const char *parse_tag(struct parse_state *st, uint32_t type, uint32_t off
 		return parse_module(st, off, size);
 	case MB2_TAG_MEMINFO:
 		if (size < 16)
-			return fmt_err("basic meminfo tag at offset %u: size %u below 16", off, size);
+			return fmt_err("basic meminfo tag at offset %u: size %u below 16", off,
+				       size);
 		out->mem_lower_kb = rd32(st->r, off + 8);
 		out->mem_upper_kb = rd32(st->r, off + 12);
 		return NULL;
@@ -309,12 +324,13 @@ int bootinfo_parse_sized(uint32_t magic, const void *mbi, size_t avail, uint64_t
 	st->r = &r;
 	st->out = out;
 	if (magic != MB2_BOOTLOADER_MAGIC) {
-		*err = fmt_err("bad multiboot2 magic: expected 0x%x, got 0x%x", MB2_BOOTLOADER_MAGIC,
-			       magic);
+		*err = fmt_err("bad multiboot2 magic: expected 0x%x, got 0x%x",
+			       MB2_BOOTLOADER_MAGIC, magic);
 		return -1;
 	}
 	if (!mbi || mbi_phys % 8) {
-		*err = fmt_err("boot information at 0x%X is missing or not 8-byte aligned", mbi_phys);
+		*err = fmt_err("boot information at 0x%X is missing or not 8-byte aligned",
+			       mbi_phys);
 		return -1;
 	}
 	if (avail < 8) {
@@ -329,7 +345,7 @@ int bootinfo_parse_sized(uint32_t magic, const void *mbi, size_t avail, uint64_t
 	}
 	out->info_phys = mbi_phys;
 	out->info_size = r.total;
-	for (off = 8; off + 8 <= r.total; ) {
+	for (off = 8; off + 8 <= r.total;) {
 		uint32_t type = rd32(&r, off), size = rd32(&r, off + 4);
 
 		if (size < 8) {
@@ -337,8 +353,8 @@ int bootinfo_parse_sized(uint32_t magic, const void *mbi, size_t avail, uint64_t
 			break;
 		}
 		if (size > r.total - off) {
-			e = fmt_err("tag type %u at offset %u: size %u runs past total_size %u", type,
-				    off, size, r.total);
+			e = fmt_err("tag type %u at offset %u: size %u runs past total_size %u",
+				    type, off, size, r.total);
 			break;
 		}
 		if (type == MB2_TAG_END) {

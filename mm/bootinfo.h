@@ -21,16 +21,16 @@ struct boot_module {
 };
 
 struct boot_info {
-	uint64_t info_phys;      /* where the boot information lies ... */
-	uint32_t info_size;      /* ... and how large it is (to reserve it) */
-	const char *cmdline;     /* "" when absent */
-	const char *loader_name; /* "" when absent */
-	struct memmap map;       /* from the mmap tag, else from the EFI mmap tag */
-	int map_source;          /* 6 = multiboot2 mmap tag, 17 = EFI mmap tag */
+	uint64_t info_phys;	      /* where the boot information lies ... */
+	uint32_t info_size;	      /* ... and how large it is (to reserve it) */
+	const char *cmdline;	      /* "" when absent */
+	const char *loader_name;      /* "" when absent */
+	struct memmap map;	      /* from the mmap tag, else from the EFI mmap tag */
+	int map_source;		      /* 6 = multiboot2 mmap tag, 17 = EFI mmap tag */
 	unsigned int efi_map_entries; /* descriptors in the EFI mmap tag, 0 if none */
 	unsigned int nr_modules;
 	struct boot_module modules[BOOTINFO_MAX_MODULES];
-	uint64_t rsdp_phys;      /* copy of the RSDP inside the boot info, 0 if none */
+	uint64_t rsdp_phys;		     /* copy of the RSDP inside the boot info, 0 if none */
 	uint32_t mem_lower_kb, mem_upper_kb; /* basic meminfo tag, 0 if none */
 };
 
@@ -41,8 +41,8 @@ struct boot_info {
  * past total_size, an mmap entry_size under 24, no memory map, no usable
  * RAM, ...), so the kernel can panic with it. Returns 0 on success.
  */
-int bootinfo_parse(uint32_t magic, const void *mbi, uint64_t mbi_phys,
-		   struct boot_info *out, const char **err);
+int bootinfo_parse(uint32_t magic, const void *mbi, uint64_t mbi_phys, struct boot_info *out,
+		   const char **err);
 
 /*
  * Same, when only @avail bytes at @mbi are known to be readable (tests and

@@ -44,8 +44,8 @@ static inline void set_buddy_order(struct page *page, unsigned int order)
 	SetPageFlag(page, PG_buddy);
 }
 
-static inline void add_to_free_list(struct page *page, struct zone *zone,
-				    unsigned int order, int mt, bool tail)
+static inline void add_to_free_list(struct page *page, struct zone *zone, unsigned int order,
+				    int mt, bool tail)
 {
 	struct free_area *area = &zone->free_area[order];
 
@@ -56,8 +56,7 @@ static inline void add_to_free_list(struct page *page, struct zone *zone,
 	area->nr_free++;
 }
 
-static inline void del_page_from_free_list(struct page *page, struct zone *zone,
-					   unsigned int order)
+static inline void del_page_from_free_list(struct page *page, struct zone *zone, unsigned int order)
 {
 	list_del(&page->lru);
 	ClearPageFlag(page, PG_buddy);
@@ -65,8 +64,8 @@ static inline void del_page_from_free_list(struct page *page, struct zone *zone,
 	zone->free_area[order].nr_free--;
 }
 
-static inline void move_to_free_list(struct page *page, struct zone *zone,
-				     unsigned int order, int mt)
+static inline void move_to_free_list(struct page *page, struct zone *zone, unsigned int order,
+				     int mt)
 {
 	list_move(&page->lru, &zone->free_area[order].free_list[mt]);
 }
@@ -89,8 +88,8 @@ static inline bool mergeable_across_pageblocks(int mt, unsigned long buddy_pfn)
 	return mt == buddy_mt || (mt < MIGRATE_PCPTYPES && buddy_mt < MIGRATE_PCPTYPES);
 }
 
-void __free_one_page(struct page *page, unsigned long pfn, struct zone *zone,
-		     unsigned int order, int migratetype)
+void __free_one_page(struct page *page, unsigned long pfn, struct zone *zone, unsigned int order,
+		     int migratetype)
 {
 	bool to_tail = false;
 
@@ -125,13 +124,12 @@ void __free_one_page(struct page *page, unsigned long pfn, struct zone *zone,
 	add_to_free_list(page, zone, order, migratetype, to_tail);
 }
 
-void free_one_page(struct zone *zone, struct page *page, unsigned long pfn,
-		   unsigned int order, int migratetype)
+void free_one_page(struct zone *zone, struct page *page, unsigned long pfn, unsigned int order,
+		   int migratetype)
 {
 	unsigned long flags = mm_spin_lock_irqsave(&zone->lock);
 
-	if (migratetype != MIGRATE_ISOLATE &&
-	    get_pageblock_migratetype(pfn) == MIGRATE_ISOLATE)
+	if (migratetype != MIGRATE_ISOLATE && get_pageblock_migratetype(pfn) == MIGRATE_ISOLATE)
 		migratetype = MIGRATE_ISOLATE;
 	__free_one_page(page, pfn, zone, order, migratetype);
 	zone_mod_free(zone, 1L << order);
@@ -139,8 +137,8 @@ void free_one_page(struct zone *zone, struct page *page, unsigned long pfn,
 }
 
 /* Split an order-@high block down to @low, freeing the upper halves. */
-static inline void expand(struct zone *zone, struct page *page, unsigned int low,
-			  unsigned int high, int mt)
+static inline void expand(struct zone *zone, struct page *page, unsigned int low, unsigned int high,
+			  int mt)
 {
 	unsigned long size = 1UL << high;
 
@@ -219,8 +217,8 @@ static bool can_steal_fallback(unsigned int order, int start_mt)
 	       start_mt == MIGRATE_UNMOVABLE;
 }
 
-static int find_suitable_fallback(struct free_area *area, unsigned int order,
-				  int migratetype, bool *can_steal)
+static int find_suitable_fallback(struct free_area *area, unsigned int order, int migratetype,
+				  bool *can_steal)
 {
 	*can_steal = false;
 	if (!area->nr_free)
@@ -242,9 +240,8 @@ static int find_suitable_fallback(struct free_area *area, unsigned int order,
  * claim the pageblock when at least half of it is free or already used by
  * pages of the same kind.
  */
-static void steal_suitable_fallback(struct zone *zone, struct page *page,
-				    unsigned int order, int start_type, bool whole_block,
-				    bool *boosted)
+static void steal_suitable_fallback(struct zone *zone, struct page *page, unsigned int order,
+				    int start_type, bool whole_block, bool *boosted)
 {
 	unsigned long pfn = page_to_pfn(page);
 	int old_type = get_pageblock_migratetype(pfn);
@@ -290,8 +287,7 @@ single_page:
  * suitable one instead. Returns true when something was moved to
  * @start_mt's lists.
  */
-static bool __rmqueue_fallback(struct zone *zone, unsigned int order, int start_mt,
-			       bool *boosted)
+static bool __rmqueue_fallback(struct zone *zone, unsigned int order, int start_mt, bool *boosted)
 {
 	struct free_area *area;
 	int current_order, mt = -1;
@@ -318,8 +314,7 @@ find_smallest:
 	if (mt == -1)
 		return false;
 do_steal:
-	steal_suitable_fallback(zone,
-				list_first_entry(&area->free_list[mt], struct page, lru),
+	steal_suitable_fallback(zone, list_first_entry(&area->free_list[mt], struct page, lru),
 				current_order, start_mt, can_steal, boosted);
 	return true;
 }

@@ -35,7 +35,8 @@ void mm_print_compact_vmstat(void)
 {
 	mm_printk("pgmigrate_success %lu\n", migrate_event_count(PGMIGRATE_SUCCESS));
 	mm_printk("pgmigrate_fail %lu\n", migrate_event_count(PGMIGRATE_FAIL));
-	mm_printk("compact_migrate_scanned %lu\n", compact_zone_event_count(COMPACTMIGRATE_SCANNED));
+	mm_printk("compact_migrate_scanned %lu\n",
+		  compact_zone_event_count(COMPACTMIGRATE_SCANNED));
 	mm_printk("compact_free_scanned %lu\n", compact_zone_event_count(COMPACTFREE_SCANNED));
 	mm_printk("compact_isolated %lu\n", compact_zone_event_count(COMPACTISOLATED));
 	mm_printk("compact_stall %lu\n", compact_event_count(COMPACTSTALL));
@@ -141,7 +142,8 @@ static void isolate_freepages(struct compact_control *cc)
 				order = page->private;
 				/* Keep the zone above min: the targets are
 				 * taken without the allocator's checks. */
-				if (!zone_watermark_ok(zone, 0, min_wmark_pages(zone) + (1UL << order), 0,
+				if (!zone_watermark_ok(zone, 0,
+						       min_wmark_pages(zone) + (1UL << order), 0,
 						       0)) {
 					low = true;
 					break;
@@ -359,8 +361,9 @@ enum compact_result compact_zone(struct compact_control *cc)
 
 static enum migrate_mode prio_to_mode(enum compact_priority prio)
 {
-	return prio == COMPACT_PRIO_ASYNC ? MIGRATE_ASYNC
-	       : prio == COMPACT_PRIO_SYNC_LIGHT ? MIGRATE_SYNC_LIGHT : MIGRATE_SYNC;
+	return prio == COMPACT_PRIO_ASYNC	 ? MIGRATE_ASYNC
+	       : prio == COMPACT_PRIO_SYNC_LIGHT ? MIGRATE_SYNC_LIGHT
+						 : MIGRATE_SYNC;
 }
 
 enum compact_result compact_zone_for_order(struct zone *zone, int order, int migratetype,

@@ -22,19 +22,19 @@
 struct compact_control {
 	/* Set by the caller. */
 	struct zone *zone;
-	int order;                 /* -1: the whole zone (compact_memory) */
-	int migratetype;           /* of the request the pass works for */
-	unsigned int alloc_flags;  /* its watermark (ALLOC_WMARK_*) */
+	int order;		  /* -1: the whole zone (compact_memory) */
+	int migratetype;	  /* of the request the pass works for */
+	unsigned int alloc_flags; /* its watermark (ALLOC_WMARK_*) */
 	int highest_zoneidx;
-	enum migrate_mode mode;    /* async skips unsuitable pageblocks */
-	bool direct_compaction;    /* for a stalled allocation (not kcompactd) */
-	const bool *abort;         /* stop when *abort becomes true (may be NULL) */
+	enum migrate_mode mode; /* async skips unsuitable pageblocks */
+	bool direct_compaction; /* for a stalled allocation (not kcompactd) */
+	const bool *abort;	/* stop when *abort becomes true (may be NULL) */
 	/* Scanner state. */
 	unsigned long migrate_pfn; /* next pfn the migrate scanner looks at */
-	unsigned long free_pfn;    /* start of the free scanner's pageblock */
+	unsigned long free_pfn;	   /* start of the free scanner's pageblock */
 	struct list_head migratepages, freepages;
 	unsigned long nr_migratepages, nr_freepages;
-	bool free_low;             /* targets would take the zone below min */
+	bool free_low; /* targets would take the zone below min */
 	/* What the pass did. */
 	unsigned long migrate_scanned, free_scanned;
 	unsigned long nr_isolated_migrate, nr_isolated_free;
@@ -76,9 +76,9 @@ extern int sysctl_extfrag_threshold;
 
 enum compact_zone_event {
 	COMPACTMIGRATE_SCANNED, /* compact_migrate_scanned */
-	COMPACTFREE_SCANNED,    /* compact_free_scanned */
-	COMPACTISOLATED,        /* compact_isolated: pages isolated by either scanner */
-	COMPACT_DAEMON_WAKE,    /* compact_daemon_wake */
+	COMPACTFREE_SCANNED,	/* compact_free_scanned */
+	COMPACTISOLATED,	/* compact_isolated: pages isolated by either scanner */
+	COMPACT_DAEMON_WAKE,	/* compact_daemon_wake */
 	COMPACT_DAEMON_MIGRATE_SCANNED,
 	COMPACT_DAEMON_FREE_SCANNED,
 	NR_COMPACT_ZONE_EVENTS

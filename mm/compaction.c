@@ -13,8 +13,8 @@
 
 /* Linux keeps these in struct zone; one node here, so by zone index. */
 static struct compact_defer {
-	unsigned int considered;  /* attempts since the last failure */
-	unsigned int defer_shift; /* skip up to 1 << shift attempts */
+	unsigned int considered;   /* attempts since the last failure */
+	unsigned int defer_shift;  /* skip up to 1 << shift attempts */
 	unsigned int order_failed; /* lowest order that failed */
 } defer[MAX_NR_ZONES];
 
@@ -97,8 +97,7 @@ enum compact_result __compaction_suitable(struct zone *zone, unsigned int order,
 	return COMPACT_CONTINUE;
 }
 
-bool compaction_zonelist_suitable(unsigned int order, unsigned int alloc_flags,
-				  int highest_zoneidx)
+bool compaction_zonelist_suitable(unsigned int order, unsigned int alloc_flags, int highest_zoneidx)
 {
 	for (int zi = highest_zoneidx; zi >= 0; zi--) {
 		struct zone *z = &NODE_DATA(0)->node_zones[zi];

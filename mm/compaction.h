@@ -34,15 +34,15 @@ enum compact_priority {
 /* Ordered: the slowpath keeps the maximum over zones. */
 enum compact_result {
 	COMPACT_NOT_SUITABLE_ZONE, /* order 0 or no zone: never attempted */
-	COMPACT_SKIPPED,           /* too few free pages to migrate into */
-	COMPACT_DEFERRED,          /* failed recently: wait before trying */
+	COMPACT_SKIPPED,	   /* too few free pages to migrate into */
+	COMPACT_DEFERRED,	   /* failed recently: wait before trying */
 	COMPACT_INACTIVE = COMPACT_DEFERRED,
 	COMPACT_NO_SUITABLE_PAGE,
-	COMPACT_CONTINUE,          /* suitable: compaction should run */
-	COMPACT_COMPLETE,          /* a whole pass, nothing assembled */
+	COMPACT_CONTINUE, /* suitable: compaction should run */
+	COMPACT_COMPLETE, /* a whole pass, nothing assembled */
 	COMPACT_PARTIAL_SKIPPED,
 	COMPACT_CONTENDED,
-	COMPACT_SUCCESS,           /* a block of the order is free */
+	COMPACT_SUCCESS, /* a block of the order is free */
 };
 
 #define MAX_COMPACT_RETRIES 16
@@ -99,8 +99,13 @@ void compaction_defer_reset(struct zone *zone, unsigned int order, bool alloc_su
 
 /* Counters: stalls (direct compaction attempts that ran), failures,
  * successes, and attempts skipped by deferral. */
-enum compact_event { COMPACTSTALL, COMPACTFAIL, COMPACTSUCCESS, COMPACT_DEFERRED_EVENTS,
-		     NR_COMPACT_EVENTS };
+enum compact_event {
+	COMPACTSTALL,
+	COMPACTFAIL,
+	COMPACTSUCCESS,
+	COMPACT_DEFERRED_EVENTS,
+	NR_COMPACT_EVENTS
+};
 unsigned long compact_event_count(enum compact_event e);
 void count_compact_event(enum compact_event e);
 /* Deferral state and counters to boot values (host tests). */

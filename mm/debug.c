@@ -42,8 +42,8 @@ const char *const migratetype_names[MIGRATE_TYPES] = {
 };
 
 static const char *const pageflag_names[NR_PAGEFLAGS] = {
-	"reserved", "buddy", "pcp", "head", "tail", "poisoned", "lru",
-	"locked", "dirty", "referenced", "active", "checked",
+	"reserved", "buddy",  "pcp",   "head",	     "tail",   "poisoned",
+	"lru",	    "locked", "dirty", "referenced", "active", "checked",
 };
 
 static void print_page_flags(uint32_t flags)
@@ -66,8 +66,8 @@ void bad_page(struct page *page, unsigned int order, const char *reason, void *c
 	unsigned long pfn = page_to_pfn(page);
 
 	mm_printk("BUG: Bad page state in process %s  pfn:%05lx\n", "kernel", pfn);
-	mm_printk("page:%p refcount:%d mapping:%p index:0x%x order:%u pfn:0x%lx\n",
-		  (void *)page, page->_refcount, page->mapping, page->index, order, pfn);
+	mm_printk("page:%p refcount:%d mapping:%p index:0x%x order:%u pfn:0x%lx\n", (void *)page,
+		  page->_refcount, page->mapping, page->index, order, pfn);
 	print_page_flags(page->flags);
 	mm_printk("page dumped because: %s\n", reason);
 	mm_printk("caller: %p (the page is leaked)\n", caller);
@@ -124,8 +124,7 @@ bool free_page_check_entry(struct page *page, unsigned int order, void *caller)
 	((1u << PG_lru) | (1u << PG_locked) | (1u << PG_buddy) | (1u << PG_pcp) | \
 	 (1u << PG_reserved))
 
-static const char *tail_page_problem(const struct page *head, const struct page *p,
-				     bool compound)
+static const char *tail_page_problem(const struct page *head, const struct page *p, bool compound)
 {
 	if (compound && (!PageTail(p) || compound_head((struct page *)p) != head))
 		return "corrupted compound tail page";
@@ -265,17 +264,19 @@ static void check_free_lists(struct zone *z)
 					break;
 				}
 				if (!page_in_mem_map(p)) {
-					problem("%s order %u: entry %p outside the memory map", z->name, o,
-						(void *)p);
+					problem("%s order %u: entry %p outside the memory map",
+						z->name, o, (void *)p);
 					break;
 				}
 				pfn = page_to_pfn(p);
 				if (!zone_spans_pfn(z, pfn) || pfn + (1UL << o) > zone_end_pfn(z)) {
-					problem("%s order %u: pfn 0x%lx outside the zone", z->name, o, pfn);
+					problem("%s order %u: pfn 0x%lx outside the zone", z->name,
+						o, pfn);
 					continue;
 				}
 				if (pfn & ((1UL << o) - 1))
-					problem("%s: free pfn 0x%lx misaligned for order %u", z->name, pfn, o);
+					problem("%s: free pfn 0x%lx misaligned for order %u",
+						z->name, pfn, o);
 				if (!PageBuddy(p) || p->private != o)
 					problem("%s: pfn 0x%lx on order-%u list but buddy=%d order=%u",
 						z->name, pfn, o, PageBuddy(p), p->private);
@@ -312,7 +313,8 @@ static void check_pcp_lists(struct zone *z)
 				unsigned long pfn;
 
 				if (++steps > z->spanned_pages + 1 || !pos || !page_in_mem_map(p)) {
-					problem("%s cpu %d: per-cpu list %d corrupt", z->name, cpu, i);
+					problem("%s cpu %d: per-cpu list %d corrupt", z->name, cpu,
+						i);
 					break;
 				}
 				pfn = page_to_pfn(p);
@@ -322,7 +324,8 @@ static void check_pcp_lists(struct zone *z)
 					continue;
 				}
 				if (!PagePcp(p))
-					problem("%s: pfn 0x%lx on a per-cpu list without PG_pcp", z->name, pfn);
+					problem("%s: pfn 0x%lx on a per-cpu list without PG_pcp",
+						z->name, pfn);
 				for (unsigned long k = 0; k < (1UL << o); k++) {
 					if (PageFlag(p + k, PG_checked) || PageBuddy(p + k) ||
 					    (k && PagePcp(p + k)))
@@ -355,8 +358,8 @@ static void check_buddy_pair(struct zone *z, unsigned long pfn, unsigned int o)
 		if (a != c && (a >= MIGRATE_PCPTYPES || c >= MIGRATE_PCPTYPES))
 			return; /* deliberately kept apart */
 	}
-	problem("%s: free buddies pfn 0x%lx and 0x%lx of order %u not merged", z->name, pfn,
-		bpfn, o);
+	problem("%s: free buddies pfn 0x%lx and 0x%lx of order %u not merged", z->name, pfn, bpfn,
+		o);
 }
 
 /* Every pfn of the zone, in order; clears the PG_checked marks. */
@@ -375,17 +378,19 @@ static void check_pfns(struct zone *z)
 			unsigned long n = o < MAX_ORDER ? 1UL << o : 1;
 
 			if (!PageFlag(p, PG_checked))
-				problem("%s: pfn 0x%lx is PG_buddy but on no free list", z->name, pfn);
+				problem("%s: pfn 0x%lx is PG_buddy but on no free list", z->name,
+					pfn);
 			ClearPageFlag(p, PG_checked);
 			if (PageReserved(p) || PagePcp(p) || p->_refcount)
 				problem("%s: free pfn 0x%lx reserved/pcp/referenced", z->name, pfn);
 			for (unsigned long k = 1; k < n && pfn + k < end; k++) {
 				struct page *q = p + k;
 
-				if (q->flags & ((1u << PG_buddy) | (1u << PG_pcp) | (1u << PG_reserved) |
-						(1u << PG_checked)) || q->_refcount) {
-					problem("%s: pfn 0x%lx inside free block 0x%lx is in use", z->name,
-						pfn + k, pfn);
+				if (q->flags & ((1u << PG_buddy) | (1u << PG_pcp) |
+						(1u << PG_reserved) | (1u << PG_checked)) ||
+				    q->_refcount) {
+					problem("%s: pfn 0x%lx inside free block 0x%lx is in use",
+						z->name, pfn + k, pfn);
 					ClearPageFlag(q, PG_checked);
 				}
 			}
@@ -413,8 +418,8 @@ int mm_check_invariants(void)
 		unsigned long flags;
 
 		if (z->canary != ZONE_CANARY)
-			problem("zone %d: canary 0x%x overwritten", (int)(z - NODE_DATA(0)->node_zones),
-				z->canary);
+			problem("zone %d: canary 0x%x overwritten",
+				(int)(z - NODE_DATA(0)->node_zones), z->canary);
 		if (!z->spanned_pages)
 			continue;
 		flags = mm_spin_lock_irqsave(&z->lock);

@@ -124,9 +124,9 @@ int fail_page_alloc_parse(const char *s, size_t len, struct fail_page_alloc_attr
 		"times must be -1 (no limit) or 0-1000000000000",
 		"min_order must be 0-10",
 	};
-	static const long maxes[] = {100, 1000000000L, 1000000000000L, MAX_ORDER - 1};
+	static const long maxes[] = { 100, 1000000000L, 1000000000000L, MAX_ORDER - 1 };
 	const char *p = s, *end = s + len;
-	long v[4] = {0, 1, -1, 0};
+	long v[4] = { 0, 1, -1, 0 };
 
 	for (int i = 0; i < 4 && p < end; i++) {
 		if (fpa_parse_field(&p, end, maxes[i], i == 2, &v[i])) {

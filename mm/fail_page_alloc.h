@@ -21,11 +21,11 @@
 
 struct fail_page_alloc_attr {
 	unsigned int probability; /* percent 0..100 of eligible requests to fail */
-	unsigned int interval;    /* fail only every interval-th eligible request (0/1: each) */
-	long times;               /* failures left; -1 = no limit */
-	unsigned int min_order;   /* requests below this order are never failed */
-	bool ignore_gfp_reclaim;  /* spare requests that may direct-reclaim (Linux's ignore-gfp-wait) */
-	uint64_t seed;            /* PRNG seed: the same seed replays the same failures */
+	unsigned int interval;	  /* fail only every interval-th eligible request (0/1: each) */
+	long times;		  /* failures left; -1 = no limit */
+	unsigned int min_order;	  /* requests below this order are never failed */
+	bool ignore_gfp_reclaim; /* spare requests that may direct-reclaim (Linux's ignore-gfp-wait) */
+	uint64_t seed;		 /* PRNG seed: the same seed replays the same failures */
 };
 
 /* Read on every allocation: one predicted branch when off. */

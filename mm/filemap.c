@@ -25,9 +25,18 @@ static void stat_add(unsigned long *v, long d)
 	__atomic_fetch_add(v, (unsigned long)d, __ATOMIC_RELAXED);
 }
 
-unsigned long filemap_nr_pages(void) { return __atomic_load_n(&nr_file_pages, __ATOMIC_RELAXED); }
-unsigned long filemap_nr_dirty(void) { return __atomic_load_n(&nr_file_dirty, __ATOMIC_RELAXED); }
-unsigned long filemap_nr_node_pages(void) { return __atomic_load_n(&nr_node_pages, __ATOMIC_RELAXED); }
+unsigned long filemap_nr_pages(void)
+{
+	return __atomic_load_n(&nr_file_pages, __ATOMIC_RELAXED);
+}
+unsigned long filemap_nr_dirty(void)
+{
+	return __atomic_load_n(&nr_file_dirty, __ATOMIC_RELAXED);
+}
+unsigned long filemap_nr_node_pages(void)
+{
+	return __atomic_load_n(&nr_node_pages, __ATOMIC_RELAXED);
+}
 
 /* ---- allocation ---- */
 
@@ -97,7 +106,7 @@ static struct pc_node *node_alloc(unsigned int shift)
 		list_del(l);
 		pool_nr_free--;
 		n = (struct pc_node *)(void *)l;
-		virt_to_page(n)->private++;
+		virt_to_page(n)->private ++;
 	}
 	mm_spin_unlock_irqrestore(&pool_lock, flags);
 	if (n) {

@@ -28,9 +28,9 @@
 
 struct pc_node {
 	struct pc_node *parent;
-	uint16_t count;  /* non-NULL slots */
-	uint8_t shift;   /* index bits below each slot: 0 in a leaf */
-	uint8_t offset;  /* slot in the parent */
+	uint16_t count; /* non-NULL slots */
+	uint8_t shift;	/* index bits below each slot: 0 in a leaf */
+	uint8_t offset; /* slot in the parent */
 	uint32_t pad;
 	void *slots[PC_MAP_SIZE]; /* pages in a leaf, nodes above */
 };
@@ -43,7 +43,7 @@ struct address_space {
 	struct block_device *bdev;
 	uint64_t first_block; /* index i lives in block first_block + i */
 	uint64_t nr_pages;    /* file size in pages */
-	gfp_t gfp;            /* for its pages */
+	gfp_t gfp;	      /* for its pages */
 	mm_spinlock_t tree_lock;
 	/* Guarded by tree_lock. */
 	struct pc_node *root; /* NULL when nothing is cached */
@@ -52,7 +52,7 @@ struct address_space {
 	unsigned long nrdirty;
 	/* Statistics (reads/writes of this file's blocks). */
 	unsigned long nr_reads, nr_writes;
-	int wb_err;           /* last writeback error, 0 if none */
+	int wb_err; /* last writeback error, 0 if none */
 };
 
 /* Page cache of @nr_pages pages at blocks [@first_block, +@nr_pages) of

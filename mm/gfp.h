@@ -15,31 +15,31 @@
 typedef unsigned int gfp_t;
 
 /* Zone modifiers: where the pages may come from. */
-#define __GFP_DMA            0x01u
-#define __GFP_HIGHMEM        0x02u  /* no highmem on x86_64: means Normal */
-#define __GFP_DMA32          0x04u
-#define __GFP_MOVABLE        0x08u  /* also a mobility hint (migratetype) */
-#define __GFP_RECLAIMABLE    0x10u  /* mobility hint: slab-like, reclaimable */
+#define __GFP_DMA 0x01u
+#define __GFP_HIGHMEM 0x02u /* no highmem on x86_64: means Normal */
+#define __GFP_DMA32 0x04u
+#define __GFP_MOVABLE 0x08u	/* also a mobility hint (migratetype) */
+#define __GFP_RECLAIMABLE 0x10u /* mobility hint: slab-like, reclaimable */
 /* Watermark modifiers: how deep into the reserves the request may go. */
-#define __GFP_HIGH           0x20u  /* high priority: may use half of min */
-#define __GFP_IO             0x40u
-#define __GFP_FS             0x80u
-#define __GFP_ZERO           0x100u /* return zeroed pages */
-#define __GFP_ATOMIC         0x200u /* cannot sleep: a further quarter of min */
+#define __GFP_HIGH 0x20u /* high priority: may use half of min */
+#define __GFP_IO 0x40u
+#define __GFP_FS 0x80u
+#define __GFP_ZERO 0x100u	    /* return zeroed pages */
+#define __GFP_ATOMIC 0x200u	    /* cannot sleep: a further quarter of min */
 #define __GFP_DIRECT_RECLAIM 0x400u /* caller may sleep and reclaim */
 #define __GFP_KSWAPD_RECLAIM 0x800u /* wake kswapd at the low watermark */
-#define __GFP_WRITE          0x1000u
-#define __GFP_NOWARN         0x2000u /* no failure warning */
-#define __GFP_RETRY_MAYFAIL  0x4000u /* try hard, but may fail */
-#define __GFP_NOFAIL         0x8000u /* retry forever */
-#define __GFP_NORETRY        0x10000u /* fail rather than retry hard */
-#define __GFP_MEMALLOC       0x20000u /* may ignore watermarks entirely */
-#define __GFP_COMP           0x40000u /* compound page: head and tails */
-#define __GFP_NOMEMALLOC     0x80000u /* never use the emergency reserves */
-#define __GFP_HARDWALL       0x100000u
-#define __GFP_THISNODE       0x200000u
-#define __GFP_ACCOUNT        0x400000u
-#define __GFP_BITS_MASK      0x7fffffu
+#define __GFP_WRITE 0x1000u
+#define __GFP_NOWARN 0x2000u	    /* no failure warning */
+#define __GFP_RETRY_MAYFAIL 0x4000u /* try hard, but may fail */
+#define __GFP_NOFAIL 0x8000u	    /* retry forever */
+#define __GFP_NORETRY 0x10000u	    /* fail rather than retry hard */
+#define __GFP_MEMALLOC 0x20000u	    /* may ignore watermarks entirely */
+#define __GFP_COMP 0x40000u	    /* compound page: head and tails */
+#define __GFP_NOMEMALLOC 0x80000u   /* never use the emergency reserves */
+#define __GFP_HARDWALL 0x100000u
+#define __GFP_THISNODE 0x200000u
+#define __GFP_ACCOUNT 0x400000u
+#define __GFP_BITS_MASK 0x7fffffu
 
 #define __GFP_RECLAIM (__GFP_DIRECT_RECLAIM | __GFP_KSWAPD_RECLAIM)
 #define GFP_ZONEMASK (__GFP_DMA | __GFP_HIGHMEM | __GFP_DMA32 | __GFP_MOVABLE)
@@ -57,7 +57,7 @@ typedef unsigned int gfp_t;
 #define GFP_HIGHUSER (GFP_USER | __GFP_HIGHMEM)
 #define GFP_HIGHUSER_MOVABLE (GFP_HIGHUSER | __GFP_MOVABLE)
 
-#define MAX_ORDER 11                  /* orders 0..10: blocks up to 4 MiB */
+#define MAX_ORDER 11 /* orders 0..10: blocks up to 4 MiB */
 #define PAGE_ALLOC_COSTLY_ORDER 3
 
 /* Zone indices; the zonelist of a request walks from its gfp_zone() down. */
@@ -74,17 +74,18 @@ enum zone_type { ZONE_DMA, ZONE_DMA32, ZONE_NORMAL, MAX_NR_ZONES };
  */
 #define GFP_ZONE_BAD 3u
 #define GFP_TABLE_BITS 0x1fu
-#define __GFP_TBL_BAD(i) \
-	((((i) & 1) + (((i) >> 1) & 1) + (((i) >> 2) & 1)) > 1 || ((i) & 0x18) == 0x18)
-#define __GFP_TBL_ZONE(i) (((i) & 1) ? ZONE_DMA : ((i) & 4) ? ZONE_DMA32 : ZONE_NORMAL)
+#define __GFP_TBL_BAD(i) ((((i)&1) + (((i) >> 1) & 1) + (((i) >> 2) & 1)) > 1 || ((i)&0x18) == 0x18)
+#define __GFP_TBL_ZONE(i) (((i)&1) ? ZONE_DMA : ((i)&4) ? ZONE_DMA32 : ZONE_NORMAL)
 #define __GFP_TBL(i) \
 	((unsigned long long)(__GFP_TBL_BAD(i) ? GFP_ZONE_BAD : (unsigned)__GFP_TBL_ZONE(i)) \
 	 << (2 * (i)))
-#define __GFP_TBL8(i) (__GFP_TBL(i) | __GFP_TBL(i + 1) | __GFP_TBL(i + 2) | __GFP_TBL(i + 3) | \
-		       __GFP_TBL(i + 4) | __GFP_TBL(i + 5) | __GFP_TBL(i + 6) | __GFP_TBL(i + 7))
+#define __GFP_TBL8(i) \
+	(__GFP_TBL(i) | __GFP_TBL(i + 1) | __GFP_TBL(i + 2) | __GFP_TBL(i + 3) | \
+	 __GFP_TBL(i + 4) | __GFP_TBL(i + 5) | __GFP_TBL(i + 6) | __GFP_TBL(i + 7))
 #define GFP_ZONE_TABLE (__GFP_TBL8(0) | __GFP_TBL8(8) | __GFP_TBL8(16) | __GFP_TBL8(24))
 _Static_assert(__GFP_DMA == 1 && __GFP_HIGHMEM == 2 && __GFP_DMA32 == 4 && __GFP_MOVABLE == 8 &&
-	       __GFP_RECLAIMABLE == 16, "GFP_ZONE_TABLE is indexed by these bit positions");
+		       __GFP_RECLAIMABLE == 16,
+	       "GFP_ZONE_TABLE is indexed by these bit positions");
 
 /* Zone index of @gfp (0..2), or GFP_ZONE_BAD for an invalid zone or
  * mobility combination. */
@@ -109,7 +110,7 @@ enum migratetype {
 	MIGRATE_RECLAIMABLE,
 	MIGRATE_PCPTYPES,
 	MIGRATE_HIGHATOMIC = MIGRATE_PCPTYPES, /* reserve for high-order atomics */
-	MIGRATE_ISOLATE,  /* being isolated (compaction, offlining): never allocated */
+	MIGRATE_ISOLATE, /* being isolated (compaction, offlining): never allocated */
 	MIGRATE_TYPES
 };
 
@@ -127,12 +128,18 @@ static inline int gfp_migratetype(gfp_t gfp)
 
 /* 2^order contiguous pages, the head page's _refcount 1. */
 struct page *alloc_pages(gfp_t gfp, unsigned int order);
-static inline struct page *alloc_page(gfp_t gfp) { return alloc_pages(gfp, 0); }
+static inline struct page *alloc_page(gfp_t gfp)
+{
+	return alloc_pages(gfp, 0);
+}
 /* Drop a reference; the block returns to the allocator when it was the
  * last. A bad free (already free, reserved, wrong order, misaligned, still
  * mapped) is reported as "BUG: Bad page state" and the block is leaked. */
 void __free_pages(struct page *page, unsigned int order);
-static inline void __free_page(struct page *page) { __free_pages(page, 0); }
+static inline void __free_page(struct page *page)
+{
+	__free_pages(page, 0);
+}
 
 /* The same by direct-map address (0 on failure). */
 unsigned long __get_free_pages(gfp_t gfp, unsigned int order);

@@ -20,10 +20,10 @@
 #define ALLOC_WMARK_HIGH WMARK_HIGH
 #define ALLOC_NO_WATERMARKS 0x04u /* __GFP_MEMALLOC: ignore watermarks */
 #define ALLOC_WMARK_MASK (ALLOC_NO_WATERMARKS - 1)
-#define ALLOC_OOM 0x08u           /* the OOM victim: half of what is left */
-#define ALLOC_HARDER 0x10u        /* atomic: min - min/4, and HIGHATOMIC */
-#define ALLOC_HIGH 0x20u          /* __GFP_HIGH: min - min/2 */
-#define ALLOC_KSWAPD 0x800u       /* __GFP_KSWAPD_RECLAIM: may wake kswapd */
+#define ALLOC_OOM 0x08u	    /* the OOM victim: half of what is left */
+#define ALLOC_HARDER 0x10u  /* atomic: min - min/4, and HIGHATOMIC */
+#define ALLOC_HIGH 0x20u    /* __GFP_HIGH: min - min/2 */
+#define ALLOC_KSWAPD 0x800u /* __GFP_KSWAPD_RECLAIM: may wake kswapd */
 _Static_assert(ALLOC_HIGH == __GFP_HIGH, "ALLOC_HIGH is taken from gfp directly");
 _Static_assert(ALLOC_KSWAPD == __GFP_KSWAPD_RECLAIM, "ALLOC_KSWAPD is taken from gfp directly");
 
@@ -57,8 +57,8 @@ static inline int pfn_pageblock_mt(unsigned long pfn)
 void set_pageblock_migratetype(unsigned long pfn, int migratetype);
 /* Put a free block on its free list, merging with free buddies. Does not
  * touch NR_FREE_PAGES (the caller adds 1 << order). */
-void __free_one_page(struct page *page, unsigned long pfn, struct zone *zone,
-		     unsigned int order, int migratetype);
+void __free_one_page(struct page *page, unsigned long pfn, struct zone *zone, unsigned int order,
+		     int migratetype);
 /* Take an order-@order block of @migratetype, splitting a larger one;
  * NR_FREE_PAGES is lowered. NULL when that list set is empty. */
 struct page *__rmqueue_smallest(struct zone *zone, unsigned int order, int migratetype);
@@ -70,8 +70,8 @@ struct page *__rmqueue(struct zone *zone, unsigned int order, int migratetype,
 unsigned long move_freepages_block(struct zone *zone, struct page *page, int migratetype,
 				   unsigned long *num_movable);
 /* Lock-taking wrapper of __free_one_page with accounting. */
-void free_one_page(struct zone *zone, struct page *page, unsigned long pfn,
-		   unsigned int order, int migratetype);
+void free_one_page(struct zone *zone, struct page *page, unsigned long pfn, unsigned int order,
+		   int migratetype);
 
 /* ---- watermark.c ---- */
 bool __zone_watermark_ok(struct zone *z, unsigned int order, unsigned long mark,
@@ -88,9 +88,8 @@ bool unreserve_highatomic_pageblock(int highest_zoneidx, int migratetype);
 bool boost_watermark(struct zone *zone);
 
 /* Order-0 fast check first, as Linux does: no free-list walk. */
-static inline bool zone_watermark_fast(struct zone *z, unsigned int order,
-				       unsigned long mark, int highest_zoneidx,
-				       unsigned int alloc_flags)
+static inline bool zone_watermark_fast(struct zone *z, unsigned int order, unsigned long mark,
+				       int highest_zoneidx, unsigned int alloc_flags)
 {
 	/* Raw: a transiently negative count fails here and is clamped below. */
 	long free_pages = __atomic_load_n(&z->vm_stat[NR_FREE_PAGES], __ATOMIC_RELAXED);
@@ -227,7 +226,7 @@ static __always_inline void free_unref_page(struct page *page, unsigned int orde
 
 /* ---- page_alloc.c: the slowpath's retry decisions (exported for tests) ---- */
 struct alloc_context {
-	int highest_zoneidx;         /* the request's highest zone */
+	int highest_zoneidx; /* the request's highest zone */
 	int migratetype;
 	struct zone *preferred_zone; /* first zone of the zonelist with memory */
 };

@@ -41,11 +41,11 @@ void kcompactd_set_proactive(unsigned int ms);
 void kcompactd_reset(void);
 
 struct kcompactd_stats {
-	bool running;               /* a pass is in progress */
-	unsigned long wakeups;      /* requests served */
+	bool running;	       /* a pass is in progress */
+	unsigned long wakeups; /* requests served */
 	unsigned long proactive_runs;
-	unsigned long migrated;     /* pages it moved */
-	unsigned long successes;    /* requests that ended with the order free */
+	unsigned long migrated;	 /* pages it moved */
+	unsigned long successes; /* requests that ended with the order free */
 };
 void kcompactd_get_stats(struct kcompactd_stats *st);
 

@@ -21,9 +21,9 @@
 #include "vmscan.h"
 
 static struct {
-	mm_spinlock_t lock;        /* guards the request fields */
-	struct mm_waitq *wq;       /* kswapd sleeps here */
-	struct mm_waitq *idle_wq;  /* kswapd_park() waits here */
+	mm_spinlock_t lock;	  /* guards the request fields */
+	struct mm_waitq *wq;	  /* kswapd sleeps here */
+	struct mm_waitq *idle_wq; /* kswapd_park() waits here */
 	/* The pending request: largest order and zone asked for since the
 	 * last pass (Linux's kswapd_order, kswapd_highest_zoneidx). */
 	bool pending;
@@ -31,7 +31,7 @@ static struct {
 	int highest_zoneidx;
 	bool started, parked;
 	enum kswapd_state state;
-	unsigned int failures;     /* Linux's pgdat->kswapd_failures */
+	unsigned int failures; /* Linux's pgdat->kswapd_failures */
 	unsigned long requests, rounds;
 	uint64_t busy_ns;
 	long lowest_free[MAX_NR_ZONES];
@@ -57,10 +57,14 @@ static void state_set(enum kswapd_state s)
 const char *kswapd_state_name(enum kswapd_state s)
 {
 	switch (s) {
-	case KSWAPD_OFF: return "off";
-	case KSWAPD_SLEEPING: return "sleep";
-	case KSWAPD_RUNNING: return "run";
-	case KSWAPD_PARKED: return "parked";
+	case KSWAPD_OFF:
+		return "off";
+	case KSWAPD_SLEEPING:
+		return "sleep";
+	case KSWAPD_RUNNING:
+		return "run";
+	case KSWAPD_PARKED:
+		return "parked";
 	}
 	return "?";
 }
@@ -149,7 +153,8 @@ static void decay_boosts(const unsigned long *boosts, int highest_zoneidx)
 		if (!boosts[zi])
 			continue;
 		flags = mm_spin_lock_irqsave(&z->lock);
-		z->watermark_boost -= z->watermark_boost < boosts[zi] ? z->watermark_boost : boosts[zi];
+		z->watermark_boost -= z->watermark_boost < boosts[zi] ? z->watermark_boost
+								      : boosts[zi];
 		mm_spin_unlock_irqrestore(&z->lock, flags);
 	}
 }

@@ -17,10 +17,10 @@
 #define MAX_RECLAIM_RETRIES 16
 
 enum kswapd_state {
-	KSWAPD_OFF,      /* no thread: requests are only recorded */
+	KSWAPD_OFF,	 /* no thread: requests are only recorded */
 	KSWAPD_SLEEPING, /* waiting for wakeup_kswapd() */
-	KSWAPD_RUNNING,  /* balancing */
-	KSWAPD_PARKED,   /* thread alive but told to ignore requests */
+	KSWAPD_RUNNING,	 /* balancing */
+	KSWAPD_PARKED,	 /* thread alive but told to ignore requests */
 };
 
 /*
@@ -65,10 +65,10 @@ void kswapd_reset(void);
 
 struct kswapd_stats {
 	enum kswapd_state state;
-	unsigned int failures;        /* fruitless rounds in a row */
-	unsigned long requests;       /* wakeup_kswapd calls that woke it */
-	unsigned long rounds;         /* balancing passes */
-	uint64_t busy_ns;             /* time spent balancing */
+	unsigned int failures;		/* fruitless rounds in a row */
+	unsigned long requests;		/* wakeup_kswapd calls that woke it */
+	unsigned long rounds;		/* balancing passes */
+	uint64_t busy_ns;		/* time spent balancing */
 	long lowest_free[MAX_NR_ZONES]; /* lowest free count seen at a wake-up request (-1: none) */
 };
 void kswapd_get_stats(struct kswapd_stats *st);

@@ -209,20 +209,24 @@ static void check_list(struct lruvec *lv, enum lru_list lru)
 		}
 		pfn = page_to_pfn(p);
 		if (!PageLRU(p))
-			lru_problem("%s: pfn 0x%lx on an LRU list without PG_lru", lv->zone->name, pfn);
+			lru_problem("%s: pfn 0x%lx on an LRU list without PG_lru", lv->zone->name,
+				    pfn);
 		if (page_lru(p) != lru)
-			lru_problem("%s: pfn 0x%lx on list %d but PG_active says %d", lv->zone->name,
-				    pfn, lru, page_lru(p));
-		if (!zone_spans_pfn(lv->zone, pfn) || page_zonenum(p) != (unsigned int)lv->zone->zone_idx)
-			lru_problem("%s: pfn 0x%lx of zone %u on this zone's LRU", lv->zone->name, pfn,
-				    page_zonenum(p));
+			lru_problem("%s: pfn 0x%lx on list %d but PG_active says %d",
+				    lv->zone->name, pfn, lru, page_lru(p));
+		if (!zone_spans_pfn(lv->zone, pfn) ||
+		    page_zonenum(p) != (unsigned int)lv->zone->zone_idx)
+			lru_problem("%s: pfn 0x%lx of zone %u on this zone's LRU", lv->zone->name,
+				    pfn, page_zonenum(p));
 		if (page_ref_count(p) <= 0)
-			lru_problem("%s: pfn 0x%lx on the LRU with refcount %d", lv->zone->name, pfn,
-				    page_ref_count(p));
+			lru_problem("%s: pfn 0x%lx on the LRU with refcount %d", lv->zone->name,
+				    pfn, page_ref_count(p));
 		if (!p->mapping)
-			lru_problem("%s: pfn 0x%lx on the LRU without a mapping", lv->zone->name, pfn);
+			lru_problem("%s: pfn 0x%lx on the LRU without a mapping", lv->zone->name,
+				    pfn);
 		if (PageBuddy(p) || PagePcp(p) || PageReserved(p) || pfn_in_free_block(pfn))
-			lru_problem("%s: pfn 0x%lx on the LRU is free or reserved", lv->zone->name, pfn);
+			lru_problem("%s: pfn 0x%lx on the LRU is free or reserved", lv->zone->name,
+				    pfn);
 	}
 	if (n != lv->nr_pages[lru])
 		lru_problem("%s list %d: count %lu but %lu pages listed", lv->zone->name, lru,

@@ -31,19 +31,15 @@
  * happens under PG_locked, so no bit is needed yet. A later asynchronous
  * block device would add PG_writeback = NR_PAGEFLAGS there. */
 
-enum lru_list {
-	LRU_INACTIVE_FILE,
-	LRU_ACTIVE_FILE,
-	NR_LRU_LISTS
-};
+enum lru_list { LRU_INACTIVE_FILE, LRU_ACTIVE_FILE, NR_LRU_LISTS };
 
 #define LRUVEC_CANARY 0x4c525556u /* "LRUV" */
 
 struct lruvec {
 	uint32_t canary;
 	mm_spinlock_t lru_lock;
-	struct list_head lists[NR_LRU_LISTS];   /* guarded by lru_lock */
-	unsigned long nr_pages[NR_LRU_LISTS];   /* guarded by lru_lock, read locklessly */
+	struct list_head lists[NR_LRU_LISTS]; /* guarded by lru_lock */
+	unsigned long nr_pages[NR_LRU_LISTS]; /* guarded by lru_lock, read locklessly */
 	struct zone *zone;
 };
 

@@ -297,8 +297,7 @@ static void dump_type(const struct memblock_type *t, const char *what)
 		const struct memblock_region *r = &t->regions[i];
 
 		mm_printk(" %s[0x%x]\t[0x%016llx-0x%016llx], 0x%016llx bytes%s%s\n", what, i,
-			  (unsigned long long)r->base,
-			  (unsigned long long)(region_end(r) - 1),
+			  (unsigned long long)r->base, (unsigned long long)(region_end(r) - 1),
 			  (unsigned long long)r->size, r->name ? " by " : "",
 			  r->name ? r->name : "");
 	}

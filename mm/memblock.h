@@ -28,7 +28,7 @@ struct memblock_type {
 struct memblock {
 	struct memblock_type memory;   /* RAM: sorted, merged, page aligned */
 	struct memblock_type reserved; /* in use before the buddy allocator */
-	uint64_t current_limit;        /* allocations stay below this */
+	uint64_t current_limit;	       /* allocations stay below this */
 };
 
 extern struct memblock memblock;

@@ -32,12 +32,20 @@ int memmap_add(struct memmap *m, uint64_t addr, uint64_t size, uint32_t type)
  * Persistent memory is not ordinary RAM but is at least real memory;
  * unusable (faulty) and reserved (whatever the firmware keeps) beat it.
  */
-enum { RANK_USABLE, RANK_ACPI, RANK_NVS, RANK_PRAM, RANK_PMEM, RANK_UNUSABLE,
-       RANK_RESERVED, NR_RANKS };
+enum {
+	RANK_USABLE,
+	RANK_ACPI,
+	RANK_NVS,
+	RANK_PRAM,
+	RANK_PMEM,
+	RANK_UNUSABLE,
+	RANK_RESERVED,
+	NR_RANKS
+};
 
 static const uint32_t rank_type[NR_RANKS] = {
-	MEMMAP_USABLE, MEMMAP_ACPI, MEMMAP_NVS, MEMMAP_PRAM, MEMMAP_PMEM,
-	MEMMAP_UNUSABLE, MEMMAP_RESERVED,
+	MEMMAP_USABLE, MEMMAP_ACPI,	MEMMAP_NVS,	 MEMMAP_PRAM,
+	MEMMAP_PMEM,   MEMMAP_UNUSABLE, MEMMAP_RESERVED,
 };
 
 static unsigned int type_rank(uint32_t type)
@@ -234,9 +242,8 @@ void memmap_print(const struct memmap *m, const char *prefix)
 
 		if (e->size && last < e->addr)
 			last = UINT64_MAX;
-		mm_printk("%s: [mem 0x%016llx-0x%016llx] %s\n", prefix,
-			  (unsigned long long)e->addr, (unsigned long long)last,
-			  memmap_type_name(e->type));
+		mm_printk("%s: [mem 0x%016llx-0x%016llx] %s\n", prefix, (unsigned long long)e->addr,
+			  (unsigned long long)last, memmap_type_name(e->type));
 	}
 }
 

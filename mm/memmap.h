@@ -13,13 +13,13 @@
 #include <stdint.h>
 
 enum memmap_type {
-	MEMMAP_USABLE = 1,          /* "usable" */
-	MEMMAP_RESERVED = 2,        /* "reserved"; also every unknown type */
-	MEMMAP_ACPI = 3,            /* "ACPI data" */
-	MEMMAP_NVS = 4,             /* "ACPI NVS" */
-	MEMMAP_UNUSABLE = 5,        /* "unusable" */
-	MEMMAP_PMEM = 7,            /* "persistent (type 7)" */
-	MEMMAP_PRAM = 12,           /* "persistent (type 12)" */
+	MEMMAP_USABLE = 1,		   /* "usable" */
+	MEMMAP_RESERVED = 2,		   /* "reserved"; also every unknown type */
+	MEMMAP_ACPI = 3,		   /* "ACPI data" */
+	MEMMAP_NVS = 4,			   /* "ACPI NVS" */
+	MEMMAP_UNUSABLE = 5,		   /* "unusable" */
+	MEMMAP_PMEM = 7,		   /* "persistent (type 7)" */
+	MEMMAP_PRAM = 12,		   /* "persistent (type 12)" */
 	MEMMAP_SOFT_RESERVED = 0xefffffff, /* Linux's "soft reserved"; sanitized to reserved */
 };
 

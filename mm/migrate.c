@@ -75,7 +75,7 @@ void putback_movable_pages(struct list_head *l)
 struct page *alloc_migration_target(struct page *src, unsigned long private)
 {
 	(void)src;
-	return alloc_pages((gfp_t)private | __GFP_NOWARN, 0);
+	return alloc_pages((gfp_t) private | __GFP_NOWARN, 0);
 }
 
 /* Attempts per busy page: async never waits for a user to let go. */
@@ -116,8 +116,8 @@ static int unmap_and_move(struct page *page, new_page_t get_new_page, free_page_
 }
 
 unsigned long migrate_pages(struct list_head *from, new_page_t get_new_page,
-			    free_page_t put_new_page, unsigned long private,
-			    enum migrate_mode mode, unsigned long *nr_succeeded)
+			    free_page_t put_new_page, unsigned long private, enum migrate_mode mode,
+			    unsigned long *nr_succeeded)
 {
 	unsigned long moved = 0, left = 0;
 	unsigned int passes = mode_passes(mode);

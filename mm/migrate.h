@@ -14,9 +14,9 @@
 #include "page.h"
 
 enum migrate_mode {
-	MIGRATE_ASYNC,      /* one attempt per page, never wait */
+	MIGRATE_ASYNC,	    /* one attempt per page, never wait */
 	MIGRATE_SYNC_LIGHT, /* retry busy pages a few times */
-	MIGRATE_SYNC,       /* retry busy pages more */
+	MIGRATE_SYNC,	    /* retry busy pages more */
 };
 
 /* Hands out the target of @src (an order-0 page, refcount 1) or NULL. */
@@ -45,8 +45,8 @@ void putback_movable_pages(struct list_head *l);
  * context the callbacks allow; never sleeps.
  */
 unsigned long migrate_pages(struct list_head *from, new_page_t get_new_page,
-			    free_page_t put_new_page, unsigned long private,
-			    enum migrate_mode mode, unsigned long *nr_succeeded);
+			    free_page_t put_new_page, unsigned long private, enum migrate_mode mode,
+			    unsigned long *nr_succeeded);
 
 /* A target for the simple callers (tests, on-demand moves): alloc_page
  * with the gfp flags in @private. */

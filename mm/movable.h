@@ -25,10 +25,10 @@
 
 /* migrate() results besides 0 (positive here, negated when returned). */
 #define MIGRATE_EAGAIN 11 /* in use (pinned, locked, written back): try later */
-#define MIGRATE_EGONE 2   /* the owner let go of the page meanwhile */
+#define MIGRATE_EGONE 2	  /* the owner let go of the page meanwhile */
 
 struct movable_ops {
-	uint32_t tag;     /* first 32 bits of the owner object */
+	uint32_t tag;	  /* first 32 bits of the owner object */
 	const char *name; /* "filemap", "vmarea" */
 	/*
 	 * Take @page off the owner's lists so nobody else isolates it; take a

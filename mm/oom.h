@@ -18,8 +18,8 @@ struct oom_task {
 	 * pages freed. Called with no mm lock held, from the allocating
 	 * thread; must not allocate. */
 	unsigned long (*kill)(struct oom_task *t);
-	void *data;                /* for the owner */
-	unsigned long nr_pages;    /* owned pages: oom_task_account() */
+	void *data;		/* for the owner */
+	unsigned long nr_pages; /* owned pages: oom_task_account() */
 	/* Owned by oom.c. */
 	int pid;
 	bool killed;

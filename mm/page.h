@@ -29,7 +29,7 @@ struct page {
 	/* Owner: address space or anon mapping of page-cache pages (later
 	 * issues). Must be NULL when the page is freed. */
 	void *mapping;
-	uint32_t index;   /* offset within mapping */
+	uint32_t index; /* offset within mapping */
 	/* Buddy order while PG_buddy; pageblock migratetype while PG_pcp;
 	 * the owner's otherwise. */
 	uint32_t private;
@@ -39,18 +39,18 @@ _Static_assert(sizeof(struct page) <= 64, "struct page must stay within Linux's 
 _Static_assert(sizeof(struct page) == 40, "struct page grew: update BENCHMARKS.md's cost per GiB");
 
 enum pageflags {
-	PG_reserved,   /* not managed by the buddy allocator (holes, boot data) */
-	PG_buddy,      /* head of a free block on a free list; order in private */
-	PG_pcp,        /* on a per-CPU list */
-	PG_head,       /* head of a compound (__GFP_COMP) block */
-	PG_tail,       /* tail page of a compound block */
-	PG_poisoned,   /* contents were filled with PAGE_POISON when freed */
-	PG_lru,        /* on an LRU list (reclaim, later issues) */
+	PG_reserved, /* not managed by the buddy allocator (holes, boot data) */
+	PG_buddy,    /* head of a free block on a free list; order in private */
+	PG_pcp,	     /* on a per-CPU list */
+	PG_head,     /* head of a compound (__GFP_COMP) block */
+	PG_tail,     /* tail page of a compound block */
+	PG_poisoned, /* contents were filled with PAGE_POISON when freed */
+	PG_lru,	     /* on an LRU list (reclaim, later issues) */
 	PG_locked,
 	PG_dirty,
 	PG_referenced,
 	PG_active,
-	PG_checked,    /* scratch bit of the invariant checker */
+	PG_checked, /* scratch bit of the invariant checker */
 	NR_PAGEFLAGS
 };
 
@@ -59,15 +59,21 @@ enum pageflags {
 #define PAGE_ZONE_SHIFT 28
 #define PAGE_ZONE_MASK 0x3u
 
-extern struct page *mem_map;   /* struct page of pfn 0 */
-extern unsigned long max_pfn;  /* pfns [0, max_pfn) have a struct page */
+extern struct page *mem_map;  /* struct page of pfn 0 */
+extern unsigned long max_pfn; /* pfns [0, max_pfn) have a struct page */
 
 static inline bool PageFlag(const struct page *p, enum pageflags f)
 {
 	return p->flags & (1u << f);
 }
-static inline void SetPageFlag(struct page *p, enum pageflags f) { p->flags |= 1u << f; }
-static inline void ClearPageFlag(struct page *p, enum pageflags f) { p->flags &= ~(1u << f); }
+static inline void SetPageFlag(struct page *p, enum pageflags f)
+{
+	p->flags |= 1u << f;
+}
+static inline void ClearPageFlag(struct page *p, enum pageflags f)
+{
+	p->flags &= ~(1u << f);
+}
 
 #define PageReserved(p) PageFlag(p, PG_reserved)
 #define PageBuddy(p) PageFlag(p, PG_buddy)

@@ -128,7 +128,7 @@ static void zero_pages(struct page *page, unsigned int order)
 }
 
 static __attribute__((noinline)) void prep_new_page_extra(struct page *page, unsigned int order,
-							 gfp_t gfp)
+							  gfp_t gfp)
 {
 	if (gfp & __GFP_ZERO)
 		zero_pages(page, order);
@@ -163,7 +163,8 @@ static struct page *rmqueue_buddy(struct zone *zone, unsigned int order, int mig
  * lists, or when the per-CPU list could not be refilled); bad blocks found
  * on the way are reported and leaked. */
 static __attribute__((noinline)) struct page *rmqueue_slow(struct zone *zone, unsigned int order,
-							    int migratetype, unsigned int alloc_flags)
+							   int migratetype,
+							   unsigned int alloc_flags)
 {
 	struct page *page;
 
@@ -176,7 +177,7 @@ static __attribute__((noinline)) struct page *rmqueue_slow(struct zone *zone, un
 }
 
 static __always_inline struct page *rmqueue(struct zone *zone, unsigned int order, int migratetype,
-				   unsigned int alloc_flags)
+					    unsigned int alloc_flags)
 {
 	struct page *page = NULL;
 
@@ -193,8 +194,8 @@ static __always_inline struct page *rmqueue(struct zone *zone, unsigned int orde
  * gives the block.
  */
 static __always_inline struct page *get_page_from_freelist(gfp_t gfp, unsigned int order,
-					   unsigned int alloc_flags, int highest_zoneidx,
-					   int migratetype)
+							   unsigned int alloc_flags,
+							   int highest_zoneidx, int migratetype)
 {
 	for (int zi = highest_zoneidx; zi >= 0; zi--) {
 		struct zone *zone = &NODE_DATA(0)->node_zones[zi];
@@ -221,21 +222,21 @@ static __always_inline struct page *get_page_from_freelist(gfp_t gfp, unsigned i
 /* ==== The slowpath: ../shared/README.md's steps 1-13, in order ==== */
 
 /* Linux's warn_once, for misuse the caller should fix. */
-#define WARN_ONCE_MSG(cond, ...)                                              \
-	({                                                                    \
-		static bool __warned;                                         \
-		bool __c = (cond);                                            \
-		if (__c && !__warned) {                                       \
-			__warned = true;                                      \
-			mm_printk("WARNING: " __VA_ARGS__);                   \
-		}                                                             \
-		__c;                                                          \
+#define WARN_ONCE_MSG(cond, ...) \
+	({ \
+		static bool __warned; \
+		bool __c = (cond); \
+		if (__c && !__warned) { \
+			__warned = true; \
+			mm_printk("WARNING: " __VA_ARGS__); \
+		} \
+		__c; \
 	})
 
 /* One out-of-line copy of the fast path for the slowpath's many tries. */
 static __attribute__((noinline)) struct page *slow_freelist(gfp_t gfp, unsigned int order,
-							   unsigned int alloc_flags,
-							   const struct alloc_context *ac)
+							    unsigned int alloc_flags,
+							    const struct alloc_context *ac)
 {
 	return get_page_from_freelist(gfp, order, alloc_flags, ac->highest_zoneidx,
 				      ac->migratetype);
@@ -381,8 +382,8 @@ bool should_reclaim_retry(gfp_t gfp, unsigned int order, const struct alloc_cont
 			continue;
 		reclaimable = zone_reclaimable_pages(z);
 		available = reclaimable -
-			    (reclaimable * (unsigned long)*no_progress_loops + MAX_RECLAIM_RETRIES - 1) /
-				    MAX_RECLAIM_RETRIES;
+			    (reclaimable * (unsigned long)*no_progress_loops + MAX_RECLAIM_RETRIES -
+			     1) / MAX_RECLAIM_RETRIES;
 		available += (unsigned long)zone_page_state(z, NR_FREE_PAGES);
 		if (__zone_watermark_ok(z, order, min_wmark_pages(z), ac->highest_zoneidx,
 					alloc_flags, (long)available))
@@ -563,9 +564,8 @@ retry:
 	if (should_reclaim_retry(gfp, order, ac, alloc_flags, did_some_progress > 0,
 				 &no_progress_loops))
 		goto retry;
-	if (did_some_progress > 0 &&
-	    should_compact_retry(ac, order, alloc_flags, compact_result, &compact_priority,
-				 &compaction_retries))
+	if (did_some_progress > 0 && should_compact_retry(ac, order, alloc_flags, compact_result,
+							  &compact_priority, &compaction_retries))
 		goto retry;
 	/* 12. Kill the largest task; retry if that freed memory. */
 	page = alloc_pages_may_oom(gfp, order, ac, &did_some_progress);
@@ -599,10 +599,11 @@ got_pg:
 
 /* The fast path failed: the slowpath, then the failure count. */
 static __attribute__((noinline)) struct page *alloc_pages_slow(gfp_t gfp, unsigned int order,
-							      int highest_zoneidx, int migratetype,
-							      void *caller)
+							       int highest_zoneidx, int migratetype,
+							       void *caller)
 {
-	struct alloc_context ac = { .highest_zoneidx = highest_zoneidx, .migratetype = migratetype };
+	struct alloc_context ac = { .highest_zoneidx = highest_zoneidx,
+				    .migratetype = migratetype };
 	struct page *page;
 
 	if (unlikely(!mem_map)) {
@@ -659,12 +660,10 @@ struct page *alloc_pages(gfp_t gfp, unsigned int order)
 /* ...and those it may not carry once its last reference is gone (as
  * free_pages_prepare() checks), plus PG_head: compound blocks need their
  * tails undone there. */
-#define PAGE_FLAGS_CHECK_AT_FREE_FAST \
-	((1u << PG_lru) | (1u << PG_locked) | (1u << PG_head))
+#define PAGE_FLAGS_CHECK_AT_FREE_FAST ((1u << PG_lru) | (1u << PG_locked) | (1u << PG_head))
 
 /* Back to a per-CPU list or to the buddy lists; @page is clean. */
-static __always_inline void free_to_lists(struct page *page, unsigned long pfn,
-					  unsigned int order)
+static __always_inline void free_to_lists(struct page *page, unsigned long pfn, unsigned int order)
 {
 	int mt = pfn_pageblock_mt(pfn);
 
@@ -697,8 +696,7 @@ static __attribute__((noinline)) void free_pages_slow(struct page *page, unsigne
  * flag to object to, and no debug pass wanted - one flags compare covers
  * the flag part. The last reference then only clears the head's flags.
  */
-static __always_inline void __free_pages_caller(struct page *page, unsigned int order,
-						void *caller)
+static __always_inline void __free_pages_caller(struct page *page, unsigned int order, void *caller)
 {
 	/* Unsigned: a page below mem_map wraps and fails the range test. */
 	unsigned long pfn = (unsigned long)((uintptr_t)page - (uintptr_t)mem_map) /
@@ -710,7 +708,7 @@ static __always_inline void __free_pages_caller(struct page *page, unsigned int 
 		goto slow;
 	flags = page->flags;
 	if (unlikely((flags & (PAGE_FLAGS_CHECK_AT_ENTRY | PAGE_FLAGS_CHECK_AT_FREE_FAST)) !=
-		     order << PAGE_ORDER_SHIFT ||
+			     order << PAGE_ORDER_SHIFT ||
 		     page_ref_count(page) <= 0 || page->mapping || mm_debug_poison ||
 		     (order && mm_tail_pass())))
 		goto slow;

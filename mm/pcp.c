@@ -77,8 +77,8 @@ void zone_pcp_update(struct zone *zone)
 }
 
 /* Take @count blocks of @order into @list, under the zone lock. */
-static int rmqueue_bulk(struct zone *zone, unsigned int order, int count,
-			struct list_head *list, int migratetype, unsigned int alloc_flags)
+static int rmqueue_bulk(struct zone *zone, unsigned int order, int count, struct list_head *list,
+			int migratetype, unsigned int alloc_flags)
 {
 	int i;
 

@@ -42,7 +42,9 @@ int register_shrinker(struct shrinker *s)
 
 	if (!s || !s->count_objects || !s->scan_objects || s->registered) {
 		mm_printk("shrinker: cannot register %s: %s\n", s && s->name ? s->name : "(null)",
-			  !s ? "NULL" : s->registered ? "already registered" : "missing callbacks");
+			  !s		  ? "NULL"
+			  : s->registered ? "already registered"
+					  : "missing callbacks");
 		return -MM_EINVAL;
 	}
 	if (!s->seeks)

@@ -12,9 +12,9 @@
 #include "gfp.h"
 #include "list.h"
 
-#define SHRINK_STOP (~0UL)  /* scan_objects: cannot make progress now */
+#define SHRINK_STOP (~0UL)	/* scan_objects: cannot make progress now */
 #define SHRINK_EMPTY (~0UL - 1) /* count_objects: nothing cached */
-#define DEFAULT_SEEKS 2     /* cost of recreating an object vs a page (4 / seeks) */
+#define DEFAULT_SEEKS 2		/* cost of recreating an object vs a page (4 / seeks) */
 #define SHRINK_BATCH 128
 
 struct shrink_control {
@@ -37,7 +37,7 @@ struct shrinker {
 	/* Owned by shrinker.c, guarded by the shrinker lock. */
 	struct list_head list;
 	unsigned long nr_deferred; /* work carried to the next call */
-	unsigned long nr_calls;    /* scan_objects calls, for tests */
+	unsigned long nr_calls;	   /* scan_objects calls, for tests */
 	bool registered;
 };
 

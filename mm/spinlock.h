@@ -31,9 +31,9 @@
 #include "host.h"
 
 typedef struct {
-	uint16_t next;  /* ticket handed to the next locker */
+	uint16_t next;	/* ticket handed to the next locker */
 	uint16_t owner; /* ticket now holding the lock */
-	uint8_t rank;   /* place in the lock order above; 0: unchecked */
+	uint8_t rank;	/* place in the lock order above; 0: unchecked */
 } mm_spinlock_t;
 
 #define MM_LOCK_RANK_CALL 1
@@ -44,8 +44,14 @@ typedef struct {
 #define MM_LOCK_RANK_RQ 50
 #define MM_LOCK_RANK_TIMER 60
 
-#define MM_SPINLOCK_INIT { 0, 0, 0 }
-#define MM_SPINLOCK_INIT_RANKED(r) { 0, 0, (r) }
+#define MM_SPINLOCK_INIT \
+	{ \
+		0, 0, 0 \
+	}
+#define MM_SPINLOCK_INIT_RANKED(r) \
+	{ \
+		0, 0, (r) \
+	}
 
 #if defined(__STDC_HOSTED__) && __STDC_HOSTED__ == 0 && !defined(MM_NO_LOCKDEP)
 #define MM_LOCKDEP 1
@@ -57,8 +63,7 @@ struct mm_held_locks {
 	uint8_t rank[MM_LOCKDEP_DEPTH];
 };
 extern struct mm_held_locks mm_held_locks[MM_LOCKDEP_CPUS];
-void mm_lockdep_violation(const mm_spinlock_t *l, unsigned int held_rank)
-	__attribute__((noreturn));
+void mm_lockdep_violation(const mm_spinlock_t *l, unsigned int held_rank) __attribute__((noreturn));
 
 static inline void mm_lockdep_acquire(const mm_spinlock_t *l)
 {
@@ -92,8 +97,14 @@ static inline void mm_lockdep_release(const mm_spinlock_t *l)
 		h->depth--;
 }
 #else
-static inline void mm_lockdep_acquire(const mm_spinlock_t *l) { (void)l; }
-static inline void mm_lockdep_release(const mm_spinlock_t *l) { (void)l; }
+static inline void mm_lockdep_acquire(const mm_spinlock_t *l)
+{
+	(void)l;
+}
+static inline void mm_lockdep_release(const mm_spinlock_t *l)
+{
+	(void)l;
+}
 #endif
 
 static inline void mm_spin_lock_init(mm_spinlock_t *l)

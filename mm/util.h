@@ -82,12 +82,24 @@ static inline int mm_strncmp(const char *a, const char *b, size_t n)
 	return 0;
 }
 
-static inline uint64_t mm_min_u64(uint64_t a, uint64_t b) { return a < b ? a : b; }
-static inline uint64_t mm_max_u64(uint64_t a, uint64_t b) { return a > b ? a : b; }
+static inline uint64_t mm_min_u64(uint64_t a, uint64_t b)
+{
+	return a < b ? a : b;
+}
+static inline uint64_t mm_max_u64(uint64_t a, uint64_t b)
+{
+	return a > b ? a : b;
+}
 
 /* @a must be a power of two. mm_align_up wraps to 0 past 2^64: callers
  * handling firmware ranges near the top check for that. */
-static inline uint64_t mm_align_down(uint64_t x, uint64_t a) { return x & ~(a - 1); }
-static inline uint64_t mm_align_up(uint64_t x, uint64_t a) { return (x + a - 1) & ~(a - 1); }
+static inline uint64_t mm_align_down(uint64_t x, uint64_t a)
+{
+	return x & ~(a - 1);
+}
+static inline uint64_t mm_align_up(uint64_t x, uint64_t a)
+{
+	return (x + a - 1) & ~(a - 1);
+}
 
 #endif /* MM_UTIL_H */

@@ -214,8 +214,9 @@ static bool vmarea_isolate(struct page *page)
 	if (!va || va->canary != VMAREA_CANARY)
 		return false;
 	mm_spin_lock(&va->lock);
-	if (page->mapping == va && page->index < va->nr_pages && *slot_of(va, page->index) == page &&
-	    !(page->private & VMAREA_ISOLATED) && page_ref_count(page) > 0) {
+	if (page->mapping == va && page->index < va->nr_pages &&
+	    *slot_of(va, page->index) == page && !(page->private & VMAREA_ISOLATED) &&
+	    page_ref_count(page) > 0) {
 		page->private |= VMAREA_ISOLATED;
 		get_page(page);
 		ok = true;

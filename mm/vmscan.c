@@ -13,9 +13,9 @@
 unsigned long reclaim_event_states[MM_MAX_CPUS][NR_RECLAIM_EVENTS];
 
 const char *const reclaim_event_names[NR_RECLAIM_EVENTS] = {
-	"pgscan_kswapd", "pgscan_direct", "pgsteal_kswapd", "pgsteal_direct", "pgrefill",
-	"pgactivate", "pgdeactivate", "pgrotated", "nr_vmscan_write", "pgpgout_pages",
-	"pgpgin_pages", "slabs_scanned", "allocstall", "kswapd_wakeups", "pageoutrun",
+	"pgscan_kswapd", "pgscan_direct", "pgsteal_kswapd", "pgsteal_direct",  "pgrefill",
+	"pgactivate",	 "pgdeactivate",  "pgrotated",	    "nr_vmscan_write", "pgpgout_pages",
+	"pgpgin_pages",	 "slabs_scanned", "allocstall",	    "kswapd_wakeups",  "pageoutrun",
 };
 
 unsigned long global_reclaim_event(enum reclaim_event item)
@@ -47,7 +47,8 @@ void mm_print_reclaim_vmstat(void)
 	mm_printk("nr_file_pages %lu\n", filemap_nr_pages());
 	mm_printk("nr_dirty %lu\n", filemap_nr_dirty());
 	for (int i = 0; i < NR_RECLAIM_EVENTS; i++)
-		mm_printk("%s %lu\n", reclaim_event_names[i], global_reclaim_event((enum reclaim_event)i));
+		mm_printk("%s %lu\n", reclaim_event_names[i],
+			  global_reclaim_event((enum reclaim_event)i));
 }
 
 void mm_reclaim_init(void)
@@ -142,8 +143,7 @@ static unsigned long shrink_inactive_list(struct lruvec *lv, unsigned long nr_to
  * (Linux keeps only mapped executable pages this way; without page tables
  * the bit is our only signal of use, so every page gets it), the others go
  * to the head of the inactive list, unreferenced. */
-static void shrink_active_list(struct lruvec *lv, unsigned long nr_to_scan,
-			       struct scan_control *sc)
+static void shrink_active_list(struct lruvec *lv, unsigned long nr_to_scan, struct scan_control *sc)
 {
 	struct list_head isolated;
 	unsigned long scanned = 0, kept = 0, moved = 0;
@@ -296,9 +296,8 @@ unsigned long balance_zone(struct zone *zone, unsigned int order, int highest_zo
 	start = sc->nr_reclaimed;
 	/* At most two rounds per priority (one after a drain); the cap only
 	 * guards against a zone that never balances despite progress. */
-	for (int prio = DEF_PRIORITY, rounds = 0;
-	     prio >= 0 && rounds < 8 * (DEF_PRIORITY + 1) &&
-	     !zone_balanced(zone, order, highest_zoneidx);
+	for (int prio = DEF_PRIORITY, rounds = 0; prio >= 0 && rounds < 8 * (DEF_PRIORITY + 1) &&
+						  !zone_balanced(zone, order, highest_zoneidx);
 	     rounds++) {
 		unsigned long free = (unsigned long)zone_page_state(zone, NR_FREE_PAGES);
 		unsigned long high = high_wmark_pages(zone), before = sc->nr_reclaimed;

@@ -13,30 +13,30 @@
 #include "gfp.h"
 #include "zone.h"
 
-#define DEF_PRIORITY 12     /* first pass scans lru_size >> 12 */
+#define DEF_PRIORITY 12	    /* first pass scans lru_size >> 12 */
 #define SWAP_CLUSTER_MAX 32 /* pages isolated per batch; default reclaim goal */
 
 struct scan_control {
 	/* In (0/false: the default). */
 	unsigned long nr_to_reclaim; /* stop once this many are freed (0: 32) */
-	bool no_writeback;           /* leave dirty pages (boosted kswapd) */
+	bool no_writeback;	     /* leave dirty pages (boosted kswapd) */
 	/* Set by the entry points. */
 	gfp_t gfp_mask;
 	unsigned int order;
-	int reclaim_idx;             /* highest zone that may be reclaimed */
-	int priority;                /* DEF_PRIORITY down to 0 */
+	int reclaim_idx; /* highest zone that may be reclaimed */
+	int priority;	 /* DEF_PRIORITY down to 0 */
 	bool kswapd;
 	/* Out: accumulated over the call. */
-	unsigned long nr_scanned;     /* inactive pages looked at */
-	unsigned long nr_reclaimed;   /* pages freed, LRU and shrinkers */
+	unsigned long nr_scanned;	/* inactive pages looked at */
+	unsigned long nr_reclaimed;	/* pages freed, LRU and shrinkers */
 	unsigned long nr_lru_reclaimed; /* of which page-cache pages */
-	unsigned long nr_written;     /* dirty pages written back */
-	unsigned long nr_rotated;     /* referenced pages given a second chance */
-	unsigned long nr_dirty_kept;  /* dirty pages left because no writeback */
-	unsigned long nr_busy;        /* pages in use or locked, kept */
-	unsigned long nr_activated;   /* referenced active pages kept active */
-	unsigned long nr_deactivated; /* active pages moved to the inactive list */
-	unsigned long nr_slab_freed;  /* objects freed by shrinkers */
+	unsigned long nr_written;	/* dirty pages written back */
+	unsigned long nr_rotated;	/* referenced pages given a second chance */
+	unsigned long nr_dirty_kept;	/* dirty pages left because no writeback */
+	unsigned long nr_busy;		/* pages in use or locked, kept */
+	unsigned long nr_activated;	/* referenced active pages kept active */
+	unsigned long nr_deactivated;	/* active pages moved to the inactive list */
+	unsigned long nr_slab_freed;	/* objects freed by shrinkers */
 };
 
 /*
@@ -83,17 +83,17 @@ enum reclaim_event {
 	PGSCAN_DIRECT,
 	PGSTEAL_KSWAPD,
 	PGSTEAL_DIRECT,
-	PGREFILL,        /* active pages scanned */
+	PGREFILL, /* active pages scanned */
 	PGACTIVATE,
 	PGDEACTIVATE,
-	PGROTATED,       /* ours: referenced inactive pages given a second chance */
+	PGROTATED,	 /* ours: referenced inactive pages given a second chance */
 	NR_VMSCAN_WRITE, /* dirty pages written back by reclaim */
-	PGPGOUT_PAGES,   /* ours: every page written to a block device, in pages */
-	PGPGIN_PAGES,    /* ours: every page read from a block device, in pages */
+	PGPGOUT_PAGES,	 /* ours: every page written to a block device, in pages */
+	PGPGIN_PAGES,	 /* ours: every page read from a block device, in pages */
 	SLABS_SCANNED,
 	ALLOCSTALL,
-	KSWAPD_WAKEUPS,  /* counted by kswapd */
-	PAGEOUTRUN,      /* counted by kswapd */
+	KSWAPD_WAKEUPS, /* counted by kswapd */
+	PAGEOUTRUN,	/* counted by kswapd */
 	NR_RECLAIM_EVENTS
 };
 

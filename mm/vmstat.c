@@ -43,8 +43,9 @@ void mm_buddyinfo_snapshot(unsigned long out[MAX_NR_ZONES][MAX_ORDER])
 {
 	for (int z = 0; z < MAX_NR_ZONES; z++)
 		for (int o = 0; o < MAX_ORDER; o++)
-			out[z][o] = __atomic_load_n(&NODE_DATA(0)->node_zones[z].free_area[o].nr_free,
-						    __ATOMIC_RELAXED);
+			out[z][o] =
+				__atomic_load_n(&NODE_DATA(0)->node_zones[z].free_area[o].nr_free,
+						__ATOMIC_RELAXED);
 }
 
 /* Linux prints only populated zones in buddyinfo and pagetypeinfo. */
@@ -68,7 +69,8 @@ void mm_print_zoneinfo(void)
 
 	for_each_zone(z) {
 		mm_printk("Node 0, zone %8s\n", z->name);
-		mm_printk("  pages free     %lu\n", (unsigned long)zone_page_state(z, NR_FREE_PAGES));
+		mm_printk("  pages free     %lu\n",
+			  (unsigned long)zone_page_state(z, NR_FREE_PAGES));
 		mm_printk("        boost    %lu\n", z->watermark_boost);
 		mm_printk("        min      %lu\n", min_wmark_pages(z));
 		mm_printk("        low      %lu\n", low_wmark_pages(z));
@@ -83,7 +85,8 @@ void mm_print_zoneinfo(void)
 		mm_printk(")\n");
 		if (!populated_zone(z))
 			continue;
-		mm_printk("      nr_free_pages %lu\n", (unsigned long)zone_page_state(z, NR_FREE_PAGES));
+		mm_printk("      nr_free_pages %lu\n",
+			  (unsigned long)zone_page_state(z, NR_FREE_PAGES));
 		mm_printk("  pagesets\n");
 		for (unsigned int cpu = 0; cpu < mm_nr_cpus() && cpu < MM_MAX_CPUS; cpu++) {
 			mm_printk("    cpu: %u\n", cpu);
@@ -142,7 +145,8 @@ void mm_print_pagetypeinfo(void)
 				}
 			}
 			mm_spin_unlock_irqrestore(&z->lock, flags);
-			mm_printk("Node %4d, zone %8s, type %12s ", 0, z->name, migratetype_names[mt]);
+			mm_printk("Node %4d, zone %8s, type %12s ", 0, z->name,
+				  migratetype_names[mt]);
 			for (int o = 0; o < MAX_ORDER; o++)
 				mm_printk("%s%6lu ", overflow[o] ? ">" : "", counts[o]);
 			mm_printk("\n");

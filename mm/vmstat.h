@@ -9,14 +9,14 @@
 #include "zone.h"
 
 enum vm_event_item {
-	PGALLOC_DMA,        /* pages allocated per zone ("pgalloc_dma", ...) */
+	PGALLOC_DMA, /* pages allocated per zone ("pgalloc_dma", ...) */
 	PGALLOC_DMA32,
 	PGALLOC_NORMAL,
-	PGFREE,             /* pages freed */
-	PGALLOC_FAIL,       /* ours: requests that returned NULL */
-	PGALLOC_INVALID,    /* ours: requests rejected for invalid gfp/order */
-	BAD_PAGES,          /* ours: "Bad page state" reports */
-	POISON_ERRORS,      /* ours: poison found corrupted on allocation */
+	PGFREE,			  /* pages freed */
+	PGALLOC_FAIL,		  /* ours: requests that returned NULL */
+	PGALLOC_INVALID,	  /* ours: requests rejected for invalid gfp/order */
+	BAD_PAGES,		  /* ours: "Bad page state" reports */
+	POISON_ERRORS,		  /* ours: poison found corrupted on allocation */
 	FAIL_PAGE_ALLOC_INJECTED, /* ours: failures injected (fail_page_alloc.h) */
 	NR_VM_EVENT_ITEMS
 };
@@ -41,10 +41,10 @@ unsigned long global_vm_event(enum vm_event_item item);
 void vm_events_reset(void);
 
 /* Printers (mm_printk). */
-void mm_print_buddyinfo(void);     /* "Node 0, zone      DMA      1      0 ..." */
+void mm_print_buddyinfo(void); /* "Node 0, zone      DMA      1      0 ..." */
 void mm_print_zoneinfo(void);
 void mm_print_pagetypeinfo(void);
-void mm_print_vmstat(void);        /* "name value" lines */
+void mm_print_vmstat(void); /* "name value" lines */
 
 /* Free blocks per order of each zone, as buddyinfo shows them. */
 void mm_buddyinfo_snapshot(unsigned long out[MAX_NR_ZONES][MAX_ORDER]);

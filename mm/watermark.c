@@ -111,7 +111,8 @@ void setup_per_zone_wmarks(void)
 		unsigned long flags = mm_spin_lock_irqsave(&z->lock);
 		unsigned long min = lowmem_pages ? pages_min * z->managed_pages / lowmem_pages : 0;
 		unsigned long delta = min / 4;
-		unsigned long scaled = z->managed_pages * (unsigned long)watermark_scale_factor / 10000;
+		unsigned long scaled = z->managed_pages * (unsigned long)watermark_scale_factor /
+				       10000;
 
 		if (scaled > delta)
 			delta = scaled;
@@ -180,8 +181,8 @@ bool __zone_watermark_ok(struct zone *z, unsigned int order, unsigned long mark,
 	return false;
 }
 
-bool zone_watermark_ok(struct zone *z, unsigned int order, unsigned long mark,
-		       int highest_zoneidx, unsigned int alloc_flags)
+bool zone_watermark_ok(struct zone *z, unsigned int order, unsigned long mark, int highest_zoneidx,
+		       unsigned int alloc_flags)
 {
 	return __zone_watermark_ok(z, order, mark, highest_zoneidx, alloc_flags,
 				   zone_page_state(z, NR_FREE_PAGES));
@@ -234,8 +235,9 @@ bool unreserve_highatomic_pageblock(int highest_zoneidx, int migratetype)
 			pfn = page_to_pfn(page);
 			if (get_pageblock_migratetype(pfn) == MIGRATE_HIGHATOMIC) {
 				zone->nr_reserved_highatomic -=
-					zone->nr_reserved_highatomic < pageblock_nr_pages ?
-					zone->nr_reserved_highatomic : pageblock_nr_pages;
+					zone->nr_reserved_highatomic < pageblock_nr_pages
+						? zone->nr_reserved_highatomic
+						: pageblock_nr_pages;
 				set_pageblock_migratetype(pfn, migratetype);
 			}
 			move_freepages_block(zone, page, migratetype, NULL);

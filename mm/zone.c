@@ -55,7 +55,8 @@ static void zones_size_init(void)
 
 		for (unsigned int i = 0; i < mem->cnt; i++) {
 			unsigned long s = mem->regions[i].base >> MM_PAGE_SHIFT;
-			unsigned long e = (mem->regions[i].base + mem->regions[i].size) >> MM_PAGE_SHIFT;
+			unsigned long e = (mem->regions[i].base + mem->regions[i].size) >>
+					  MM_PAGE_SHIFT;
 
 			if (s < lo)
 				s = lo;

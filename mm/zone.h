@@ -24,7 +24,7 @@
 enum zone_watermarks { WMARK_MIN, WMARK_LOW, WMARK_HIGH, NR_WMARK };
 
 enum zone_stat_item {
-	NR_FREE_PAGES,      /* pages on the buddy free lists (not per-CPU) */
+	NR_FREE_PAGES, /* pages on the buddy free lists (not per-CPU) */
 	NR_ZONE_STAT_ITEMS
 };
 
@@ -39,9 +39,9 @@ struct free_area {
  * line cost a line transfer per operation (BENCHMARKS.md, issue 6: 1.2x
  * against 1.9-2.0x at 2 CPUs). */
 struct per_cpu_pages {
-	int count;   /* pages on the lists */
-	int high;    /* drain when count reaches this */
-	int batch;   /* pages moved per refill/drain */
+	int count; /* pages on the lists */
+	int high;  /* drain when count reaches this */
+	int batch; /* pages moved per refill/drain */
 	struct list_head lists[NR_PCP_LISTS];
 } __attribute__((aligned(64)));
 
@@ -53,9 +53,9 @@ struct zone {
 	int zone_idx;
 	/* Fixed after mm_init(). */
 	unsigned long zone_start_pfn;
-	unsigned long spanned_pages;  /* end - start, holes included */
-	unsigned long present_pages;  /* RAM pages in the span */
-	unsigned long managed_pages;  /* pages given to the buddy allocator */
+	unsigned long spanned_pages; /* end - start, holes included */
+	unsigned long present_pages; /* RAM pages in the span */
+	unsigned long managed_pages; /* pages given to the buddy allocator */
 	/* Set by setup_per_zone_wmarks(); read locklessly. */
 	unsigned long _watermark[NR_WMARK];
 	/* Added to every watermark after a fallback stole a pageblock, so
@@ -91,8 +91,8 @@ extern int watermark_boost_factor; /* boost cap, 1/10000 of high (0: no boosting
 extern int sysctl_lowmem_reserve_ratio[MAX_NR_ZONES];
 
 #define for_each_zone(z) \
-	for ((z) = contig_page_data.node_zones; \
-	     (z) < contig_page_data.node_zones + MAX_NR_ZONES; (z)++)
+	for ((z) = contig_page_data.node_zones; (z) < contig_page_data.node_zones + MAX_NR_ZONES; \
+	     (z)++)
 
 static inline struct zone *page_zone(const struct page *page)
 {
@@ -124,9 +124,18 @@ static inline unsigned long wmark_pages(const struct zone *z, enum zone_watermar
 	return z->_watermark[i] +
 	       (i == WMARK_MIN ? 0 : __atomic_load_n(&z->watermark_boost, __ATOMIC_RELAXED));
 }
-static inline unsigned long min_wmark_pages(const struct zone *z) { return wmark_pages(z, WMARK_MIN); }
-static inline unsigned long low_wmark_pages(const struct zone *z) { return wmark_pages(z, WMARK_LOW); }
-static inline unsigned long high_wmark_pages(const struct zone *z) { return wmark_pages(z, WMARK_HIGH); }
+static inline unsigned long min_wmark_pages(const struct zone *z)
+{
+	return wmark_pages(z, WMARK_MIN);
+}
+static inline unsigned long low_wmark_pages(const struct zone *z)
+{
+	return wmark_pages(z, WMARK_LOW);
+}
+static inline unsigned long high_wmark_pages(const struct zone *z)
+{
+	return wmark_pages(z, WMARK_HIGH);
+}
 
 static inline long zone_page_state(const struct zone *z, enum zone_stat_item i)
 {
@@ -145,8 +154,8 @@ void setup_per_zone_wmarks(void);
 void setup_per_zone_lowmem_reserve(void);
 /* Linux's rule: is there room for an order-@order request whose highest
  * usable zone is @highest_zoneidx in @z, above watermark @mark? */
-bool zone_watermark_ok(struct zone *z, unsigned int order, unsigned long mark,
-		       int highest_zoneidx, unsigned int alloc_flags);
+bool zone_watermark_ok(struct zone *z, unsigned int order, unsigned long mark, int highest_zoneidx,
+		       unsigned int alloc_flags);
 
 /* Give every per-CPU page of the running CPU (of all CPUs) back to the
  * buddy lists (pcp.c). Context: any. */

@@ -9,10 +9,10 @@
 #include "kernel/string.h"
 
 struct acpi_rsdp {
-	char signature[8];       /* "RSD PTR " */
-	uint8_t checksum;        /* first 20 bytes sum to 0 */
+	char signature[8]; /* "RSD PTR " */
+	uint8_t checksum;  /* first 20 bytes sum to 0 */
 	char oem_id[6];
-	uint8_t revision;        /* 0: ACPI 1.0; 2: has the fields below */
+	uint8_t revision; /* 0: ACPI 1.0; 2: has the fields below */
 	uint32_t rsdt_address;
 	uint32_t length;
 	uint64_t xsdt_address;
@@ -35,7 +35,7 @@ struct acpi_sdt_header {
 struct acpi_madt {
 	struct acpi_sdt_header h;
 	uint32_t lapic_address;
-	uint32_t flags;          /* bit 0: PC-AT compatible dual 8259 */
+	uint32_t flags; /* bit 0: PC-AT compatible dual 8259 */
 } __attribute__((packed));
 
 #define MADT_LAPIC 0
@@ -220,7 +220,7 @@ static uint64_t scan_rsdp(uint64_t start, uint64_t end)
 uint64_t acpi_find_rsdp_bios(void)
 {
 	/* The EBDA segment is stored at 0x40e in the BIOS data area. */
-	uint64_t ebda = (uint64_t)*(const uint16_t *)phys_to_virt(0x40e) << 4;
+	uint64_t ebda = (uint64_t)(*(const uint16_t *)phys_to_virt(0x40e)) << 4;
 	uint64_t r = 0;
 
 	if (ebda >= 0x80000 && ebda < 0xa0000)

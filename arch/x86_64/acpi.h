@@ -15,20 +15,20 @@
 
 struct acpi_ioapic {
 	uint32_t id;
-	uint32_t addr;     /* physical MMIO base */
+	uint32_t addr;	   /* physical MMIO base */
 	uint32_t gsi_base; /* first global system interrupt it serves */
 };
 
 struct acpi_madt_info {
-	uint64_t lapic_phys;             /* LAPIC MMIO base (override applied) */
-	unsigned int nr_cpus;            /* enabled processors, in MADT order */
+	uint64_t lapic_phys;  /* LAPIC MMIO base (override applied) */
+	unsigned int nr_cpus; /* enabled processors, in MADT order */
 	uint32_t apic_ids[ACPI_MAX_CPUS];
-	unsigned int nr_disabled;        /* processors marked neither enabled nor online-capable */
-	unsigned int nr_ignored;         /* enabled processors past ACPI_MAX_CPUS */
+	unsigned int nr_disabled; /* processors marked neither enabled nor online-capable */
+	unsigned int nr_ignored;  /* enabled processors past ACPI_MAX_CPUS */
 	unsigned int nr_ioapics;
 	struct acpi_ioapic ioapics[ACPI_MAX_IOAPICS];
-	bool pcat_compat;                /* MADT flag: legacy 8259 PICs present */
-	uint8_t rsdp_revision;           /* 0: ACPI 1.0 (RSDT), 2+: XSDT used */
+	bool pcat_compat;      /* MADT flag: legacy 8259 PICs present */
+	uint8_t rsdp_revision; /* 0: ACPI 1.0 (RSDT), 2+: XSDT used */
 	char oem_id[7];
 };
 

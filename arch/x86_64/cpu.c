@@ -14,5 +14,11 @@ static bool ext_feature(uint32_t edx_bit)
 	return (d >> edx_bit) & 1;
 }
 
-bool cpu_has_pdpe1gb(void) { return ext_feature(26); }
-bool cpu_has_nx(void) { return ext_feature(20); }
+bool cpu_has_pdpe1gb(void)
+{
+	return ext_feature(26);
+}
+bool cpu_has_nx(void)
+{
+	return ext_feature(20);
+}

@@ -43,8 +43,14 @@ static inline bool irqs_enabled(void)
 	__asm__ volatile("pushfq; popq %0" : "=r"(flags));
 	return flags & (1UL << 9);
 }
-static inline void local_irq_enable(void) { __asm__ volatile("sti" ::: "memory"); }
-static inline void local_irq_disable(void) { __asm__ volatile("cli" ::: "memory"); }
+static inline void local_irq_enable(void)
+{
+	__asm__ volatile("sti" ::: "memory");
+}
+static inline void local_irq_disable(void)
+{
+	__asm__ volatile("cli" ::: "memory");
+}
 
 /* pic.c */
 void pic_remap_and_mask(void);

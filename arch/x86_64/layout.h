@@ -8,9 +8,9 @@
 
 #include <stdint.h>
 
-#define KERNEL_VMA      0xffffffff80000000UL /* image: virtual = this + physical */
+#define KERNEL_VMA 0xffffffff80000000UL	     /* image: virtual = this + physical */
 #define DIRECT_MAP_BASE 0xffff888000000000UL /* all RAM: virtual = this + physical */
-#define PAGE_SIZE       4096UL
+#define PAGE_SIZE 4096UL
 
 /* Linker symbols: bounds of the loaded image (virtual), and its physical
  * bounds (their addresses are the values). */
@@ -33,7 +33,13 @@ static inline uint64_t virt_to_phys(const void *virt)
 	return v - DIRECT_MAP_BASE;
 }
 
-static inline uint64_t kernel_phys_start(void) { return (uint64_t)(uintptr_t)_kernel_phys_start; }
-static inline uint64_t kernel_phys_end(void) { return (uint64_t)(uintptr_t)_kernel_phys_end; }
+static inline uint64_t kernel_phys_start(void)
+{
+	return (uint64_t)(uintptr_t)_kernel_phys_start;
+}
+static inline uint64_t kernel_phys_end(void)
+{
+	return (uint64_t)(uintptr_t)_kernel_phys_end;
+}
 
 #endif /* ARCH_X86_64_LAYOUT_H */

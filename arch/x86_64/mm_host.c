@@ -48,15 +48,33 @@ unsigned long mm_virt_to_pfn(const void *addr)
 	return (unsigned long)(virt_to_phys(addr) >> MM_PAGE_SHIFT);
 }
 
-unsigned long mm_irq_save(void) { return irq_save(); }
-void mm_irq_restore(unsigned long flags) { irq_restore(flags); }
+unsigned long mm_irq_save(void)
+{
+	return irq_save();
+}
+void mm_irq_restore(unsigned long flags)
+{
+	irq_restore(flags);
+}
 /* CPU ids are the scheduler's (GS base); mm_nr_cpus counts the CPUs the
  * MADT listed, known before mm_init, so per-CPU sizing is fixed from the
  * start even though the APs come up later. */
-unsigned int mm_cpu_id(void) { return this_cpu()->id; }
-unsigned int mm_nr_cpus(void) { return smp_nr_possible(); }
-void mm_on_each_cpu(void (*fn)(void *), void *arg) { on_each_cpu(fn, arg, true); }
-void mm_cpu_relax(void) { cpu_relax(); }
+unsigned int mm_cpu_id(void)
+{
+	return this_cpu()->id;
+}
+unsigned int mm_nr_cpus(void)
+{
+	return smp_nr_possible();
+}
+void mm_on_each_cpu(void (*fn)(void *), void *arg)
+{
+	on_each_cpu(fn, arg, true);
+}
+void mm_cpu_relax(void)
+{
+	cpu_relax();
+}
 
 int mm_kthread_run(int (*fn)(void *), void *arg, const char *name)
 {
@@ -136,10 +154,22 @@ void mm_cond_resched(void)
 
 #include "vmap.h"
 
-unsigned long mm_vmap_nr_slots(void) { return VMAP_SLOTS; }
-int mm_vmap_map(unsigned long slot, unsigned long pfn) { return vmap_set(slot, pfn); }
-void mm_vmap_unmap(unsigned long slot) { vmap_clear(slot); }
-unsigned long mm_vmap_pfn(unsigned long slot) { return vmap_pfn(slot); }
+unsigned long mm_vmap_nr_slots(void)
+{
+	return VMAP_SLOTS;
+}
+int mm_vmap_map(unsigned long slot, unsigned long pfn)
+{
+	return vmap_set(slot, pfn);
+}
+void mm_vmap_unmap(unsigned long slot)
+{
+	vmap_clear(slot);
+}
+unsigned long mm_vmap_pfn(unsigned long slot)
+{
+	return vmap_pfn(slot);
+}
 
 void *mm_vmap_addr(unsigned long slot)
 {

@@ -10,10 +10,10 @@
 #include "kernel/printk.h"
 #include "mm/memblock.h"
 
-#define PTE_P  (1ULL << 0)
-#define PTE_W  (1ULL << 1)
+#define PTE_P (1ULL << 0)
+#define PTE_W (1ULL << 1)
 #define PTE_PS (1ULL << 7)
-#define PTE_G  (1ULL << 8)
+#define PTE_G (1ULL << 8)
 #define PTE_NX (1ULL << 63)
 #define PTE_ADDR 0x000ffffffffff000ULL
 
@@ -24,7 +24,10 @@
 static uint64_t dm_size, dm_page;
 static uint64_t nx_bit;
 
-static inline unsigned int idx(uint64_t va, int shift) { return (va >> shift) & 511; }
+static inline unsigned int idx(uint64_t va, int shift)
+{
+	return (va >> shift) & 511;
+}
 
 static uint64_t *pt_alloc(void)
 {
@@ -52,8 +55,8 @@ static uint64_t *pt_next(uint64_t *e)
 
 /* Map [pa, pa+len) at va with the largest pages alignment allows; va, pa
  * and len are 2 MiB aligned. Existing leaf entries are left alone. */
-static void map_range(uint64_t *pml4, uint64_t va, uint64_t pa, uint64_t len,
-		      uint64_t flags, bool use_1g)
+static void map_range(uint64_t *pml4, uint64_t va, uint64_t pa, uint64_t len, uint64_t flags,
+		      bool use_1g)
 {
 	while (len) {
 		uint64_t *pdpt = pt_next(&pml4[idx(va, 39)]);
@@ -102,8 +105,8 @@ void arch_setup_direct_map(void)
 			start = SZ_4G;
 		start &= ~(SZ_2M - 1);
 		end = (end + SZ_2M - 1) & ~(SZ_2M - 1);
-		map_range(pml4, DIRECT_MAP_BASE + start, start, end - start,
-			  data_flags | nx_bit, use_1g);
+		map_range(pml4, DIRECT_MAP_BASE + start, start, end - start, data_flags | nx_bit,
+			  use_1g);
 		if (end > top)
 			top = end;
 	}
@@ -119,5 +122,11 @@ void arch_setup_direct_map(void)
 	       nx_bit ? ", NX" : "");
 }
 
-uint64_t arch_direct_map_size(void) { return dm_size; }
-uint64_t arch_direct_map_page_size(void) { return dm_page; }
+uint64_t arch_direct_map_size(void)
+{
+	return dm_size;
+}
+uint64_t arch_direct_map_page_size(void)
+{
+	return dm_page;
+}

@@ -30,13 +30,13 @@ void pic_remap_and_mask(void)
 	io_wait();
 	outb(PIC2_CMD, ICW1_INIT_ICW4);
 	io_wait();
-	outb(PIC1_DATA, IRQ_VECTOR_PIC_BASE);     /* ICW2: vector base */
+	outb(PIC1_DATA, IRQ_VECTOR_PIC_BASE); /* ICW2: vector base */
 	io_wait();
 	outb(PIC2_DATA, IRQ_VECTOR_PIC_BASE + 8);
 	io_wait();
-	outb(PIC1_DATA, 0x04);                    /* ICW3: slave on IRQ 2 */
+	outb(PIC1_DATA, 0x04); /* ICW3: slave on IRQ 2 */
 	io_wait();
-	outb(PIC2_DATA, 0x02);                    /* ICW3: cascade identity */
+	outb(PIC2_DATA, 0x02); /* ICW3: cascade identity */
 	io_wait();
 	outb(PIC1_DATA, ICW4_8086);
 	io_wait();

@@ -15,9 +15,9 @@
 #ifndef ARCH_X86_64_QEMU_EXIT_H
 #define ARCH_X86_64_QEMU_EXIT_H
 
-#define QEMU_EXIT_PORT  0xf4
-#define QEMU_EXIT_PASS  0x10
-#define QEMU_EXIT_FAIL  0x11
+#define QEMU_EXIT_PORT 0xf4
+#define QEMU_EXIT_PASS 0x10
+#define QEMU_EXIT_FAIL 0x11
 #define QEMU_EXIT_PANIC 0x12
 
 /* Exit QEMU with @code; if still running, power off; then halt forever. */

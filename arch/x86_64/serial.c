@@ -21,13 +21,13 @@ static bool serial_ready;
 
 void serial_init(void)
 {
-	outb(COM1 + UART_IER, 0x00);          /* polled: no UART interrupts */
+	outb(COM1 + UART_IER, 0x00); /* polled: no UART interrupts */
 	outb(COM1 + UART_LCR, LCR_DLAB);
-	outb(COM1 + UART_DATA, 1);            /* divisor 1: 115200 baud */
+	outb(COM1 + UART_DATA, 1); /* divisor 1: 115200 baud */
 	outb(COM1 + UART_IER, 0);
 	outb(COM1 + UART_LCR, LCR_8N1);
-	outb(COM1 + UART_FCR, 0xc7);          /* FIFOs on, cleared, 14-byte trigger */
-	outb(COM1 + UART_MCR, 0x03);          /* DTR, RTS */
+	outb(COM1 + UART_FCR, 0xc7); /* FIFOs on, cleared, 14-byte trigger */
+	outb(COM1 + UART_MCR, 0x03); /* DTR, RTS */
 	serial_ready = true;
 }
 

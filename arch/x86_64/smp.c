@@ -58,23 +58,28 @@ static struct {
 	struct tss tss;
 } ap_desc[SCHED_MAX_CPUS] __attribute__((aligned(16)));
 
-extern char trampoline_start[], trampoline_end[], tramp_gdtr[], tramp_pm_jump[],
-	tramp_lm_jump[], tramp_cr3[], tramp_efer[], tramp_stack[], tramp_entry[], tramp_arg[],
-	tramp_pm32[], tramp_lm64[], tramp_gdt[];
-void gdt_load(const struct desc_ptr *gdtr, uint16_t code_sel, uint16_t data_sel,
-	      uint16_t tss_sel);
+extern char trampoline_start[], trampoline_end[], tramp_gdtr[], tramp_pm_jump[], tramp_lm_jump[],
+	tramp_cr3[], tramp_efer[], tramp_stack[], tramp_entry[], tramp_arg[], tramp_pm32[],
+	tramp_lm64[], tramp_gdt[];
+void gdt_load(const struct desc_ptr *gdtr, uint16_t code_sel, uint16_t data_sel, uint16_t tss_sel);
 void smp_ap_entry(struct cpu *c) __attribute__((noreturn));
 
 static struct acpi_madt_info madt;
 static bool have_madt;
 static unsigned int nr_possible = 1;
-static uint64_t tramp_phys;   /* code page; the temporary page tables follow */
+static uint64_t tramp_phys; /* code page; the temporary page tables follow */
 static uint64_t kernel_cr3;
 static struct desc_ptr shared_idtr;
 static unsigned int ap_started; /* id of the last AP that reached C */
 
-unsigned int smp_nr_possible(void) { return nr_possible; }
-const struct acpi_madt_info *smp_madt(void) { return have_madt ? &madt : NULL; }
+unsigned int smp_nr_possible(void)
+{
+	return nr_possible;
+}
+const struct acpi_madt_info *smp_madt(void)
+{
+	return have_madt ? &madt : NULL;
+}
 
 void smp_early_init(void)
 {
@@ -108,8 +113,9 @@ unsigned int smp_prepare(uint64_t rsdp_phys)
 	}
 	have_madt = true;
 	printk("ACPI: RSDP 0x%lx rev %u (%s), MADT: %u CPUs enabled, %u disabled, %u I/O APIC(s), "
-	       "LAPIC at 0x%lx\n", (unsigned long)rsdp_phys, madt.rsdp_revision, madt.oem_id,
-	       madt.nr_cpus, madt.nr_disabled, madt.nr_ioapics, (unsigned long)madt.lapic_phys);
+	       "LAPIC at 0x%lx\n",
+	       (unsigned long)rsdp_phys, madt.rsdp_revision, madt.oem_id, madt.nr_cpus,
+	       madt.nr_disabled, madt.nr_ioapics, (unsigned long)madt.lapic_phys);
 	if (madt.nr_ignored)
 		printk("smp: %u CPUs beyond the first %u ignored\n", madt.nr_ignored,
 		       SCHED_MAX_CPUS);
@@ -147,11 +153,11 @@ unsigned int smp_prepare(uint64_t rsdp_phys)
 /* ---- IPIs ---------------------------------------------------------------- */
 
 static struct {
-	mm_spinlock_t lock;       /* one call in flight */
+	mm_spinlock_t lock; /* one call in flight */
 	void (*fn)(void *);
 	void *arg;
-	uint64_t pending;         /* CPUs that have yet to run fn (atomic) */
-} call = {MM_SPINLOCK_INIT_RANKED(MM_LOCK_RANK_CALL), NULL, NULL, 0};
+	uint64_t pending; /* CPUs that have yet to run fn (atomic) */
+} call = { MM_SPINLOCK_INIT_RANKED(MM_LOCK_RANK_CALL), NULL, NULL, 0 };
 static uint64_t calls_served[SCHED_MAX_CPUS];
 
 uint64_t smp_calls_served(unsigned int id)
@@ -211,7 +217,8 @@ void smp_call_function_many(uint64_t mask, void (*fn)(void *), void *arg, bool w
 
 	(void)wait;
 	for (unsigned int i = 0; i < SCHED_MAX_CPUS; i++)
-		if ((mask >> i & 1) && i != me && __atomic_load_n(&cpus[i].online, __ATOMIC_ACQUIRE))
+		if ((mask >> i & 1) && i != me &&
+		    __atomic_load_n(&cpus[i].online, __ATOMIC_ACQUIRE))
 			targets |= 1ULL << i;
 	if (!targets) {
 		irq_restore(flags);
@@ -282,11 +289,12 @@ static void trampoline_install(void)
 	if (size > PAGE_SIZE)
 		panic("smp: trampoline is %zu bytes, more than a page", size);
 	memcpy(phys_to_virt(tramp_phys), trampoline_start, size);
-	*(uint32_t *)((uint8_t *)tramp_field(tramp_gdtr) + 2) = base + (uint32_t)(tramp_gdt - trampoline_start);
+	*(uint32_t *)((uint8_t *)tramp_field(tramp_gdtr) + 2) = base + (uint32_t)(tramp_gdt -
+										  trampoline_start);
 	*(uint32_t *)tramp_field(tramp_pm_jump) = base + (uint32_t)(tramp_pm32 - trampoline_start);
 	*(uint32_t *)tramp_field(tramp_lm_jump) = base + (uint32_t)(tramp_lm64 - trampoline_start);
-	*(uint32_t *)tramp_field(tramp_efer) =
-		(uint32_t)((1u << 8) | (rdmsr(MSR_EFER) & EFER_NXE)); /* LME, NXE */
+	*(uint32_t *)tramp_field(
+		tramp_efer) = (uint32_t)((1u << 8) | (rdmsr(MSR_EFER) & EFER_NXE)); /* LME, NXE */
 	*(uint64_t *)tramp_field(tramp_entry) = (uint64_t)(uintptr_t)smp_ap_entry;
 
 	/* The kernel's PML4 plus, in slot 0, one executable 2 MiB page at 0:
@@ -321,7 +329,7 @@ static void ap_load_descriptors(struct cpu *c)
 	gdt[3] = (limit & 0xffff) | ((base & 0xffffff) << 16) | (0x89ULL << 40) |
 		 (((limit >> 16) & 0xf) << 48) | (((base >> 24) & 0xff) << 56);
 	gdt[4] = base >> 32;
-	struct desc_ptr gdtr = {sizeof(ap_desc[0].gdt) - 1, (uint64_t)(uintptr_t)gdt};
+	struct desc_ptr gdtr = { sizeof(ap_desc[0].gdt) - 1, (uint64_t)(uintptr_t)gdt };
 	gdt_load(&gdtr, SEL_KCODE, SEL_KDATA, SEL_TSS);
 	__asm__ volatile("lidt %0" : : "m"(shared_idtr));
 	/* After gdt_load: loading GS's selector clears the base. */
@@ -379,7 +387,8 @@ static bool boot_one(unsigned int id)
 	c->self = c;
 	c->id = id;
 	c->idle = idle;
-	ap_desc[id].tss.ist[0] = (uint64_t)(uintptr_t)page_address(ist) + (PAGE_SIZE << AP_IST_ORDER);
+	ap_desc[id].tss.ist[0] = (uint64_t)(uintptr_t)page_address(ist) +
+				 (PAGE_SIZE << AP_IST_ORDER);
 	ap_desc[id].tss.iomap_base = sizeof(struct tss);
 	*(uint64_t *)tramp_field(tramp_stack) = idle->stack_hi;
 	*(uint64_t *)tramp_field(tramp_arg) = (uint64_t)(uintptr_t)c;

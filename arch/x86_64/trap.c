@@ -37,14 +37,13 @@ struct idt_gate {
 
 #define SEL_KCODE 0x08
 #define SEL_KDATA 0x10
-#define SEL_TSS   0x18
+#define SEL_TSS 0x18
 #define GATE_INTERRUPT 0x8e /* present, DPL 0, 64-bit interrupt gate */
 #define IST_EMERGENCY 1
 #define EMERGENCY_STACK_SIZE 8192
 
 extern const uint64_t isr_stub_table[32];
-void gdt_load(const struct desc_ptr *gdtr, uint16_t code_sel, uint16_t data_sel,
-	      uint16_t tss_sel);
+void gdt_load(const struct desc_ptr *gdtr, uint16_t code_sel, uint16_t data_sel, uint16_t tss_sel);
 void trap_dispatch(struct trap_frame *f);
 
 static uint64_t gdt[5] __attribute__((aligned(16)));
@@ -54,15 +53,38 @@ static uint8_t emergency_stack[EMERGENCY_STACK_SIZE] __attribute__((aligned(16))
 static trap_hook_fn trap_hook;
 
 static const char *const trap_names[32] = {
-	"Divide error", "Debug", "NMI", "Breakpoint", "Overflow",
-	"Bound range exceeded", "Invalid opcode", "Device not available",
-	"Double fault", "Coprocessor segment overrun", "Invalid TSS",
-	"Segment not present", "Stack-segment fault", "General protection fault",
-	"Page fault", "Reserved", "x87 floating-point error", "Alignment check",
-	"Machine check", "SIMD floating-point error", "Virtualization exception",
-	"Control protection exception", "Reserved", "Reserved", "Reserved",
-	"Reserved", "Reserved", "Reserved", "Hypervisor injection",
-	"VMM communication", "Security exception", "Reserved",
+	"Divide error",
+	"Debug",
+	"NMI",
+	"Breakpoint",
+	"Overflow",
+	"Bound range exceeded",
+	"Invalid opcode",
+	"Device not available",
+	"Double fault",
+	"Coprocessor segment overrun",
+	"Invalid TSS",
+	"Segment not present",
+	"Stack-segment fault",
+	"General protection fault",
+	"Page fault",
+	"Reserved",
+	"x87 floating-point error",
+	"Alignment check",
+	"Machine check",
+	"SIMD floating-point error",
+	"Virtualization exception",
+	"Control protection exception",
+	"Reserved",
+	"Reserved",
+	"Reserved",
+	"Reserved",
+	"Reserved",
+	"Reserved",
+	"Hypervisor injection",
+	"VMM communication",
+	"Security exception",
+	"Reserved",
 };
 
 const char *trap_name(unsigned int vector)
@@ -98,7 +120,7 @@ static void gdt_init(void)
 		 (((limit >> 16) & 0xf) << 48) | (((base >> 24) & 0xff) << 56);
 	gdt[4] = base >> 32;
 
-	struct desc_ptr gdtr = {sizeof(gdt) - 1, (uint64_t)(uintptr_t)gdt};
+	struct desc_ptr gdtr = { sizeof(gdt) - 1, (uint64_t)(uintptr_t)gdt };
 	gdt_load(&gdtr, SEL_KCODE, SEL_KDATA, SEL_TSS);
 }
 
@@ -109,7 +131,7 @@ void trap_init(void)
 		uint8_t ist = (v == 2 || v == 8 || v == 18) ? IST_EMERGENCY : 0;
 		set_gate(v, isr_stub_table[v], ist);
 	}
-	struct desc_ptr idtr = {sizeof(idt) - 1, (uint64_t)(uintptr_t)idt};
+	struct desc_ptr idtr = { sizeof(idt) - 1, (uint64_t)(uintptr_t)idt };
 	__asm__ volatile("lidt %0" : : "m"(idtr));
 }
 
@@ -179,9 +201,8 @@ void trap_dispatch(struct trap_frame *f)
 		       trap_name((unsigned int)f->vector), f->rip);
 		qemu_exit(QEMU_EXIT_PANIC);
 	}
-	printk("PANIC: exception %lu (%s) error=0x%lx rip=0x%lx cr2=0x%lx rsp=0x%lx\n",
-	       f->vector, trap_name((unsigned int)f->vector), f->error, f->rip, read_cr2(),
-	       f->rsp);
+	printk("PANIC: exception %lu (%s) error=0x%lx rip=0x%lx cr2=0x%lx rsp=0x%lx\n", f->vector,
+	       trap_name((unsigned int)f->vector), f->error, f->rip, read_cr2(), f->rsp);
 	dump_frame(f);
 	dump_backtrace(f->rbp);
 	printk("Kernel panic - not syncing: fatal exception\n");

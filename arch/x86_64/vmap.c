@@ -11,9 +11,9 @@
 #include "mm/gfp.h"
 #include "mm/spinlock.h"
 
-#define PTE_P  (1ULL << 0)
-#define PTE_W  (1ULL << 1)
-#define PTE_G  (1ULL << 8)
+#define PTE_P (1ULL << 0)
+#define PTE_W (1ULL << 1)
+#define PTE_G (1ULL << 8)
 #define PTE_NX (1ULL << 63)
 #define PTE_ADDR 0x000ffffffffff000ULL
 
@@ -21,7 +21,10 @@
  * callers (one slot belongs to one area, under its lock). */
 static mm_spinlock_t vmap_pt_lock = MM_SPINLOCK_INIT;
 
-static inline unsigned int vidx(uintptr_t va, int shift) { return (va >> shift) & 511; }
+static inline unsigned int vidx(uintptr_t va, int shift)
+{
+	return (va >> shift) & 511;
+}
 
 /* The table under entry @e, created when @create (NULL if absent or no
  * memory). vmap_pt_lock held when @create. */

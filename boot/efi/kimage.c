@@ -8,17 +8,17 @@
 
 #include <stddef.h>
 
-#define EI_CLASS      4
-#define EI_DATA       5
-#define ELFCLASS64    2
-#define ELFDATA2LSB   1
-#define ET_EXEC       2
-#define EM_X86_64     62
-#define PT_LOAD       1
-#define EHDR64_SIZE   64
-#define PHDR64_SIZE   56
-#define PAGE_MASK     0xfffull
-#define LIMIT_4G      0x100000000ull
+#define EI_CLASS 4
+#define EI_DATA 5
+#define ELFCLASS64 2
+#define ELFDATA2LSB 1
+#define ET_EXEC 2
+#define EM_X86_64 62
+#define PT_LOAD 1
+#define EHDR64_SIZE 64
+#define PHDR64_SIZE 56
+#define PAGE_MASK 0xfffull
+#define LIMIT_4G 0x100000000ull
 
 static uint64_t rd(const uint8_t *p, unsigned int bytes)
 {

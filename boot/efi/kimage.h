@@ -8,10 +8,10 @@
 
 #include <stdint.h>
 
-#define MB2_HEADER_MAGIC      0xe85250d6u
-#define MB2_HEADER_SEARCH     32768u  /* the header lies within these bytes */
-#define MB2_HTAG_END          0
-#define MB2_HTAG_EFI_AMD64    9       /* "EFI amd64 entry address" */
+#define MB2_HEADER_MAGIC 0xe85250d6u
+#define MB2_HEADER_SEARCH 32768u /* the header lies within these bytes */
+#define MB2_HTAG_END 0
+#define MB2_HTAG_EFI_AMD64 9 /* "EFI amd64 entry address" */
 
 #define KIMAGE_MAX_SEGS 16
 
@@ -22,7 +22,7 @@ struct kimage_seg {
 };
 
 struct kimage {
-	uint64_t entry;      /* 64-bit entry point from multiboot2 tag 9 */
+	uint64_t entry;	     /* 64-bit entry point from multiboot2 tag 9 */
 	uint64_t lo, hi;     /* page-aligned physical span of all segments */
 	uint32_t mb2_offset; /* file offset of the multiboot2 header */
 	unsigned int nr_segs;

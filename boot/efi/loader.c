@@ -14,18 +14,18 @@
 #include "kimage.h"
 #include "mb2info.h"
 
-#define LOADER_NAME     "pagealloc GNU-EFI loader"
-#define MB2_BOOT_MAGIC  0x36d76289u
-#define BOOTINFO_MAX    0x3fffffffull /* last byte of the boot info below 1 GiB */
-#define EXIT_TRIES      8
-#define CMDLINE_MAX     4096
-#define RSDP_V1_LEN     20
+#define LOADER_NAME "pagealloc GNU-EFI loader"
+#define MB2_BOOT_MAGIC 0x36d76289u
+#define BOOTINFO_MAX 0x3fffffffull /* last byte of the boot info below 1 GiB */
+#define EXIT_TRIES 8
+#define CMDLINE_MAX 4096
+#define RSDP_V1_LEN 20
 
 static EFI_HANDLE image_handle;
 
 struct rsdp_copy {
-	const UINT8 *v1;  /* from the ACPI 1.0 table GUID, NULL if none */
-	const UINT8 *v2;  /* from the ACPI 2.0 table GUID, NULL if none */
+	const UINT8 *v1; /* from the ACPI 1.0 table GUID, NULL if none */
+	const UINT8 *v2; /* from the ACPI 2.0 table GUID, NULL if none */
 	UINT32 v2_len;
 };
 
@@ -88,8 +88,8 @@ static EFI_STATUS read_file(EFI_FILE_HANDLE root, CHAR16 *path, UINT8 **data, UI
 	}
 	*size = info->FileSize;
 	FreePool(info);
-	st = BS->AllocatePages(AllocateAnyPages, EfiLoaderData,
-			       EFI_SIZE_TO_PAGES(*size + 1), &addr);
+	st = BS->AllocatePages(AllocateAnyPages, EfiLoaderData, EFI_SIZE_TO_PAGES(*size + 1),
+			       &addr);
 	if (EFI_ERROR(st)) {
 		file->Close(file);
 		return st;
@@ -155,8 +155,8 @@ static const char *read_cmdline(EFI_FILE_HANDLE root)
 	}
 	for (n = 0; data[n]; n++)
 		;
-	while (n > 0 && (data[n - 1] == '\n' || data[n - 1] == '\r' ||
-			 data[n - 1] == ' ' || data[n - 1] == '\t'))
+	while (n > 0 && (data[n - 1] == '\n' || data[n - 1] == '\r' || data[n - 1] == ' ' ||
+			 data[n - 1] == '\t'))
 		data[--n] = 0;
 	return (const char *)data;
 }
@@ -164,10 +164,21 @@ static const char *read_cmdline(EFI_FILE_HANDLE root)
 static const CHAR16 *efi_type_name(UINT32 type)
 {
 	static const CHAR16 *names[] = {
-		L"Reserved", L"LoaderCode", L"LoaderData", L"BootServicesCode",
-		L"BootServicesData", L"RuntimeServicesCode", L"RuntimeServicesData",
-		L"Conventional", L"Unusable", L"ACPIReclaim", L"ACPINVS", L"MMIO",
-		L"MMIOPortSpace", L"PalCode", L"Persistent",
+		L"Reserved",
+		L"LoaderCode",
+		L"LoaderData",
+		L"BootServicesCode",
+		L"BootServicesData",
+		L"RuntimeServicesCode",
+		L"RuntimeServicesData",
+		L"Conventional",
+		L"Unusable",
+		L"ACPIReclaim",
+		L"ACPINVS",
+		L"MMIO",
+		L"MMIOPortSpace",
+		L"PalCode",
+		L"Persistent",
 	};
 
 	return type < sizeof(names) / sizeof(names[0]) ? names[type] : L"Unknown";
@@ -191,8 +202,8 @@ static void print_conflicts(UINT64 lo, UINT64 hi)
 
 		if (d->Type == EfiConventionalMemory || end <= lo || d->PhysicalStart >= hi)
 			continue;
-		Print(L"loader:   in use: [mem 0x%016lx-0x%016lx] %s\r\n",
-		      d->PhysicalStart, end - 1, efi_type_name(d->Type));
+		Print(L"loader:   in use: [mem 0x%016lx-0x%016lx] %s\r\n", d->PhysicalStart,
+		      end - 1, efi_type_name(d->Type));
 	}
 	FreePool(map);
 }
@@ -265,9 +276,9 @@ static void find_rsdp(EFI_SYSTEM_TABLE *st, struct rsdp_copy *r)
 		Print(L"loader: warning: no ACPI RSDP in the configuration table\r\n");
 }
 
-static void build_bootinfo(struct mb2_builder *b, const char *cmdline,
-			   const void *map, UINTN map_size, UINTN dsize, UINT32 dver,
-			   const struct rsdp_copy *r, EFI_SYSTEM_TABLE *st)
+static void build_bootinfo(struct mb2_builder *b, const char *cmdline, const void *map,
+			   UINTN map_size, UINTN dsize, UINT32 dver, const struct rsdp_copy *r,
+			   EFI_SYSTEM_TABLE *st)
 {
 	mb2_add_string(b, MB2_TAG_CMDLINE, cmdline);
 	mb2_add_string(b, MB2_TAG_LOADER_NAME, LOADER_NAME);
@@ -349,8 +360,8 @@ static EFI_STATUS load_and_enter(EFI_HANDLE image, EFI_SYSTEM_TABLE *systab)
 	if (EFI_ERROR(st))
 		return fail(st, L"cannot allocate the boot information below 1 GiB");
 
-	Print(L"loader: kernel [mem 0x%016lx-0x%016lx] entry 0x%lx, boot info at 0x%lx\r\n",
-	      k.lo, k.hi - 1, k.entry, info_phys);
+	Print(L"loader: kernel [mem 0x%016lx-0x%016lx] entry 0x%lx, boot info at 0x%lx\r\n", k.lo,
+	      k.hi - 1, k.entry, info_phys);
 	Print(L"loader: command line \"%a\"; exiting boot services\r\n", cmdline);
 
 	/* The map key goes stale whenever the firmware touches memory

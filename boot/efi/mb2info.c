@@ -7,9 +7,9 @@
 #include <stddef.h>
 
 #define EFI_CONVENTIONAL 7
-#define EFI_MEMORY_SP    0x40000ull  /* specific-purpose (soft-reserved) */
-#define EFI_DESC_MIN     40          /* type, pad, phys, virt, pages, attr */
-#define MB2_ALIGN(x)     (((x) + 7u) & ~7u)
+#define EFI_MEMORY_SP 0x40000ull /* specific-purpose (soft-reserved) */
+#define EFI_DESC_MIN 40		 /* type, pad, phys, virt, pages, attr */
+#define MB2_ALIGN(x) (((x) + 7u) & ~7u)
 
 static uint64_t rd(const uint8_t *p, unsigned int bytes)
 {
@@ -95,8 +95,8 @@ void mb2_add_u64(struct mb2_builder *b, uint32_t type, uint64_t value)
 	}
 }
 
-void mb2_add_efi_mmap(struct mb2_builder *b, const void *map, uint64_t map_size,
-		      uint32_t desc_size, uint32_t desc_version)
+void mb2_add_efi_mmap(struct mb2_builder *b, const void *map, uint64_t map_size, uint32_t desc_size,
+		      uint32_t desc_version)
 {
 	uint8_t *t;
 

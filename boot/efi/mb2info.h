@@ -12,24 +12,24 @@
 #include <stdint.h>
 
 /* Boot information tag types (multiboot2 specification, section 3.6). */
-#define MB2_TAG_END            0
-#define MB2_TAG_CMDLINE        1
-#define MB2_TAG_LOADER_NAME    2
-#define MB2_TAG_BASIC_MEMINFO  4
-#define MB2_TAG_MMAP           6
-#define MB2_TAG_EFI64          12
-#define MB2_TAG_ACPI_OLD       14
-#define MB2_TAG_ACPI_NEW       15
-#define MB2_TAG_EFI_MMAP       17
-#define MB2_TAG_EFI64_IH       20
+#define MB2_TAG_END 0
+#define MB2_TAG_CMDLINE 1
+#define MB2_TAG_LOADER_NAME 2
+#define MB2_TAG_BASIC_MEMINFO 4
+#define MB2_TAG_MMAP 6
+#define MB2_TAG_EFI64 12
+#define MB2_TAG_ACPI_OLD 14
+#define MB2_TAG_ACPI_NEW 15
+#define MB2_TAG_EFI_MMAP 17
+#define MB2_TAG_EFI64_IH 20
 
 /* Memory map entry types (e820 numbering, as in mm/memmap.h). */
-#define MB2_MEM_USABLE   1
+#define MB2_MEM_USABLE 1
 #define MB2_MEM_RESERVED 2
-#define MB2_MEM_ACPI     3
-#define MB2_MEM_NVS      4
+#define MB2_MEM_ACPI 3
+#define MB2_MEM_NVS 4
 #define MB2_MEM_UNUSABLE 5
-#define MB2_MEM_PMEM     7
+#define MB2_MEM_PMEM 7
 
 struct mb2_mmap_entry {
 	uint64_t addr;
@@ -59,8 +59,8 @@ void mb2_add_bytes(struct mb2_builder *b, uint32_t type, const void *data, uint3
 void mb2_add_u64(struct mb2_builder *b, uint32_t type, uint64_t value);
 
 /* The raw EFI memory map (type 17): descriptor size, version, descriptors. */
-void mb2_add_efi_mmap(struct mb2_builder *b, const void *map, uint64_t map_size,
-		      uint32_t desc_size, uint32_t desc_version);
+void mb2_add_efi_mmap(struct mb2_builder *b, const void *map, uint64_t map_size, uint32_t desc_size,
+		      uint32_t desc_version);
 
 /* The converted memory map (type 6): each descriptor's type translated by
  * mb2_type_from_efi(), entries sorted by address, touching entries of one

@@ -14,10 +14,10 @@
 
 /* ---- a synthetic kernel: ELF header, two PT_LOADs, multiboot2 header ---- */
 
-#define IMG_SIZE   0x3000
-#define MB2_OFF    0x1000
+#define IMG_SIZE 0x3000
+#define MB2_OFF 0x1000
 #define TEXT_PADDR 0x200000ull
-#define ENTRY      0x200040u
+#define ENTRY 0x200040u
 
 static uint8_t img[IMG_SIZE];
 
@@ -27,8 +27,8 @@ static void put(uint8_t *p, uint64_t v, int bytes)
 		p[i] = (uint8_t)(v >> (8 * i));
 }
 
-static void put_phdr(int i, uint32_t type, uint64_t off, uint64_t paddr,
-		     uint64_t filesz, uint64_t memsz)
+static void put_phdr(int i, uint32_t type, uint64_t off, uint64_t paddr, uint64_t filesz,
+		     uint64_t memsz)
 {
 	uint8_t *ph = img + 64 + 56 * i;
 
@@ -51,7 +51,7 @@ static void put_mb2(uint32_t arch, int with_entry_tag, uint32_t entry)
 	put(h, MB2_HEADER_MAGIC, 4);
 	put(h + 4, arch, 4);
 	put(h + 8, len, 4);
-	put(h + 12, (uint32_t)-(MB2_HEADER_MAGIC + arch + len), 4);
+	put(h + 12, (uint32_t)(0u - (MB2_HEADER_MAGIC + arch + len)), 4);
 	if (with_entry_tag) {
 		put(h + 16, 9, 2);
 		put(h + 20, 12, 4);
@@ -64,7 +64,10 @@ static void put_mb2(uint32_t arch, int with_entry_tag, uint32_t entry)
 static void make_kernel(void)
 {
 	memset(img, 0, sizeof(img));
-	memcpy(img, "\x7f" "ELF", 4);
+	memcpy(img,
+	       "\x7f"
+	       "ELF",
+	       4);
 	img[4] = 2; /* ELFCLASS64 */
 	img[5] = 1; /* little-endian */
 	img[6] = 1;
@@ -76,7 +79,7 @@ static void make_kernel(void)
 	put(img + 54, 56, 2);
 	put(img + 56, 3, 2);
 	put_phdr(0, 1, MB2_OFF, TEXT_PADDR, 0x1000, 0x1000);
-	put_phdr(1, 4, 0, 0, 0, 0); /* PT_NOTE: ignored */
+	put_phdr(1, 4, 0, 0, 0, 0);				    /* PT_NOTE: ignored */
 	put_phdr(2, 1, 0x2000, TEXT_PADDR + 0x1000, 0x800, 0x5123); /* data+bss */
 	put_mb2(0, 1, ENTRY);
 }
@@ -87,13 +90,13 @@ static const char *parse(struct kimage *k)
 }
 
 /* The error must mention @needle, so each rule is shown to be the one that fired. */
-#define EXPECT_ERR(needle)                                                     \
-	do {                                                                   \
-		struct kimage k_;                                              \
-		const char *e_ = parse(&k_);                                   \
-		if (!e_ || !strstr(e_, needle))                                \
+#define EXPECT_ERR(needle) \
+	do { \
+		struct kimage k_; \
+		const char *e_ = parse(&k_); \
+		if (!e_ || !strstr(e_, needle)) \
 			ktest_fail(__FILE__, __LINE__, "wanted error with \"%s\", got \"%s\"", \
-				   needle, e_ ? e_ : "(none)");                \
+				   needle, e_ ? e_ : "(none)"); \
 	} while (0)
 
 HTEST(kimage_accepts_valid_kernel_and_finds_tag9_entry)
@@ -271,27 +274,28 @@ static int make_efimap(void)
 {
 	int i = 0;
 
-	put_desc(efimap, i++, 7, 0x100000, 0x100, 0xf);      /* conventional */
-	put_desc(efimap, i++, 3, 0x0, 0x10, 0xf);            /* BS code */
-	put_desc(efimap, i++, 4, 0x10000, 0x90, 0xf);        /* BS data: merges with 0x0 */
-	put_desc(efimap, i++, 2, 0x200000, 0x10, 0xf);       /* loader data: merges */
-	put_desc(efimap, i++, 10, 0x210000, 0x8, 0xf);       /* ACPI NVS */
-	put_desc(efimap, i++, 9, 0x218000, 0x8, 0xf);        /* ACPI reclaim */
-	put_desc(efimap, i++, 6, 0x220000, 0x4, 1ull << 63); /* runtime data */
-	put_desc(efimap, i++, 7, 0x224000, 0x0, 0xf);        /* empty: dropped */
-	put_desc(efimap, i++, 7, 0x224000, 0x100, 0x40000);  /* specific purpose */
-	put_desc(efimap, i++, 8, 0x324000, 0x1, 0xf);        /* unusable */
-	put_desc(efimap, i++, 14, 0x400000, 0x400, 0xf);     /* persistent */
+	put_desc(efimap, i++, 7, 0x100000, 0x100, 0xf);		/* conventional */
+	put_desc(efimap, i++, 3, 0x0, 0x10, 0xf);		/* BS code */
+	put_desc(efimap, i++, 4, 0x10000, 0x90, 0xf);		/* BS data: merges with 0x0 */
+	put_desc(efimap, i++, 2, 0x200000, 0x10, 0xf);		/* loader data: merges */
+	put_desc(efimap, i++, 10, 0x210000, 0x8, 0xf);		/* ACPI NVS */
+	put_desc(efimap, i++, 9, 0x218000, 0x8, 0xf);		/* ACPI reclaim */
+	put_desc(efimap, i++, 6, 0x220000, 0x4, 1ull << 63);	/* runtime data */
+	put_desc(efimap, i++, 7, 0x224000, 0x0, 0xf);		/* empty: dropped */
+	put_desc(efimap, i++, 7, 0x224000, 0x100, 0x40000);	/* specific purpose */
+	put_desc(efimap, i++, 8, 0x324000, 0x1, 0xf);		/* unusable */
+	put_desc(efimap, i++, 14, 0x400000, 0x400, 0xf);	/* persistent */
 	put_desc(efimap, i++, 11, 0xfec00000, 0x1, 1ull << 63); /* MMIO */
-	put_desc(efimap, i++, 99, 0x100000000ull, 0x10, 0);  /* unknown type */
+	put_desc(efimap, i++, 99, 0x100000000ull, 0x10, 0);	/* unknown type */
 	return i;
 }
 
-static void expect_entry(const struct mb2_mmap_entry *e, uint64_t addr, uint64_t len,
-			 uint32_t type, int line)
+static void expect_entry(const struct mb2_mmap_entry *e, uint64_t addr, uint64_t len, uint32_t type,
+			 int line)
 {
 	if (e->addr != addr || e->len != len || e->type != type || e->zero != 0)
-		ktest_fail(__FILE__, line, "mmap entry 0x%llx+0x%llx type %u, wanted 0x%llx+0x%llx type %u",
+		ktest_fail(__FILE__, line,
+			   "mmap entry 0x%llx+0x%llx type %u, wanted 0x%llx+0x%llx type %u",
 			   (unsigned long long)e->addr, (unsigned long long)e->len, e->type,
 			   (unsigned long long)addr, (unsigned long long)len, type);
 }

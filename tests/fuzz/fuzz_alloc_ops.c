@@ -47,7 +47,7 @@ enum held_kind { HELD_PAGES, HELD_ADDR, HELD_EXACT };
 struct held {
 	unsigned long pfn;
 	unsigned int order; /* HELD_PAGES, HELD_ADDR */
-	size_t size;        /* HELD_EXACT: bytes asked for */
+	size_t size;	    /* HELD_EXACT: bytes asked for */
 	enum held_kind kind;
 	bool compound;
 };
@@ -70,9 +70,18 @@ struct cursor {
 	const uint8_t *p, *end;
 };
 
-static bool more(const struct cursor *c) { return c->p < c->end; }
-static unsigned int u8(struct cursor *c) { return more(c) ? *c->p++ : 0; }
-static unsigned int u16(struct cursor *c) { return u8(c) | u8(c) << 8; }
+static bool more(const struct cursor *c)
+{
+	return c->p < c->end;
+}
+static unsigned int u8(struct cursor *c)
+{
+	return more(c) ? *c->p++ : 0;
+}
+static unsigned int u16(struct cursor *c)
+{
+	return u8(c) | u8(c) << 8;
+}
 
 /* ---- the machine ---- */
 
@@ -167,8 +176,8 @@ static void check_state(const char *op, unsigned int step)
 	}
 	free_now = nr_free_pages() + pcp_pages();
 	FUZZ_CHECK(free_now + held_pages == free_at_boot,
-		   "step %u (%s): %lu free + %lu held != %lu at boot", step, op, free_now, held_pages,
-		   free_at_boot);
+		   "step %u (%s): %lu free + %lu held != %lu at boot", step, op, free_now,
+		   held_pages, free_at_boot);
 	FUZZ_CHECK(global_vm_event(POISON_ERRORS) == 0, "step %u (%s): poison corrupted: %s", step,
 		   op, captured());
 }
@@ -199,35 +208,39 @@ static void check_new_block(struct page *page, unsigned int order, size_t pages,
 	FUZZ_CHECK(pfn % (1UL << order) == 0, "step %u: pfn 0x%lx not aligned to order %u", step,
 		   pfn, order);
 	FUZZ_CHECK(pfn + pages <= max_pfn, "step %u: block past max_pfn", step);
-	FUZZ_CHECK((int)zone <= highest_zone(gfp), "step %u: gfp 0x%x got zone %u", step, gfp, zone);
+	FUZZ_CHECK((int)zone <= highest_zone(gfp), "step %u: gfp 0x%x got zone %u", step, gfp,
+		   zone);
 	for (size_t i = 0; i < pages; i++) {
 		struct page *p = page + i;
 
 		FUZZ_CHECK(!owned[pfn + i], "step %u: pfn 0x%lx handed out twice", step, pfn + i);
 		FUZZ_CHECK(page_zonenum(p) == zone, "step %u: block spans zones", step);
 		FUZZ_CHECK(!PageReserved(p) && !PageBuddy(p) && !PagePcp(p),
-			   "step %u: pfn 0x%lx handed out with flags 0x%x", step, pfn + i, p->flags);
+			   "step %u: pfn 0x%lx handed out with flags 0x%x", step, pfn + i,
+			   p->flags);
 		FUZZ_CHECK(!p->mapping, "step %u: pfn 0x%lx has a mapping", step, pfn + i);
 		if (exact || i == 0)
 			FUZZ_CHECK(page_ref_count(p) == 1, "step %u: pfn 0x%lx refcount %d", step,
 				   pfn + i, page_ref_count(p));
 		else if (!(gfp & __GFP_COMP))
-			FUZZ_CHECK(page_ref_count(p) == 0, "step %u: tail pfn 0x%lx refcount %d", step,
-				   pfn + i, page_ref_count(p));
+			FUZZ_CHECK(page_ref_count(p) == 0, "step %u: tail pfn 0x%lx refcount %d",
+				   step, pfn + i, page_ref_count(p));
 		if ((gfp & __GFP_COMP) && !exact && order)
 			FUZZ_CHECK(i ? PageTail(p) && compound_head(p) == page : PageHead(p),
 				   "step %u: compound page %zu of 0x%lx malformed", step, i, pfn);
 		owned[pfn + i] = 1;
 	}
 	if (!exact)
-		FUZZ_CHECK(page_alloc_order(page) == order, "step %u: head records order %u, not %u",
-			   step, page_alloc_order(page), order);
+		FUZZ_CHECK(page_alloc_order(page) == order,
+			   "step %u: head records order %u, not %u", step, page_alloc_order(page),
+			   order);
 	if (gfp & __GFP_ZERO) {
 		static const uint8_t zero[MM_PAGE_SIZE];
 
 		for (size_t i = 0; i < pages; i++)
 			FUZZ_CHECK(!memcmp(page_address(page + i), zero, MM_PAGE_SIZE),
-				   "step %u: __GFP_ZERO block: page %zu of pfn 0x%lx not zeroed", step, i, pfn);
+				   "step %u: __GFP_ZERO block: page %zu of pfn 0x%lx not zeroed",
+				   step, i, pfn);
 	}
 	/* the owner writes, as owners do: poisoning must not mind */
 	for (size_t i = 0; i < pages; i++)
@@ -244,7 +257,8 @@ static void hold(unsigned long pfn, unsigned int order, size_t size, enum held_k
 
 static size_t held_nr_pages(const struct held *h)
 {
-	return h->kind == HELD_EXACT ? (h->size + MM_PAGE_SIZE - 1) / MM_PAGE_SIZE : 1UL << h->order;
+	return h->kind == HELD_EXACT ? (h->size + MM_PAGE_SIZE - 1) / MM_PAGE_SIZE
+				     : 1UL << h->order;
 }
 
 static void release(unsigned int i)
@@ -267,13 +281,24 @@ static void release(unsigned int i)
 /* ---- operations ---- */
 
 static const gfp_t gfp_table[] = {
-	GFP_KERNEL, GFP_ATOMIC, GFP_NOWAIT, GFP_DMA, GFP_DMA32, GFP_HIGHUSER_MOVABLE,
-	GFP_KERNEL | __GFP_RECLAIMABLE, GFP_NOIO, GFP_NOFS, GFP_USER, GFP_ATOMIC | __GFP_DMA,
-	GFP_KERNEL | __GFP_DMA32, 0, __GFP_MOVABLE | __GFP_DMA,
+	GFP_KERNEL,
+	GFP_ATOMIC,
+	GFP_NOWAIT,
+	GFP_DMA,
+	GFP_DMA32,
+	GFP_HIGHUSER_MOVABLE,
+	GFP_KERNEL | __GFP_RECLAIMABLE,
+	GFP_NOIO,
+	GFP_NOFS,
+	GFP_USER,
+	GFP_ATOMIC | __GFP_DMA,
+	GFP_KERNEL | __GFP_DMA32,
+	0,
+	__GFP_MOVABLE | __GFP_DMA,
 };
 static const gfp_t gfp_modifiers[8] = {
-	__GFP_ZERO, __GFP_COMP, __GFP_HIGH, __GFP_NORETRY, __GFP_RETRY_MAYFAIL, __GFP_MEMALLOC,
-	__GFP_NOMEMALLOC, __GFP_NOWARN,
+	__GFP_ZERO,	     __GFP_COMP,     __GFP_HIGH,       __GFP_NORETRY,
+	__GFP_RETRY_MAYFAIL, __GFP_MEMALLOC, __GFP_NOMEMALLOC, __GFP_NOWARN,
 };
 
 static gfp_t read_gfp(struct cursor *c)
@@ -295,7 +320,7 @@ static unsigned int read_order(struct cursor *c)
 	unsigned int b = u8(c);
 
 	if (b >= 250)
-		return b; /* far out of range */
+		return b;	    /* far out of range */
 	return b % (MAX_ORDER + 1); /* MAX_ORDER itself is invalid */
 }
 
@@ -316,10 +341,11 @@ static void op_alloc(struct cursor *c, unsigned int step, bool by_addr)
 		page = alloc_pages(gfp, order);
 	}
 	if (!request_valid(gfp, order)) {
-		FUZZ_CHECK(!page, "step %u: invalid request gfp 0x%x order %u was served", step, gfp,
-			   order);
+		FUZZ_CHECK(!page, "step %u: invalid request gfp 0x%x order %u was served", step,
+			   gfp, order);
 		FUZZ_CHECK(global_vm_event(PGALLOC_INVALID) == invalid0 + 1,
-			   "step %u: invalid request gfp 0x%x order %u not counted", step, gfp, order);
+			   "step %u: invalid request gfp 0x%x order %u not counted", step, gfp,
+			   order);
 		return;
 	}
 	if (!page)
@@ -341,7 +367,8 @@ static void op_alloc_exact(struct cursor *c, unsigned int step)
 	v = alloc_pages_exact(size, gfp);
 
 	if (!size || !request_valid(gfp & ~__GFP_COMP, get_order(size))) {
-		FUZZ_CHECK(!v, "step %u: alloc_pages_exact(%zu, 0x%x) should fail", step, size, gfp);
+		FUZZ_CHECK(!v, "step %u: alloc_pages_exact(%zu, 0x%x) should fail", step, size,
+			   gfp);
 		return;
 	}
 	if (!v)
@@ -419,14 +446,15 @@ static void op_bad_free(struct cursor *c, unsigned int step)
 		if (!nr_held || held[a % nr_held].kind == HELD_EXACT)
 			return;
 		page = pfn_to_page(held[a % nr_held].pfn);
-		order = b >= 240 ? b : (held[a % nr_held].order + 1 + b % (MAX_ORDER - 1)) % MAX_ORDER;
+		order = b >= 240 ? b
+				 : (held[a % nr_held].order + 1 + b % (MAX_ORDER - 1)) % MAX_ORDER;
 		break;
 	case 2: /* inside a held block */
 		what = "interior page";
 		if (!nr_held || held[a % nr_held].kind == HELD_EXACT || !held[a % nr_held].order)
 			return;
-		page = pfn_to_page(held[a % nr_held].pfn) +
-		       1 + b % ((1UL << held[a % nr_held].order) - 1);
+		page = pfn_to_page(held[a % nr_held].pfn) + 1 +
+		       b % ((1UL << held[a % nr_held].order) - 1);
 		order = b % 3;
 		break;
 	case 3: /* reserved at boot */
@@ -438,7 +466,8 @@ static void op_bad_free(struct cursor *c, unsigned int step)
 	case 4: /* not a struct page of mem_map at all */
 		what = "pointer outside mem_map";
 		page = (b & 1) ? (struct page *)((char *)(mem_map + a % max_pfn) + 8)
-			       : (struct page *)((uintptr_t)(mem_map + max_pfn) + (uintptr_t)a * sizeof(struct page));
+			       : (struct page *)((uintptr_t)(mem_map + max_pfn) +
+						 (uintptr_t)a * sizeof(struct page));
 		break;
 	default: /* a double free */
 		what = "double free";
@@ -462,8 +491,9 @@ static void op_bad_free(struct cursor *c, unsigned int step)
 	}
 	if (page)
 		__free_pages(page, order);
-	FUZZ_CHECK(global_vm_event(BAD_PAGES) == bad0 + 1, "step %u: bad free (%s) reported %lu times",
-		   step, what, global_vm_event(BAD_PAGES) - bad0);
+	FUZZ_CHECK(global_vm_event(BAD_PAGES) == bad0 + 1,
+		   "step %u: bad free (%s) reported %lu times", step, what,
+		   global_vm_event(BAD_PAGES) - bad0);
 	FUZZ_CHECK(strstr(captured(), "Bad page state") != NULL,
 		   "step %u: bad free (%s) without a 'Bad page state' report", step, what);
 }
@@ -505,24 +535,55 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	for (step = 0; step < MAX_OPS && more(&c); step++) {
 		unsigned int op = u8(&c) % 12;
 		static const char *const names[12] = {
-			"alloc_pages", "alloc_pages", "alloc_pages", "__get_free_pages",
-			"alloc_pages_exact", "free", "free", "bad free", "drain", "poison toggle",
-			"get_page+free", "split_page",
+			"alloc_pages",
+			"alloc_pages",
+			"alloc_pages",
+			"__get_free_pages",
+			"alloc_pages_exact",
+			"free",
+			"free",
+			"bad free",
+			"drain",
+			"poison toggle",
+			"get_page+free",
+			"split_page",
 		};
 
 		switch (op) {
-		case 0: case 1: case 2: op_alloc(&c, step, false); break;
-		case 3: op_alloc(&c, step, true); break;
-		case 4: op_alloc_exact(&c, step); break;
-		case 5: case 6: op_free(&c); break;
-		case 7: op_bad_free(&c, step); break;
-		case 8: op_drain(&c); break;
-		case 9: mm_debug_poison = !mm_debug_poison; break;
-		case 10: op_extra_ref(&c, step); break;
-		default: op_split(&c); break;
+		case 0:
+		case 1:
+		case 2:
+			op_alloc(&c, step, false);
+			break;
+		case 3:
+			op_alloc(&c, step, true);
+			break;
+		case 4:
+			op_alloc_exact(&c, step);
+			break;
+		case 5:
+		case 6:
+			op_free(&c);
+			break;
+		case 7:
+			op_bad_free(&c, step);
+			break;
+		case 8:
+			op_drain(&c);
+			break;
+		case 9:
+			mm_debug_poison = !mm_debug_poison;
+			break;
+		case 10:
+			op_extra_ref(&c, step);
+			break;
+		default:
+			op_split(&c);
+			break;
 		}
 		FUZZ_CHECK(global_vm_event(BAD_PAGES) == 0 || op == 7,
-			   "step %u (%s): unexpected bad page report: %s", step, names[op], captured());
+			   "step %u (%s): unexpected bad page report: %s", step, names[op],
+			   captured());
 		check_state(names[op], step);
 		vm_events_reset(); /* op_bad_free checked its own count */
 	}
@@ -530,7 +591,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		release(nr_held - 1);
 	drain_all_pages(NULL);
 	check_state("free everything", step);
-	FUZZ_CHECK(global_vm_event(BAD_PAGES) == 0, "bad page report while freeing: %s", captured());
+	FUZZ_CHECK(global_vm_event(BAD_PAGES) == 0, "bad page report while freeing: %s",
+		   captured());
 	mm_buddyinfo_snapshot(after);
 	FUZZ_CHECK(!memcmp(after, buddy_at_boot, sizeof(after)),
 		   "free blocks per order differ from boot after freeing everything");

@@ -55,7 +55,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	check_string("loader_name", bi.loader_name, buf, size);
 	FUZZ_CHECK(bi.nr_modules <= BOOTINFO_MAX_MODULES, "%u modules", bi.nr_modules);
 	for (unsigned int i = 0; i < bi.nr_modules; i++) {
-		FUZZ_CHECK(bi.modules[i].start <= bi.modules[i].end, "module %u ends before it starts", i);
+		FUZZ_CHECK(bi.modules[i].start <= bi.modules[i].end,
+			   "module %u ends before it starts", i);
 		check_string("module cmdline", bi.modules[i].cmdline, buf, size);
 	}
 	FUZZ_CHECK(bi.map_source == 6 || bi.map_source == 17, "map_source %d", bi.map_source);

@@ -67,8 +67,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		FUZZ_CHECK(again.nr == m.nr, "%u ranges read back, %u printed", again.nr, m.nr);
 		for (unsigned int i = 0; i < m.nr; i++)
 			FUZZ_CHECK(again.entry[i].addr == m.entry[i].addr &&
-				   again.entry[i].size == m.entry[i].size &&
-				   again.entry[i].type == m.entry[i].type,
+					   again.entry[i].size == m.entry[i].size &&
+					   again.entry[i].type == m.entry[i].type,
 				   "range %u changed on the round trip: %s", i, printed);
 	}
 	check_sanitize(&m);

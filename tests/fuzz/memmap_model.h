@@ -22,15 +22,14 @@
 #define FUZZ_PAGE 4096ull
 
 /* Fail loudly: libFuzzer saves the input that got here. */
-#define FUZZ_CHECK(cond, ...)                                                  \
-	do {                                                                   \
-		if (!(cond)) {                                                 \
-			fprintf(stderr, "%s:%d: check failed: %s: ", __FILE__, \
-				__LINE__, #cond);                              \
-			fprintf(stderr, __VA_ARGS__);                          \
-			fprintf(stderr, "\n");                                 \
-			abort();                                               \
-		}                                                              \
+#define FUZZ_CHECK(cond, ...) \
+	do { \
+		if (!(cond)) { \
+			fprintf(stderr, "%s:%d: check failed: %s: ", __FILE__, __LINE__, #cond); \
+			fprintf(stderr, __VA_ARGS__); \
+			fprintf(stderr, "\n"); \
+			abort(); \
+		} \
 	} while (0)
 
 /* Restrictiveness as mm/memmap.h documents it (higher wins); anything
@@ -38,20 +37,27 @@
 static inline int model_rank(uint32_t type)
 {
 	switch (type) {
-	case MEMMAP_USABLE: return 0;
-	case MEMMAP_ACPI: return 1;
-	case MEMMAP_NVS: return 2;
-	case MEMMAP_PRAM: return 3;
-	case MEMMAP_PMEM: return 4;
-	case MEMMAP_UNUSABLE: return 5;
-	default: return 6;
+	case MEMMAP_USABLE:
+		return 0;
+	case MEMMAP_ACPI:
+		return 1;
+	case MEMMAP_NVS:
+		return 2;
+	case MEMMAP_PRAM:
+		return 3;
+	case MEMMAP_PMEM:
+		return 4;
+	case MEMMAP_UNUSABLE:
+		return 5;
+	default:
+		return 6;
 	}
 }
 
 static inline uint32_t model_rank_type(int rank)
 {
-	static const uint32_t t[] = { MEMMAP_USABLE, MEMMAP_ACPI, MEMMAP_NVS, MEMMAP_PRAM,
-				      MEMMAP_PMEM, MEMMAP_UNUSABLE, MEMMAP_RESERVED };
+	static const uint32_t t[] = { MEMMAP_USABLE, MEMMAP_ACPI,     MEMMAP_NVS,     MEMMAP_PRAM,
+				      MEMMAP_PMEM,   MEMMAP_UNUSABLE, MEMMAP_RESERVED };
 	return t[rank];
 }
 
@@ -75,7 +81,8 @@ static inline void model_emit(struct memmap_entry *out, unsigned int *n, uint64_
 			      uint64_t end, int rank)
 {
 	if (rank == 0) {
-		unsigned __int128 s = ((unsigned __int128)start + FUZZ_PAGE - 1) & ~(unsigned __int128)(FUZZ_PAGE - 1);
+		unsigned __int128 s = ((unsigned __int128)start + FUZZ_PAGE - 1) &
+				      ~(unsigned __int128)(FUZZ_PAGE - 1);
 
 		end &= ~(FUZZ_PAGE - 1);
 		if (s >= end)
@@ -114,7 +121,8 @@ static inline unsigned int model_sanitize(const struct memmap *in, struct memmap
 		for (unsigned int k = 0; k < in->nr; k++) {
 			const struct memmap_entry *e = &in->entry[k];
 
-			if (e->size && e->addr <= a && a < model_end(e) && model_rank(e->type) > rank)
+			if (e->size && e->addr <= a && a < model_end(e) &&
+			    model_rank(e->type) > rank)
 				rank = model_rank(e->type);
 		}
 		if (rank == run_rank && run_end == a) {
@@ -153,10 +161,11 @@ static inline void check_sanitized_properties(const struct memmap *m)
 		if (i) {
 			const struct memmap_entry *p = &m->entry[i - 1];
 
-			FUZZ_CHECK(p->addr + p->size <= e->addr, "entries %u and %u overlap or are unsorted",
-				   i - 1, i);
+			FUZZ_CHECK(p->addr + p->size <= e->addr,
+				   "entries %u and %u overlap or are unsorted", i - 1, i);
 			FUZZ_CHECK(p->addr + p->size != e->addr || p->type != t,
-				   "touching entries %u and %u share type %u (not merged)", i - 1, i, t);
+				   "touching entries %u and %u share type %u (not merged)", i - 1,
+				   i, t);
 		}
 	}
 }

@@ -56,8 +56,8 @@ void *mm_pfn_to_virt(unsigned long pfn)
 	uint64_t off = (uint64_t)pfn << MM_PAGE_SHIFT;
 
 	if (!ram_base || off >= ram_size) {
-		fprintf(stderr, "host_shim: pfn 0x%lx outside the arena (0x%llx bytes)\n",
-			pfn, (unsigned long long)ram_size);
+		fprintf(stderr, "host_shim: pfn 0x%lx outside the arena (0x%llx bytes)\n", pfn,
+			(unsigned long long)ram_size);
 		abort();
 	}
 	return ram_base + off;
@@ -133,12 +133,30 @@ void mm_panic(const char *fmt, ...)
 	abort();
 }
 
-unsigned long mm_irq_save(void) { return 0; }
-void mm_irq_restore(unsigned long flags) { (void)flags; }
-unsigned int mm_cpu_id(void) { return 0; }
-unsigned int mm_nr_cpus(void) { return 1; }
-void mm_on_each_cpu(void (*fn)(void *), void *arg) { fn(arg); }
-void mm_cpu_relax(void) { __asm__ volatile("" ::: "memory"); }
+unsigned long mm_irq_save(void)
+{
+	return 0;
+}
+void mm_irq_restore(unsigned long flags)
+{
+	(void)flags;
+}
+unsigned int mm_cpu_id(void)
+{
+	return 0;
+}
+unsigned int mm_nr_cpus(void)
+{
+	return 1;
+}
+void mm_on_each_cpu(void (*fn)(void *), void *arg)
+{
+	fn(arg);
+}
+void mm_cpu_relax(void)
+{
+	__asm__ volatile("" ::: "memory");
+}
 
 uint64_t mm_time_ns(void)
 {
@@ -236,17 +254,29 @@ void mm_wake_up(struct mm_waitq *wq)
 	pthread_mutex_unlock(&wq->lock);
 }
 
-unsigned int *mm_current_flags(void) { return &cur_flags; }
-const char *mm_current_name(void) { return cur_name; }
-void mm_cond_resched(void) { sched_yield(); }
+unsigned int *mm_current_flags(void)
+{
+	return &cur_flags;
+}
+const char *mm_current_name(void)
+{
+	return cur_name;
+}
+void mm_cond_resched(void)
+{
+	sched_yield();
+}
 
 /* ---- issue 5: the vmarea slots, a table instead of page tables ---- */
 
 #define HOST_VMAP_SLOTS (1UL << 20) /* 4 GiB of slots, as the kernel has */
-static unsigned long *host_vmap; /* pfn + 1 per slot, 0: unmapped */
+static unsigned long *host_vmap;    /* pfn + 1 per slot, 0: unmapped */
 static pthread_mutex_t host_vmap_lock = PTHREAD_MUTEX_INITIALIZER;
 
-unsigned long mm_vmap_nr_slots(void) { return HOST_VMAP_SLOTS; }
+unsigned long mm_vmap_nr_slots(void)
+{
+	return HOST_VMAP_SLOTS;
+}
 
 int mm_vmap_map(unsigned long slot, unsigned long pfn)
 {
@@ -271,7 +301,8 @@ void mm_vmap_unmap(unsigned long slot)
 unsigned long mm_vmap_pfn(unsigned long slot)
 {
 	unsigned long v = slot < HOST_VMAP_SLOTS && host_vmap
-				  ? __atomic_load_n(&host_vmap[slot], __ATOMIC_ACQUIRE) : 0;
+				  ? __atomic_load_n(&host_vmap[slot], __ATOMIC_ACQUIRE)
+				  : 0;
 
 	return v - 1; /* unmapped: (unsigned long)-1 */
 }

@@ -24,19 +24,21 @@ struct htest {
 extern struct htest htest_table[HTEST_MAX];
 extern int htest_count;
 
-#define HTEST(name_)                                                          \
-	static void htest_fn_##name_(void);                                   \
-	__attribute__((constructor)) static void htest_reg_##name_(void)      \
-	{                                                                     \
-		if (htest_count < HTEST_MAX)                                  \
-			htest_table[htest_count++] =                          \
-				(struct htest){#name_, htest_fn_##name_};     \
-	}                                                                     \
+#define HTEST(name_) \
+	static void htest_fn_##name_(void); \
+	__attribute__((constructor)) static void htest_reg_##name_(void) \
+	{ \
+		if (htest_count < HTEST_MAX) \
+			htest_table[htest_count++] = (struct htest){ #name_, htest_fn_##name_ }; \
+	} \
 	static void htest_fn_##name_(void)
 
 int htest_run_all(const char *suite);
 
-#define HTEST_MAIN(suite)                                                     \
-	int main(void) { return htest_run_all(suite); }
+#define HTEST_MAIN(suite) \
+	int main(void) \
+	{ \
+		return htest_run_all(suite); \
+	}
 
 #endif /* TESTS_HOST_HTEST_H */

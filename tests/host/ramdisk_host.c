@@ -42,8 +42,9 @@ int ramdisk_host_create(struct block_device *bdev, uint64_t nr_blocks)
 		free(rd);
 		return -1;
 	}
-	*bdev = (struct block_device){ .name = "ram0", .nr_blocks = nr_blocks, .ops = &rd_ops,
-				       .priv = rd };
+	*bdev = (struct block_device){
+		.name = "ram0", .nr_blocks = nr_blocks, .ops = &rd_ops, .priv = rd
+	};
 	return 0;
 }
 

@@ -19,9 +19,21 @@ static struct {
 	uint32_t len, tag;
 } b;
 
-static void put32(uint32_t v) { memcpy(b.buf + b.len, &v, 4); b.len += 4; }
-static void put64(uint64_t v) { memcpy(b.buf + b.len, &v, 8); b.len += 8; }
-static void putbytes(const void *p, uint32_t n) { memcpy(b.buf + b.len, p, n); b.len += n; }
+static void put32(uint32_t v)
+{
+	memcpy(b.buf + b.len, &v, 4);
+	b.len += 4;
+}
+static void put64(uint64_t v)
+{
+	memcpy(b.buf + b.len, &v, 8);
+	b.len += 8;
+}
+static void putbytes(const void *p, uint32_t n)
+{
+	memcpy(b.buf + b.len, p, n);
+	b.len += n;
+}
 
 static void start(void)
 {
@@ -59,11 +71,18 @@ static void finish(void)
 	memcpy(b.buf, &b.len, 4);
 }
 
-struct e820 { uint64_t addr, len; uint32_t type; };
+struct e820 {
+	uint64_t addr, len;
+	uint32_t type;
+};
 
 static const struct e820 qemu512[] = {
-	{ 0, 0x9fc00, 1 },           { 0x9fc00, 0x400, 2 },         { 0xf0000, 0x10000, 2 },
-	{ 0x100000, 0x1fee0000, 1 }, { 0x1ffe0000, 0x20000, 2 },    { 0xfffc0000, 0x40000, 2 },
+	{ 0, 0x9fc00, 1 },
+	{ 0x9fc00, 0x400, 2 },
+	{ 0xf0000, 0x10000, 2 },
+	{ 0x100000, 0x1fee0000, 1 },
+	{ 0x1ffe0000, 0x20000, 2 },
+	{ 0xfffc0000, 0x40000, 2 },
 	{ 0xfd00000000ull, 0x300000000ull, 2 },
 };
 
@@ -100,12 +119,12 @@ static int parse(void)
 	return bootinfo_parse_sized(0x36d76289, b.buf, b.len, PHYS, &bi, &err);
 }
 
-#define EXPECT_ERR(want)                                                       \
-	do {                                                                   \
-		KT_EXPECT_EQ(parse(), -1);                                     \
-		if (!err || strcmp(err, want))                                 \
+#define EXPECT_ERR(want) \
+	do { \
+		KT_EXPECT_EQ(parse(), -1); \
+		if (!err || strcmp(err, want)) \
 			ktest_fail(__FILE__, __LINE__, "error '%s', want '%s'", \
-				   err ? err : "(none)", want);               \
+				   err ? err : "(none)", want); \
 	} while (0)
 
 static void grub_like(void)
@@ -189,7 +208,8 @@ HTEST(bootinfo_rejects_bad_total_size)
 	memcpy(b.buf, &ts, 4);
 	EXPECT_ERR("boot information total_size 368 out of range (16 to 1048576, 360 available)");
 	KT_EXPECT_EQ(bootinfo_parse_sized(0x36d76289, b.buf, b.len, PHYS + 4, &bi, &err), -1);
-	KT_EXPECT(err && !strcmp(err, "boot information at 0x10004 is missing or not 8-byte aligned"));
+	KT_EXPECT(err &&
+		  !strcmp(err, "boot information at 0x10004 is missing or not 8-byte aligned"));
 }
 
 HTEST(bootinfo_rejects_missing_end_tag)
@@ -215,7 +235,7 @@ HTEST(bootinfo_rejects_mmap_entry_size_16_and_bad_version)
 	EXPECT_ERR("mmap tag at offset 8: entry_version 1, expected 0");
 	start();
 	tag_mmap(qemu512, 2, 24, 0);
-	b.len -= 8;   /* cut the last entry short */
+	b.len -= 8; /* cut the last entry short */
 	uint32_t sz = b.len - 8;
 
 	memcpy(b.buf + 12, &sz, 4);
@@ -256,7 +276,10 @@ HTEST(bootinfo_rejects_duplicate_map)
 	EXPECT_ERR("tag type 6 at offset 192: duplicate");
 }
 
-struct efi_desc { uint32_t type; uint64_t addr, pages; };
+struct efi_desc {
+	uint32_t type;
+	uint64_t addr, pages;
+};
 
 static void tag_efi(const struct efi_desc *d, unsigned int n, uint32_t dsize, uint32_t dver)
 {
@@ -278,14 +301,14 @@ static void tag_efi(const struct efi_desc *d, unsigned int n, uint32_t dsize, ui
 }
 
 static const struct efi_desc ovmf_like[] = {
-	{ 3, 0, 1 },            /* boot services code */
-	{ 7, 0x1000, 0x9f },    /* conventional */
+	{ 3, 0, 1 },	     /* boot services code */
+	{ 7, 0x1000, 0x9f }, /* conventional */
 	{ 7, 0x100000, 0x700 },
-	{ 10, 0x800000, 8 },    /* ACPI NVS */
-	{ 4, 0x808000, 3 },     /* boot services data */
-	{ 2, 0x80b000, 5 },     /* loader data */
-	{ 9, 0x810000, 0x10 },  /* ACPI reclaim */
-	{ 5, 0x820000, 0x20 },  /* runtime code */
+	{ 10, 0x800000, 8 },	    /* ACPI NVS */
+	{ 4, 0x808000, 3 },	    /* boot services data */
+	{ 2, 0x80b000, 5 },	    /* loader data */
+	{ 9, 0x810000, 0x10 },	    /* ACPI reclaim */
+	{ 5, 0x820000, 0x20 },	    /* runtime code */
 	{ 0, 0xb0000000, 0x10000 }, /* reserved */
 	{ 11, 0xffc00000, 0x400 },  /* MMIO */
 };
@@ -325,7 +348,8 @@ HTEST(bootinfo_rejects_bad_efi_descriptors)
 	start();
 	tag_efi(ovmf_like, 10, 32, 1);
 	finish();
-	EXPECT_ERR("EFI mmap tag at offset 8: descriptor size 32 (must be >= 40 and a multiple of 8)");
+	EXPECT_ERR(
+		"EFI mmap tag at offset 8: descriptor size 32 (must be >= 40 and a multiple of 8)");
 	start();
 	tag_efi(ovmf_like, 10, 48, 2);
 	finish();
@@ -335,7 +359,8 @@ HTEST(bootinfo_rejects_bad_efi_descriptors)
 	start();
 	tag_efi(huge, 1, 40, 1);
 	finish();
-	EXPECT_ERR("EFI mmap tag at offset 8: descriptor 0 (0x1000, 0x20000000000000 pages) is malformed");
+	EXPECT_ERR(
+		"EFI mmap tag at offset 8: descriptor 0 (0x1000, 0x20000000000000 pages) is malformed");
 }
 
 HTEST(bootinfo_rejects_unterminated_strings)
@@ -444,10 +469,13 @@ HTEST(boot_reserve_names_every_range)
 	finish();
 	KT_ASSERT_EQ(parse(), 0);
 	KT_ASSERT_EQ(mm_reserve_boot_ranges(&bi, 0x200000, 0x345678), 0);
-	static const struct { uint64_t addr; const char *name; } want[] = {
-		{ 0, "page 0" }, { 0x1000, "low 64K" }, { 0xffff, "low 64K" },
-		{ 0x10000, "bootinfo" }, { 0x9f000, "BIOS" }, { 0xfffff, "BIOS" },
-		{ 0x200000, "kernel" }, { 0x345fff, "kernel" }, { 0x800000, "module" },
+	static const struct {
+		uint64_t addr;
+		const char *name;
+	} want[] = {
+		{ 0, "page 0" },	 { 0x1000, "low 64K" },	 { 0xffff, "low 64K" },
+		{ 0x10000, "bootinfo" }, { 0x9f000, "BIOS" },	 { 0xfffff, "BIOS" },
+		{ 0x200000, "kernel" },	 { 0x345fff, "kernel" }, { 0x800000, "module" },
 		{ 0x812344, "module" },
 	};
 	for (unsigned int i = 0; i < sizeof(want) / sizeof(want[0]); i++) {
@@ -477,14 +505,25 @@ HTEST(boot_reserve_names_every_range)
 HTEST(mm_parse_size_reads_memparse_syntax)
 {
 	const char *end;
-	static const struct { const char *s; uint64_t v; unsigned int used; } cases[] = {
-		{ "256M", 256ull << 20, 4 },     { "1G", 1ull << 30, 2 },
-		{ "4k", 4096, 2 },               { "0x1000", 0x1000, 6 },
-		{ "0x10M", 16ull << 20, 5 },     { "12345", 12345, 5 },
-		{ "2T,", 2ull << 40, 2 },        { "3 G", 3, 1 },
+	static const struct {
+		const char *s;
+		uint64_t v;
+		unsigned int used;
+	} cases[] = {
+		{ "256M", 256ull << 20, 4 },
+		{ "1G", 1ull << 30, 2 },
+		{ "4k", 4096, 2 },
+		{ "0x1000", 0x1000, 6 },
+		{ "0x10M", 16ull << 20, 5 },
+		{ "12345", 12345, 5 },
+		{ "2T,", 2ull << 40, 2 },
+		{ "3 G", 3, 1 },
 		{ "99999999999999999999", UINT64_MAX, 20 },
-		{ "17179869184G", UINT64_MAX, 12 }, { "1E", 1ull << 60, 2 },
-		{ "0x", 0, 1 },                  { "xyz", 0, 0 }, { "", 0, 0 },
+		{ "17179869184G", UINT64_MAX, 12 },
+		{ "1E", 1ull << 60, 2 },
+		{ "0x", 0, 1 },
+		{ "xyz", 0, 0 },
+		{ "", 0, 0 },
 	};
 	for (unsigned int i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
 		uint64_t v = mm_parse_size(cases[i].s, &end);

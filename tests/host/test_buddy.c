@@ -36,14 +36,19 @@ HTEST(zone_layout_512m_matches_linux)
 	unsigned long memmap_pages = (max_pfn * sizeof(struct page) + 4095) / 4096;
 	KT_EXPECT_EQ(zone_of(ZONE_DMA32)->managed_pages,
 		     126944 - memmap_pages - (6 * MiB >> 12) - 1 /* pageblock flags */);
-	KT_EXPECT_EQ(nr_free_pages(), zone_of(ZONE_DMA)->managed_pages +
-					      zone_of(ZONE_DMA32)->managed_pages);
+	KT_EXPECT_EQ(nr_free_pages(),
+		     zone_of(ZONE_DMA)->managed_pages + zone_of(ZONE_DMA32)->managed_pages);
 	KT_EXPECT_EQ(mm_check_invariants(), 0);
 	host_capture_start();
 	mm_print_zone_summary();
 	const char *out = host_capture_stop();
-	KT_EXPECT(strstr(out, "Node 0, zone      DMA: start_pfn 0x1 spanned 4095 present 3998 managed 3840\n") != NULL);
-	KT_EXPECT(strstr(out, "Node 0, zone   Normal: start_pfn 0x0 spanned 0 present 0 managed 0\n") != NULL);
+	KT_EXPECT(
+		strstr(out,
+		       "Node 0, zone      DMA: start_pfn 0x1 spanned 4095 present 3998 managed 3840\n") !=
+		NULL);
+	KT_EXPECT(strstr(out,
+			 "Node 0, zone   Normal: start_pfn 0x0 spanned 0 present 0 managed 0\n") !=
+		  NULL);
 }
 
 HTEST(reserved_pages_never_reach_the_free_lists)
@@ -54,8 +59,8 @@ HTEST(reserved_pages_never_reach_the_free_lists)
 		bool reserved = memblock_is_reserved((uint64_t)pfn << 12) ||
 				!memblock_is_memory((uint64_t)pfn << 12);
 		if (reserved != !!PageReserved(p)) {
-			ktest_fail(__FILE__, __LINE__, "pfn 0x%lx reserved %d but PG_reserved %d", pfn,
-				   reserved, PageReserved(p));
+			ktest_fail(__FILE__, __LINE__, "pfn 0x%lx reserved %d but PG_reserved %d",
+				   pfn, reserved, PageReserved(p));
 			return;
 		}
 	}
@@ -363,7 +368,11 @@ HTEST(poisoning_reports_a_write_after_free)
 
 HTEST(invalid_gfp_combinations_are_rejected_with_a_warning)
 {
-	static const struct { gfp_t gfp; unsigned int order; const char *why; } bad[] = {
+	static const struct {
+		gfp_t gfp;
+		unsigned int order;
+		const char *why;
+	} bad[] = {
 		{ __GFP_DMA | __GFP_DMA32, 0, "zone modifier" },
 		{ __GFP_DMA32 | __GFP_HIGHMEM, 0, "zone modifier" },
 		{ __GFP_MOVABLE | __GFP_RECLAIMABLE, 0, "__GFP_RECLAIMABLE" },
@@ -501,14 +510,15 @@ HTEST(highatomic_reserve_is_taken_for_high_order_atomics)
 	/* ordinary requests do not count the reserve as free */
 	long nf = zone_page_state(z, NR_FREE_PAGES);
 	KT_EXPECT(!zone_watermark_ok(z, 0, (unsigned long)nf - pageblock_nr_pages, ZONE_DMA32, 0));
-	KT_EXPECT(zone_watermark_ok(z, 0, (unsigned long)nf - pageblock_nr_pages,
-				    ZONE_DMA32, ALLOC_HARDER));
+	KT_EXPECT(zone_watermark_ok(z, 0, (unsigned long)nf - pageblock_nr_pages, ZONE_DMA32,
+				    ALLOC_HARDER));
 	KT_EXPECT_EQ(mm_check_invariants(), 0);
 	held_free_all(&s);
 	/* the cap: a pageblock is added while the reserve is under 1% of the
 	 * zone plus one pageblock */
 	unsigned long cap = z->managed_pages / 100 + pageblock_nr_pages;
-	for (unsigned long pfn = z->zone_start_pfn; pfn < zone_end_pfn(z); pfn += pageblock_nr_pages)
+	for (unsigned long pfn = z->zone_start_pfn; pfn < zone_end_pfn(z);
+	     pfn += pageblock_nr_pages)
 		reserve_highatomic_pageblock(pfn_to_page(pfn), z);
 	KT_EXPECT(z->nr_reserved_highatomic >= cap);
 	KT_EXPECT(z->nr_reserved_highatomic < cap + pageblock_nr_pages);
@@ -537,7 +547,8 @@ HTEST(proc_formats_match_linux)
 		n += snprintf(line + n, sizeof(line) - n, "%6lu ", dma->free_area[o].nr_free);
 	snprintf(line + n, sizeof(line) - n, "\n");
 	KT_EXPECT(strstr(out, line) != NULL);
-	KT_EXPECT(strstr(out, "zone   Normal ") == NULL || strstr(out, "Node 0, zone   Normal\n  pages free     0\n"));
+	KT_EXPECT(strstr(out, "zone   Normal ") == NULL ||
+		  strstr(out, "Node 0, zone   Normal\n  pages free     0\n"));
 	snprintf(line, sizeof(line), "        min      %lu\n        low      %lu\n",
 		 min_wmark_pages(dma), low_wmark_pages(dma));
 	KT_EXPECT(strstr(out, line) != NULL);
@@ -546,7 +557,8 @@ HTEST(proc_formats_match_linux)
 	KT_EXPECT(strstr(out, line) != NULL);
 	KT_EXPECT(strstr(out, "Free pages count per migrate type at order       0      1") != NULL);
 	KT_EXPECT(strstr(out, "Node    0, zone    DMA32, type      Movable ") != NULL);
-	KT_EXPECT(strstr(out, "\nnr_free_pages ") != NULL || !strncmp(strstr(out, "nr_free_pages"), "nr_free_pages", 13));
+	KT_EXPECT(strstr(out, "\nnr_free_pages ") != NULL ||
+		  !strncmp(strstr(out, "nr_free_pages"), "nr_free_pages", 13));
 	KT_EXPECT(strstr(out, "\npgalloc_dma32 ") != NULL);
 	KT_EXPECT(strstr(out, "\npgfree ") != NULL);
 }

@@ -8,9 +8,17 @@
 #define STEPS 6000
 
 static const gfp_t gfps[] = {
-	GFP_KERNEL, GFP_ATOMIC, GFP_NOWAIT, GFP_DMA, GFP_DMA32, GFP_HIGHUSER_MOVABLE,
-	GFP_KERNEL | __GFP_RECLAIMABLE, GFP_KERNEL | __GFP_ZERO, GFP_KERNEL | __GFP_COMP,
-	GFP_ATOMIC | __GFP_DMA, GFP_KERNEL | __GFP_HIGH,
+	GFP_KERNEL,
+	GFP_ATOMIC,
+	GFP_NOWAIT,
+	GFP_DMA,
+	GFP_DMA32,
+	GFP_HIGHUSER_MOVABLE,
+	GFP_KERNEL | __GFP_RECLAIMABLE,
+	GFP_KERNEL | __GFP_ZERO,
+	GFP_KERNEL | __GFP_COMP,
+	GFP_ATOMIC | __GFP_DMA,
+	GFP_KERNEL | __GFP_HIGH,
 };
 
 static unsigned char *owned; /* per pfn: 1 when held by the test */
@@ -53,16 +61,19 @@ static void run_seed(unsigned int seed, uint64_t mem)
 				unsigned long pfn = page_to_pfn(p);
 				int zi = gfp_zone(gfp);
 
-				if (page_zonenum(p) > (unsigned int)zi || pfn & ((1UL << order) - 1) ||
+				if (page_zonenum(p) > (unsigned int)zi ||
+				    pfn & ((1UL << order) - 1) ||
 				    (zi == ZONE_DMA && pfn + (1UL << order) > (16 * MiB >> 12)) ||
 				    (zi == ZONE_DMA32 && pfn + (1UL << order) > (4 * GiB >> 12))) {
-					ktest_fail(__FILE__, __LINE__, "step %d: gfp 0x%x order %u gave pfn 0x%lx zone %u",
+					ktest_fail(__FILE__, __LINE__,
+						   "step %d: gfp 0x%x order %u gave pfn 0x%lx zone %u",
 						   step, gfp, order, pfn, page_zonenum(p));
 					fails++;
 				}
 				for (unsigned long k = 0; k < (1UL << order); k++) {
 					if (owned[pfn + k]) {
-						ktest_fail(__FILE__, __LINE__, "step %d: pfn 0x%lx handed out twice",
+						ktest_fail(__FILE__, __LINE__,
+							   "step %d: pfn 0x%lx handed out twice",
 							   step, pfn + k);
 						fails++;
 						break;
@@ -73,7 +84,9 @@ static void run_seed(unsigned int seed, uint64_t mem)
 					const unsigned char *b = page_address(p);
 					for (unsigned long k = 0; k < (MM_PAGE_SIZE << order); k++)
 						if (b[k]) {
-							ktest_fail(__FILE__, __LINE__, "step %d: __GFP_ZERO page not zero", step);
+							ktest_fail(__FILE__, __LINE__,
+								   "step %d: __GFP_ZERO page not zero",
+								   step);
 							fails++;
 							break;
 						}
@@ -96,8 +109,8 @@ static void run_seed(unsigned int seed, uint64_t mem)
 		}
 		int problems = mm_check_invariants();
 		if (problems) {
-			ktest_fail(__FILE__, __LINE__, "seed %u step %d: %d invariant problems", seed,
-				   step, problems);
+			ktest_fail(__FILE__, __LINE__, "seed %u step %d: %d invariant problems",
+				   seed, step, problems);
 			fails++;
 		}
 	}

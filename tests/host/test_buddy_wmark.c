@@ -22,8 +22,10 @@ static void expect_zone(int zi, unsigned long min, unsigned long low, unsigned l
 	const unsigned long got[5] = { min_wmark_pages(z), low_wmark_pages(z), high_wmark_pages(z),
 				       (unsigned long)z->lowmem_reserve[1],
 				       (unsigned long)z->lowmem_reserve[2] };
-	const unsigned long want[5] = { min, low, high, (unsigned long)prot1, (unsigned long)prot2 };
-	static const char *const what[5] = { "min", "low", "high", "protection[1]", "protection[2]" };
+	const unsigned long want[5] = { min, low, high, (unsigned long)prot1,
+					(unsigned long)prot2 };
+	static const char *const what[5] = { "min", "low", "high", "protection[1]",
+					     "protection[2]" };
 
 	for (int i = 0; i < 5; i++) {
 		unsigned long diff = got[i] > want[i] ? got[i] - want[i] : want[i] - got[i];
@@ -97,7 +99,9 @@ HTEST(min_free_kbytes_is_sqrt_16x_lowmem_and_clamped)
 	KT_EXPECT_EQ(zone_of(ZONE_DMA32)->lowmem_reserve[ZONE_NORMAL],
 		     (long)(zone_of(ZONE_NORMAL)->managed_pages / 256));
 	KT_EXPECT_EQ(zone_of(ZONE_DMA)->lowmem_reserve[ZONE_NORMAL],
-		     (long)((zone_of(ZONE_NORMAL)->managed_pages + zone_of(ZONE_DMA32)->managed_pages) / 256));
+		     (long)((zone_of(ZONE_NORMAL)->managed_pages +
+			     zone_of(ZONE_DMA32)->managed_pages) /
+			    256));
 	KT_EXPECT_EQ(zone_of(ZONE_NORMAL)->lowmem_reserve[ZONE_NORMAL], 0);
 }
 

@@ -98,7 +98,9 @@ HTEST(compaction_counters_match_the_pass)
 {
 	struct mix m;
 	struct compact_control cc = {
-		.order = -1, .migratetype = MIGRATE_MOVABLE, .highest_zoneidx = ZONE_DMA32,
+		.order = -1,
+		.migratetype = MIGRATE_MOVABLE,
+		.highest_zoneidx = ZONE_DMA32,
 		.mode = MIGRATE_SYNC,
 	};
 	unsigned long moved_before;
@@ -181,8 +183,11 @@ HTEST(async_direct_compaction_skips_pageblocks_of_another_type)
 {
 	struct mix m;
 	struct compact_control cc = {
-		.order = 9, .migratetype = MIGRATE_MOVABLE, .highest_zoneidx = ZONE_DMA32,
-		.mode = MIGRATE_ASYNC, .direct_compaction = true,
+		.order = 9,
+		.migratetype = MIGRATE_MOVABLE,
+		.highest_zoneidx = ZONE_DMA32,
+		.mode = MIGRATE_ASYNC,
+		.direct_compaction = true,
 	};
 	struct zone *z;
 
@@ -191,7 +196,8 @@ HTEST(async_direct_compaction_skips_pageblocks_of_another_type)
 	cc.zone = z;
 	fragment(&m);
 	/* Relabel every pageblock unmovable: async has no source left. */
-	for (unsigned long pfn = z->zone_start_pfn; pfn < zone_end_pfn(z); pfn += pageblock_nr_pages)
+	for (unsigned long pfn = z->zone_start_pfn; pfn < zone_end_pfn(z);
+	     pfn += pageblock_nr_pages)
 		set_pageblock_migratetype(pfn, MIGRATE_UNMOVABLE);
 	KT_EXPECT_EQ(compact_zone(&cc), COMPACT_COMPLETE);
 	KT_EXPECT_EQ(cc.nr_isolated_migrate, 0);
@@ -202,7 +208,8 @@ HTEST(async_direct_compaction_skips_pageblocks_of_another_type)
 	KT_EXPECT(cc.nr_isolated_migrate > 0);
 	KT_EXPECT_EQ(cc.nr_migrated, 0); /* no MOVABLE block to move into */
 	KT_EXPECT_EQ(mix_verify(&m), 0);
-	for (unsigned long pfn = z->zone_start_pfn; pfn < zone_end_pfn(z); pfn += pageblock_nr_pages)
+	for (unsigned long pfn = z->zone_start_pfn; pfn < zone_end_pfn(z);
+	     pfn += pageblock_nr_pages)
 		set_pageblock_migratetype(pfn, MIGRATE_MOVABLE);
 	EXPECT_MM_CLEAN();
 	mix_teardown(&m);
@@ -355,11 +362,13 @@ HTEST(deferral_stops_repeated_futile_compaction)
 					 COMPACT_PRIO_SYNC_LIGHT);
 		if (r == COMPACT_COMPLETE) {
 			ran++;
-			KT_EXPECT(compact_zone_event_count(COMPACTMIGRATE_SCANNED) > scanned_before);
+			KT_EXPECT(compact_zone_event_count(COMPACTMIGRATE_SCANNED) >
+				  scanned_before);
 		} else {
 			KT_EXPECT_EQ(r, COMPACT_DEFERRED);
 			deferred++;
-			KT_EXPECT_EQ(compact_zone_event_count(COMPACTMIGRATE_SCANNED), scanned_before);
+			KT_EXPECT_EQ(compact_zone_event_count(COMPACTMIGRATE_SCANNED),
+				     scanned_before);
 		}
 	}
 	/* Passes at attempts 1, 3 and 7: the wait doubles after each failure. */

@@ -32,9 +32,9 @@ struct mix {
 	struct block_device bd;
 	struct address_space file;
 	struct vmarea va;
-	unsigned long nr_slots;       /* vmarea and file both have this many */
+	unsigned long nr_slots; /* vmarea and file both have this many */
 	struct held_set unmovable;
-	uint64_t *file_version;       /* 0: not cached */
+	uint64_t *file_version; /* 0: not cached */
 	bool *va_present;
 	uint64_t seed;
 };

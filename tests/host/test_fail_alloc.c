@@ -23,8 +23,11 @@ static int fail_boot(unsigned long mib)
 static void fail_set(unsigned int prob, unsigned int interval, long times, unsigned int min_order)
 {
 	struct fail_page_alloc_attr a = {
-		.probability = prob, .interval = interval, .times = times,
-		.min_order = min_order, .seed = 42,
+		.probability = prob,
+		.interval = interval,
+		.times = times,
+		.min_order = min_order,
+		.seed = 42,
 	};
 
 	fail_page_alloc_setup(&a);
@@ -108,8 +111,11 @@ HTEST(min_order_spares_smaller_requests_which_do_not_count_for_interval)
 
 HTEST(nofail_is_never_failed_and_ignore_gfp_reclaim_spares_sleepers)
 {
-	struct fail_page_alloc_attr a = { .probability = 100, .interval = 1, .times = -1,
-					  .ignore_gfp_reclaim = true, .seed = 1 };
+	struct fail_page_alloc_attr a = { .probability = 100,
+					  .interval = 1,
+					  .times = -1,
+					  .ignore_gfp_reclaim = true,
+					  .seed = 1 };
 
 	KT_ASSERT_EQ(fail_boot(16), 0);
 	fail_set(100, 1, -1, 0);
@@ -340,7 +346,8 @@ HTEST(page_cache_fill_reports_enomem_and_loses_nothing)
 			} else {
 				err = filemap_read(&f, i, pattern_buf);
 				if (!err && version[i])
-					bad += page_pattern_check(pattern_buf, f.id, i, version[i]) != 0;
+					bad += page_pattern_check(pattern_buf, f.id, i,
+								  version[i]) != 0;
 			}
 			if (err) {
 				KT_EXPECT_EQ(err, -MM_ENOMEM);
@@ -360,7 +367,8 @@ HTEST(page_cache_fill_reports_enomem_and_loses_nothing)
 	KT_EXPECT_EQ(bad, 0);
 	KT_EXPECT_EQ(filemap_sync(&f), 0);
 	unsigned long cached = f.nrpages;
-	KT_EXPECT_EQ(filemap_evict(&f, false), cached); /* all clean: all go, reads come from disk */
+	KT_EXPECT_EQ(filemap_evict(&f, false),
+		     cached); /* all clean: all go, reads come from disk */
 	for (uint64_t i = 0; i < 256; i++)
 		if (version[i])
 			bad += read_check(&f, i, version[i]) != 0;

@@ -51,7 +51,8 @@ HTEST(filemap_sync_writes_each_dirty_page_once_and_a_miss_reads_it_back)
 	KT_EXPECT_EQ(filemap_sync(&f), 0);
 	KT_EXPECT_EQ(bd.nr_writes, 90); /* clean pages are not written again */
 	for (uint64_t i = 0; i < 90; i++)
-		KT_EXPECT_EQ(page_pattern_check(ramdisk_host_block(&bd, 10 + i), 3, i, 1 + i % 3), 0);
+		KT_EXPECT_EQ(page_pattern_check(ramdisk_host_block(&bd, 10 + i), 3, i, 1 + i % 3),
+			     0);
 	/* blocks before the file's range untouched */
 	KT_EXPECT_EQ(page_pattern_check(ramdisk_host_block(&bd, 9), 0, 0, 0), 0);
 	KT_EXPECT_EQ(filemap_evict(&f, false), 90);
@@ -91,8 +92,10 @@ HTEST(filemap_radix_tree_handles_sparse_indices_and_frees_its_nodes)
 {
 	struct block_device bd = { .name = "null", .nr_blocks = 1ull << 32, .ops = &null_ops };
 	struct address_space f;
-	static const uint64_t idx[] = { 0, 1, 63, 64, 4095, 4096, 262143, 262144, 1u << 20,
-					0xfffffffful, 0x80000000ul, 12345678 };
+	static const uint64_t idx[] = {
+		0,	1,	63,	  64,		4095,	      4096,
+		262143, 262144, 1u << 20, 0xfffffffful, 0x80000000ul, 12345678
+	};
 	const size_t n = sizeof(idx) / sizeof(idx[0]);
 
 	KT_ASSERT_EQ(reclaim_boot(16), 0);

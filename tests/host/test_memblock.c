@@ -23,12 +23,12 @@ HTEST(memblock_add_merges_overlapping_and_adjacent)
 	reset();
 	KT_ASSERT_EQ(memblock_add(0x1000, 0x3000), 0);
 	KT_ASSERT_EQ(memblock_add(0x10000, 0x1000), 0);
-	KT_ASSERT_EQ(memblock_add(0x4000, 0x2000), 0);  /* adjacent to the first */
-	KT_ASSERT_EQ(memblock_add(0x2000, 0x1000), 0);  /* contained */
+	KT_ASSERT_EQ(memblock_add(0x4000, 0x2000), 0); /* adjacent to the first */
+	KT_ASSERT_EQ(memblock_add(0x2000, 0x1000), 0); /* contained */
 	KT_EXPECT_EQ(memblock.memory.cnt, 2);
 	KT_EXPECT_EQ(memblock.memory.regions[0].base, 0x1000);
 	KT_EXPECT_EQ(memblock.memory.regions[0].size, 0x5000);
-	KT_ASSERT_EQ(memblock_add(0x5000, 0xb000), 0);  /* bridges both */
+	KT_ASSERT_EQ(memblock_add(0x5000, 0xb000), 0); /* bridges both */
 	KT_EXPECT_EQ(memblock.memory.cnt, 1);
 	KT_EXPECT_EQ(memblock.memory.regions[0].size, 0x10000);
 	KT_EXPECT_EQ(memblock_end_of_ram(), 0x11000);
@@ -41,7 +41,7 @@ HTEST(memblock_add_trims_partial_pages_inward)
 	KT_EXPECT_EQ(memblock.memory.cnt, 1);
 	KT_EXPECT_EQ(memblock.memory.regions[0].base, 0x2000);
 	KT_EXPECT_EQ(memblock.memory.regions[0].size, 0x1000);
-	KT_ASSERT_EQ(memblock_add(0x5001, 0xffe), 0);  /* no whole page at all */
+	KT_ASSERT_EQ(memblock_add(0x5001, 0xffe), 0); /* no whole page at all */
 	KT_EXPECT_EQ(memblock.memory.cnt, 1);
 	KT_ASSERT_EQ(memblock_add(0xfffffffffffff800ull, 0x1000), 0); /* wraps: ignored */
 	KT_EXPECT_EQ(memblock.memory.cnt, 1);
@@ -107,8 +107,8 @@ HTEST(memblock_alloc_never_returns_page_0)
 HTEST(memblock_enforce_memory_limit_counts_ram_not_addresses)
 {
 	reset();
-	memblock_add(0x1000, 0x9e000);          /* 632 KiB */
-	memblock_add(0x100000, 0x1ff00000);     /* to 512 MiB */
+	memblock_add(0x1000, 0x9e000);	    /* 632 KiB */
+	memblock_add(0x100000, 0x1ff00000); /* to 512 MiB */
 	memblock_add(0x100000000ull, 0x40000000);
 	memblock_enforce_memory_limit(0x100000); /* 1 MiB of RAM */
 	KT_EXPECT_EQ(memblock_phys_mem_size(), 0x100000);
@@ -232,8 +232,8 @@ HTEST(memblock_alloc_takes_highest_fit_random)
 			uint64_t expect = 0;
 
 			memblock.current_limit = limit;
-			for (uint64_t x = align; x + npg * PG <= NPAGES * PG && x + npg * PG <= limit;
-			     x += align) {
+			for (uint64_t x = align;
+			     x + npg * PG <= NPAGES * PG && x + npg * PG <= limit; x += align) {
 				bool ok = true;
 
 				for (uint64_t p = x / PG; p < x / PG + npg; p++)

@@ -33,13 +33,20 @@ static bool entry_is(unsigned int i, uint64_t addr, uint64_t size, uint32_t type
 static int restrictiveness(uint32_t t)
 {
 	switch (t) {
-	case MEMMAP_USABLE: return 0;
-	case MEMMAP_ACPI: return 1;
-	case MEMMAP_NVS: return 2;
-	case MEMMAP_PRAM: return 3;
-	case MEMMAP_PMEM: return 4;
-	case MEMMAP_UNUSABLE: return 5;
-	default: return 6; /* reserved and unknown */
+	case MEMMAP_USABLE:
+		return 0;
+	case MEMMAP_ACPI:
+		return 1;
+	case MEMMAP_NVS:
+		return 2;
+	case MEMMAP_PRAM:
+		return 3;
+	case MEMMAP_PMEM:
+		return 4;
+	case MEMMAP_UNUSABLE:
+		return 5;
+	default:
+		return 6; /* reserved and unknown */
 	}
 }
 
@@ -48,9 +55,10 @@ static uint32_t sanitized_type(uint32_t t)
 	return restrictiveness(t) == 6 ? MEMMAP_RESERVED : t;
 }
 
-static const uint32_t all_types[] = { MEMMAP_USABLE, MEMMAP_RESERVED, MEMMAP_ACPI, MEMMAP_NVS,
-				      MEMMAP_UNUSABLE, MEMMAP_PMEM, MEMMAP_PRAM, 6, 99,
-				      MEMMAP_SOFT_RESERVED };
+static const uint32_t all_types[] = {
+	MEMMAP_USABLE, MEMMAP_RESERVED, MEMMAP_ACPI, MEMMAP_NVS, MEMMAP_UNUSABLE,
+	MEMMAP_PMEM,   MEMMAP_PRAM,	6,	     99,	 MEMMAP_SOFT_RESERVED
+};
 #define NTYPES (sizeof(all_types) / sizeof(all_types[0]))
 
 HTEST(memmap_overlap_of_every_pair_of_types_keeps_the_more_restrictive)
@@ -138,7 +146,7 @@ HTEST(memmap_usable_trimmed_to_whole_pages_others_kept_exact)
 	memmap_add(&m, 0, 0x9fc00, MEMMAP_USABLE);
 	memmap_add(&m, 0x9fc00, 0x400, MEMMAP_RESERVED);
 	memmap_add(&m, 0x100800, 0x2000, MEMMAP_USABLE); /* no page at either end */
-	memmap_add(&m, 0x200100, 0xe00, MEMMAP_USABLE);  /* no whole page at all */
+	memmap_add(&m, 0x200100, 0xe00, MEMMAP_USABLE);	 /* no whole page at all */
 	KT_ASSERT_EQ(memmap_sanitize(&m), 0);
 	KT_EXPECT_EQ(m.nr, 3);
 	KT_EXPECT(entry_is(0, 0, 0x9f000, MEMMAP_USABLE));
@@ -246,7 +254,8 @@ HTEST(memmap_sanitize_matches_model_on_random_maps)
 			memmap_add(&m, a * UNIT, len * UNIT, t);
 			for (uint64_t u = a; u < a + len; u++)
 				if (restrictiveness(t) > best[u])
-					best[u] = restrictiveness(t), want[u] = (int)sanitized_type(t);
+					best[u] = restrictiveness(t),
+					want[u] = (int)sanitized_type(t);
 		}
 		for (unsigned int u = 0; u < NUNITS; u++)
 			if (best[u] < 0)
@@ -268,7 +277,7 @@ HTEST(memmap_sanitize_matches_model_on_random_maps)
 
 			KT_ASSERT(e->size > 0);
 			KT_ASSERT(e->addr % UNIT == 0 && e->size % UNIT == 0);
-			if (i)  /* sorted, disjoint, and no two touching ranges share a type */
+			if (i) /* sorted, disjoint, and no two touching ranges share a type */
 				KT_ASSERT(m.entry[i - 1].addr + m.entry[i - 1].size < e->addr ||
 					  (m.entry[i - 1].addr + m.entry[i - 1].size == e->addr &&
 					   m.entry[i - 1].type != e->type));
@@ -279,8 +288,9 @@ HTEST(memmap_sanitize_matches_model_on_random_maps)
 		}
 		for (unsigned int u = 0; u < NUNITS; u++)
 			if (got[u] != want[u]) {
-				ktest_fail(__FILE__, __LINE__, "round %d: at 0x%llx type %d, want %d",
-					   round, (unsigned long long)(u * UNIT), got[u], want[u]);
+				ktest_fail(__FILE__, __LINE__,
+					   "round %d: at 0x%llx type %d, want %d", round,
+					   (unsigned long long)(u * UNIT), got[u], want[u]);
 				return;
 			}
 	}
@@ -310,19 +320,18 @@ HTEST(memmap_print_matches_linux_format)
 	memmap_print(&m, "BIOS-e820");
 	const char *out = host_capture_stop();
 
-	KT_EXPECT(!strcmp(out,
-			  "BIOS-e820: [mem 0x0000000000000000-0x000000000009fbff] usable\n"
-			  "BIOS-e820: [mem 0x000000fd00000000-0x000000ffffffffff] reserved\n"
-			  "BIOS-e820: [mem 0x0000000000001000-0x0000000000001fff] type 20\n"));
+	KT_EXPECT(!strcmp(out, "BIOS-e820: [mem 0x0000000000000000-0x000000000009fbff] usable\n"
+			       "BIOS-e820: [mem 0x000000fd00000000-0x000000ffffffffff] reserved\n"
+			       "BIOS-e820: [mem 0x0000000000001000-0x0000000000001fff] type 20\n"));
 }
 
 HTEST(memmap_efi_types_convert_as_linux_stub)
 {
 	static const uint32_t want[16] = {
-		MEMMAP_RESERVED, MEMMAP_USABLE, MEMMAP_USABLE, MEMMAP_USABLE,
-		MEMMAP_USABLE, MEMMAP_RESERVED, MEMMAP_RESERVED, MEMMAP_USABLE,
-		MEMMAP_UNUSABLE, MEMMAP_ACPI, MEMMAP_NVS, MEMMAP_RESERVED,
-		MEMMAP_RESERVED, MEMMAP_RESERVED, MEMMAP_PMEM, MEMMAP_RESERVED,
+		MEMMAP_RESERVED, MEMMAP_USABLE,	  MEMMAP_USABLE,   MEMMAP_USABLE,
+		MEMMAP_USABLE,	 MEMMAP_RESERVED, MEMMAP_RESERVED, MEMMAP_USABLE,
+		MEMMAP_UNUSABLE, MEMMAP_ACPI,	  MEMMAP_NVS,	   MEMMAP_RESERVED,
+		MEMMAP_RESERVED, MEMMAP_RESERVED, MEMMAP_PMEM,	   MEMMAP_RESERVED,
 	};
 
 	for (uint32_t t = 0; t < 16; t++)
@@ -362,7 +371,8 @@ HTEST(memmap_data_files_have_the_expected_usable_bytes)
 		unsigned long long want;
 		size_t len = strlen(de->d_name);
 
-		if (len < 5 || strcmp(de->d_name + len - 4, ".txt") || !strncmp(de->d_name, "bad-", 4))
+		if (len < 5 || strcmp(de->d_name + len - 4, ".txt") ||
+		    !strncmp(de->d_name, "bad-", 4))
 			continue;
 		snprintf(path, sizeof(path), "%s/%s", DATA_DIR, de->d_name);
 		map_reset();
@@ -396,7 +406,8 @@ HTEST(memmap_bad_data_files_fail_with_the_expected_message)
 		char path[512], errpath[512], err[600], want[600] = "";
 		size_t len = strlen(de->d_name);
 
-		if (len < 9 || strcmp(de->d_name + len - 4, ".txt") || strncmp(de->d_name, "bad-", 4))
+		if (len < 9 || strcmp(de->d_name + len - 4, ".txt") ||
+		    strncmp(de->d_name, "bad-", 4))
 			continue;
 		snprintf(path, sizeof(path), "%s/%s", DATA_DIR, de->d_name);
 		snprintf(errpath, sizeof(errpath), "%s/%.*s.err", DATA_DIR, (int)(len - 4),

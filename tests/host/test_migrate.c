@@ -55,7 +55,8 @@ HTEST(migrate_moves_cache_and_vmarea_pages_with_content_and_owners_updated)
 	/* Isolated cache pages are off the LRU, so reclaim cannot take them. */
 	KT_EXPECT_EQ(lru_pages(LRU_INACTIVE_FILE) + lru_pages(LRU_ACTIVE_FILE), 0);
 	KT_EXPECT_EQ(migrate_pages(&l, alloc_migration_target, NULL, GFP_HIGHUSER_MOVABLE,
-				   MIGRATE_SYNC, &moved), 0);
+				   MIGRATE_SYNC, &moved),
+		     0);
 	KT_EXPECT_EQ(moved, 128);
 	KT_EXPECT(list_empty(&l));
 	KT_EXPECT_EQ(migrate_event_count(PGMIGRATE_SUCCESS), 128);
@@ -99,7 +100,7 @@ HTEST(migrate_never_moves_pinned_pages_and_puts_them_back)
 	KT_ASSERT_EQ(compact_boot(16), 0);
 	KT_ASSERT_EQ(mix_init(&m, 8), 0);
 	KT_ASSERT_EQ(mix_fill(&m, 0, 0), 16);
-	pin_file = find_get_page(&m.file, 3);  /* a user holds it */
+	pin_file = find_get_page(&m.file, 3); /* a user holds it */
 	pin_va = vmarea_pin(&m.va, 5);
 	KT_ASSERT(pin_file && pin_va);
 	pfn_file = page_to_pfn(pin_file);
@@ -107,7 +108,8 @@ HTEST(migrate_never_moves_pinned_pages_and_puts_them_back)
 	INIT_LIST_HEAD(&l);
 	KT_ASSERT_EQ(isolate_all(&m, &l), 16);
 	KT_EXPECT_EQ(migrate_pages(&l, alloc_migration_target, NULL, GFP_HIGHUSER_MOVABLE,
-				   MIGRATE_SYNC, &moved), 2);
+				   MIGRATE_SYNC, &moved),
+		     2);
 	KT_EXPECT_EQ(moved, 14);
 	KT_EXPECT_EQ(migrate_event_count(PGMIGRATE_FAIL), 2);
 	putback_movable_pages(&l);
@@ -127,7 +129,8 @@ HTEST(migrate_never_moves_pinned_pages_and_puts_them_back)
 	/* Unpinned, they move. */
 	KT_ASSERT_EQ(isolate_all(&m, &l), 16);
 	KT_EXPECT_EQ(migrate_pages(&l, alloc_migration_target, NULL, GFP_HIGHUSER_MOVABLE,
-				   MIGRATE_ASYNC, NULL), 0);
+				   MIGRATE_ASYNC, NULL),
+		     0);
 	KT_EXPECT(vmarea_pte_pfn(&m.va, 5) != pfn_va);
 	KT_EXPECT_EQ(mix_verify(&m), 0);
 	EXPECT_MM_CLEAN();

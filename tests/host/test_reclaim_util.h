@@ -25,7 +25,10 @@ static inline int reclaim_boot(unsigned long mib)
 	return 0;
 }
 
-static inline struct zone *dma32(void) { return zone_of(ZONE_DMA32); }
+static inline struct zone *dma32(void)
+{
+	return zone_of(ZONE_DMA32);
+}
 
 static inline unsigned long lru_pages(enum lru_list l)
 {
@@ -51,10 +54,10 @@ static inline size_t read_check(struct address_space *m, uint64_t idx, uint64_t 
 }
 
 /* Both checkers clean. */
-#define EXPECT_MM_CLEAN()                                                     \
-	do {                                                                  \
-		KT_EXPECT_EQ(mm_check_invariants(), 0);                       \
-		KT_EXPECT_EQ(lru_check(), 0);                                 \
+#define EXPECT_MM_CLEAN() \
+	do { \
+		KT_EXPECT_EQ(mm_check_invariants(), 0); \
+		KT_EXPECT_EQ(lru_check(), 0); \
 	} while (0)
 
 #endif

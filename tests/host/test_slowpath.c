@@ -120,7 +120,8 @@ HTEST(should_reclaim_retry_follows_progress_free_and_reclaimable_pages)
 		rounds++;
 	KT_EXPECT(rounds >= 1 && rounds <= MAX_RECLAIM_RETRIES);
 	ktest_diag("reclaimable %lu free %ld min %lu: %d rounds without progress allowed",
-		   zone_reclaimable_pages(dma32()), free_of(dma32()), min_wmark_pages(dma32()), rounds);
+		   zone_reclaimable_pages(dma32()), free_of(dma32()), min_wmark_pages(dma32()),
+		   rounds);
 	/* nothing reclaimable and below min: no retry at all */
 	filemap_evict(&f, true);
 	filemap_drain_node_pool();
@@ -144,7 +145,8 @@ HTEST(should_compact_retry_table)
 	/* progress: up to MAX_COMPACT_RETRIES, a quarter of that for costly */
 	int n = 0;
 	while (should_compact_retry(&ac_dma32, 2, ALLOC_WMARK_MIN, COMPACT_SUCCESS, &prio,
-				    &retries) && n < 100)
+				    &retries) &&
+	       n < 100)
 		n++;
 	/* 16 with progress, one raising the priority, 16 more at it */
 	KT_EXPECT_EQ(n, 2 * MAX_COMPACT_RETRIES + 1);
@@ -153,7 +155,8 @@ HTEST(should_compact_retry_table)
 	prio = DEF_COMPACT_PRIORITY;
 	n = 0;
 	while (should_compact_retry(&ac_dma32, 5, ALLOC_WMARK_MIN, COMPACT_SUCCESS, &prio,
-				    &retries) && n < 100)
+				    &retries) &&
+	       n < 100)
 		n++;
 	KT_EXPECT_EQ(n, MAX_COMPACT_RETRIES / 4);
 	KT_EXPECT_EQ(prio, DEF_COMPACT_PRIORITY); /* costly: SYNC_LIGHT is the floor */
@@ -173,7 +176,8 @@ HTEST(should_compact_retry_table)
 					&retries));
 	/* compaction itself: nothing free enough is SKIPPED, never SUCCESS */
 	KT_EXPECT_EQ(try_to_compact_pages(GFP_KERNEL, 2, ALLOC_WMARK_MIN, ZONE_DMA32,
-					  COMPACT_PRIO_SYNC_FULL), COMPACT_SKIPPED);
+					  COMPACT_PRIO_SYNC_FULL),
+		     COMPACT_SKIPPED);
 	held_free_all(&s);
 }
 
@@ -186,7 +190,8 @@ HTEST(compaction_never_claims_success_and_defers_after_sync_failures)
 	z = dma32();
 	/* a free order-9 block exists: SUCCESS means "already there" */
 	KT_EXPECT_EQ(try_to_compact_pages(GFP_KERNEL, 9, ALLOC_WMARK_MIN, ZONE_DMA32,
-					  COMPACT_PRIO_ASYNC), COMPACT_SUCCESS);
+					  COMPACT_PRIO_ASYNC),
+		     COMPACT_SUCCESS);
 	/* Fragment: keep every other page, so no order-1 block is left but
 	 * half the memory is free. */
 	held_fill(&s, __GFP_MEMALLOC, 0);
@@ -200,7 +205,8 @@ HTEST(compaction_never_claims_success_and_defers_after_sync_failures)
 	KT_EXPECT_EQ(z->free_area[1].nr_free, 0);
 	/* suitable, but nothing can move: COMPLETE, and the sync pass defers */
 	KT_EXPECT_EQ(try_to_compact_pages(GFP_KERNEL, 1, ALLOC_WMARK_MIN, ZONE_DMA32,
-					  COMPACT_PRIO_SYNC_LIGHT), COMPACT_COMPLETE);
+					  COMPACT_PRIO_SYNC_LIGHT),
+		     COMPACT_COMPLETE);
 	/* Linux's deferral: after the k-th failure in a row, the next
 	 * 2^k - 1 attempts are deferred (k up to COMPACT_MAX_DEFER_SHIFT) */
 	static const enum compact_result want[] = {
@@ -209,7 +215,8 @@ HTEST(compaction_never_claims_success_and_defers_after_sync_failures)
 	};
 	for (unsigned int k = 0; k < sizeof(want) / sizeof(want[0]); k++)
 		KT_EXPECT_EQ(try_to_compact_pages(GFP_KERNEL, 1, ALLOC_WMARK_MIN, ZONE_DMA32,
-						  COMPACT_PRIO_SYNC_LIGHT), want[k]);
+						  COMPACT_PRIO_SYNC_LIGHT),
+			     want[k]);
 	KT_EXPECT(compact_event_count(COMPACT_DEFERRED_EVENTS) >= 5);
 	/* and the allocation fails without a single success counted */
 	KT_EXPECT(alloc_pages(GFP_KERNEL | __GFP_NOWARN | __GFP_NORETRY, 1) == NULL);
@@ -407,7 +414,8 @@ static unsigned long nest_scan(struct shrinker *s, struct shrink_control *sc)
 
 HTEST(a_reclaimer_never_recurses_into_reclaim)
 {
-	struct shrinker sh = { .count_objects = nest_count, .scan_objects = nest_scan,
+	struct shrinker sh = { .count_objects = nest_count,
+			       .scan_objects = nest_scan,
 			       .name = "nest" };
 	struct block_device bd;
 	struct address_space f;
@@ -535,8 +543,8 @@ HTEST(kswapd_reclaims_to_high_then_gives_up_after_16_fruitless_rounds)
 	KT_EXPECT(global_reclaim_event(PGSTEAL_KSWAPD) > 0);
 	KT_EXPECT_EQ(global_reclaim_event(PGSCAN_DIRECT), 0);
 	ktest_diag("cache %lu pages after %lu writes; kswapd stole %lu; free %ld high %lu",
-		   f.nrpages, (unsigned long)i + 1, global_reclaim_event(PGSTEAL_KSWAPD), free_of(z),
-		   high_wmark_pages(z));
+		   f.nrpages, (unsigned long)i + 1, global_reclaim_event(PGSTEAL_KSWAPD),
+		   free_of(z), high_wmark_pages(z));
 	/* every page comes back intact */
 	unsigned long bad = 0;
 	for (uint64_t j = 0; j <= i && j < 8192; j++)

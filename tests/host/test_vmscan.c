@@ -178,7 +178,7 @@ HTEST(pages_used_twice_go_active_and_are_aged_back_when_inactive_runs_low)
 		KT_ASSERT_EQ(read_check(&f, i, 1), 0);
 	EXPECT_MM_CLEAN();
 	KT_EXPECT_EQ(try_to_free_pages(GFP_KERNEL, 0, ZONE_NORMAL, &sc), 64);
-	KT_EXPECT_EQ(sc.nr_activated, 8);   /* kept once on the active list */
+	KT_EXPECT_EQ(sc.nr_activated, 8); /* kept once on the active list */
 	KT_EXPECT_EQ(sc.nr_deactivated, 16);
 	KT_EXPECT_EQ(global_reclaim_event(PGDEACTIVATE), 16);
 	KT_EXPECT_EQ(lru_pages(LRU_ACTIVE_FILE), 0);
@@ -200,7 +200,8 @@ HTEST(balance_zone_reclaims_to_the_high_watermark_and_counts_kswapd)
 	KT_ASSERT_EQ(reclaim_boot(16), 0);
 	KT_ASSERT_EQ(ramdisk_host_create(&bd, n), 0);
 	/* no direct reclaim: the cache stops where the allocator refuses */
-	KT_ASSERT_EQ(filemap_init(&f, 12, &bd, 0, n, GFP_HIGHUSER_MOVABLE & ~__GFP_DIRECT_RECLAIM), 0);
+	KT_ASSERT_EQ(filemap_init(&f, 12, &bd, 0, n, GFP_HIGHUSER_MOVABLE & ~__GFP_DIRECT_RECLAIM),
+		     0);
 	for (i = 0; i < n; i++)
 		if (write_version(&f, i, 1))
 			break;
@@ -216,8 +217,8 @@ HTEST(balance_zone_reclaims_to_the_high_watermark_and_counts_kswapd)
 	KT_EXPECT_EQ(sc.nr_written, got); /* all were dirty */
 	/* not far beyond high: kswapd stops once balanced */
 	KT_EXPECT(got < high_wmark_pages(dma32()) + 4 * SWAP_CLUSTER_MAX);
-	ktest_diag("reclaimed %lu, free %ld, high %lu", got, zone_page_state(dma32(), NR_FREE_PAGES),
-		   high_wmark_pages(dma32()));
+	ktest_diag("reclaimed %lu, free %ld, high %lu", got,
+		   zone_page_state(dma32(), NR_FREE_PAGES), high_wmark_pages(dma32()));
 	/* balanced already: nothing to do */
 	KT_EXPECT_EQ(balance_zone(dma32(), 0, ZONE_DMA32, NULL), 0);
 	KT_EXPECT_EQ(global_reclaim_event(PGSTEAL_KSWAPD), got);
@@ -265,7 +266,7 @@ static unsigned long objcache_scan(struct shrinker *s, struct shrink_control *sc
 	while (freed < sc->nr_to_scan && !list_empty(&objcache_pages)) {
 		struct page *p = list_first_entry(&objcache_pages, struct page, lru);
 
-		p->private--;
+		p->private --;
 		freed++;
 		if (!p->private) {
 			list_del(&p->lru);
@@ -293,7 +294,8 @@ static void objcache_release(void)
 
 HTEST(shrink_slab_scans_in_proportion_batches_and_defers)
 {
-	struct shrinker s = { .count_objects = objcache_count, .scan_objects = objcache_scan,
+	struct shrinker s = { .count_objects = objcache_count,
+			      .scan_objects = objcache_scan,
 			      .name = "objcache" };
 	unsigned long pages = 0;
 
@@ -324,7 +326,8 @@ HTEST(shrink_slab_scans_in_proportion_batches_and_defers)
 
 HTEST(reclaim_calls_the_shrinker_and_counts_its_pages)
 {
-	struct shrinker s = { .count_objects = objcache_count, .scan_objects = objcache_scan,
+	struct shrinker s = { .count_objects = objcache_count,
+			      .scan_objects = objcache_scan,
 			      .name = "objcache" };
 	struct block_device bd;
 	struct address_space f;

@@ -54,8 +54,8 @@ struct cmix {
 	unsigned long bad_writes;
 	struct address_space file;
 	struct vmarea va;
-	unsigned long n;         /* indices: the file and the area have n pages */
-	uint8_t *state;          /* CMIX_FILE | CMIX_VA per index */
+	unsigned long n; /* indices: the file and the area have n pages */
+	uint8_t *state;	 /* CMIX_FILE | CMIX_VA per index */
 	struct list_head unmovable;
 	unsigned long nr_unmovable, nr_file, nr_va;
 	uint64_t seed;
@@ -189,7 +189,8 @@ static inline unsigned long cmix_thin(struct cmix *m, unsigned int percent)
 			m->nr_va--;
 			freed++;
 		}
-		if ((m->state[i] & CMIX_FILE) && cmix_rand(m) % 100 < percent && cmix_drop_file(m, i))
+		if ((m->state[i] & CMIX_FILE) && cmix_rand(m) % 100 < percent &&
+		    cmix_drop_file(m, i))
 			freed++;
 	}
 	return freed;

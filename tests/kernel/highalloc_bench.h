@@ -24,11 +24,11 @@
 struct highalloc_result {
 	unsigned long cache, vmarea, unmovable, free_before; /* after thinning */
 	unsigned long unmovable_blocks;
-	unsigned long max_issue;     /* (free + movable) / 512 - unmovable blocks */
+	unsigned long max_issue; /* (free + movable) / 512 - unmovable blocks */
 	unsigned long attempts, got;
 	uint64_t total_ns, worst_ns;
 	unsigned long migrated, stalls, compact_success, reclaimed;
-	unsigned long bad;           /* pages whose content or owner was wrong */
+	unsigned long bad; /* pages whose content or owner was wrong */
 };
 
 static inline unsigned long highalloc_free_pages(void)

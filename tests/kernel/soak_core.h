@@ -39,7 +39,7 @@ struct soak_books {
 struct soak {
 	struct address_space file;
 	uint64_t nr_file;
-	uint32_t *version;         /* per file page: last version written, 0 none */
+	uint32_t *version; /* per file page: last version written, 0 none */
 	struct soak_block *held;
 	size_t nheld, cap;
 	unsigned long held_pages;
@@ -163,9 +163,17 @@ static void soak_cache_read(struct soak *s, uint64_t i)
 }
 
 static const gfp_t soak_gfps[] = {
-	GFP_KERNEL, GFP_KERNEL | __GFP_NORETRY, GFP_HIGHUSER_MOVABLE, GFP_KERNEL | __GFP_RECLAIMABLE,
-	GFP_ATOMIC, GFP_NOWAIT, GFP_KERNEL | __GFP_ZERO, GFP_KERNEL | __GFP_COMP, GFP_DMA32,
-	GFP_KERNEL | __GFP_RETRY_MAYFAIL, GFP_KERNEL | __GFP_NOFAIL,
+	GFP_KERNEL,
+	GFP_KERNEL | __GFP_NORETRY,
+	GFP_HIGHUSER_MOVABLE,
+	GFP_KERNEL | __GFP_RECLAIMABLE,
+	GFP_ATOMIC,
+	GFP_NOWAIT,
+	GFP_KERNEL | __GFP_ZERO,
+	GFP_KERNEL | __GFP_COMP,
+	GFP_DMA32,
+	GFP_KERNEL | __GFP_RETRY_MAYFAIL,
+	GFP_KERNEL | __GFP_NOFAIL,
 };
 
 static void soak_free_one(struct soak *s, size_t k)

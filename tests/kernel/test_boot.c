@@ -21,8 +21,8 @@
 uint64_t probe_read(const volatile uint64_t *addr);
 void probe_ud2(void);
 void probe_int3(void);
-extern char probe_read_fault[], probe_read_resume[], probe_ud2_fault[],
-	probe_ud2_resume[], probe_int3_after[];
+extern char probe_read_fault[], probe_read_resume[], probe_ud2_fault[], probe_ud2_resume[],
+	probe_int3_after[];
 __asm__(".text\n"
 	".globl probe_read, probe_read_fault, probe_read_resume\n"
 	"probe_read:\n"

@@ -69,8 +69,8 @@ static bool buddyinfo_same(void)
 	for (int z = 0; z < MAX_NR_ZONES; z++)
 		for (int o = 0; o < MAX_ORDER; o++)
 			if (snap_before[z][o] != snap_after[z][o]) {
-				ktest_diag("zone %d order %d: %lu free blocks before, %lu after", z, o,
-					   snap_before[z][o], snap_after[z][o]);
+				ktest_diag("zone %d order %d: %lu free blocks before, %lu after", z,
+					   o, snap_before[z][o], snap_after[z][o]);
 				return false;
 			}
 	return true;
@@ -203,8 +203,9 @@ KTEST(buddy, zone_fallback_and_lowmem_reserve)
 	drain_all_pages(NULL);
 	/* Falling back, GFP_KERNEL took from every lower zone ... */
 	for (int zi = 0; zi <= top; zi++)
-		if (zone_of(zi)->managed_pages > 2 * (unsigned long)(min_wmark_pages(zone_of(zi)) +
-								      zone_of(zi)->lowmem_reserve[ZONE_NORMAL]))
+		if (zone_of(zi)->managed_pages >
+		    2 * (unsigned long)(min_wmark_pages(zone_of(zi)) +
+					zone_of(zi)->lowmem_reserve[ZONE_NORMAL]))
 			KT_EXPECT(h.per_zone[zi] > 0);
 	/* ... but left DMA its min plus the reserve against Normal requests. */
 	if (dma->managed_pages && top > ZONE_DMA) {

@@ -22,10 +22,10 @@
 #include "mm/kswapd.h"
 #include "mm/migrate.h"
 
-#define EXPECT_MM_CLEAN()                                                     \
-	do {                                                                  \
-		KT_EXPECT_EQ(mm_check_invariants(), 0);                       \
-		KT_EXPECT_EQ(lru_check(), 0);                                 \
+#define EXPECT_MM_CLEAN() \
+	do { \
+		KT_EXPECT_EQ(mm_check_invariants(), 0); \
+		KT_EXPECT_EQ(lru_check(), 0); \
 	} while (0)
 
 static struct cmix mix;
@@ -71,7 +71,8 @@ KTEST(compaction, migrated_pages_read_old_content_through_cache_and_mapping)
 	INIT_LIST_HEAD(&l);
 	KT_ASSERT_EQ(isolate_all(&mix, &l), 128);
 	KT_EXPECT_EQ(migrate_pages(&l, alloc_migration_target, NULL, GFP_HIGHUSER_MOVABLE,
-				   MIGRATE_SYNC, &moved), 0);
+				   MIGRATE_SYNC, &moved),
+		     0);
 	KT_EXPECT_EQ(moved, 128);
 	for (unsigned long i = 0; i < 64; i++) {
 		struct page *p = find_get_page(&mix.file, i);
@@ -107,7 +108,8 @@ KTEST(compaction, pinned_pages_are_never_moved)
 	INIT_LIST_HEAD(&l);
 	KT_ASSERT_EQ(isolate_all(&mix, &l), 16);
 	KT_EXPECT_EQ(migrate_pages(&l, alloc_migration_target, NULL, GFP_HIGHUSER_MOVABLE,
-				   MIGRATE_SYNC, NULL), 2);
+				   MIGRATE_SYNC, NULL),
+		     2);
 	putback_movable_pages(&l);
 	KT_EXPECT_EQ(migrate_event_count(PGMIGRATE_FAIL) - fail0, 2);
 	KT_EXPECT(find_get_page(&mix.file, 2) == pf);
@@ -161,7 +163,8 @@ static void hold_all_but(struct zone *top, unsigned long window)
 	for (int o = MAX_ORDER - 1; o >= 0; o--) {
 		struct page *p;
 
-		while ((p = alloc_pages(CMIX_GFP_MOVABLE | __GFP_NOWARN, (unsigned int)o)) != NULL) {
+		while ((p = alloc_pages(CMIX_GFP_MOVABLE | __GFP_NOWARN, (unsigned int)o)) !=
+		       NULL) {
 			p->private = (uint32_t)o;
 			list_add_tail(&p->lru, &held);
 		}
@@ -227,8 +230,10 @@ static void unfragment(void)
 KTEST(compaction, order9_fails_on_fragmented_zone_and_succeeds_after_compaction)
 {
 	struct zone *z;
-	struct compact_control cc = { .order = 9, .migratetype = MIGRATE_MOVABLE,
-				      .alloc_flags = ALLOC_WMARK_MIN, .mode = MIGRATE_SYNC };
+	struct compact_control cc = { .order = 9,
+				      .migratetype = MIGRATE_MOVABLE,
+				      .alloc_flags = ALLOC_WMARK_MIN,
+				      .mode = MIGRATE_SYNC };
 	unsigned long ms0 = compact_zone_event_count(COMPACTMIGRATE_SCANNED);
 	unsigned long fs0 = compact_zone_event_count(COMPACTFREE_SCANNED);
 	unsigned long iso0 = compact_zone_event_count(COMPACTISOLATED);

@@ -199,7 +199,8 @@ KTEST(kswapd, cache_pressure_wakes_kswapd_which_reclaims_to_high_and_sleeps)
 	wakeup_kswapd(top, GFP_KERNEL, 0, top->zone_idx);
 	KT_EXPECT(wait_kswapd_sleep(3000));
 	ktest_diag("file %lu pages over %lu free at start: kswapd_wakeups %lu pageoutrun %lu pgsteal_kswapd %lu pgsteal_direct %lu, free %ld high %lu",
-		   (unsigned long)n, (unsigned long)n / 4, global_reclaim_event(KSWAPD_WAKEUPS) - wake0,
+		   (unsigned long)n, (unsigned long)n / 4,
+		   global_reclaim_event(KSWAPD_WAKEUPS) - wake0,
 		   global_reclaim_event(PAGEOUTRUN) - run0,
 		   global_reclaim_event(PGSTEAL_KSWAPD) - steal0,
 		   global_reclaim_event(PGSTEAL_DIRECT), zfree(top), high_wmark_pages(top));
@@ -257,8 +258,7 @@ KTEST(kswapd, paced_stream_under_cache_pressure_rarely_enters_direct_reclaim)
 	ktest_diag("stream: lowest free %ld vs min %lu low %lu high %lu (%s); kswapd busy %lu ms of %lu ms (%lu%%)",
 		   st.lowest_free[top->zone_idx], min_wmark_pages(top), low_wmark_pages(top),
 		   high_wmark_pages(top), top->name, (unsigned long)(st.busy_ns / 1000000),
-		   (unsigned long)(ns / 1000000),
-		   ns ? (unsigned long)(st.busy_ns * 100 / ns) : 0);
+		   (unsigned long)(ns / 1000000), ns ? (unsigned long)(st.busy_ns * 100 / ns) : 0);
 	KT_EXPECT(allocs > 0 && stalls * 100 < allocs * 5); /* target < 1%; fail above 5% */
 	KT_EXPECT(global_reclaim_event(PGSTEAL_KSWAPD) > steal0);
 	KT_EXPECT(st.lowest_free[top->zone_idx] >= 0);
@@ -280,7 +280,8 @@ KTEST(kswapd, with_kswapd_parked_the_stream_reclaims_directly)
 	sk0 = global_reclaim_event(PGSTEAL_KSWAPD);
 	KT_EXPECT_EQ(stream(&f, n, 1, 0), 2 * n);
 	ktest_diag("parked: allocstall %lu pgsteal_direct %lu pgsteal_kswapd %lu",
-		   global_reclaim_event(ALLOCSTALL) - stall0, global_reclaim_event(PGSTEAL_DIRECT) - sd0,
+		   global_reclaim_event(ALLOCSTALL) - stall0,
+		   global_reclaim_event(PGSTEAL_DIRECT) - sd0,
 		   global_reclaim_event(PGSTEAL_KSWAPD) - sk0);
 	KT_EXPECT(global_reclaim_event(ALLOCSTALL) > stall0);
 	KT_EXPECT(global_reclaim_event(PGSTEAL_DIRECT) > sd0);

@@ -74,7 +74,8 @@ KTEST(memmap, memblock_memory_is_the_usable_firmware_ram)
 		const struct memblock_region *r = &memblock.memory.regions[i];
 
 		if (!inside_usable(m, r->base, r->base + r->size))
-			ktest_fail(__FILE__, __LINE__, "memblock RAM [0x%llx-0x%llx) not usable in the map",
+			ktest_fail(__FILE__, __LINE__,
+				   "memblock RAM [0x%llx-0x%llx) not usable in the map",
 				   (unsigned long long)r->base,
 				   (unsigned long long)(r->base + r->size));
 	}
@@ -107,10 +108,13 @@ KTEST(memmap, free_ranges_avoid_kernel_bootinfo_modules_and_firmware)
 			ktest_fail(__FILE__, __LINE__, "free [0x%llx-0x%llx) overlaps the kernel",
 				   (unsigned long long)s, (unsigned long long)e);
 		if (overlaps(s, e, bi->info_phys, bi->info_phys + bi->info_size))
-			ktest_fail(__FILE__, __LINE__, "free [0x%llx-0x%llx) overlaps the boot info",
+			ktest_fail(__FILE__, __LINE__,
+				   "free [0x%llx-0x%llx) overlaps the boot info",
 				   (unsigned long long)s, (unsigned long long)e);
-		if (overlaps(s, e, 0, BOOT_RESERVE_LOW) || overlaps(s, e, BOOT_BIOS_START, BOOT_BIOS_END))
-			ktest_fail(__FILE__, __LINE__, "free [0x%llx-0x%llx) overlaps low 64K or BIOS",
+		if (overlaps(s, e, 0, BOOT_RESERVE_LOW) ||
+		    overlaps(s, e, BOOT_BIOS_START, BOOT_BIOS_END))
+			ktest_fail(__FILE__, __LINE__,
+				   "free [0x%llx-0x%llx) overlaps low 64K or BIOS",
 				   (unsigned long long)s, (unsigned long long)e);
 		for (unsigned int i = 0; i < bi->nr_modules; i++)
 			if (overlaps(s, e, bi->modules[i].start, bi->modules[i].end))
@@ -118,7 +122,8 @@ KTEST(memmap, free_ranges_avoid_kernel_bootinfo_modules_and_firmware)
 		for (unsigned int i = 0; i < m->nr; i++)
 			if (m->entry[i].type != MEMMAP_USABLE &&
 			    overlaps(s, e, m->entry[i].addr, m->entry[i].addr + m->entry[i].size))
-				ktest_fail(__FILE__, __LINE__, "free [0x%llx-0x%llx) overlaps %s range %u",
+				ktest_fail(__FILE__, __LINE__,
+					   "free [0x%llx-0x%llx) overlaps %s range %u",
 					   (unsigned long long)s, (unsigned long long)e,
 					   memmap_type_name(m->entry[i].type), i);
 		if (!inside_usable(m, s, e))
@@ -138,7 +143,8 @@ KTEST(memmap, memory_above_4g_exists_when_the_map_has_it)
 	if (!m)
 		return;
 	for (unsigned int i = 0; i < m->nr; i++)
-		if (m->entry[i].type == MEMMAP_USABLE && m->entry[i].addr + m->entry[i].size > (1ull << 32))
+		if (m->entry[i].type == MEMMAP_USABLE &&
+		    m->entry[i].addr + m->entry[i].size > (1ull << 32))
 			high = m->entry[i].addr >= (1ull << 32) ? m->entry[i].addr : 1ull << 32;
 	if (!high) {
 		KT_EXPECT(memblock_end_of_ram() <= (1ull << 32));
@@ -162,7 +168,8 @@ KTEST(memmap, reservations_are_sorted_disjoint_and_named)
 		KT_EXPECT(t->regions[i].name != NULL);
 		KT_EXPECT(t->regions[i].size > 0);
 		if (i)
-			KT_EXPECT(t->regions[i - 1].base + t->regions[i - 1].size <= t->regions[i].base);
+			KT_EXPECT(t->regions[i - 1].base + t->regions[i - 1].size <=
+				  t->regions[i].base);
 	}
 	KT_EXPECT(memblock_is_reserved(0));
 	KT_EXPECT(memblock_is_reserved((uint64_t)(uintptr_t)_kernel_phys_start));

@@ -70,7 +70,8 @@ static void hold_all_but(unsigned long budget)
 		struct page *p = list_entry(pos, struct page, lru);
 		unsigned int o = p->private;
 
-		if ((unsigned long)zone_page_state(top, NR_FREE_PAGES) >= min_wmark_pages(top) + budget)
+		if ((unsigned long)zone_page_state(top, NR_FREE_PAGES) >=
+		    min_wmark_pages(top) + budget)
 			break;
 		if (page_zone(p) != top)
 			continue;
@@ -119,10 +120,10 @@ static bool have_ramdisk(void)
 	return true;
 }
 
-#define EXPECT_MM_CLEAN()                                                     \
-	do {                                                                  \
-		KT_EXPECT_EQ(mm_check_invariants(), 0);                       \
-		KT_EXPECT_EQ(lru_check(), 0);                                 \
+#define EXPECT_MM_CLEAN() \
+	do { \
+		KT_EXPECT_EQ(mm_check_invariants(), 0); \
+		KT_EXPECT_EQ(lru_check(), 0); \
 	} while (0)
 
 KTEST(reclaim, ramdisk_round_trip_through_the_cache)
@@ -227,7 +228,8 @@ KTEST(reclaim, balance_zone_restores_the_high_watermark)
 	for (int zi = 0; zi < MAX_NR_ZONES; zi++) {
 		struct zone *c = &NODE_DATA(0)->node_zones[zi];
 
-		if (populated_zone(c) && (!z || zone_reclaimable_pages(c) > zone_reclaimable_pages(z)))
+		if (populated_zone(c) &&
+		    (!z || zone_reclaimable_pages(c) > zone_reclaimable_pages(z)))
 			z = c;
 	}
 	if (z && zone_reclaimable_pages(z) < 2 * (high_wmark_pages(z) - low_wmark_pages(z)) + 64)

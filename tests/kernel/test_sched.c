@@ -43,12 +43,12 @@ static struct thread *thread_create_here(const char *name, int (*fn)(void *), vo
 }
 
 /* Wait (sleeping) until @cond holds or @ms pass; true if it held. */
-#define WAIT_UNTIL(cond, ms)                                                  \
-	({                                                                    \
-		uint64_t __end = rdtsc() + ms_to_tsc(ms);                     \
-		while (!(cond) && rdtsc() < __end)                            \
-			msleep(1);                                            \
-		(bool)(cond);                                                 \
+#define WAIT_UNTIL(cond, ms) \
+	({ \
+		uint64_t __end = rdtsc() + ms_to_tsc(ms); \
+		while (!(cond) && rdtsc() < __end) \
+			msleep(1); \
+		(bool)(cond); \
 	})
 
 KTEST(sched, pics_masked_and_remapped)
@@ -129,9 +129,8 @@ KTEST(sched, busy_threads_progress_only_by_preemption)
 	KT_EXPECT_EQ(ra, 1);
 	KT_EXPECT_EQ(rb, 1);
 	KT_EXPECT(c->nr_preemptions - p0 >= 2);
-	ktest_diag("counts %llu %llu, %llu preemptions",
-		   (unsigned long long)busy.count[0], (unsigned long long)busy.count[1],
-		   (unsigned long long)(c->nr_preemptions - p0));
+	ktest_diag("counts %llu %llu, %llu preemptions", (unsigned long long)busy.count[0],
+		   (unsigned long long)busy.count[1], (unsigned long long)(c->nr_preemptions - p0));
 }
 
 /* One-slot mailbox: the producer hands 1..N over; the consumer checks
@@ -182,15 +181,14 @@ KTEST(sched, waitqueue_ping_pong_hands_values_in_order)
 	 * run: at least one switch per value. */
 	uint64_t switches = this_cpu()->nr_switches - s0;
 	KT_EXPECT(switches >= PINGPONG_N);
-	ktest_diag("%llu switches for %u handovers", (unsigned long long)switches,
-		   PINGPONG_N);
+	ktest_diag("%llu switches for %u handovers", (unsigned long long)switches, PINGPONG_N);
 }
 
 KTEST(sched, msleep_sleeps_at_least_the_time)
 {
 	if (!require_sched())
 		return;
-	static const unsigned int ms[] = {1, 4, 10, 25};
+	static const unsigned int ms[] = { 1, 4, 10, 25 };
 	for (unsigned int i = 0; i < sizeof(ms) / sizeof(ms[0]); i++) {
 		uint64_t t0 = rdtsc();
 		msleep(ms[i]);
@@ -224,14 +222,14 @@ KTEST(sched, sleepers_wake_in_deadline_order)
 {
 	if (!require_sched())
 		return;
-	static const unsigned int ms[3] = {120, 40, 80};
+	static const unsigned int ms[3] = { 120, 40, 80 };
 	struct thread *t[3];
 
 	mm_spin_lock_init(&wake_log.lock);
 	wake_log.n = 0;
 	for (int i = 0; i < 3; i++) {
 		t[i] = thread_create_here("sleeper", sleeper_fn, (void *)(uintptr_t)ms[i],
-				     THREAD_JOINABLE);
+					  THREAD_JOINABLE);
 		KT_ASSERT(t[i]);
 	}
 	for (int i = 0; i < 3; i++)
@@ -257,8 +255,7 @@ KTEST(sched, idle_halts_and_tick_continues_while_all_sleep)
 	KT_EXPECT((long)dj >= msecs_to_jiffies(60));
 	KT_EXPECT(irq_count(IRQ_VECTOR_TIMER) - i0 >= dj);
 	KT_EXPECT(c->curr != c->idle);
-	ktest_diag("%llu halts over %llu ticks", (unsigned long long)halts,
-		   (unsigned long long)dj);
+	ktest_diag("%llu halts over %llu ticks", (unsigned long long)halts, (unsigned long long)dj);
 }
 
 /* Free pages including the per-CPU lists, where a freed stack may land. */
@@ -305,7 +302,7 @@ KTEST(sched, exited_threads_free_their_stacks)
 	/* Even ones are detached (freed by the scheduler), odd ones joined. */
 	for (int i = 0; i < GATE_THREADS; i++) {
 		t[i] = thread_create_here("gated", gated_fn, (void *)(uintptr_t)(100 + i),
-				     (i & 1) ? THREAD_JOINABLE : 0);
+					  (i & 1) ? THREAD_JOINABLE : 0);
 		KT_ASSERT(t[i]);
 		stack[i] = t[i]->stack_page;
 		KT_EXPECT(page_ref_count(stack[i]) >= 1);
@@ -384,8 +381,8 @@ KTEST(sched, spinlock_keeps_counter_exact_under_preemption)
 	KT_EXPECT_EQ(lk.locked_counter, (unsigned long)total);
 	KT_EXPECT(c->nr_preemptions - p0 >= LOCK_THREADS);
 	KT_EXPECT(!mm_spin_is_locked(&lk.lock));
-	ktest_diag("%ld increments, %llu preemptions, unlocked control lost %lu",
-		   total, (unsigned long long)(c->nr_preemptions - p0),
+	ktest_diag("%ld increments, %llu preemptions, unlocked control lost %lu", total,
+		   (unsigned long long)(c->nr_preemptions - p0),
 		   (unsigned long)total - lk.unlocked_counter);
 }
 
@@ -452,7 +449,7 @@ KTEST(sched, join_returns_exit_code)
 		return;
 	struct thread *a = thread_create_here("ret", return_code_fn, (void *)21, THREAD_JOINABLE);
 	struct thread *b = thread_create_here("exit", exit_from_nested_call_fn, (void *)2,
-					 THREAD_JOINABLE);
+					      THREAD_JOINABLE);
 	KT_ASSERT(a && b);
 	KT_EXPECT_EQ(thread_join(a), 42);
 	KT_EXPECT_EQ(thread_join(b), 7);
@@ -489,7 +486,7 @@ KTEST(sched, yield_takes_turns_round_robin)
 	rr.n = 0;
 	for (int i = 0; i < 3; i++) {
 		t[i] = thread_create_here("yielder", yielder_fn, (void *)(uintptr_t)('a' + i),
-				     THREAD_JOINABLE);
+					  THREAD_JOINABLE);
 		KT_ASSERT(t[i]);
 	}
 	for (int i = 0; i < 3; i++)

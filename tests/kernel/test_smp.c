@@ -146,7 +146,7 @@ static int where_fn(void *arg)
 	unsigned int i = (unsigned int)(uintptr_t)arg;
 
 	where.start_cpu[i] = this_cpu()->id;
-	msleep(3);      /* woken by CPU 0's timer, wherever we run */
+	msleep(3); /* woken by CPU 0's timer, wherever we run */
 	sched_yield();
 	where.end_cpu[i] = this_cpu()->id;
 	return 0;
@@ -161,7 +161,8 @@ KTEST(smp, threads_run_on_the_cpu_they_were_placed_on)
 
 	for (unsigned int i = 0; i < n; i++) {
 		where.start_cpu[i] = where.end_cpu[i] = ~0u;
-		t[i] = thread_create_on("where", where_fn, (void *)(uintptr_t)i, THREAD_JOINABLE, i);
+		t[i] = thread_create_on("where", where_fn, (void *)(uintptr_t)i, THREAD_JOINABLE,
+					i);
 		KT_ASSERT(t[i]);
 	}
 	for (unsigned int i = 0; i < n; i++) {
@@ -175,7 +176,7 @@ KTEST(smp, new_threads_spread_round_robin)
 {
 	if (!require_sched())
 		return;
-	unsigned int n = nr_online(), per[SCHED_MAX_CPUS] = {0};
+	unsigned int n = nr_online(), per[SCHED_MAX_CPUS] = { 0 };
 	struct thread *t[2 * SCHED_MAX_CPUS];
 
 	for (unsigned int i = 0; i < 2 * n; i++) {
@@ -231,7 +232,8 @@ KTEST(smp, remote_wakeup_reaches_a_sleeping_thread)
 	uint64_t remote0 = c->nr_wakeups_remote;
 	__atomic_store_n(&remote.go, 1, __ATOMIC_RELEASE);
 	wake_up(&remote.wq);
-	KT_EXPECT(wait_event_timeout(remote.done_wq, __atomic_load_n(&remote.done, __ATOMIC_ACQUIRE),
+	KT_EXPECT(wait_event_timeout(remote.done_wq,
+				     __atomic_load_n(&remote.done, __ATOMIC_ACQUIRE),
 				     msecs_to_jiffies(2000)) != 0);
 	KT_EXPECT_EQ(thread_join(t), 0);
 	KT_EXPECT_EQ(remote.cpu, target);
@@ -244,8 +246,8 @@ KTEST(smp, remote_wakeup_reaches_a_sleeping_thread)
 #define LOCK_ROUNDS 3000
 static struct {
 	mm_spinlock_t lock;
-	unsigned long counter;        /* under lock */
-	volatile unsigned long racy;  /* control: no lock */
+	unsigned long counter;	     /* under lock */
+	volatile unsigned long racy; /* control: no lock */
 	int go;
 } lk;
 
@@ -337,8 +339,8 @@ KTEST(smp, lock_order_tracks_ranked_locks_per_cpu)
 
 struct load_worker {
 	unsigned int cpu;
-	bool pairs;               /* bench: order-0 alloc+free pairs only */
-	uint64_t deadline;        /* TSC */
+	bool pairs;	   /* bench: order-0 alloc+free pairs only */
+	uint64_t deadline; /* TSC */
 	/* Results. */
 	unsigned long ops, alloc_fail, bad_stamps, moved;
 	uint64_t tsc_start, tsc_end;
@@ -346,9 +348,9 @@ struct load_worker {
 
 static struct {
 	int go;
-	int stop;                 /* stress: workers finish (instead of a deadline) */
-	int pause;                /* stress: workers park so invariants can be read */
-	int paused;               /* workers parked */
+	int stop;   /* stress: workers finish (instead of a deadline) */
+	int pause;  /* stress: workers park so invariants can be read */
+	int paused; /* workers parked */
 } load;
 
 static uint64_t stamp(unsigned int cpu, uint64_t seq, unsigned int i)
@@ -376,7 +378,8 @@ static unsigned long check_block(struct page *p, unsigned int order, unsigned in
 		if (w[0] != want || w[511] != want) {
 			if (bad++ < 2)
 				printk("# CPU %u: pfn 0x%lx of a block it holds reads 0x%llx/0x%llx, "
-				       "wrote 0x%llx\n", cpu, (unsigned long)page_to_pfn(p + i),
+				       "wrote 0x%llx\n",
+				       cpu, (unsigned long)page_to_pfn(p + i),
 				       (unsigned long long)w[0], (unsigned long long)w[511],
 				       (unsigned long long)want);
 		}
@@ -405,7 +408,11 @@ static void wait_while_paused(void)
 static int load_worker_fn(void *arg)
 {
 	struct load_worker *w = arg;
-	struct { struct page *p; unsigned int order; uint64_t seq; } held[HOLD_MAX];
+	struct {
+		struct page *p;
+		unsigned int order;
+		uint64_t seq;
+	} held[HOLD_MAX];
 	unsigned int n = 0, me = this_cpu()->id;
 	uint64_t rng = 0x9e3779b97f4a7c15ULL ^ ((uint64_t)me << 32 | 1), seq = 0;
 
@@ -600,11 +607,12 @@ static void build_tables(uint8_t *pg, uint64_t phys)
 	fix_checksum(rsdt, len, 9);
 
 	uint8_t *e = madt + 44;
-	static const uint8_t lapics[3][8] = {
-		{0, 8, 0, 0, 1, 0, 0, 0}, {0, 8, 1, 5, 0, 0, 0, 0}, {0, 8, 2, 7, 1, 0, 0, 0}};
+	static const uint8_t lapics[3][8] = { { 0, 8, 0, 0, 1, 0, 0, 0 },
+					      { 0, 8, 1, 5, 0, 0, 0, 0 },
+					      { 0, 8, 2, 7, 1, 0, 0, 0 } };
 	for (int i = 0; i < 3; i++, e += 8)
 		memcpy(e, lapics[i], 8);
-	static const uint8_t ioapic[12] = {1, 12, 9, 0, 0, 0, 0xc0, 0xfe, 0, 0, 0, 0};
+	static const uint8_t ioapic[12] = { 1, 12, 9, 0, 0, 0, 0xc0, 0xfe, 0, 0, 0, 0 };
 	memcpy(e, ioapic, 12);
 	e += 12;
 	len = (uint32_t)(e - madt);
@@ -663,8 +671,8 @@ KTEST(stress, concurrent_alloc_free_for_duration)
 {
 	if (!require_sched())
 		return;
-	unsigned int n = nr_online(), secs = kernel_opts.duration_s ? kernel_opts.duration_s
-								     : STRESS_DEFAULT_S;
+	unsigned int n = nr_online(),
+		     secs = kernel_opts.duration_s ? kernel_opts.duration_s : STRESS_DEFAULT_S;
 	struct thread *t[SCHED_MAX_CPUS];
 	uint64_t start = rdtsc(), end_all = start + ms_to_tsc(1000ULL * secs);
 	unsigned long problems = 0, checks = 0;
@@ -708,8 +716,10 @@ KTEST(stress, concurrent_alloc_free_for_duration)
 		checks++;
 		ktest_diag("stress t=%llus: %lu ops, %lu bad stamps, %lu failed allocations, free %lu, "
 			   "invariants %s (%d problems)",
-			   (unsigned long long)((rdtsc() - start) / ms_to_tsc(1000)), ops, bad, fails, nr_free_pages(),
-			   all ? (inv ? "BROKEN" : "ok") : "not checked: workers did not pause", inv);
+			   (unsigned long long)((rdtsc() - start) / ms_to_tsc(1000)), ops, bad,
+			   fails, nr_free_pages(),
+			   all ? (inv ? "BROKEN" : "ok") : "not checked: workers did not pause",
+			   inv);
 		if (!all || inv || bad)
 			problems++;
 	}

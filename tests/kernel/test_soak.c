@@ -30,17 +30,17 @@ static void soak_diag_books(const char *when, const struct soak_books *b)
 {
 	ktest_diag("soak %s: free %lu + allocated %lu + reserved %lu = %lu spanned; free + allocated "
 		   "= %lu, managed %lu; allocated %lu expected (before %lu + blocks %lu + cache %lu + "
-		   "nodes %lu)", when, b->free, b->allocated, b->reserved,
-		   b->free + b->allocated + b->reserved, b->free + b->allocated, b->managed,
-		   b->expected_allocated, soak.base_allocated, soak.held_pages, filemap_nr_pages(),
-		   filemap_nr_node_pages());
+		   "nodes %lu)",
+		   when, b->free, b->allocated, b->reserved, b->free + b->allocated + b->reserved,
+		   b->free + b->allocated, b->managed, b->expected_allocated, soak.base_allocated,
+		   soak.held_pages, filemap_nr_pages(), filemap_nr_node_pages());
 }
 
 KTEST(soak, mixed_workload_with_fault_injection_loses_nothing)
 {
 	unsigned int secs = kernel_opts.duration_s ? kernel_opts.duration_s : SOAK_DEFAULT_S;
 	uint64_t nr_file = kernel_ramdisk.nr_blocks < SOAK_MAX_FILE ? kernel_ramdisk.nr_blocks
-								     : SOAK_MAX_FILE;
+								    : SOAK_MAX_FILE;
 	unsigned long managed = 0, high = 0, hold, problems = 0;
 	struct soak_books b;
 	struct kswapd_stats ks;
@@ -64,7 +64,8 @@ KTEST(soak, mixed_workload_with_fault_injection_loses_nothing)
 	KT_EXPECT_EQ(kswapd_run(), 0);
 	kswapd_stats_reset();
 	KT_ASSERT_EQ(soak_init(&soak, &kernel_ramdisk, nr_file, soak_version, soak_held,
-			       SOAK_MAX_BLOCKS, 1), 0);
+			       SOAK_MAX_BLOCKS, 1),
+		     0);
 	/* Blocks fill memory up to about the high watermarks over cache and
 	 * what was there: allocations keep meeting the low watermark, and the
 	 * page cache is what reclaim can always take. */
@@ -73,15 +74,16 @@ KTEST(soak, mixed_workload_with_fault_injection_loses_nothing)
 	else
 		hold = 1024;
 	if (!fail_page_alloc_on) {
-		struct fail_page_alloc_attr fa = { .probability = 2, .interval = 1, .times = -1,
-						   .seed = 1 };
+		struct fail_page_alloc_attr fa = {
+			.probability = 2, .interval = 1, .times = -1, .seed = 1
+		};
 
 		fail_page_alloc_setup(&fa);
 		injected_here = true;
 	}
 	ktest_diag("soak: %u s, file of %llu pages, blocks up to %lu pages, %lu pages managed, "
-		   "%lu allocated before; fault injection %s", secs, (unsigned long long)nr_file,
-		   hold, managed, soak.base_allocated,
+		   "%lu allocated before; fault injection %s",
+		   secs, (unsigned long long)nr_file, hold, managed, soak.base_allocated,
 		   injected_here ? "2% (default)" : "from fail_page_alloc=");
 
 	uint64_t start = mm_time_ns(), end = start + (uint64_t)secs * 1000000000ull;
@@ -116,14 +118,15 @@ KTEST(soak, mixed_workload_with_fault_injection_loses_nothing)
 	kswapd_get_stats(&ks);
 	ktest_diag("soak: %lu writes, %lu reads (%lu verified), %lu -ENOMEM, %lu mismatches; %lu "
 		   "allocations, %lu refused, %lu frees, %lu bad stamps; %lu compactions; kswapd "
-		   "woken %lu, %lu passes; pgsteal_kswapd %lu", soak.writes, soak.reads,
-		   soak.verified, soak.enomem, soak.mismatches, soak.allocs, soak.alloc_fails,
-		   soak.frees, soak.bad_stamps, soak.compactions, ks.requests, ks.rounds,
-		   global_reclaim_event(PGSTEAL_KSWAPD));
+		   "woken %lu, %lu passes; pgsteal_kswapd %lu",
+		   soak.writes, soak.reads, soak.verified, soak.enomem, soak.mismatches,
+		   soak.allocs, soak.alloc_fails, soak.frees, soak.bad_stamps, soak.compactions,
+		   ks.requests, ks.rounds, global_reclaim_event(PGSTEAL_KSWAPD));
 	problems += (unsigned long)soak_finish(&soak, &b);
 	soak_diag_books("end", &b);
 	ktest_diag("soak: done, %lu ops in %u s, %lu faults injected, %lu invariant checks passed, "
-		   "%lu failed", soak.ops, secs, fail_page_alloc_injected(), soak.checks_passed,
+		   "%lu failed",
+		   soak.ops, secs, fail_page_alloc_injected(), soak.checks_passed,
 		   soak.checks_failed);
 	if (injected_here)
 		fail_page_alloc_disable();

@@ -16,8 +16,8 @@
 #define PFN_16M (16UL << (20 - MM_PAGE_SHIFT))
 #define PFN_4G (4UL << (30 - MM_PAGE_SHIFT))
 
-static const unsigned long zone_lo[MAX_NR_ZONES] = {0, PFN_16M, PFN_4G};
-static const unsigned long zone_hi[MAX_NR_ZONES] = {PFN_16M, PFN_4G, ~0UL};
+static const unsigned long zone_lo[MAX_NR_ZONES] = { 0, PFN_16M, PFN_4G };
+static const unsigned long zone_hi[MAX_NR_ZONES] = { PFN_16M, PFN_4G, ~0UL };
 
 /*
  * RAM as whole pfns: the firmware's usable ranges (main.c sanitized the map,
@@ -31,7 +31,8 @@ static unsigned int ram_ranges(unsigned long *start, unsigned long *end, unsigne
 	if (kernel_opts.mem_limit) {
 		for (unsigned int i = 0; i < memblock.memory.cnt && n < max; i++, n++) {
 			start[n] = memblock.memory.regions[i].base >> MM_PAGE_SHIFT;
-			end[n] = (memblock.memory.regions[i].base + memblock.memory.regions[i].size) >>
+			end[n] = (memblock.memory.regions[i].base +
+				  memblock.memory.regions[i].size) >>
 				 MM_PAGE_SHIFT;
 		}
 		return n;
@@ -88,7 +89,7 @@ KTEST(zones, spans_and_present_counts_follow_the_firmware_map)
  * (mm_init's own struct page array is reserved in memblock too). */
 KTEST(zones, managed_pages_are_exactly_the_unreserved_ram)
 {
-	unsigned long free_in_zone[MAX_NR_ZONES] = {0};
+	unsigned long free_in_zone[MAX_NR_ZONES] = { 0 };
 	uint64_t idx = 0, s, e;
 
 	while (memblock_next_free_range(&idx, &s, &e)) {
@@ -118,11 +119,13 @@ KTEST(zones, struct_pages_name_the_zone_of_their_address)
 	unsigned long checked = 0;
 
 	for (unsigned int i = 0; i < n; i++) {
-		unsigned long sample[3] = {rs[i], rs[i] + (re[i] - rs[i]) / 2, re[i] - 1};
+		unsigned long sample[3] = { rs[i], rs[i] + (re[i] - rs[i]) / 2, re[i] - 1 };
 
 		for (int k = 0; k < 3; k++) {
 			unsigned long pfn = sample[k];
-			int want = pfn < PFN_16M ? ZONE_DMA : pfn < PFN_4G ? ZONE_DMA32 : ZONE_NORMAL;
+			int want = pfn < PFN_16M  ? ZONE_DMA
+				   : pfn < PFN_4G ? ZONE_DMA32
+						  : ZONE_NORMAL;
 
 			KT_ASSERT(pfn_valid(pfn));
 			KT_EXPECT_EQ(page_zonenum(pfn_to_page(pfn)), want);

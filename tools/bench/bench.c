@@ -45,7 +45,7 @@ static int cmp_double(const void *a, const void *b)
 struct bench_case {
 	const char *name;
 	unsigned int order;
-	unsigned long ops;                        /* operations per run */
+	unsigned long ops; /* operations per run */
 	void (*run)(const struct bench_case *c);
 };
 
@@ -176,8 +176,8 @@ int main(int argc, char **argv)
 	}
 
 	struct bench_case floor_cases[] = {
-		{"floor_pair", 0, iters, floor_pair},
-		{"floor_bulk", 0, bulk, floor_bulk},
+		{ "floor_pair", 0, iters, floor_pair },
+		{ "floor_bulk", 0, bulk, floor_bulk },
 	};
 	double floor_pair_ns = measure(&floor_cases[0]);
 	double floor_bulk_ns = measure(&floor_cases[1]);
@@ -189,24 +189,26 @@ int main(int argc, char **argv)
 	}
 
 	struct bench_case cases[] = {
-		{"pcp_pair_order0", 0, iters, pair_order},
-		{"bulk_order0", 0, bulk, bulk_order0},
-		{"pair_order1", 1, iters / 4, pair_order},
-		{"pair_order2", 2, iters / 4, pair_order},
-		{"pair_order3", 3, iters / 4, pair_order},
-		{"pair_order4", 4, iters / 8, pair_order},
-		{"pair_order5", 5, iters / 8, pair_order},
-		{"pair_order6", 6, iters / 8, pair_order},
-		{"pair_order7", 7, iters / 8, pair_order},
-		{"pair_order8", 8, iters / 16, pair_order},
-		{"pair_order9", 9, iters / 16, pair_order},
-		{"pair_order10", 10, iters / 16, pair_order},
+		{ "pcp_pair_order0", 0, iters, pair_order },
+		{ "bulk_order0", 0, bulk, bulk_order0 },
+		{ "pair_order1", 1, iters / 4, pair_order },
+		{ "pair_order2", 2, iters / 4, pair_order },
+		{ "pair_order3", 3, iters / 4, pair_order },
+		{ "pair_order4", 4, iters / 8, pair_order },
+		{ "pair_order5", 5, iters / 8, pair_order },
+		{ "pair_order6", 6, iters / 8, pair_order },
+		{ "pair_order7", 7, iters / 8, pair_order },
+		{ "pair_order8", 8, iters / 16, pair_order },
+		{ "pair_order9", 9, iters / 16, pair_order },
+		{ "pair_order10", 10, iters / 16, pair_order },
 	};
 	if (!under_callgrind)
 		printf("%-18s %10s %10s %8s\n", "case", "ops/run", "median_ns", "x_floor");
 	if (!under_callgrind) {
-		printf("%-18s %10lu %10.2f %8s\n", "floor_pair", floor_cases[0].ops, floor_pair_ns, "1.00");
-		printf("%-18s %10lu %10.2f %8s\n", "floor_bulk", floor_cases[1].ops, floor_bulk_ns, "1.00");
+		printf("%-18s %10lu %10.2f %8s\n", "floor_pair", floor_cases[0].ops, floor_pair_ns,
+		       "1.00");
+		printf("%-18s %10lu %10.2f %8s\n", "floor_bulk", floor_cases[1].ops, floor_bulk_ns,
+		       "1.00");
 	}
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
 		double ns = measure(&cases[i]);

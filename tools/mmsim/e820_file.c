@@ -75,8 +75,8 @@ static int parse_type(const char *p, uint32_t *type)
 		const char *word;
 		uint32_t type;
 	} words[] = {
-		{ "usable", MEMMAP_USABLE },     { "reserved", MEMMAP_RESERVED },
-		{ "ACPI data", MEMMAP_ACPI },     { "ACPI NVS", MEMMAP_NVS },
+		{ "usable", MEMMAP_USABLE },	 { "reserved", MEMMAP_RESERVED },
+		{ "ACPI data", MEMMAP_ACPI },	 { "ACPI NVS", MEMMAP_NVS },
 		{ "unusable", MEMMAP_UNUSABLE }, { "soft reserved", MEMMAP_SOFT_RESERVED },
 	};
 	const char *q;

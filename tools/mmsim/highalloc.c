@@ -23,7 +23,8 @@ int mmsim_highalloc(unsigned long seed)
 	highalloc_print(&r, "mmsim");
 	problems = mm_check_invariants();
 	if (problems || r.bad) {
-		printf("workload highalloc: %d invariant problems, %lu bad pages\n", problems, r.bad);
+		printf("workload highalloc: %d invariant problems, %lu bad pages\n", problems,
+		       r.bad);
 		return 1;
 	}
 	return 0;

@@ -101,7 +101,8 @@ static int parse_args(int argc, char **argv, struct options *o)
 
 			o->mem_limit = mm_parse_size(v, &end);
 			if (end == v || *end || !o->mem_limit) {
-				fprintf(stderr, "mmsim: --mem wants a size like 256M, got '%s'\n", v);
+				fprintf(stderr, "mmsim: --mem wants a size like 256M, got '%s'\n",
+					v);
 				return -1;
 			}
 		} else if (!strcmp(a, "--workload")) {
@@ -159,8 +160,8 @@ static int boot(const struct options *o)
 		       (unsigned long long)(o->mem_limit >> 10),
 		       (unsigned long long)memblock_phys_mem_size());
 	}
-	printf("mmsim: pretend kernel image at [mem 0x%016llx-0x%016llx]\n",
-	       MMSIM_KERNEL_START, MMSIM_KERNEL_START + MMSIM_KERNEL_SIZE - 1);
+	printf("mmsim: pretend kernel image at [mem 0x%016llx-0x%016llx]\n", MMSIM_KERNEL_START,
+	       MMSIM_KERNEL_START + MMSIM_KERNEL_SIZE - 1);
 	if (mm_reserve_boot_ranges(NULL, MMSIM_KERNEL_START,
 				   MMSIM_KERNEL_START + MMSIM_KERNEL_SIZE))
 		return 1;
@@ -193,8 +194,10 @@ int main(int argc, char **argv)
 		struct fail_page_alloc_attr fa = { .seed = o.seed };
 		const char *why = "";
 
-		if (fail_page_alloc_parse(o.fail_page_alloc, strlen(o.fail_page_alloc), &fa, &why)) {
-			fprintf(stderr, "mmsim: --fail-page-alloc '%s': %s\n", o.fail_page_alloc, why);
+		if (fail_page_alloc_parse(o.fail_page_alloc, strlen(o.fail_page_alloc), &fa,
+					  &why)) {
+			fprintf(stderr, "mmsim: --fail-page-alloc '%s': %s\n", o.fail_page_alloc,
+				why);
 			return 2;
 		}
 		rc = boot(&o);

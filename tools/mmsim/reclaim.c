@@ -31,10 +31,16 @@
 enum gfp_class { GC_KERNEL, GC_ATOMIC, GC_NORETRY, GC_RETRY_MAYFAIL, NR_GFP_CLASSES };
 
 static const char *const class_names[NR_GFP_CLASSES] = {
-	"GFP_KERNEL", "GFP_ATOMIC", "GFP_KERNEL|__GFP_NORETRY", "GFP_KERNEL|__GFP_RETRY_MAYFAIL",
+	"GFP_KERNEL",
+	"GFP_ATOMIC",
+	"GFP_KERNEL|__GFP_NORETRY",
+	"GFP_KERNEL|__GFP_RETRY_MAYFAIL",
 };
 static const gfp_t class_gfp[NR_GFP_CLASSES] = {
-	GFP_KERNEL, GFP_ATOMIC, GFP_KERNEL | __GFP_NORETRY, GFP_KERNEL | __GFP_RETRY_MAYFAIL,
+	GFP_KERNEL,
+	GFP_ATOMIC,
+	GFP_KERNEL | __GFP_NORETRY,
+	GFP_KERNEL | __GFP_RETRY_MAYFAIL,
 };
 
 struct class_stats {
@@ -51,9 +57,9 @@ struct held_block {
 static struct {
 	struct block_device bdev;
 	struct address_space file;
-	uint32_t *version;        /* last version written per file page (0: never) */
+	uint32_t *version; /* last version written per file page (0: never) */
 	uint64_t nr_file_pages;
-	struct oom_task task;     /* owns the held blocks */
+	struct oom_task task; /* owns the held blocks */
 	struct held_block *held;
 	size_t nheld, capheld;
 	unsigned long held_pages;
@@ -63,7 +69,7 @@ static struct {
 	unsigned long pages_read, pages_written, mismatches, disk_mismatches;
 	unsigned long kswapd_runs, kcompactd_runs;
 	long lowest_free[MAX_NR_ZONES];
-	uint64_t recent[RECENT];  /* starts of recent write runs */
+	uint64_t recent[RECENT]; /* starts of recent write runs */
 } rs;
 
 static unsigned char rbuf[MM_PAGE_SIZE] __attribute__((aligned(64)));
@@ -109,7 +115,8 @@ static unsigned long task_kill(struct oom_task *t)
 
 	(void)t;
 	if (!oom_kill_count()) { /* the first time: what the killer saw */
-		printf("workload reclaim: first OOM kill; buddyinfo before it frees %lu held pages:\n", n);
+		printf("workload reclaim: first OOM kill; buddyinfo before it frees %lu held pages:\n",
+		       n);
 		mm_print_buddyinfo();
 	}
 	while (rs.nheld)
@@ -125,8 +132,10 @@ static unsigned long allocstalls(void)
 static void alloc_one(void)
 {
 	unsigned long r = rnd() % 100;
-	enum gfp_class c = r < 45 ? GC_KERNEL : r < 65 ? GC_ATOMIC : r < 85 ? GC_NORETRY
-									 : GC_RETRY_MAYFAIL;
+	enum gfp_class c = r < 45   ? GC_KERNEL
+			   : r < 65 ? GC_ATOMIC
+			   : r < 85 ? GC_NORETRY
+				    : GC_RETRY_MAYFAIL;
 	unsigned int order;
 	unsigned long before = allocstalls();
 	struct page *p;
@@ -261,8 +270,8 @@ static void report(unsigned long steps)
 	       rs.held_pages);
 	printf("allocations: %lu, entered direct reclaim: %lu, direct reclaim share: %.2f%%\n",
 	       all.requests, all.stalls, pct(all.stalls, all.requests));
-	printf("cache page operations: %lu, entered direct reclaim: %lu (%.2f%%)\n",
-	       rs.cache_ops, rs.cache_stalls, pct(rs.cache_stalls, rs.cache_ops));
+	printf("cache page operations: %lu, entered direct reclaim: %lu (%.2f%%)\n", rs.cache_ops,
+	       rs.cache_stalls, pct(rs.cache_stalls, rs.cache_ops));
 	for (int c = 0; c < NR_GFP_CLASSES; c++)
 		printf("  %-30s requests %8lu  failed %7lu (%6.2f%%)  direct reclaim %7lu\n",
 		       class_names[c], rs.cls[c].requests, rs.cls[c].failures,
@@ -339,7 +348,8 @@ int mmsim_reclaim(unsigned long seed, unsigned long steps)
 		if (r < 30) {
 			/* half the reads go back to recent writes: content that
 			 * may have been written back and dropped meanwhile */
-			uint64_t start = rnd() % 2 ? rs.recent[rnd() % RECENT] : rnd() % rs.nr_file_pages;
+			uint64_t start = rnd() % 2 ? rs.recent[rnd() % RECENT]
+						   : rnd() % rs.nr_file_pages;
 
 			cache_run(false, start, 1 + rnd() % scale);
 		} else if (r < 50) {

@@ -23,12 +23,13 @@ static struct block_device soak_bd;
 static void soak_print(const char *when, const struct soak_books *b, int problems)
 {
 	printf("soak %s: %lu ops, %lu faults injected, %lu invariant checks passed (%lu failed), "
-	       "%d problems\n", when, soak.ops, fail_page_alloc_injected(), soak.checks_passed,
-	       soak.checks_failed, problems);
+	       "%d problems\n",
+	       when, soak.ops, fail_page_alloc_injected(), soak.checks_passed, soak.checks_failed,
+	       problems);
 	printf("soak %s: free %lu + allocated %lu + reserved %lu = %lu spanned; free + allocated "
-	       "= %lu, managed %lu; allocated expected %lu\n", when, b->free, b->allocated,
-	       b->reserved, b->free + b->allocated + b->reserved, b->free + b->allocated,
-	       b->managed, b->expected_allocated);
+	       "= %lu, managed %lu; allocated expected %lu\n",
+	       when, b->free, b->allocated, b->reserved, b->free + b->allocated + b->reserved,
+	       b->free + b->allocated, b->managed, b->expected_allocated);
 }
 
 int mmsim_soak(unsigned long seed, unsigned long steps)
@@ -53,8 +54,9 @@ int mmsim_soak(unsigned long seed, unsigned long steps)
 	kswapd_reset();
 	kcompactd_reset();
 	if (!fail_page_alloc_on) {
-		struct fail_page_alloc_attr fa = { .probability = 2, .interval = 1, .times = -1,
-						   .seed = seed };
+		struct fail_page_alloc_attr fa = {
+			.probability = 2, .interval = 1, .times = -1, .seed = seed
+		};
 
 		fail_page_alloc_setup(&fa);
 		printf("fail_page_alloc: probability 2%%, interval 1, times -1, min_order 0 (soak default)\n");
@@ -78,9 +80,10 @@ int mmsim_soak(unsigned long seed, unsigned long steps)
 	}
 	printf("soak: %lu writes, %lu reads (%lu verified), %lu -ENOMEM, %lu mismatches; %lu "
 	       "allocations, %lu refused, %lu frees, %lu bad stamps; %lu compactions; kswapd %lu "
-	       "passes, kcompactd %lu\n", soak.writes, soak.reads, soak.verified, soak.enomem,
-	       soak.mismatches, soak.allocs, soak.alloc_fails, soak.frees, soak.bad_stamps,
-	       soak.compactions, kswapd_runs, kcompactd_runs);
+	       "passes, kcompactd %lu\n",
+	       soak.writes, soak.reads, soak.verified, soak.enomem, soak.mismatches, soak.allocs,
+	       soak.alloc_fails, soak.frees, soak.bad_stamps, soak.compactions, kswapd_runs,
+	       kcompactd_runs);
 	problems += soak_finish(&soak, &b);
 	soak_print("end", &b, problems);
 	ramdisk_host_destroy(&soak_bd);

@@ -82,9 +82,17 @@ static int check(const char *when)
 }
 
 static const gfp_t random_gfps[] = {
-	GFP_KERNEL, GFP_KERNEL, GFP_HIGHUSER_MOVABLE, GFP_HIGHUSER_MOVABLE,
-	GFP_KERNEL | __GFP_RECLAIMABLE, GFP_ATOMIC, GFP_NOWAIT, GFP_DMA32, GFP_DMA,
-	GFP_KERNEL | __GFP_ZERO, GFP_KERNEL | __GFP_COMP,
+	GFP_KERNEL,
+	GFP_KERNEL,
+	GFP_HIGHUSER_MOVABLE,
+	GFP_HIGHUSER_MOVABLE,
+	GFP_KERNEL | __GFP_RECLAIMABLE,
+	GFP_ATOMIC,
+	GFP_NOWAIT,
+	GFP_DMA32,
+	GFP_DMA,
+	GFP_KERNEL | __GFP_ZERO,
+	GFP_KERNEL | __GFP_COMP,
 };
 
 static int workload_random(unsigned long steps)
@@ -98,8 +106,11 @@ static int workload_random(unsigned long steps)
 
 		if (do_alloc) {
 			unsigned long r = rnd() % 100;
-			unsigned int order = r < 70 ? 0 : r < 90 ? 1 + rnd() % 3 : rnd() % MAX_ORDER;
-			gfp_t gfp = random_gfps[rnd() % (sizeof(random_gfps) / sizeof(random_gfps[0]))];
+			unsigned int order = r < 70   ? 0
+					     : r < 90 ? 1 + rnd() % 3
+						      : rnd() % MAX_ORDER;
+			gfp_t gfp =
+				random_gfps[rnd() % (sizeof(random_gfps) / sizeof(random_gfps[0]))];
 			struct page *p = alloc_pages(gfp | __GFP_NOWARN, order);
 
 			if (p) {
@@ -143,7 +154,8 @@ static int workload_fill(unsigned long steps)
 			a++;
 		}
 		printf("workload fill: round %lu: %lu pages with GFP_KERNEL, %lu more with GFP_ATOMIC, "
-		       "%lu left free\n", r, k, a, nr_free_pages());
+		       "%lu left free\n",
+		       r, k, a, nr_free_pages());
 		bad += check("when full") != 0;
 		release_all();
 		drain_all_pages(NULL);
@@ -205,7 +217,8 @@ int mmsim_run_workload(const char *name, unsigned long seed, unsigned long steps
 		return mmsim_reclaim(seed, steps);
 	if (!strcmp(name, "soak"))
 		return mmsim_soak(seed, steps);
-	fprintf(stderr, "mmsim: unknown workload '%s' (random, fill, fragment, highalloc, reclaim, soak)\n",
+	fprintf(stderr,
+		"mmsim: unknown workload '%s' (random, fill, fragment, highalloc, reclaim, soak)\n",
 		name);
 	return 2;
 }
@@ -223,7 +236,8 @@ int mmsim_print(const char *what)
 	else if (!strcmp(what, "pbmap"))
 		mm_print_pbmap();
 	else {
-		fprintf(stderr, "mmsim: unknown report '%s' (buddyinfo, zoneinfo, pagetypeinfo, vmstat, pbmap)\n",
+		fprintf(stderr,
+			"mmsim: unknown report '%s' (buddyinfo, zoneinfo, pagetypeinfo, vmstat, pbmap)\n",
 			what);
 		return 2;
 	}
