@@ -13,6 +13,7 @@
 #include "smp.h"
 #include "arch.h"
 #include "cpu.h"
+#include "desc.h"
 #include "irq.h"
 #include "lapic.h"
 #include "layout.h"
@@ -37,21 +38,6 @@ _Static_assert(SCHED_MAX_CPUS <= 64, "CPU masks are 64-bit");
 #define PTE_W (1ULL << 1)
 #define PTE_PS (1ULL << 7)
 
-struct desc_ptr {
-	uint16_t limit;
-	uint64_t base;
-} __attribute__((packed));
-
-struct tss {
-	uint32_t reserved0;
-	uint64_t rsp[3];
-	uint64_t reserved1;
-	uint64_t ist[7];
-	uint64_t reserved2;
-	uint16_t reserved3;
-	uint16_t iomap_base;
-} __attribute__((packed));
-
 /* Per-AP descriptor tables: the boot CPU keeps trap.c's. */
 static struct {
 	uint64_t gdt[5];
@@ -61,7 +47,6 @@ static struct {
 extern char trampoline_start[], trampoline_end[], tramp_gdtr[], tramp_pm_jump[], tramp_lm_jump[],
 	tramp_cr3[], tramp_efer[], tramp_stack[], tramp_entry[], tramp_arg[], tramp_pm32[],
 	tramp_lm64[], tramp_gdt[];
-void gdt_load(const struct desc_ptr *gdtr, uint16_t code_sel, uint16_t data_sel, uint16_t tss_sel);
 void smp_ap_entry(struct cpu *c) __attribute__((noreturn));
 
 static struct acpi_madt_info madt;

@@ -6,24 +6,10 @@
  */
 #include "trap.h"
 #include "cpu.h"
+#include "desc.h"
 #include "layout.h"
 #include "qemu_exit.h"
 #include "kernel/printk.h"
-
-struct desc_ptr {
-	uint16_t limit;
-	uint64_t base;
-} __attribute__((packed));
-
-struct tss {
-	uint32_t reserved0;
-	uint64_t rsp[3];
-	uint64_t reserved1;
-	uint64_t ist[7];
-	uint64_t reserved2;
-	uint16_t reserved3;
-	uint16_t iomap_base;
-} __attribute__((packed));
 
 struct idt_gate {
 	uint16_t offset_lo;
@@ -43,7 +29,6 @@ struct idt_gate {
 #define EMERGENCY_STACK_SIZE 8192
 
 extern const uint64_t isr_stub_table[32];
-void gdt_load(const struct desc_ptr *gdtr, uint16_t code_sel, uint16_t data_sel, uint16_t tss_sel);
 void trap_dispatch(struct trap_frame *f);
 
 static uint64_t gdt[5] __attribute__((aligned(16)));
