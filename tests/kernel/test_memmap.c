@@ -7,26 +7,21 @@
 #include <stdint.h>
 
 #include "kernel/ktest.h"
+#include "kernel/main.h"
 #include "mm/boot_reserve.h"
 #include "mm/bootinfo.h"
 #include "mm/memblock.h"
 #include "mm/memmap.h"
 #include "mm/util.h"
 
-/* Defined by kernel/main.c and linker.ld. Weak, so that this file links
- * (and its tests skip) while main.c does not export the boot info yet. */
-extern struct boot_info kernel_boot_info __attribute__((weak));
+/* Defined by linker.ld. */
 extern char _kernel_phys_start[], _kernel_phys_end[];
 
 static struct memmap sane;
 
-/* The sanitized firmware map; NULL (test skipped) without boot info. */
+/* The sanitized firmware map; NULL (test failed) if it does not sanitize. */
 static const struct memmap *boot_map(void)
 {
-	if (!&kernel_boot_info) {
-		ktest_skip("kernel/main.c does not export kernel_boot_info");
-		return NULL;
-	}
 	/* main.c may have sanitized it already: sanitizing again is harmless */
 	mm_memcpy(&sane, &kernel_boot_info.map, sizeof(sane));
 	if (memmap_sanitize(&sane)) {
@@ -39,13 +34,7 @@ static const struct memmap *boot_map(void)
 /* The mem= value on the command line, 0 if none. */
 static uint64_t mem_option(void)
 {
-	const char *s = kernel_boot_info.cmdline;
-
-	for (const char *p = s; *p; p++)
-		if ((p == s || p[-1] == ' ') && p[0] == 'm' && p[1] == 'e' && p[2] == 'm' &&
-		    p[3] == '=')
-			return mm_parse_size(p + 4, NULL);
-	return 0;
+	return kernel_opts.mem_limit;
 }
 
 static bool overlaps(uint64_t s1, uint64_t e1, uint64_t s2, uint64_t e2)
