@@ -15,11 +15,16 @@ NASM     ?= nasm
 KERNEL_CFLAGS := -std=c11 -ffreestanding -fno-stack-protector -fno-pic -fno-pie \
 	-mno-red-zone -mcmodel=kernel -mno-mmx -mno-sse -mno-sse2 -mno-avx \
 	-fno-omit-frame-pointer -fno-strict-aliasing -O2 -g \
-	-Wall -Wextra -Werror -I. -MMD -MP
+	-Wall -Wextra -Werror -I. -MMD -MP \
+	-DMM_HOST_INLINE_H='"arch/x86_64/mm_host_inline.h"'
 KERNEL_LDFLAGS := -nostdlib -static -z max-page-size=0x1000 -no-pie -Wl,--build-id=none -T linker.ld
 HOST_CFLAGS := -std=c11 -D_GNU_SOURCE -O1 -g -Wall -Wextra -Werror -I. \
 	-fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer -MMD -MP
 BENCH_CFLAGS := -std=c11 -D_GNU_SOURCE -O2 -g -Wall -Wextra -Werror -I. -MMD -MP
+# mm/host.h's fast-path functions inline on the host too (tests/host/host_inline.h).
+HOST_INLINE  := -DMM_HOST_INLINE_H='"tests/host/host_inline.h"'
+HOST_CFLAGS  += $(HOST_INLINE)
+BENCH_CFLAGS += $(HOST_INLINE)
 
 MM_SRCS      := $(wildcard mm/*.c)
 KERNEL_CSRCS := $(wildcard arch/x86_64/*.c kernel/*.c tests/kernel/*.c) $(MM_SRCS)
@@ -75,10 +80,16 @@ $(BUILD)/mmsim: $(MMSIM_SRCS:%.c=$(BUILD)/host/obj/%.o) $(MM_SRCS:%.c=$(BUILD)/h
 		$(BUILD)/host/obj/tests/host/host_shim.o $(BUILD)/host/obj/tests/host/ramdisk_host.o
 	$(CC) $(HOST_CFLAGS) -o $@ $^ -lm
 
-# The smallest embedding of mm/ (docs/embedding.md): its own host, no shim.
-$(BUILD)/embed-example: $(BUILD)/host/obj/tools/embed-example/main.o \
-		$(MM_SRCS:%.c=$(BUILD)/host/obj/%.o)
-	$(CC) $(HOST_CFLAGS) -o $@ $^
+# The smallest embedding of mm/ (docs/embedding.md): its own host, no shim,
+# and mm/host.h's plain out-of-line interface (no MM_HOST_INLINE_H), so mm/
+# is compiled again for it.
+EMBED_CFLAGS := $(filter-out $(HOST_INLINE),$(HOST_CFLAGS))
+$(BUILD)/embed/obj/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(EMBED_CFLAGS) -c $< -o $@
+$(BUILD)/embed-example: $(BUILD)/embed/obj/tools/embed-example/main.o \
+		$(MM_SRCS:%.c=$(BUILD)/embed/obj/%.o)
+	$(CC) $(EMBED_CFLAGS) -o $@ $^
 host-tests: $(BUILD)/embed-example
 
 -include boot/efi/efi.mk

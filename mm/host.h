@@ -31,13 +31,24 @@ void mm_panic(const char *fmt, ...) __attribute__((noreturn, format(printf, 1, 2
 void *mm_pfn_to_virt(unsigned long pfn);
 unsigned long mm_virt_to_pfn(const void *addr);
 
-/* Interrupt state: save and disable, then restore. Hosts without interrupts
- * return 0 and do nothing. */
+/*
+ * Interrupt state: save and disable, then restore. Hosts without interrupts
+ * return 0 and do nothing. Identity of the running CPU: 0 <= id <
+ * mm_nr_cpus().
+ *
+ * These three sit on the order-0 fast path, where a call costs as much as
+ * the work. A host may therefore give them as static inline functions in
+ * a header of its own, named at compile time:
+ *     -DMM_HOST_INLINE_H='"arch/x86_64/mm_host_inline.h"'
+ * and then must not define them out of line. Without it they are calls.
+ */
+#ifdef MM_HOST_INLINE_H
+#include MM_HOST_INLINE_H
+#else
 unsigned long mm_irq_save(void);
 void mm_irq_restore(unsigned long flags);
-
-/* Identity of the running CPU, 0 <= id < mm_nr_cpus(); and how many there are. */
 unsigned int mm_cpu_id(void);
+#endif
 unsigned int mm_nr_cpus(void);
 
 /* Run @fn(@arg) on every online CPU, on each with interrupts off (there

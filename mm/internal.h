@@ -224,6 +224,11 @@ static __always_inline void free_unref_page(struct page *page, unsigned int orde
 	mm_irq_restore(flags);
 }
 
+/* ---- page_alloc.c ---- */
+/* Which zone the order-0 fast path tries first for each highest zone;
+ * after the zones' managed pages change (mm_init). */
+void build_zonelists(void);
+
 /* ---- page_alloc.c: the slowpath's retry decisions (exported for tests) ---- */
 struct alloc_context {
 	int highest_zoneidx; /* the request's highest zone */

@@ -92,6 +92,33 @@ static inline struct page *pfn_to_page(unsigned long pfn)
 	return mem_map + pfn;
 }
 
+/*
+ * The pfn of a pointer that may not point at a struct page of the memory
+ * map at all (a bad free): ~0UL unless @page is exactly the start of one,
+ * below max_pfn. Exact division by sizeof(struct page) = odd * 2^k is a
+ * multiplication by the odd part's inverse modulo 2^64 and a rotation by
+ * k; when the byte offset is not a multiple of the size (or is "negative"),
+ * the result lands above every possible pfn, so one compare checks range
+ * and alignment together (Hacker's Delight, 10-17).
+ */
+#define PAGE_STRUCT_SHIFT ((unsigned int)__builtin_ctzl(sizeof(struct page)))
+#define PAGE_STRUCT_ODD ((uint64_t)sizeof(struct page) >> PAGE_STRUCT_SHIFT)
+/* Newton's iteration for the inverse modulo 2^64: x = d is right in 3 low
+ * bits (d odd), and each step doubles that: 5 steps give 96 >= 64. */
+#define __PAGE_INV_STEP(x) ((x) * (2 - PAGE_STRUCT_ODD * (x)))
+#define PAGE_STRUCT_ODD_INV \
+	__PAGE_INV_STEP(__PAGE_INV_STEP( \
+		__PAGE_INV_STEP(__PAGE_INV_STEP(__PAGE_INV_STEP(PAGE_STRUCT_ODD)))))
+
+static inline unsigned long page_to_pfn_checked(const struct page *page)
+{
+	const unsigned int k = PAGE_STRUCT_SHIFT;
+	uint64_t q = (uint64_t)((uintptr_t)page - (uintptr_t)mem_map) * PAGE_STRUCT_ODD_INV;
+
+	q = k ? (q >> k) | (q << (64 - k)) : q;
+	return q < max_pfn ? (unsigned long)q : ~0UL;
+}
+
 static inline bool pfn_valid(unsigned long pfn)
 {
 	return mem_map && pfn < max_pfn;

@@ -618,7 +618,10 @@ static __attribute__((noinline)) struct page *alloc_pages_slow(gfp_t gfp, unsign
 	return page;
 }
 
-static __always_inline struct page *__alloc_pages(gfp_t gfp, unsigned int order, void *caller)
+/* Every request the order-0 fast path did not serve: the full checks,
+ * the zonelist walk with per-CPU refill and buddy lists, the slowpath. */
+static __attribute__((noinline)) struct page *__alloc_pages(gfp_t gfp, unsigned int order,
+							    void *caller)
 {
 	unsigned int zone = gfp_zone_lookup(gfp);
 	int migratetype;
@@ -642,11 +645,110 @@ static __always_inline struct page *__alloc_pages(gfp_t gfp, unsigned int order,
 	return alloc_pages_slow(gfp, order, (int)zone, migratetype, caller);
 }
 
-/* Order 0 gets its own copy of the inline path, with the order folded. */
+/*
+ * Where get_page_from_freelist() looks first, by the five low gfp bits
+ * (zone modifiers and mobility): the first zone with memory at or below
+ * the request's highest zone; NULL for a bad combination (GFP_ZONE_TABLE)
+ * or no memory. One load instead of the table shift and the zonelist
+ * walk. Written by build_zonelists() at mm_init(), read locklessly.
+ */
+static struct fast_class {
+	struct zone *zone;
+	uint32_t list_offset; /* of the order-0 list within struct per_cpu_pages */
+} first_zone[GFP_TABLE_BITS + 1];
+
+struct zone *zone_table[PAGE_ZONE_MASK + 1];
+
+void build_zonelists(void)
+{
+	for (int zi = 0; zi < MAX_NR_ZONES; zi++)
+		zone_table[zi] = &NODE_DATA(0)->node_zones[zi];
+	for (unsigned int bits = 0; bits <= GFP_TABLE_BITS; bits++) {
+		unsigned int hz = gfp_zone_lookup(bits);
+		int mt = gfp_migratetype(bits);
+
+		first_zone[bits].zone = NULL;
+		first_zone[bits].list_offset =
+			(uint32_t)(offsetof(struct per_cpu_pages, lists) +
+				   sizeof(struct list_head) *
+					   order_to_pindex(mt < MIGRATE_PCPTYPES ? mt : 0, 0));
+		for (int zi = hz == GFP_ZONE_BAD ? -1 : (int)hz; zi >= 0; zi--) {
+			struct zone *z = &NODE_DATA(0)->node_zones[zi];
+
+			if (z->managed_pages) {
+				first_zone[bits].zone = z;
+				break;
+			}
+		}
+	}
+}
+
+/* Gfp bits that take an order-0 request off the fast path: the ones the
+ * full check looks at, and the ones that need work after the pop. */
+#define GFP_FAST_EXCLUDE (GFP_SLOW_CHECK | __GFP_ZERO | __GFP_COMP)
+
+/*
+ * The order-0 fast path: the request's first zone passes the low
+ * watermark with room to spare (zone_watermark_fast's first test) and its
+ * per-CPU list has a clean page at the head. This is exactly the first
+ * step get_page_from_freelist() would take, so whenever it gives up,
+ * __alloc_pages() does the whole job and decides as before. No call, no
+ * stack frame: a miss is a tail call.
+ */
+static __always_inline struct page *alloc_page_fast(gfp_t gfp)
+{
+	const struct fast_class *fc = &first_zone[gfp & GFP_TABLE_BITS];
+	struct zone *zone = fc->zone;
+	struct per_cpu_pages *pcp;
+	struct list_head *list, *first;
+	struct page *page;
+	unsigned long irqflags;
+	unsigned int cpu;
+	long usable;
+
+	if (unlikely((gfp & GFP_FAST_EXCLUDE) || !zone ||
+		     __atomic_load_n(&fail_page_alloc_on, __ATOMIC_RELAXED)))
+		return NULL;
+	/* No lowmem reserve term: it protects a zone from requests whose
+	 * highest zone lies above it, summing the zones in between, and
+	 * between the request's highest zone and its first zone with memory
+	 * every zone is empty - the reserve is 0 here by construction. */
+	usable = __atomic_load_n(&zone->vm_stat[NR_FREE_PAGES], __ATOMIC_RELAXED) -
+		 (long)zone->nr_reserved_highatomic;
+	if (unlikely(usable <= (long)low_wmark_pages(zone)))
+		return NULL;
+	irqflags = mm_irq_save();
+	cpu = mm_cpu_id();
+	pcp = &zone->pcp[cpu];
+	list = (struct list_head *)((char *)pcp + fc->list_offset);
+	first = list->next;
+	page = list_entry(first, struct page, lru);
+	if (unlikely(first == list) ||
+	    unlikely(((page->flags & PAGE_FLAGS_CHECK_AT_PREP) ^ (1u << PG_pcp)) |
+		     (uint32_t)page->_refcount | (uintptr_t)page->mapping)) {
+		mm_irq_restore(irqflags);
+		return NULL;
+	}
+	list_del(first);
+	/* Order 0 and PG_pcp cleared in one store: a page on a per-CPU list
+	 * of order 0 has order 0 in its flags already. */
+	page->flags &= ~((1u << PG_pcp) | (PAGE_ORDER_MASK << PAGE_ORDER_SHIFT));
+	page->private = 0;
+	pcp->count--;
+	__count_cpu_vm_events(cpu, (enum vm_event_item)(PGALLOC_DMA + zone->zone_idx), 1);
+	mm_irq_restore(irqflags);
+	page->_refcount = 1;
+	return page;
+}
+
 struct page *alloc_pages(gfp_t gfp, unsigned int order)
 {
-	if (likely(order == 0))
-		return __alloc_pages(gfp, 0, __builtin_return_address(0));
+	if (likely(order == 0)) {
+		struct page *page = alloc_page_fast(gfp);
+
+		if (likely(page))
+			return page;
+	}
 	return __alloc_pages(gfp, order, __builtin_return_address(0));
 }
 
@@ -722,12 +824,71 @@ slow:
 	free_pages_slow(page, pfn, order, caller);
 }
 
+/* The per-CPU list reached high: drain a batch, then restore @irqflags
+ * (out of line so the fast free needs no stack frame). */
+static __attribute__((noinline)) void free_pcp_over_high(struct zone *zone,
+							 struct per_cpu_pages *pcp,
+							 unsigned long irqflags)
+{
+	free_pcppages_bulk(zone, pcp->count - pcp->high + pcp->batch, pcp);
+	mm_irq_restore(irqflags);
+}
+
+/*
+ * The order-0 fast free: a page of the memory map, no flag to object to,
+ * the only reference, no mapping, poisoning off, in a pageblock whose type
+ * has a per-CPU list. Anything else, __free_pages_caller() (the same
+ * checks, then the general cases). False: not taken, nothing changed.
+ */
+static __always_inline bool free_page_fast(struct page *page)
+{
+	unsigned long pfn = page_to_pfn_checked(page);
+	struct per_cpu_pages *pcp;
+	struct zone *zone;
+	unsigned long irqflags;
+	unsigned int cpu;
+	uint32_t flags;
+	int mt;
+
+	if (unlikely(pfn == ~0UL))
+		return false;
+	flags = page->flags;
+	if (unlikely((flags & (PAGE_FLAGS_CHECK_AT_ENTRY | PAGE_FLAGS_CHECK_AT_FREE_FAST)) ||
+		     page_ref_count(page) != 1 || page->mapping || mm_debug_poison))
+		return false;
+	mt = pfn_pageblock_mt(pfn);
+	if (unlikely(mt >= MIGRATE_PCPTYPES))
+		return false;
+	zone = zone_table[(flags >> PAGE_ZONE_SHIFT) & PAGE_ZONE_MASK];
+	/* Atomic: a speculative reference may be taken meanwhile. */
+	if (__atomic_sub_fetch(&page->_refcount, 1, __ATOMIC_ACQ_REL) != 0)
+		return true;
+	page->index = 0;
+	page->private = (uint32_t)mt;
+	page->flags = (flags & (PAGE_ZONE_MASK << PAGE_ZONE_SHIFT)) | (1u << PG_pcp);
+	irqflags = mm_irq_save();
+	cpu = mm_cpu_id();
+	pcp = &zone->pcp[cpu];
+	list_add(&page->lru, &pcp->lists[order_to_pindex(mt, 0)]);
+	__count_cpu_vm_events(cpu, PGFREE, 1);
+	if (unlikely(++pcp->count >= pcp->high))
+		free_pcp_over_high(zone, pcp, irqflags);
+	else
+		mm_irq_restore(irqflags);
+	return true;
+}
+
+static __attribute__((noinline)) void free_pages_general(struct page *page, unsigned int order,
+							 void *caller)
+{
+	__free_pages_caller(page, order, caller);
+}
+
 void __free_pages(struct page *page, unsigned int order)
 {
-	if (likely(order == 0))
-		__free_pages_caller(page, 0, __builtin_return_address(0));
-	else
-		__free_pages_caller(page, order, __builtin_return_address(0));
+	if (likely(order == 0) && likely(free_page_fast(page)))
+		return;
+	free_pages_general(page, order, __builtin_return_address(0));
 }
 
 unsigned long __get_free_pages(gfp_t gfp, unsigned int order)

@@ -167,6 +167,7 @@ int mm_init(void)
 	mm_memset(pgdat, 0, sizeof(*pgdat));
 	for (int zi = 0; zi < MAX_NR_ZONES; zi++)
 		zone_reset(&pgdat->node_zones[zi], zi);
+	build_zonelists(); /* no zone has memory yet: the fast path stays off */
 
 	max_pfn = (unsigned long)(memblock_end_of_ram() >> MM_PAGE_SHIFT);
 	if (!max_pfn || !memblock_phys_mem_size()) {
@@ -198,6 +199,7 @@ int mm_init(void)
 		return -1;
 	}
 	init_per_zone_wmark_min();
+	build_zonelists();
 	return 0;
 }
 

@@ -94,6 +94,10 @@ extern int sysctl_lowmem_reserve_ratio[MAX_NR_ZONES];
 	for ((z) = contig_page_data.node_zones; (z) < contig_page_data.node_zones + MAX_NR_ZONES; \
 	     (z)++)
 
+/* The zone of each zone index in page->flags: a load instead of address
+ * arithmetic on the free fast path (page_alloc.c). */
+extern struct zone *zone_table[PAGE_ZONE_MASK + 1];
+
 static inline struct zone *page_zone(const struct page *page)
 {
 	return &contig_page_data.node_zones[page_zonenum(page)];

@@ -48,21 +48,13 @@ unsigned long mm_virt_to_pfn(const void *addr)
 	return (unsigned long)(virt_to_phys(addr) >> MM_PAGE_SHIFT);
 }
 
-unsigned long mm_irq_save(void)
-{
-	return irq_save();
-}
-void mm_irq_restore(unsigned long flags)
-{
-	irq_restore(flags);
-}
-/* CPU ids are the scheduler's (GS base); mm_nr_cpus counts the CPUs the
- * MADT listed, known before mm_init, so per-CPU sizing is fixed from the
- * start even though the APs come up later. */
-unsigned int mm_cpu_id(void)
-{
-	return this_cpu()->id;
-}
+/* mm_irq_save, mm_irq_restore and mm_cpu_id are inline
+ * (mm_host_inline.h); its hard-coded offset of the CPU id must match. */
+_Static_assert(offsetof(struct cpu, id) == MM_HOST_CPU_ID_OFFSET,
+	       "mm_host_inline.h reads struct cpu's id at %gs:MM_HOST_CPU_ID_OFFSET");
+/* mm_nr_cpus counts the CPUs the MADT listed, known before mm_init, so
+ * per-CPU sizing is fixed from the start even though the APs come up
+ * later. */
 unsigned int mm_nr_cpus(void)
 {
 	return smp_nr_possible();

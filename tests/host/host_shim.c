@@ -133,6 +133,7 @@ void mm_panic(const char *fmt, ...)
 	abort();
 }
 
+#ifndef MM_HOST_INLINE_H /* otherwise host_inline.h has them */
 unsigned long mm_irq_save(void)
 {
 	return 0;
@@ -145,6 +146,7 @@ unsigned int mm_cpu_id(void)
 {
 	return 0;
 }
+#endif
 unsigned int mm_nr_cpus(void)
 {
 	return 1;

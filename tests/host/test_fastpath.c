@@ -63,6 +63,67 @@ HTEST(order0_pairs_keep_vmstat_and_free_counts_exact)
 	KT_EXPECT_EQ(mm_check_invariants(), 0);
 }
 
+/* The free fast path's one-compare pfn check: exact for every struct page,
+ * ~0 for every pointer that is not the start of one in the memory map. */
+HTEST(page_to_pfn_checked_rejects_every_misaligned_or_outside_pointer)
+{
+	KT_ASSERT_EQ(boot_256m(), 0);
+	unsigned long probes[] = { 0, 1, 2, 511, 512, 4096, max_pfn / 2, max_pfn - 1 };
+
+	for (unsigned int i = 0; i < sizeof(probes) / sizeof(probes[0]); i++) {
+		char *base = (char *)pfn_to_page(probes[i]);
+
+		KT_EXPECT_EQ(page_to_pfn_checked((struct page *)base), probes[i]);
+		for (size_t off = 1; off < sizeof(struct page); off++)
+			KT_EXPECT_EQ(page_to_pfn_checked((struct page *)(base + off)), ~0UL);
+	}
+	KT_EXPECT_EQ(page_to_pfn_checked(mem_map + max_pfn), ~0UL);
+	KT_EXPECT_EQ(page_to_pfn_checked(mem_map + max_pfn + 12345), ~0UL);
+	KT_EXPECT_EQ(page_to_pfn_checked((struct page *)((uintptr_t)mem_map - sizeof(struct page))),
+		     ~0UL);
+	KT_EXPECT_EQ(page_to_pfn_checked((struct page *)((uintptr_t)mem_map - 1)), ~0UL);
+	KT_EXPECT_EQ(page_to_pfn_checked(NULL), ~0UL);
+}
+
+/* The order-0 fast path leaves out the lowmem reserve: for a request's
+ * first zone with memory it is 0 by construction. Check that for every
+ * gfp zone class and every reserve ratio, and that the fast path hands
+ * out from the zone the full path would pick (DMA32 here: Normal is
+ * empty below 4 GiB). */
+HTEST(order0_fast_path_zone_has_no_lowmem_reserve_against_its_request)
+{
+	static const int ratios[] = { 1, 32, 256 };
+
+	KT_ASSERT_EQ(boot_256m(), 0);
+	for (unsigned int r = 0; r < 3; r++) {
+		for (int i = 0; i < MAX_NR_ZONES; i++)
+			sysctl_lowmem_reserve_ratio[i] = ratios[r];
+		setup_per_zone_lowmem_reserve();
+		for (int hz = 0; hz < MAX_NR_ZONES; hz++) {
+			int zi = hz;
+
+			while (zi >= 0 && !NODE_DATA(0)->node_zones[zi].managed_pages)
+				zi--;
+			KT_ASSERT(zi >= 0);
+			KT_EXPECT_EQ(NODE_DATA(0)->node_zones[zi].lowmem_reserve[hz], 0);
+		}
+	}
+	sysctl_lowmem_reserve_ratio[ZONE_DMA] = 256;
+	sysctl_lowmem_reserve_ratio[ZONE_DMA32] = 256;
+	sysctl_lowmem_reserve_ratio[ZONE_NORMAL] = 32;
+	setup_per_zone_lowmem_reserve();
+	KT_EXPECT(NODE_DATA(0)->node_zones[ZONE_DMA].lowmem_reserve[ZONE_DMA32] > 0);
+
+	struct page *k = alloc_pages(GFP_KERNEL, 0), *d = alloc_pages(GFP_DMA, 0);
+
+	KT_ASSERT(k != NULL && d != NULL);
+	KT_EXPECT_EQ(page_zonenum(k), ZONE_DMA32);
+	KT_EXPECT_EQ(page_zonenum(d), ZONE_DMA);
+	__free_pages(k, 0);
+	__free_pages(d, 0);
+	KT_EXPECT_EQ(mm_check_invariants(), 0);
+}
+
 /* A page left dirty on a per-CPU list (a use after free of the struct
  * page) is reported when it would be handed out, and skipped. */
 HTEST(dirty_head_on_a_pcp_list_is_reported_not_handed_out)

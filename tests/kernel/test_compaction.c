@@ -309,7 +309,10 @@ KTEST(compaction, kcompactd_woken_for_order9_compacts_the_zone)
 		msleep(5);
 	kcompactd_park();
 	KT_EXPECT(cmix_free_blocks(z, 9) >= 1);
-	KT_EXPECT_EQ(compact_zone_event_count(COMPACT_DAEMON_WAKE) - wake0, 1);
+	/* At least our wake-up; with several CPUs kswapd, finishing a
+	 * high-order pass for an allocation of this fragmented zone, may
+	 * wake it once more (seen once in smp2 boots). */
+	KT_EXPECT(compact_zone_event_count(COMPACT_DAEMON_WAKE) - wake0 >= 1);
 	KT_EXPECT_EQ(cmix_verify(&mix, NULL), 0);
 	EXPECT_MM_CLEAN();
 	unfragment();
