@@ -4,7 +4,11 @@
 #
 #   ./run-qemu.sh [--mem 512M] [--smp N] [--boot bios|uefi-grub|uefi-gnuefi]
 #                 [--machine pc|q35] [--cmdline "..."] [--timeout S] [--kvm]
-#                 [--shell|--exit] [-- extra qemu args]
+#                 [--shell|--exit] [--numa N] [-- extra qemu args]
+#
+# --numa N: N memory nodes (1-8) of unequal size (node i gets a share i+1 of
+# --mem), CPUs dealt round-robin (CPU c on node c mod N), distances
+# 11 + 10 * |i - j| (21 between neighbours) in the SLIT.
 #
 # After the self-tests the kernel starts its serial shell, unless its command
 # line says `exit`. --exit adds `exit` (the tests' pass/fail code ends QEMU);
@@ -34,6 +38,7 @@ TIMEOUT=""
 ACCEL=tcg
 SHELL_MODE=auto
 OVMF=/usr/share/ovmf/OVMF.fd
+NUMA=""
 EXTRA=()
 
 die() { echo "run-qemu: $*" >&2; exit 4; }
@@ -49,8 +54,9 @@ while [ $# -gt 0 ]; do
 	--kvm) ACCEL=kvm; shift ;;
 	--shell) SHELL_MODE=on; shift ;;
 	--exit) SHELL_MODE=off; shift ;;
+	--numa) NUMA=${2:?--numa needs a node count}; shift 2 ;;
 	--) shift; EXTRA=("$@"); break ;;
-	-h|--help) sed -n '2,23p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+	-h|--help) sed -n '2,27p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
 	*) die "unknown argument '$1' (see --help)" ;;
 	esac
 done
@@ -59,6 +65,7 @@ case "$BOOT" in bios|uefi-grub|uefi-gnuefi) ;; *) die "--boot must be bios, uefi
 case "$MACHINE" in pc|q35) ;; *) die "--machine must be pc or q35, not '$MACHINE'" ;; esac
 [[ "$SMP" =~ ^[0-9]+$ ]] || die "--smp must be a number, not '$SMP'"
 [[ "$MEM" =~ ^[0-9]+[MG]?$ ]] || die "--mem must look like 512M or 4G, not '$MEM'"
+[ -z "$NUMA" ] || [[ "$NUMA" =~ ^[1-8]$ ]] || die "--numa must be a node count from 1 to 8, not '$NUMA'"
 case "$CMDLINE" in *"'"*) die "the command line may not contain a single quote" ;; esac
 INTERACTIVE=no
 [ -t 0 ] && [ -t 1 ] && INTERACTIVE=yes
@@ -138,6 +145,27 @@ if [ "$SHELL_MODE" = on ]; then
 		-mon chardev=con0,mode=readline)
 else
 	QEMU+=(-serial stdio -monitor none)
+fi
+# --numa: memory-backend objects summing to -m, one -numa node each.
+if [ -n "$NUMA" ]; then
+	mib=${MEM%[MG]}
+	[[ "$MEM" == *G ]] && mib=$((mib * 1024))
+	weights=$((NUMA * (NUMA + 1) / 2))
+	left=$mib
+	for ((i = 0; i < NUMA; i++)); do
+		size=$((mib * (i + 1) / weights))
+		[ $i = $((NUMA - 1)) ] && size=$left
+		[ "$size" -gt 0 ] || die "--mem $MEM is too small for $NUMA NUMA nodes"
+		left=$((left - size))
+		node="node,nodeid=$i,memdev=numa-m$i"
+		for ((c = i; c < SMP; c += NUMA)); do node="$node,cpus=$c"; done
+		QEMU+=(-object "memory-backend-ram,id=numa-m$i,size=${size}M" -numa "$node")
+	done
+	for ((i = 0; i < NUMA; i++)); do
+		for ((j = i + 1; j < NUMA; j++)); do
+			QEMU+=(-numa "dist,src=$i,dst=$j,val=$((11 + 10 * (j - i)))")
+		done
+	done
 fi
 case "$BOOT" in
 bios)        QEMU+=(-cdrom "$(make_iso)") || exit 4 ;;

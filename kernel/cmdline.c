@@ -113,6 +113,15 @@ static int parse_option(const char *w, size_t n, struct kernel_options *opt)
 		opt->pcp_off = word_is(val, val_len, "off");
 		return 0;
 	}
+	if (word_is(w, key_len, "numa") && has_val) {
+		if (!word_is(val, val_len, "off")) {
+			printk("cmdline: bad value in '%.*s' (want numa=off), ignored\n", (int)n,
+			       w);
+			return 1;
+		}
+		opt->numa_off = true;
+		return 0;
+	}
 	if (word_is(w, key_len, "fail_page_alloc") && has_val) {
 		const char *why = "";
 		opt->fail_page_alloc.seed = 0x5eed;

@@ -16,6 +16,7 @@
  *                       CSV lines every 10 ms (kernel/mm_trace.c; tools/plot-trace.sh)
  *   duration=<seconds>  how long test=stress (default 10) and test=soak (default 60) run
  *   pcp=on|off          per-CPU page lists (default on; off for comparisons)
+ *   numa=off            ignore the firmware's SRAT/SLIT: one memory node
  *   fail_page_alloc=<probability>,<interval>,<times>,<min_order>
  *                       fault injection (mm/fail_page_alloc.h): percent of
  *                       eligible requests failed, every Nth only, at most
@@ -48,6 +49,7 @@ struct kernel_options {
 	bool trace_mm;		  /* trace=mm */
 	unsigned int duration_s;  /* duration=, 0 = the suite's default */
 	bool pcp_off;		  /* pcp=off */
+	bool numa_off;		  /* numa=off */
 	bool fail_page_alloc_set; /* fail_page_alloc= given */
 	struct fail_page_alloc_attr fail_page_alloc;
 };

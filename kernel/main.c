@@ -24,6 +24,7 @@
 #include "arch/x86_64/qemu_exit.h"
 #include "arch/x86_64/serial.h"
 #include "arch/x86_64/smp.h"
+#include "arch/x86_64/srat.h"
 #include "arch/x86_64/trap.h"
 #include "mm/boot_reserve.h"
 #include "mm/bootinfo.h"
@@ -145,6 +146,9 @@ void kernel_main(uint32_t magic, uint64_t mbi_phys)
 	/* Before mm_init: the CPU count sizes the per-CPU lists, and the AP
 	 * trampoline needs a page below 1 MiB from memblock. */
 	smp_prepare(kernel_boot_info.rsdp_phys);
+	/* After smp_prepare (CPU numbers for the SRAT's APIC ids), before
+	 * mm_init (which will build its nodes from this). */
+	x86_numa_init(kernel_boot_info.rsdp_phys, memblock_end_of_ram(), kernel_opts.numa_off);
 	crash_on_request(kernel_opts.crash);
 	/* Before mm_init: the allocator must never see the disk's memory. */
 	(void)ramdisk_reserve(kernel_opts.ramdisk_size);

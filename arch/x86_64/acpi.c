@@ -145,27 +145,26 @@ static int madt_parse(const struct acpi_madt *madt, struct acpi_madt_info *out, 
 	return 0;
 }
 
-int acpi_parse(uint64_t rsdp_phys, struct acpi_madt_info *out, const char **err)
+/* The RSDT or XSDT the RSDP at @rsdp_phys leads to, every checksum checked;
+ * *rsdp_out is the RSDP, *esz the root table's entry size. */
+static const struct acpi_sdt_header *acpi_root(uint64_t rsdp_phys,
+					       const struct acpi_rsdp **rsdp_out, unsigned int *esz,
+					       const char **err)
 {
 	const struct acpi_rsdp *rsdp = acpi_map(rsdp_phys, 20);
 
-	memset(out, 0, sizeof(*out));
-	*err = NULL;
 	if (!rsdp) {
 		*err = "no RSDP (none passed by the loader, none found in BIOS memory)";
-		return -1;
+		return NULL;
 	}
 	if (memcmp(rsdp->signature, "RSD PTR ", 8)) {
 		*err = "RSDP signature is not \"RSD PTR \"";
-		return -1;
+		return NULL;
 	}
 	if (!acpi_checksum_ok(rsdp, 20)) {
 		*err = "RSDP checksum is wrong";
-		return -1;
+		return NULL;
 	}
-	out->rsdp_revision = rsdp->revision;
-	memcpy(out->oem_id, rsdp->oem_id, 6);
-	out->oem_id[6] = 0;
 
 	/* ACPI 2.0+: the XSDT (64-bit entries) supersedes the RSDT. */
 	bool xsdt = false;
@@ -174,7 +173,7 @@ int acpi_parse(uint64_t rsdp_phys, struct acpi_madt_info *out, const char **err)
 		if (rsdp->length < sizeof(*rsdp) || !acpi_map(rsdp_phys, rsdp->length) ||
 		    !acpi_checksum_ok(rsdp, rsdp->length)) {
 			*err = "RSDP (ACPI 2.0) length or extended checksum is wrong";
-			return -1;
+			return NULL;
 		}
 		if (rsdp->xsdt_address) {
 			root = rsdp->xsdt_address;
@@ -183,28 +182,80 @@ int acpi_parse(uint64_t rsdp_phys, struct acpi_madt_info *out, const char **err)
 	}
 	const struct acpi_sdt_header *rt = acpi_table(root, err);
 	if (!rt)
-		return -1;
+		return NULL;
 	if (memcmp(rt->signature, xsdt ? "XSDT" : "RSDT", 4)) {
 		*err = xsdt ? "XSDT signature is wrong" : "RSDT signature is wrong";
-		return -1;
+		return NULL;
 	}
-	unsigned int esz = xsdt ? 8 : 4;
+	*rsdp_out = rsdp;
+	*esz = xsdt ? 8 : 4;
+	return rt;
+}
+
+/* The physical address of the first table signed @sig in the root table, or 0. */
+static uint64_t acpi_root_lookup(const struct acpi_sdt_header *rt, unsigned int esz,
+				 const char *sig)
+{
 	unsigned int n = (rt->length - sizeof(*rt)) / esz;
 	const uint8_t *ents = (const uint8_t *)(rt + 1);
+
 	for (unsigned int i = 0; i < n; i++) {
 		uint64_t a = 0;
 		memcpy(&a, ents + (uint64_t)i * esz, esz);
 		const struct acpi_sdt_header *h = acpi_map(a, sizeof(*h));
-		if (!h || memcmp(h->signature, "APIC", 4))
-			continue;
-		if (!acpi_table(a, err)) {
-			*err = "MADT checksum or length is wrong";
-			return -1;
-		}
-		return madt_parse((const struct acpi_madt *)h, out, err);
+		if (h && !memcmp(h->signature, sig, 4))
+			return a;
 	}
-	*err = "no MADT (\"APIC\") in the RSDT/XSDT";
-	return -1;
+	return 0;
+}
+
+int acpi_parse(uint64_t rsdp_phys, struct acpi_madt_info *out, const char **err)
+{
+	const struct acpi_rsdp *rsdp = NULL;
+	unsigned int esz = 0;
+
+	memset(out, 0, sizeof(*out));
+	*err = NULL;
+	const struct acpi_sdt_header *rt = acpi_root(rsdp_phys, &rsdp, &esz, err);
+	if (!rt)
+		return -1;
+	out->rsdp_revision = rsdp->revision;
+	memcpy(out->oem_id, rsdp->oem_id, 6);
+	out->oem_id[6] = 0;
+
+	uint64_t a = acpi_root_lookup(rt, esz, "APIC");
+	if (!a) {
+		*err = "no MADT (\"APIC\") in the RSDT/XSDT";
+		return -1;
+	}
+	const struct acpi_sdt_header *h = acpi_table(a, err);
+	if (!h) {
+		*err = "MADT checksum or length is wrong";
+		return -1;
+	}
+	return madt_parse((const struct acpi_madt *)h, out, err);
+}
+
+const void *acpi_find_table(uint64_t rsdp_phys, const char *sig, uint32_t *len, const char **err)
+{
+	const struct acpi_rsdp *rsdp = NULL;
+	unsigned int esz = 0;
+
+	*err = NULL;
+	*len = 0;
+	const struct acpi_sdt_header *rt = acpi_root(rsdp_phys, &rsdp, &esz, err);
+	if (!rt)
+		return NULL;
+	uint64_t a = acpi_root_lookup(rt, esz, sig);
+	if (!a)
+		return NULL; /* absent, not broken: *err stays NULL */
+	const struct acpi_sdt_header *h = acpi_map(a, sizeof(*h));
+	if (h->length < sizeof(*h) || !acpi_map(a, h->length)) {
+		*err = "the table's length runs outside mapped memory";
+		return NULL;
+	}
+	*len = h->length;
+	return h;
 }
 
 static uint64_t scan_rsdp(uint64_t start, uint64_t end)

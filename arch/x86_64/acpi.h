@@ -41,6 +41,16 @@ struct acpi_madt_info {
  */
 int acpi_parse(uint64_t rsdp_phys, struct acpi_madt_info *out, const char **err);
 
+/*
+ * The first table signed @sig (4 characters, e.g. "SRAT") that the RSDT or
+ * XSDT behind the RSDP at @rsdp_phys lists, and its length in *len. Only
+ * the RSDP, root table and the table's length are checked (the table's
+ * reader checks its checksum and contents). NULL with *err NULL when there
+ * is no such table; NULL with *err set when ACPI itself is unusable or the
+ * table does not fit in mapped memory.
+ */
+const void *acpi_find_table(uint64_t rsdp_phys, const char *sig, uint32_t *len, const char **err);
+
 /* Look for the RSDP where a PC BIOS puts it (the EBDA's first KiB, then
  * 0xe0000-0xfffff); returns its physical address or 0. */
 uint64_t acpi_find_rsdp_bios(void);
