@@ -122,6 +122,15 @@ static int parse_option(const char *w, size_t n, struct kernel_options *opt)
 		opt->numa_off = true;
 		return 0;
 	}
+	if (word_is(w, key_len, "page_poison") && has_val) {
+		if (!word_is(val, val_len, "0") && !word_is(val, val_len, "1")) {
+			printk("cmdline: bad value in '%.*s' (want page_poison=0 or 1), ignored\n",
+			       (int)n, w);
+			return 1;
+		}
+		opt->page_poison = val[0] - '0';
+		return 0;
+	}
 	if (word_is(w, key_len, "fail_page_alloc") && has_val) {
 		const char *why = "";
 		opt->fail_page_alloc.seed = 0x5eed;
@@ -152,7 +161,7 @@ int cmdline_parse(const char *cmdline, struct kernel_options *opt)
 {
 	int problems = 0;
 
-	*opt = (struct kernel_options){ .loglevel = 7 };
+	*opt = (struct kernel_options){ .loglevel = 7, .page_poison = -1 };
 	memcpy(opt->tests, "all", 4);
 	if (!cmdline)
 		return 0;

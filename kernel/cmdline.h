@@ -23,6 +23,11 @@
  *                       <times> (-1: no limit), orders >= min_order; trailing
  *                       fields optional. Applied once the allocator and
  *                       threads are up, before the self-tests.
+ *   page_poison=0|1     fill free pages with a pattern checked on allocation,
+ *                       and remember each page's last freer for the report
+ *                       (mm/debug.h). Default: on when self-tests run,
+ *                       except test=bench (it measures the plain allocator)
+ *                       and test=none.
  *
  * Unknown options are reported and ignored; malformed values are reported
  * and the option keeps its default.
@@ -49,6 +54,7 @@ struct kernel_options {
 	bool trace_mm;		  /* trace=mm */
 	unsigned int duration_s;  /* duration=, 0 = the suite's default */
 	bool pcp_off;		  /* pcp=off */
+	int page_poison;	  /* page_poison=0|1; -1: the default (main.c) */
 	bool numa_off;		  /* numa=off */
 	bool fail_page_alloc_set; /* fail_page_alloc= given */
 	struct fail_page_alloc_attr fail_page_alloc;

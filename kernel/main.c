@@ -28,6 +28,7 @@
 #include "arch/x86_64/trap.h"
 #include "mm/boot_reserve.h"
 #include "mm/bootinfo.h"
+#include "mm/debug.h"
 #include "mm/kcompactd.h"
 #include "mm/memblock.h"
 #include "mm/memmap.h"
@@ -69,6 +70,31 @@ static void crash_on_request(const char *how)
 	} else if (!strcmp(how, "panic"))
 		panic("crash=panic requested on the command line");
 	panic("crash=%s did not crash", how);
+}
+
+/* Above this much RAM, test boots do not poison unless asked: under QEMU's
+ * TCG the suites that fill all memory (exhaustion, reclaim of four times
+ * free memory) then spend minutes writing and reading the pattern (4 GiB:
+ * 25 s without, 190 s with). The small boots of the matrix poison. */
+#define POISON_DEFAULT_MAX_RAM (1ull << 30)
+
+/* Test boots poison free pages, so that a use after free in any suite is
+ * caught and its freer named; but not bench, which measures the allocator
+ * as it boots without tests, nor a boot that runs no tests. */
+static bool poison_by_default(const char *tests)
+{
+	if (!strcmp(tests, "none") || memblock_phys_mem_size() > POISON_DEFAULT_MAX_RAM)
+		return false;
+	for (const char *p = tests; *p;) {
+		size_t n = 0;
+
+		while (p[n] && p[n] != ',')
+			n++;
+		if (n == 5 && !strncmp(p, "bench", 5))
+			return false;
+		p += n + !!p[n];
+	}
+	return true;
 }
 
 static void finish(int failures) __attribute__((noreturn));
@@ -152,6 +178,15 @@ void kernel_main(uint32_t magic, uint64_t mbi_phys)
 	crash_on_request(kernel_opts.crash);
 	/* Before mm_init: the allocator must never see the disk's memory. */
 	(void)ramdisk_reserve(kernel_opts.ramdisk_size);
+
+	/* Before mm_init: it keeps the last-freer table only when poisoning. */
+	mm_debug_poison = kernel_opts.page_poison >= 0 ? kernel_opts.page_poison
+						       : poison_by_default(kernel_opts.tests);
+	if (mm_debug_poison)
+		printk("mm: page poisoning on (page_poison=0 turns it off)\n");
+	else if (kernel_opts.page_poison < 0 && strcmp(kernel_opts.tests, "none"))
+		printk("mm: page poisoning off (more than %llu MiB of RAM or test=bench; page_poison=1 turns it on)\n",
+		       POISON_DEFAULT_MAX_RAM >> 20);
 
 	/* Timed because struct page set-up is the boot cost that grows with
 	 * RAM; BENCHMARKS.md records it per GiB. */

@@ -11,10 +11,45 @@
 #include "debug.h"
 
 #include "internal.h"
+#include "memblock.h"
+#include "util.h"
 #include "vmstat.h"
 
 bool mm_debug_poison;
 bool mm_poison_seen;
+struct mm_poison_report mm_last_poison_report;
+
+/*
+ * The last freer of every pfn, for poison reports (the free half of
+ * Linux's page_owner): the caller address handed to free_pages_prepare(),
+ * written for each page of a block as it is poisoned. A side table
+ * indexed by pfn, not a struct page field, so struct page stays at 40
+ * bytes when nobody debugs; 8 bytes a page (1/512 of RAM) when poisoning
+ * is on at mm_init(). NULL otherwise, and reports say "freer unknown".
+ */
+static void **page_freer;
+
+void page_freer_init(void)
+{
+	uint64_t bytes = (uint64_t)max_pfn * sizeof(*page_freer), phys;
+
+	page_freer = NULL;
+	if (!mm_debug_poison || !max_pfn)
+		return;
+	phys = memblock_phys_alloc(bytes, MM_PAGE_SIZE, "page freers");
+	if (!phys) {
+		mm_printk("mm: no room for the last-freer table (%lu KiB): poison reports will not name freers\n",
+			  (unsigned long)(bytes >> 10));
+		return;
+	}
+	page_freer = mm_pfn_to_virt((unsigned long)(phys >> MM_PAGE_SHIFT));
+	mm_memset(page_freer, 0, (size_t)bytes);
+}
+
+void *page_last_freer(unsigned long pfn)
+{
+	return page_freer && pfn < max_pfn ? page_freer[pfn] : NULL;
+}
 
 /*
  * Per-tail-page checks: on allocation and free, look at every page of a
@@ -139,26 +174,66 @@ static const char *tail_page_problem(const struct page *head, const struct page 
 	return NULL;
 }
 
+#define POISON_WORD 0xaaaaaaaaaaaaaaaaull
+
+/* Eight words a round: under QEMU's TCG every guest instruction counts,
+ * and the loop overhead was half of it. */
 static void poison_page(unsigned long pfn)
 {
 	volatile uint64_t *w = mm_pfn_to_virt(pfn);
 
-	for (unsigned long i = 0; i < MM_PAGE_SIZE / 8; i++)
-		w[i] = 0xaaaaaaaaaaaaaaaaull;
+	for (unsigned long i = 0; i < MM_PAGE_SIZE / 8; i += 8) {
+		w[i] = POISON_WORD;
+		w[i + 1] = POISON_WORD;
+		w[i + 2] = POISON_WORD;
+		w[i + 3] = POISON_WORD;
+		w[i + 4] = POISON_WORD;
+		w[i + 5] = POISON_WORD;
+		w[i + 6] = POISON_WORD;
+		w[i + 7] = POISON_WORD;
+	}
 }
 
+/* The first word of the page that lost the pattern, or MM_PAGE_SIZE / 8. */
+static unsigned long poison_first_bad_word(const volatile uint64_t *w)
+{
+	for (unsigned long i = 0; i < MM_PAGE_SIZE / 8; i += 8) {
+		uint64_t diff = (w[i] ^ POISON_WORD) | (w[i + 1] ^ POISON_WORD) |
+				(w[i + 2] ^ POISON_WORD) | (w[i + 3] ^ POISON_WORD) |
+				(w[i + 4] ^ POISON_WORD) | (w[i + 5] ^ POISON_WORD) |
+				(w[i + 6] ^ POISON_WORD) | (w[i + 7] ^ POISON_WORD);
+
+		if (!diff)
+			continue;
+		while (w[i] == POISON_WORD && i + 1 < MM_PAGE_SIZE / 8)
+			i++;
+		return i;
+	}
+	return MM_PAGE_SIZE / 8;
+}
+
+/* One line: where the pattern broke, what was there, who freed the page
+ * last (a return address: look it up with addr2line or gdb's info symbol,
+ * the kernel has no symbol table of its own). */
 static void check_poison(struct page *page)
 {
-	const volatile uint64_t *w = mm_pfn_to_virt(page_to_pfn(page));
+	unsigned long pfn = page_to_pfn(page);
+	const volatile uint64_t *w = mm_pfn_to_virt(pfn);
+	unsigned long i;
 
 	ClearPageFlag(page, PG_poisoned);
-	for (unsigned long i = 0; i < MM_PAGE_SIZE / 8; i++) {
-		if (w[i] != 0xaaaaaaaaaaaaaaaaull) {
-			mm_printk("BUG: page poison corrupted pfn:%05lx offset 0x%lx: 0x%llx (use after free?)\n",
-				  page_to_pfn(page), i * 8, (unsigned long long)w[i]);
-			count_vm_events(POISON_ERRORS, 1);
-			return;
-		}
+	i = poison_first_bad_word(w);
+	if (i < MM_PAGE_SIZE / 8) {
+		struct mm_poison_report *r = &mm_last_poison_report;
+
+		*r = (struct mm_poison_report){ pfn, i * 8, w[i], page_last_freer(pfn) };
+		if (r->freer)
+			mm_printk("BUG: page poison corrupted pfn:%05lx offset 0x%lx: 0x%016llx (use after free?) last freed by %p\n",
+				  pfn, r->offset, (unsigned long long)r->value, r->freer);
+		else
+			mm_printk("BUG: page poison corrupted pfn:%05lx offset 0x%lx: 0x%016llx (use after free?) freer unknown\n",
+				  pfn, r->offset, (unsigned long long)r->value);
+		count_vm_events(POISON_ERRORS, 1);
 	}
 }
 
@@ -197,8 +272,12 @@ bool free_pages_prepare(struct page *page, unsigned int order, void *caller)
 		p->index = 0;
 		p->private = 0;
 		if (mm_debug_poison) {
-			poison_page(page_to_pfn(p));
+			unsigned long pfn = page_to_pfn(p);
+
+			poison_page(pfn);
 			SetPageFlag(p, PG_poisoned);
+			if (page_freer)
+				page_freer[pfn] = caller;
 		}
 	}
 	return true;
@@ -221,6 +300,33 @@ bool check_new_pages(struct page *page, unsigned int order)
 			check_poison(p);
 	}
 	return true;
+}
+
+/* ---- canaries ---- */
+
+/* The zone's name by its place in the node, not by its (maybe overwritten)
+ * name field. */
+const char *zone_name_safe(const struct zone *z)
+{
+	static const char *const names[MAX_NR_ZONES] = { "DMA", "DMA32", "Normal" };
+	long zi = z - NODE_DATA(0)->node_zones;
+
+	return zi >= 0 && zi < MAX_NR_ZONES ? names[zi] : "(not a zone)";
+}
+
+bool zone_canaries_ok(const struct zone *z, int cpu, const char *where)
+{
+	uint32_t pc = cpu >= 0 ? z->pcp[cpu].canary : PCP_CANARY;
+
+	if (z->canary == ZONE_CANARY && pc == PCP_CANARY)
+		return true;
+	if (cpu >= 0)
+		mm_printk("BUG: %s: canary overwritten in zone %s cpu %d: zone 0x%08x per-cpu 0x%08x (want 0x%08x 0x%08x)\n",
+			  where, zone_name_safe(z), cpu, z->canary, pc, ZONE_CANARY, PCP_CANARY);
+	else
+		mm_printk("BUG: %s: canary overwritten in zone %s: 0x%08x (want 0x%08x)\n", where,
+			  zone_name_safe(z), z->canary, ZONE_CANARY);
+	return false;
 }
 
 /* ---- the invariant checker ---- */
@@ -417,10 +523,21 @@ int mm_check_invariants(void)
 	for_each_zone(z) {
 		unsigned long flags;
 
+		int bad_pcp = 0;
+
 		if (z->canary != ZONE_CANARY)
-			problem("zone %d: canary 0x%x overwritten",
-				(int)(z - NODE_DATA(0)->node_zones), z->canary);
-		if (!z->spanned_pages)
+			problem("zone %s: canary 0x%08x overwritten (want 0x%08x)",
+				zone_name_safe(z), z->canary, ZONE_CANARY);
+		for (int cpu = 0; cpu < MM_MAX_CPUS; cpu++) {
+			if (z->pcp[cpu].canary == PCP_CANARY)
+				continue;
+			problem("zone %s cpu %d: per-cpu pages canary 0x%08x overwritten (want 0x%08x)",
+				zone_name_safe(z), cpu, z->pcp[cpu].canary, PCP_CANARY);
+			bad_pcp++;
+		}
+		/* Lists behind a broken canary are not followed: they would
+		 * only add noise, or crash the checker. */
+		if (!z->spanned_pages || z->canary != ZONE_CANARY || bad_pcp)
 			continue;
 		flags = mm_spin_lock_irqsave(&z->lock);
 		check_free_lists(z);

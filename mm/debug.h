@@ -6,6 +6,7 @@
 #define MM_DEBUG_H
 
 #include <stdbool.h>
+#include <stdint.h>
 
 #define PAGE_POISON 0xaa
 
@@ -13,6 +14,22 @@
  * handed out again, reporting the pfn of any page written after free.
  * Default off (the kernel's boot default); host tests switch it on. */
 extern bool mm_debug_poison;
+
+/* The last poison report (the printed line says the same): the pfn, the
+ * byte offset and 8-byte value of the first word found changed, and the
+ * last freer's caller address, NULL when unknown. The freers are kept only
+ * when poisoning was on at mm_init() (a table of 8 bytes per page, taken
+ * from memblock). For tests that cannot read the console. */
+struct mm_poison_report {
+	unsigned long pfn;
+	unsigned long offset;
+	uint64_t value;
+	void *freer;
+};
+extern struct mm_poison_report mm_last_poison_report;
+
+/* The caller that last freed @pfn with poisoning on; NULL when unknown. */
+void *page_last_freer(unsigned long pfn);
 
 /* Check every page of a block on allocation and free, not only the head
  * (see debug.c for the cost and what is lost without). On in host builds

@@ -127,6 +127,16 @@ bool free_pages_prepare(struct page *page, unsigned int order, void *caller);
  * mm_debug_check_tails or after poisoning); false: bad, leak it. */
 bool check_new_pages(struct page *page, unsigned int order);
 
+/* At mm_init(), after the memory map is placed and before memblock's free
+ * memory goes to the buddy lists: take the last-freer table from memblock
+ * if poisoning is on (else there is none). */
+void page_freer_init(void);
+/* Zone and per-CPU canaries (cpu < 0: the zone's only); false, after one
+ * "BUG: <where>: canary overwritten in zone Z cpu N" line, when broken. */
+bool zone_canaries_ok(const struct zone *z, int cpu, const char *where);
+/* A zone's name from its index, safe when the zone is overwritten. */
+const char *zone_name_safe(const struct zone *z);
+
 /* Is a pass over every page of a block wanted (debug only)? */
 static inline bool mm_tail_pass(void)
 {

@@ -25,9 +25,28 @@ void zone_pcp_init(struct zone *zone)
 		pcp->count = 0;
 		pcp->high = 0;
 		pcp->batch = 1;
+		pcp->canary = PCP_CANARY;
 		for (int i = 0; i < NR_PCP_LISTS; i++)
 			INIT_LIST_HEAD(&pcp->lists[i]);
 	}
+}
+
+/*
+ * The canaries of @zone and of @pcp, one of its CPUs' lists, before a
+ * batch move trusts their list heads: a stray write that reached them has
+ * likely reached the lists as well, and following those would spread the
+ * damage into the free lists. Out of line paths only; the inline pop and
+ * push stay as they are. Panics naming the zone and CPU.
+ */
+static void pcp_check_canaries(struct zone *zone, struct per_cpu_pages *pcp, const char *where)
+{
+	int cpu = (int)(pcp - zone->pcp);
+
+	if (likely(zone->canary == ZONE_CANARY && pcp->canary == PCP_CANARY))
+		return;
+	zone_canaries_ok(zone, cpu, where); /* prints the details */
+	mm_panic("per-cpu pages %s: canary overwritten in zone %s cpu %d", where,
+		 zone_name_safe(zone), cpu);
 }
 
 /* Linux's zone_batchsize: about a quarter of 1/1024 of the zone, at most
@@ -104,6 +123,7 @@ void free_pcppages_bulk(struct zone *zone, int count, struct per_cpu_pages *pcp)
 	unsigned int pindex = 0;
 	long freed = 0;
 
+	pcp_check_canaries(zone, pcp, "drain");
 	if (count > pcp->count)
 		count = pcp->count;
 	mm_spin_lock(&zone->lock);
@@ -162,6 +182,7 @@ struct page *rmqueue_pcplist_slow(struct zone *zone, struct per_cpu_pages *pcp, 
 	struct list_head *list = &pcp->lists[order_to_pindex(migratetype, order)];
 	struct page *page;
 
+	pcp_check_canaries(zone, pcp, "refill");
 	do {
 		if (list_empty(list) &&
 		    !pcp_refill(zone, pcp, list, order, migratetype, alloc_flags)) {

@@ -190,6 +190,7 @@ int mm_init(void)
 	pageblock_mt = mm_pfn_to_virt((unsigned long)(pb_phys >> MM_PAGE_SHIFT));
 	for (unsigned long i = 0; i < nblocks; i++)
 		pageblock_mt[i] = MIGRATE_MOVABLE;
+	page_freer_init();
 
 	memmap_init();
 	free_all_memblock();

@@ -42,8 +42,14 @@ struct per_cpu_pages {
 	int count; /* pages on the lists */
 	int high;  /* drain when count reaches this */
 	int batch; /* pages moved per refill/drain */
+	/* PCP_CANARY; checked by the refill and drain paths and the invariant
+	 * checker (a stray write here corrupts every list after it). Fills
+	 * the hole before lists: the fast path's offsets do not move. */
+	uint32_t canary;
 	struct list_head lists[NR_PCP_LISTS];
 } __attribute__((aligned(64)));
+
+#define PCP_CANARY 0x50435053u /* "PCPS" */
 
 #define ZONE_CANARY 0x5a4f4e45u /* "ZONE" */
 

@@ -11,6 +11,7 @@
 #
 # Without clang and its libFuzzer runtime (Debian: clang, libclang-rt-14-dev)
 # the targets are not part of host-tests and tests/host/fuzz_smoke.sh skips.
+# ramdisk_host.c backs fuzz_alloc_ops's page-cache file.
 
 FUZZ_CC      ?= clang
 FUZZ_SECONDS ?= 60
@@ -18,7 +19,8 @@ FUZZ_CFLAGS  := -std=c11 -D_GNU_SOURCE -O1 -g -Wall -Wextra -Werror -I. \
 	-fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer -MMD -MP
 FUZZ_NAMES   := $(patsubst tests/fuzz/%.c,%,$(wildcard tests/fuzz/fuzz_*.c))
 FUZZ_BINS    := $(FUZZ_NAMES:%=$(BUILD)/fuzz/%)
-FUZZ_LIB_SRCS := $(MM_SRCS) tests/host/host_shim.c tools/mmsim/e820_file.c
+FUZZ_LIB_SRCS := $(MM_SRCS) tests/host/host_shim.c tests/host/ramdisk_host.c \
+	tools/mmsim/e820_file.c
 FUZZ_LIB_OBJS := $(FUZZ_LIB_SRCS:%.c=$(BUILD)/fuzz/obj/%.o)
 # Per-target libFuzzer options: the allocator target checks every invariant
 # after each operation, so it gets short inputs.

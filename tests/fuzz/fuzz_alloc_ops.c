@@ -13,6 +13,17 @@
  * once and change nothing. Reports go to the capture buffer
  * (host_capture_start), so the fuzzer's output stays quiet.
  *
+ * Memory also goes to a page-cache file on a host RAM disk (writes of
+ * runs of pages, reads that verify every byte against the version last
+ * written, fsync, eviction) and to a shrinker-backed cache of the
+ * fuzzer's own; the reclaim operations (direct reclaim, kswapd's
+ * balance_zone, shrink_slab through them) and compaction operations
+ * (compact_memory, a pass for one order at each priority, try_to_compact_pages,
+ * kcompactd) then move or drop those pages while the fuzzer's own blocks
+ * must stay put. Allocations under pressure reach the same paths through
+ * the slowpath. Every page is accounted for after each step: free + held
+ * + cached + tree nodes + shrinker cache = free at boot.
+ *
  * Every input starts from a freshly booted machine (the first byte picks
  * one of two layouts, 40 MiB QEMU-like or 20 MiB flat, both with DMA and
  * DMA32), so a crash reproduces from its input alone. With
@@ -30,10 +41,22 @@
 
 #include "memmap_model.h" /* FUZZ_CHECK */
 #include "tests/host/host_shim.h"
+#include "tests/host/ramdisk_host.h"
+#include "mm/compact_zone.h"
+#include "mm/compaction.h"
 #include "mm/debug.h"
+#include "mm/filemap.h"
 #include "mm/gfp.h"
+#include "mm/internal.h"
+#include "mm/kcompactd.h"
+#include "mm/kswapd.h"
+#include "mm/lru.h"
 #include "mm/memblock.h"
+#include "mm/migrate.h"
 #include "mm/mm_init.h"
+#include "mm/oom.h"
+#include "mm/shrinker.h"
+#include "mm/vmscan.h"
 #include "mm/vmstat.h"
 #include "mm/zone.h"
 
@@ -63,6 +86,23 @@ static unsigned long free_at_boot;
 static unsigned long buddy_at_boot[MAX_NR_ZONES][MAX_ORDER];
 static int booted_layout = -1;
 static bool sparse; /* FUZZ_ALLOC_SPARSE=1: every input on layout 2 */
+
+/* The page-cache file: 12 MiB on a RAM disk made once; its blocks may hold
+ * an earlier input's data, so only versions written by this input are
+ * checked (0: not written yet). */
+#define FILE_PAGES 3072
+#define FILE_ID 0xf22
+static struct block_device ramdisk;
+static struct address_space file;
+static uint32_t file_version[FILE_PAGES];
+static uint32_t next_version;
+static uint8_t page_buf[MM_PAGE_SIZE] __attribute__((aligned(64)));
+
+/* The shrinker's cache: order-0 pages the fuzzer allocated and reclaim
+ * may take back at any time, chained through their lru. */
+static struct list_head shrink_cache;
+static unsigned long shrink_cache_pages;
+static struct shrinker fuzz_shrinker;
 
 /* ---- reading the input ---- */
 
@@ -117,6 +157,60 @@ static int boot(int layout)
 	int rc = mm_init();
 	host_capture_stop();
 	return rc;
+}
+
+static unsigned long shrink_count(struct shrinker *sh, struct shrink_control *sc)
+{
+	(void)sh;
+	(void)sc;
+	return shrink_cache_pages ? shrink_cache_pages : SHRINK_EMPTY;
+}
+
+static unsigned long shrink_scan(struct shrinker *sh, struct shrink_control *sc)
+{
+	unsigned long freed = 0;
+
+	(void)sh;
+	while (freed < sc->nr_to_scan && !list_empty(&shrink_cache)) {
+		struct page *p = list_first_entry(&shrink_cache, struct page, lru);
+
+		list_del(&p->lru);
+		p->lru.next = p->lru.prev = NULL;
+		owned[page_to_pfn(p)] = 0;
+		__free_pages(p, 0);
+		shrink_cache_pages--;
+		freed++;
+	}
+	shrinker_note_freed_pages(freed);
+	return freed;
+}
+
+/* Reclaim, compaction and the page cache to their boot state, with an
+ * empty file and the fuzzer's shrinker registered (after every boot, and
+ * before every input on the sparse machine that is not rebooted). */
+static void reclaim_setup(void)
+{
+	mm_reclaim_init();
+	kswapd_reset();
+	compaction_reset();
+	kcompactd_reset();
+	oom_reset();
+	FUZZ_CHECK(filemap_init(&file, FILE_ID, &ramdisk, 0, FILE_PAGES, 0) == 0,
+		   "filemap_init failed");
+	memset(file_version, 0, sizeof(file_version));
+	next_version = 0;
+	INIT_LIST_HEAD(&shrink_cache);
+	shrink_cache_pages = 0;
+	fuzz_shrinker = (struct shrinker){ .count_objects = shrink_count,
+					   .scan_objects = shrink_scan,
+					   .name = "fuzz" };
+	FUZZ_CHECK(register_shrinker(&fuzz_shrinker) == 0, "register_shrinker failed");
+}
+
+/* Pages outside the fuzzer's held blocks that are not free either. */
+static unsigned long cache_pages(void)
+{
+	return filemap_nr_pages() + filemap_nr_node_pages() + shrink_cache_pages;
 }
 
 static unsigned long pcp_pages(void)
@@ -174,10 +268,16 @@ static void check_state(const char *op, unsigned int step)
 		fprintf(stderr, "%s", host_capture_stop());
 		FUZZ_CHECK(0, "step %u (%s): %d invariant problems", step, op, problems);
 	}
+	host_capture_start();
+	problems = lru_check();
+	if (problems) {
+		fprintf(stderr, "%s", host_capture_stop());
+		FUZZ_CHECK(0, "step %u (%s): %d LRU problems", step, op, problems);
+	}
 	free_now = nr_free_pages() + pcp_pages();
-	FUZZ_CHECK(free_now + held_pages == free_at_boot,
-		   "step %u (%s): %lu free + %lu held != %lu at boot", step, op, free_now,
-		   held_pages, free_at_boot);
+	FUZZ_CHECK(free_now + held_pages + cache_pages() == free_at_boot,
+		   "step %u (%s): %lu free + %lu held + %lu cached != %lu at boot", step, op,
+		   free_now, held_pages, cache_pages(), free_at_boot);
 	FUZZ_CHECK(global_vm_event(POISON_ERRORS) == 0, "step %u (%s): poison corrupted: %s", step,
 		   op, captured());
 }
@@ -434,9 +534,11 @@ static void op_bad_free(struct cursor *c, unsigned int step)
 		what = "page not held";
 		for (unsigned int tries = 0; tries < 8 && !page; tries++, a += 7919) {
 			unsigned long pfn = ((unsigned long)a * 61) % max_pfn;
+			struct page *p = pfn_to_page(pfn);
 
-			if (!owned[pfn])
-				page = pfn_to_page(pfn);
+			/* not the cache's pages: freeing those looks legitimate */
+			if (!owned[pfn] && (page_ref_count(p) <= 0 || PageReserved(p)))
+				page = p;
 		}
 		if (!page) /* nearly everything is held */
 			return;
@@ -508,12 +610,141 @@ static void op_drain(struct cursor *c)
 		drain_local_pages(&NODE_DATA(0)->node_zones[(b >> 1) % MAX_NR_ZONES]);
 }
 
+/* ---- page cache, reclaim, compaction ---- */
+
+/* Write a run of pages of the file, each a new version. */
+static void op_cache_write(struct cursor *c, unsigned int step)
+{
+	unsigned int first = u16(c) % FILE_PAGES, n = 1 + u8(c) % 128;
+
+	for (unsigned int i = first; i < first + n && i < FILE_PAGES; i++) {
+		uint32_t v = ++next_version;
+		int err;
+
+		page_pattern_fill(page_buf, FILE_ID, i, v);
+		err = filemap_write(&file, i, page_buf);
+		FUZZ_CHECK(!err || err == -MM_ENOMEM, "step %u: filemap_write(%u): %d", step, i,
+			   err);
+		if (err)
+			return; /* the old version stays */
+		file_version[i] = v;
+	}
+}
+
+/* Read a run back, through the cache or the disk: every byte as written. */
+static void op_cache_read(struct cursor *c, unsigned int step)
+{
+	unsigned int first = u16(c) % FILE_PAGES, n = 1 + u8(c) % 64;
+
+	for (unsigned int i = first; i < first + n && i < FILE_PAGES; i++) {
+		int err = filemap_read(&file, i, page_buf);
+
+		FUZZ_CHECK(!err || err == -MM_ENOMEM, "step %u: filemap_read(%u): %d", step, i,
+			   err);
+		if (err)
+			return;
+		FUZZ_CHECK(!file_version[i] ||
+				   !page_pattern_check(page_buf, FILE_ID, i, file_version[i]),
+			   "step %u: file page %u lost version %u", step, i, file_version[i]);
+	}
+}
+
+static void op_cache_misc(struct cursor *c, unsigned int step)
+{
+	unsigned int b = u8(c);
+
+	switch (b % 4) {
+	case 0:
+		FUZZ_CHECK(filemap_sync(&file) == 0, "step %u: fsync failed", step);
+		break;
+	case 1:
+		filemap_evict(&file, false);
+		break;
+	case 2: { /* fill the shrinker's cache */
+		unsigned int n = 1 + (b >> 2) * 8;
+
+		for (unsigned int i = 0; i < n; i++) {
+			struct page *p = alloc_pages(GFP_KERNEL | __GFP_NOWARN | __GFP_NORETRY, 0);
+
+			if (!p)
+				break;
+			FUZZ_CHECK(!owned[page_to_pfn(p)], "step %u: pfn 0x%lx handed out twice",
+				   step, page_to_pfn(p));
+			owned[page_to_pfn(p)] = 1;
+			list_add_tail(&p->lru, &shrink_cache);
+			shrink_cache_pages++;
+		}
+		break;
+	}
+	default:
+		filemap_drain_node_pool();
+		break;
+	}
+}
+
+static struct zone *read_zone(struct cursor *c)
+{
+	return &NODE_DATA(0)->node_zones[u8(c) % MAX_NR_ZONES];
+}
+
+static void op_reclaim(struct cursor *c)
+{
+	unsigned int kind = u8(c) % 4, order = u8(c) % MAX_ORDER;
+	struct zone *z = read_zone(c);
+
+	switch (kind) {
+	case 0:
+		try_to_free_pages(GFP_KERNEL, order, ZONE_NORMAL, NULL);
+		break;
+	case 1:
+		try_to_free_pages(GFP_NOIO, order, z->zone_idx, NULL); /* no writeback */
+		break;
+	case 2:
+		if (populated_zone(z))
+			balance_zone(z, order, z->zone_idx, NULL);
+		break;
+	default: /* as kswapd, when woken */
+		if (populated_zone(z))
+			wakeup_kswapd(z, GFP_KERNEL, order, z->zone_idx);
+		kswapd_balance();
+		break;
+	}
+}
+
+static void op_compact(struct cursor *c)
+{
+	unsigned int kind = u8(c) % 4, order = u8(c) % MAX_ORDER, prio = u8(c) % 3;
+	struct zone *z = read_zone(c);
+
+	switch (kind) {
+	case 0:
+		compact_memory();
+		break;
+	case 1:
+		if (populated_zone(z))
+			compact_zone_for_order(z, (int)order, MIGRATE_MOVABLE, ALLOC_WMARK_MIN,
+					       z->zone_idx, (enum compact_priority)prio, NULL);
+		break;
+	case 2: {
+		enum compact_priority p = (enum compact_priority)prio;
+
+		try_to_compact_pages(GFP_KERNEL, order, ALLOC_WMARK_MIN, ZONE_NORMAL, p);
+		break;
+	}
+	default:
+		wakeup_kcompactd((int)order, z->zone_idx);
+		kcompactd_do_work();
+		break;
+	}
+}
+
 int LLVMFuzzerInitialize(int *argc, char ***argv)
 {
 	(void)argc;
 	(void)argv;
 	mm_debug_check_tails = true;
 	sparse = getenv("FUZZ_ALLOC_SPARSE") && *getenv("FUZZ_ALLOC_SPARSE") == '1';
+	FUZZ_CHECK(ramdisk_host_create(&ramdisk, FILE_PAGES) == 0, "no RAM disk");
 	return 0;
 }
 
@@ -528,13 +759,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		return 0;
 	layout = u8(&c) % 2;
 	setup(sparse ? 2 : layout);
+	reclaim_setup();
 	vm_events_reset();
 	nr_held = 0;
 	held_pages = 0;
 	host_capture_start();
 	for (step = 0; step < MAX_OPS && more(&c); step++) {
-		unsigned int op = u8(&c) % 12;
-		static const char *const names[12] = {
+		unsigned int op = u8(&c) % 18;
+		static const char *const names[18] = {
 			"alloc_pages",
 			"alloc_pages",
 			"alloc_pages",
@@ -547,6 +779,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			"poison toggle",
 			"get_page+free",
 			"split_page",
+			"cache write",
+			"cache write",
+			"cache read",
+			"cache misc",
+			"reclaim",
+			"compaction",
 		};
 
 		switch (op) {
@@ -577,8 +815,24 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		case 10:
 			op_extra_ref(&c, step);
 			break;
-		default:
+		case 11:
 			op_split(&c);
+			break;
+		case 12:
+		case 13:
+			op_cache_write(&c, step);
+			break;
+		case 14:
+			op_cache_read(&c, step);
+			break;
+		case 15:
+			op_cache_misc(&c, step);
+			break;
+		case 16:
+			op_reclaim(&c);
+			break;
+		default:
+			op_compact(&c);
 			break;
 		}
 		FUZZ_CHECK(global_vm_event(BAD_PAGES) == 0 || op == 7,
@@ -589,6 +843,24 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	}
 	while (nr_held)
 		release(nr_held - 1);
+	for (unsigned int i = 0; i < FILE_PAGES; i++) /* nothing lost on the way */
+		if (file_version[i] && !filemap_read(&file, i, page_buf))
+			FUZZ_CHECK(!page_pattern_check(page_buf, FILE_ID, i, file_version[i]),
+				   "at the end: file page %u lost version %u", i, file_version[i]);
+	while (!list_empty(&shrink_cache)) {
+		struct page *p = list_first_entry(&shrink_cache, struct page, lru);
+
+		list_del(&p->lru);
+		p->lru.next = p->lru.prev = NULL;
+		owned[page_to_pfn(p)] = 0;
+		__free_pages(p, 0);
+		shrink_cache_pages--;
+	}
+	filemap_evict(&file, true);
+	filemap_drain_node_pool();
+	FUZZ_CHECK(!filemap_nr_pages() && !filemap_nr_node_pages(),
+		   "at the end: %lu cache and %lu node pages left after eviction",
+		   filemap_nr_pages(), filemap_nr_node_pages());
 	drain_all_pages(NULL);
 	check_state("free everything", step);
 	FUZZ_CHECK(global_vm_event(BAD_PAGES) == 0, "bad page report while freeing: %s",

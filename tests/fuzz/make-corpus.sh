@@ -137,7 +137,13 @@ chmod 644 "$C"/fuzz_e820_file/*
 # first byte of each % 12: 0-2 alloc_pages (gfp selector, modifiers, order),
 # 3 __get_free_pages (same), 4 alloc_pages_exact (gfp, mods, 16-bit size),
 # 5-6 free (16-bit index), 7 bad free (kind, 16-bit a, b), 8 drain (b),
-# 9 toggle poisoning, 10 get_page+free (index), 11 split_page (index).
+# 9 toggle poisoning, 10 get_page+free (index), 11 split_page (index); % 18:
+# 12-13 page-cache write (16-bit first page, run length - 1), 14 read and
+# verify (same), 15 cache misc (b % 4: fsync, evict, fill the shrinker's
+# cache with 1 + (b >> 2) * 8 pages, drain tree-node pages), 16 reclaim
+# (kind: direct, direct GFP_NOIO, balance_zone, kswapd; order; zone),
+# 17 compaction (kind: compact_memory, one zone and order, try_to_compact_pages,
+# kcompactd; order; priority; zone).
 A=$C/fuzz_alloc_ops
 op() { local b; for b in "$@"; do printf '\\x%02x' "$b"; done; }
 printf "$(op 0)$(op 9)$(op 0 0 0 0)$(op 0 0 1 3)$(op 0 1 0 10)$(op 3 3 0 0)$(op 5 0 0)$(op 6 0 0)$(op 5 0 0)$(op 5 0 0)$(op 8 1)" \
@@ -152,6 +158,19 @@ s="$(op 0)$(op 9)"
 for ((i = 0; i < 40; i++)); do s+=$(op 0 $((i % 14)) $((i * 37 % 256)) $((i % 5))); done
 for ((i = 0; i < 20; i++)); do s+=$(op 5 $((i * 7)) 0); done
 printf "$s$(op 8 1)" >"$A/many-mixed.bin"
+# the cache under pressure: reclaim of every kind, the shrinker, compaction
+s="$(op 0)$(op 12 0 0 127)$(op 13 128 0 127)$(op 15 $((2 | 15 << 2)))"
+for ((i = 0; i < 7; i++)); do s+=$(op 0 0 0 10); done
+s+="$(op 16 0 0 1)$(op 16 1 3 1)$(op 16 2 0 1)$(op 16 3 9 1)$(op 14 0 0 127)$(op 14 128 0 127)"
+s+="$(op 5 0 0)$(op 5 0 0)$(op 15 0)$(op 15 1)$(op 15 3)$(op 14 200 0 50)"
+printf "$s" >"$A/cache-reclaim-shrink.bin"
+# cache pages interleaved with unmovable ones, holes punched, then compaction
+s="$(op 1)$(op 0 0 0 10)$(op 0 0 0 10)$(op 0 0 0 10)$(op 0 0 0 9)"
+for ((i = 0; i < 60; i++)); do s+=$(op 12 $((i * 8)) 0 7)$(op 0 0 0 0); done
+for ((i = 0; i < 30; i++)); do s+=$(op 5 $((4 + i * 2)) 0); done
+s+="$(op 17 0 0 0 1)$(op 17 1 9 0 1)$(op 17 1 4 2 1)$(op 17 2 9 1 1)$(op 17 3 9 0 1)"
+s+="$(op 0 5 0 9)$(op 14 0 0 255)$(op 14 0 1 127)"
+printf "$s" >"$A/cache-compaction.bin"
 
 # Inputs that once failed (harness or mm bugs), kept as seeds so fuzz-smoke
 # replays them: regress/<target>-<what>.bin
