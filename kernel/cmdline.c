@@ -71,7 +71,8 @@ static int parse_option(const char *w, size_t n, struct kernel_options *opt)
 		return 0;
 	}
 	if (word_is(w, key_len, "crash") && has_val) {
-		static const char *const kinds[] = { "pf", "ud", "df", "panic", "lockorder" };
+		static const char *const kinds[] = { "pf",    "ud",	   "df",
+						     "panic", "lockorder", "panic-smp" };
 		for (unsigned int i = 0; i < sizeof(kinds) / sizeof(kinds[0]); i++) {
 			if (word_is(val, val_len, kinds[i])) {
 				/* val is not terminated: other words may follow */
@@ -80,7 +81,7 @@ static int parse_option(const char *w, size_t n, struct kernel_options *opt)
 				return 0;
 			}
 		}
-		printk("cmdline: bad value in '%.*s' (want pf, ud, df, panic or lockorder), ignored\n",
+		printk("cmdline: bad value in '%.*s' (want pf, ud, df, panic, lockorder or panic-smp), ignored\n",
 		       (int)n, w);
 		return 1;
 	}

@@ -10,7 +10,9 @@
  *                       (isa-debug-exit) instead of starting the serial shell
  *   noexit              after the tests, halt (no shell, no exit)
  *   poweroff            after the tests, ACPI power-off instead of isa-debug-exit
- *   crash=pf|ud|df|panic|lockorder   die on purpose right after boot (tests the
+ *   crash=pf|ud|df|panic|lockorder|panic-smp   die on purpose right after boot
+ *                       (panic-smp: once the other CPUs are up, one spinning
+ *                       with interrupts off; tests the
  *                       panic paths; lockorder: two ranked locks taken inverted)
  *   trace=mm            print "trace,<ms>,<zone>,<free>,<min>,<low>,<high>,<kswapd>"
  *                       CSV lines every 10 ms (kernel/mm_trace.c; tools/plot-trace.sh)

@@ -16,6 +16,7 @@
 #include "printk.h"
 #include "ramdisk.h"
 #include "sched.h"
+#include "thread.h"
 #include "shell.h"
 #include "string.h"
 #include "arch/x86_64/arch.h"
@@ -50,7 +51,7 @@ struct kernel_options kernel_opts;
  * reports and exits with the panic code instead of hanging or rebooting. */
 static void crash_on_request(const char *how)
 {
-	if (!how[0])
+	if (!how[0] || !strcmp(how, "panic-smp"))
 		return;
 	printk("boot: crash=%s requested\n", how);
 	if (!strcmp(how, "pf"))
@@ -70,6 +71,35 @@ static void crash_on_request(const char *how)
 	} else if (!strcmp(how, "panic"))
 		panic("crash=panic requested on the command line");
 	panic("crash=%s did not crash", how);
+}
+
+/* crash=panic-smp: with the other CPUs up, one of them spinning with
+ * interrupts off, panic: smp_stop_other_cpus must still stop them all
+ * (by NMI) before the report. */
+static int spinner_up;
+
+static int spin_irqs_off(void *arg)
+{
+	(void)arg;
+	__asm__ volatile("cli");
+	__atomic_store_n(&spinner_up, 1, __ATOMIC_RELEASE);
+	for (;;)
+		cpu_relax();
+	return 0;
+}
+
+static void crash_panic_smp(void)
+{
+	printk("boot: crash=panic-smp requested (%u CPUs online)\n", sched_nr_online());
+	if (sched_nr_online() > 1 && thread_create_on("spinner", spin_irqs_off, NULL, 0, 1)) {
+		uint64_t end = rdtsc() + 2 * arch_tsc_hz(); /* 2 s */
+
+		while (!__atomic_load_n(&spinner_up, __ATOMIC_ACQUIRE) && rdtsc() < end)
+			cpu_relax();
+		printk("boot: CPU 1 %s with interrupts off\n",
+		       __atomic_load_n(&spinner_up, __ATOMIC_ACQUIRE) ? "spins" : "did not start");
+	}
+	panic("crash=panic-smp requested on the command line");
 }
 
 /* Above this much RAM, test boots do not poison unless asked: under QEMU's
@@ -206,6 +236,8 @@ void kernel_main(uint32_t magic, uint64_t mbi_phys)
 	mm_reclaim_init();
 	sched_init();
 	smp_boot_aps();
+	if (!strcmp(kernel_opts.crash, "panic-smp"))
+		crash_panic_smp();
 	if (kernel_opts.trace_mm)
 		mm_trace_start(10);
 

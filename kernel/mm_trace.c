@@ -1,6 +1,7 @@
 /*
  * kernel/mm_trace.c - trace=mm: a thread samples every zone's free count,
- * min/low/high and kswapd's state (mm/kswapd.c prints the lines) every few
+ * min/low/high and its node's kswapd state (mm/kswapd.c prints the lines,
+ * zones named N<nid>:<zone> when there are several nodes) every few
  * milliseconds, timestamped from its own start. tools/plot-trace.sh turns
  * a log into a plot.
  */

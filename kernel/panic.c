@@ -8,6 +8,7 @@
 #include "arch/x86_64/cpu.h"
 #include "arch/x86_64/layout.h"
 #include "arch/x86_64/qemu_exit.h"
+#include "arch/x86_64/smp.h"
 #include "arch/x86_64/trap.h"
 
 void vpanic(const char *fmt, va_list ap)
@@ -19,6 +20,12 @@ void vpanic(const char *fmt, va_list ap)
 	if (in_panic++) {
 		printk("Kernel panic - not syncing: nested panic\n");
 		qemu_exit(QEMU_EXIT_PANIC);
+	}
+	{
+		unsigned int n = smp_stop_other_cpus();
+
+		if (n)
+			printk("smp: stopped %u other CPU%s\n", n, n == 1 ? "" : "s");
 	}
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	printk("Kernel panic - not syncing: %s\n", msg);

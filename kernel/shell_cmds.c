@@ -170,12 +170,14 @@ static int cmd_help(int argc, char **argv)
  * from page cache, slab and swap do not exist here yet and are left out. */
 static int cmd_meminfo(int argc, char **argv)
 {
-	unsigned long total = 0, free = nr_free_pages(),
-		      reserve = contig_page_data.totalreserve_pages;
+	unsigned long total = 0, free = nr_free_pages(), reserve = 0;
+	struct pglist_data *pgdat;
 	struct zone *z;
 
 	if (!usage_ok(argc, 0, 0, argv[0]))
 		return 1;
+	for_each_node_pgdat(pgdat)
+		reserve += pgdat->totalreserve_pages;
 	for_each_zone(z)
 		total += z->managed_pages;
 #define KB(pages) ((pages) << (MM_PAGE_SHIFT - 10))
@@ -575,35 +577,76 @@ static int cmd_compact(int argc, char **argv)
 	return 0;
 }
 
+/* The highest populated zone of node @nid (where a request for any zone
+ * lands), or NULL for a node without memory. */
+static struct zone *node_top_zone(int nid)
+{
+	struct zone *top = NULL;
+
+	for (int zi = 0; zi < MAX_NR_ZONES; zi++)
+		if (populated_zone(&NODE_DATA(nid)->node_zones[zi]))
+			top = &NODE_DATA(nid)->node_zones[zi];
+	return top;
+}
+
+/* One kswapd's line and its zones' lowest free counts; @who is "kswapd"
+ * with one node, "kswapdN" with several. */
+static void kswapd_print(const char *who, int nid, const struct kswapd_stats *st)
+{
+	printk("%s: %s, %u fruitless rounds in a row, %lu wake-ups, %lu balancing passes, "
+	       "%lu ms busy\n",
+	       who, kswapd_state_name(st->state), st->failures, st->requests, st->rounds,
+	       (unsigned long)(st->busy_ns / 1000000));
+	for (int zi = 0; zi < MAX_NR_ZONES; zi++) {
+		struct zone *z = &NODE_DATA(nid)->node_zones[zi];
+
+		if (populated_zone(z) && st->lowest_free[zi] >= 0)
+			printk("%s: zone %8s lowest free seen %ld (min %lu)\n", who, z->name,
+			       st->lowest_free[zi], min_wmark_pages(z));
+	}
+}
+
 static int cmd_kswapd(int argc, char **argv)
 {
 	struct kswapd_stats st;
-	struct zone *z, *top = NULL;
+	unsigned long node = 0;
+	bool one = false;
 
-	if (!usage_ok(argc, 0, 1, argv[0]))
+	if (!usage_ok(argc, 0, 2, argv[0]))
 		return 1;
-	if (argc == 2) {
-		if (strcmp(argv[1], "wake")) {
-			printk("kswapd: unknown argument '%s' (usage: kswapd [wake])\n", argv[1]);
+	if (argc >= 2 && strcmp(argv[1], "wake")) {
+		printk("kswapd: unknown argument '%s' (usage: kswapd [wake [NODE]])\n", argv[1]);
+		return 1;
+	}
+	if (argc == 3) {
+		if (!shell_parse_ulong(argv[2], (unsigned long)mm_nr_nodes - 1, &node)) {
+			printk("kswapd: bad node '%s' (want 0-%d)\n", argv[2], mm_nr_nodes - 1);
 			return 1;
 		}
-		for_each_zone(z)
-			if (populated_zone(z))
-				top = z;
-		if (top)
-			wakeup_kswapd(top, GFP_KERNEL, 0, (int)(top - NODE_DATA(0)->node_zones));
+		one = true;
 	}
-	kswapd_get_stats(&st);
-	printk("kswapd: %s, %u fruitless rounds in a row, %lu wake-ups, %lu balancing passes, "
-	       "%lu ms busy\n",
-	       kswapd_state_name(st.state), st.failures, st.requests, st.rounds,
-	       (unsigned long)(st.busy_ns / 1000000));
-	for_each_zone(z) {
-		int i = (int)(z - NODE_DATA(0)->node_zones);
+	if (argc >= 2) {
+		for (int nid = 0; nid < mm_nr_nodes; nid++) {
+			struct zone *top = node_top_zone(nid);
 
-		if (populated_zone(z) && st.lowest_free[i] >= 0)
-			printk("kswapd: zone %8s lowest free seen %ld (min %lu)\n", z->name,
-			       st.lowest_free[i], min_wmark_pages(z));
+			if ((!one || (unsigned long)nid == node) && top)
+				wakeup_kswapd(top, GFP_KERNEL, 0, top->zone_idx);
+			else if (one && (unsigned long)nid == node)
+				printk("kswapd: node %d has no memory (and no kswapd)\n", nid);
+		}
+	}
+	if (mm_nr_nodes == 1) {
+		kswapd_get_stats(&st);
+		kswapd_print("kswapd", 0, &st);
+		return 0;
+	}
+	for (int nid = 0; nid < mm_nr_nodes; nid++) {
+		char who[] = "kswapd0";
+
+		who[6] = (char)('0' + nid);
+		if (kswapd_get_node_stats(nid, &st))
+			continue;
+		kswapd_print(who, nid, &st);
 	}
 	return 0;
 }
@@ -645,7 +688,7 @@ const struct shell_cmd shell_cmds[] = {
 	{"check", "", "check the allocator's invariants (mm_check_invariants)", cmd_check},
 	{"drop_caches", "", "drop clean page-cache pages (dirty ones stay)", cmd_drop_caches},
 	{"compact", "", "compact every zone now (sync), as /proc/sys/vm/compact_memory", cmd_compact},
-	{"kswapd", "[wake]", "kswapd's state and statistics; wake: request a balancing pass", cmd_kswapd},
+	{"kswapd", "[wake [NODE]]", "kswapd's state and statistics (per node on NUMA); wake: request a pass (every node or NODE)", cmd_kswapd},
 	{"trace", "on|off", "CSV lines of free pages, watermarks and kswapd state every 10 ms", cmd_trace},
 	{"test", "[SUITE[,SUITE...]]", "run self-test suites again (default all)", cmd_test},
 	{"bench", "", "run the benchmark suite", cmd_bench},

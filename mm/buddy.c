@@ -75,7 +75,7 @@ static inline bool page_is_buddy(const struct page *page, const struct page *bud
 				 unsigned int order)
 {
 	return PageBuddy(buddy) && buddy_order(buddy) == order &&
-	       page_zonenum(buddy) == page_zonenum(page);
+	       page_zoneid(buddy) == page_zoneid(page);
 }
 
 /* Blocks of pageblock size and up do not merge across a HIGHATOMIC or

@@ -13,10 +13,10 @@
 
 /* Linux keeps these in struct zone; one node here, so by zone index. */
 static struct compact_defer {
-	unsigned int considered;   /* attempts since the last failure */
-	unsigned int defer_shift;  /* skip up to 1 << shift attempts */
-	unsigned int order_failed; /* lowest order that failed */
-} defer[MAX_NR_ZONES];
+	unsigned int considered;      /* attempts since the last failure */
+	unsigned int defer_shift;     /* skip up to 1 << shift attempts */
+	unsigned int order_failed;    /* lowest order that failed */
+} defer[MAX_NUMNODES * MAX_NR_ZONES]; /* by node * MAX_NR_ZONES + zone */
 
 static unsigned long compact_events[NR_COMPACT_EVENTS];
 
@@ -32,7 +32,7 @@ void count_compact_event(enum compact_event e)
 
 void compaction_reset(void)
 {
-	for (int i = 0; i < MAX_NR_ZONES; i++)
+	for (int i = 0; i < MAX_NUMNODES * MAX_NR_ZONES; i++)
 		defer[i].considered = defer[i].defer_shift = defer[i].order_failed = 0;
 	for (int i = 0; i < NR_COMPACT_EVENTS; i++)
 		compact_events[i] = 0;
@@ -40,7 +40,7 @@ void compaction_reset(void)
 
 void defer_compaction(struct zone *zone, unsigned int order)
 {
-	struct compact_defer *d = &defer[zone->zone_idx];
+	struct compact_defer *d = &defer[zone->node * MAX_NR_ZONES + zone->zone_idx];
 
 	d->considered = 0;
 	if (d->defer_shift < COMPACT_MAX_DEFER_SHIFT)
@@ -51,7 +51,7 @@ void defer_compaction(struct zone *zone, unsigned int order)
 
 bool compaction_deferred(struct zone *zone, unsigned int order)
 {
-	struct compact_defer *d = &defer[zone->zone_idx];
+	struct compact_defer *d = &defer[zone->node * MAX_NR_ZONES + zone->zone_idx];
 	unsigned int limit = 1u << d->defer_shift;
 
 	if (order < d->order_failed)
@@ -63,7 +63,7 @@ bool compaction_deferred(struct zone *zone, unsigned int order)
 
 void compaction_defer_reset(struct zone *zone, unsigned int order, bool alloc_success)
 {
-	struct compact_defer *d = &defer[zone->zone_idx];
+	struct compact_defer *d = &defer[zone->node * MAX_NR_ZONES + zone->zone_idx];
 
 	if (alloc_success) {
 		d->considered = 0;
@@ -99,12 +99,19 @@ enum compact_result __compaction_suitable(struct zone *zone, unsigned int order,
 
 bool compaction_zonelist_suitable(unsigned int order, unsigned int alloc_flags, int highest_zoneidx)
 {
-	for (int zi = highest_zoneidx; zi >= 0; zi--) {
-		struct zone *z = &NODE_DATA(0)->node_zones[zi];
+	return compaction_zonelist_suitable_zl(order, alloc_flags, node_zonelist(numa_mem_id(), 0),
+					       highest_zoneidx);
+}
+
+bool compaction_zonelist_suitable_zl(unsigned int order, unsigned int alloc_flags,
+				     const struct zonelist *zl, int highest_zoneidx)
+{
+	struct zone *const *zp;
+	struct zone *z;
+
+	for_each_zone_zonelist(z, zp, zl, highest_zoneidx) {
 		long avail;
 
-		if (!z->managed_pages)
-			continue;
 		avail = zone_page_state(z, NR_FREE_PAGES) + (long)zone_reclaimable_pages(z);
 		if (__compaction_suitable(z, order, alloc_flags, highest_zoneidx, avail) !=
 		    COMPACT_SKIPPED)
@@ -139,17 +146,24 @@ static enum compact_result compact_zone_order(struct zone *zone, unsigned int or
 enum compact_result try_to_compact_pages(gfp_t gfp, unsigned int order, unsigned int alloc_flags,
 					 int highest_zoneidx, enum compact_priority prio)
 {
+	return try_to_compact_zonelist(gfp, order, alloc_flags, node_zonelist(numa_mem_id(), gfp),
+				       highest_zoneidx, prio);
+}
+
+enum compact_result try_to_compact_zonelist(gfp_t gfp, unsigned int order, unsigned int alloc_flags,
+					    const struct zonelist *zl, int highest_zoneidx,
+					    enum compact_priority prio)
+{
 	enum compact_result rc = COMPACT_SKIPPED;
+	struct zone *const *zp;
+	struct zone *z;
 
 	/* Migration may need I/O; Linux skips callers that forbid it. */
 	if (!order || !(gfp & __GFP_IO))
 		return COMPACT_SKIPPED;
-	for (int zi = highest_zoneidx; zi >= 0; zi--) {
-		struct zone *z = &NODE_DATA(0)->node_zones[zi];
+	for_each_zone_zonelist(z, zp, zl, highest_zoneidx) {
 		enum compact_result status;
 
-		if (!z->managed_pages)
-			continue;
 		if (prio > MIN_COMPACT_PRIORITY && compaction_deferred(z, order)) {
 			count_compact_event(COMPACT_DEFERRED_EVENTS);
 			if (rc < COMPACT_DEFERRED)

@@ -75,6 +75,12 @@ static inline bool compaction_withdrawn(enum compact_result r)
  */
 enum compact_result try_to_compact_pages(gfp_t gfp, unsigned int order, unsigned int alloc_flags,
 					 int highest_zoneidx, enum compact_priority prio);
+/* The same over the zones of @zl (the slowpath's; try_to_compact_pages
+ * takes the running CPU's node's zonelist for @gfp). */
+struct zonelist;
+enum compact_result try_to_compact_zonelist(gfp_t gfp, unsigned int order, unsigned int alloc_flags,
+					    const struct zonelist *zl, int highest_zoneidx,
+					    enum compact_priority prio);
 
 /* Would compaction in @zone make sense for @order if it had
  * @free_pages free (Linux's __compaction_suitable)? COMPACT_SUCCESS,
@@ -87,6 +93,8 @@ enum compact_result __compaction_suitable(struct zone *zone, unsigned int order,
  * any zone (free plus reclaimable pages)? */
 bool compaction_zonelist_suitable(unsigned int order, unsigned int alloc_flags,
 				  int highest_zoneidx);
+bool compaction_zonelist_suitable_zl(unsigned int order, unsigned int alloc_flags,
+				     const struct zonelist *zl, int highest_zoneidx);
 
 /* Deferral (per zone, Linux's rules): after a failure at @order the next
  * 1 << defer_shift attempts at that order or above are skipped, the shift

@@ -92,7 +92,8 @@ static void print_page_flags(uint32_t flags)
 		mm_printk("%s%s", first ? "" : "|", pageflag_names[i]);
 		first = false;
 	}
-	mm_printk(") zone:%u alloc_order:%u\n", (flags >> PAGE_ZONE_SHIFT) & PAGE_ZONE_MASK,
+	mm_printk(") node:%u zone:%u alloc_order:%u\n", (flags >> PAGE_NODE_SHIFT) & PAGE_NODE_MASK,
+		  (flags >> PAGE_ZONE_SHIFT) & PAGE_ZONE_MASK,
 		  (flags >> PAGE_ORDER_SHIFT) & PAGE_ORDER_MASK);
 }
 
@@ -242,7 +243,7 @@ bool free_pages_prepare(struct page *page, unsigned int order, void *caller)
 	bool compound = PageHead(page);
 	unsigned long n = 1UL << order;
 	unsigned long walk = (compound || mm_tail_pass() || mm_debug_poison) ? n : 1;
-	const uint32_t keep = PAGE_ZONE_MASK << PAGE_ZONE_SHIFT;
+	const uint32_t keep = PAGE_ZONEID_FLAGS;
 
 	if (page->mapping) {
 		bad_page(page, order, "non-NULL mapping", caller);
@@ -309,9 +310,14 @@ bool check_new_pages(struct page *page, unsigned int order)
 const char *zone_name_safe(const struct zone *z)
 {
 	static const char *const names[MAX_NR_ZONES] = { "DMA", "DMA32", "Normal" };
-	long zi = z - NODE_DATA(0)->node_zones;
+	long off = (const char *)z - (const char *)node_data;
+	long zi = off % (long)sizeof(struct pglist_data) / (long)sizeof(struct zone);
 
-	return zi >= 0 && zi < MAX_NR_ZONES ? names[zi] : "(not a zone)";
+	if (off < 0 || off >= (long)sizeof(node_data) ||
+	    (off % (long)sizeof(struct pglist_data)) % (long)sizeof(struct zone) ||
+	    zi >= MAX_NR_ZONES)
+		return "(not a zone)";
+	return names[zi];
 }
 
 bool zone_canaries_ok(const struct zone *z, int cpu, const char *where)
@@ -365,41 +371,42 @@ static void check_free_lists(struct zone *z)
 				unsigned long pfn;
 
 				if (++steps > z->spanned_pages + 1 || !pos) {
-					problem("%s order %u %s: free list corrupt or looping",
-						z->name, o, migratetype_names[mt]);
+					problem("node %d %s order %u %s: free list corrupt or looping",
+						z->node, z->name, o, migratetype_names[mt]);
 					break;
 				}
 				if (!page_in_mem_map(p)) {
-					problem("%s order %u: entry %p outside the memory map",
-						z->name, o, (void *)p);
+					problem("node %d %s order %u: entry %p outside the memory map",
+						z->node, z->name, o, (void *)p);
 					break;
 				}
 				pfn = page_to_pfn(p);
 				if (!zone_spans_pfn(z, pfn) || pfn + (1UL << o) > zone_end_pfn(z)) {
-					problem("%s order %u: pfn 0x%lx outside the zone", z->name,
-						o, pfn);
+					problem("node %d %s order %u: pfn 0x%lx outside the zone",
+						z->node, z->name, o, pfn);
 					continue;
 				}
 				if (pfn & ((1UL << o) - 1))
-					problem("%s: free pfn 0x%lx misaligned for order %u",
-						z->name, pfn, o);
+					problem("node %d %s: free pfn 0x%lx misaligned for order %u",
+						z->node, z->name, pfn, o);
 				if (!PageBuddy(p) || p->private != o)
-					problem("%s: pfn 0x%lx on order-%u list but buddy=%d order=%u",
-						z->name, pfn, o, PageBuddy(p), p->private);
+					problem("node %d %s: pfn 0x%lx on order-%u list but buddy=%d order=%u",
+						z->node, z->name, pfn, o, PageBuddy(p), p->private);
 				if (PageFlag(p, PG_checked))
-					problem("%s: pfn 0x%lx on free lists twice", z->name, pfn);
+					problem("node %d %s: pfn 0x%lx on free lists twice",
+						z->node, z->name, pfn);
 				SetPageFlag(p, PG_checked);
 				blocks++;
 				total += 1L << o;
 			}
 		}
 		if (blocks != z->free_area[o].nr_free)
-			problem("%s order %u: nr_free %lu but %lu blocks on the lists", z->name, o,
-				z->free_area[o].nr_free, blocks);
+			problem("node %d %s order %u: nr_free %lu but %lu blocks on the lists",
+				z->node, z->name, o, z->free_area[o].nr_free, blocks);
 	}
 	if (total != z->vm_stat[NR_FREE_PAGES])
-		problem("%s: NR_FREE_PAGES %ld but %ld pages on the free lists", z->name,
-			z->vm_stat[NR_FREE_PAGES], total);
+		problem("node %d %s: NR_FREE_PAGES %ld but %ld pages on the free lists", z->node,
+			z->name, z->vm_stat[NR_FREE_PAGES], total);
 }
 
 /* Walk the per-CPU lists, marking every page of each block PG_checked. */
@@ -419,32 +426,32 @@ static void check_pcp_lists(struct zone *z)
 				unsigned long pfn;
 
 				if (++steps > z->spanned_pages + 1 || !pos || !page_in_mem_map(p)) {
-					problem("%s cpu %d: per-cpu list %d corrupt", z->name, cpu,
-						i);
+					problem("node %d %s cpu %d: per-cpu list %d corrupt",
+						z->node, z->name, cpu, i);
 					break;
 				}
 				pfn = page_to_pfn(p);
 				if (!zone_spans_pfn(z, pfn) || (pfn & ((1UL << o) - 1))) {
-					problem("%s cpu %d: pcp pfn 0x%lx outside zone or misaligned",
-						z->name, cpu, pfn);
+					problem("node %d %s cpu %d: pcp pfn 0x%lx outside zone or misaligned",
+						z->node, z->name, cpu, pfn);
 					continue;
 				}
 				if (!PagePcp(p))
-					problem("%s: pfn 0x%lx on a per-cpu list without PG_pcp",
-						z->name, pfn);
+					problem("node %d %s: pfn 0x%lx on a per-cpu list without PG_pcp",
+						z->node, z->name, pfn);
 				for (unsigned long k = 0; k < (1UL << o); k++) {
 					if (PageFlag(p + k, PG_checked) || PageBuddy(p + k) ||
 					    (k && PagePcp(p + k)))
-						problem("%s: pcp pfn 0x%lx also free elsewhere",
-							z->name, pfn + k);
+						problem("node %d %s: pcp pfn 0x%lx also free elsewhere",
+							z->node, z->name, pfn + k);
 					SetPageFlag(p + k, PG_checked);
 				}
 				pages += 1L << o;
 			}
 		}
 		if (pages != pcp->count)
-			problem("%s cpu %d: pcp count %d but %ld pages listed", z->name, cpu,
-				pcp->count, pages);
+			problem("node %d %s cpu %d: pcp count %d but %ld pages listed", z->node,
+				z->name, cpu, pcp->count, pages);
 	}
 }
 
@@ -464,8 +471,8 @@ static void check_buddy_pair(struct zone *z, unsigned long pfn, unsigned int o)
 		if (a != c && (a >= MIGRATE_PCPTYPES || c >= MIGRATE_PCPTYPES))
 			return; /* deliberately kept apart */
 	}
-	problem("%s: free buddies pfn 0x%lx and 0x%lx of order %u not merged", z->name, pfn, bpfn,
-		o);
+	problem("node %d %s: free buddies pfn 0x%lx and 0x%lx of order %u not merged", z->node,
+		z->name, pfn, bpfn, o);
 }
 
 /* Every pfn of the zone, in order; clears the PG_checked marks. */
@@ -476,38 +483,80 @@ static void check_pfns(struct zone *z)
 	while (pfn < end) {
 		struct page *p = pfn_to_page(pfn);
 
-		if (page_zonenum(p) != (unsigned int)z->zone_idx)
-			problem("pfn 0x%lx in zone %s has zone index %u", pfn, z->name,
-				page_zonenum(p));
+		if (page_zonenum(p) != (unsigned int)z->zone_idx || page_to_nid(p) != z->node)
+			problem("pfn 0x%lx in node %d zone %s has node %d zone index %u", pfn,
+				z->node, z->name, page_to_nid(p), page_zonenum(p));
 		if (PageBuddy(p)) {
 			unsigned int o = p->private;
 			unsigned long n = o < MAX_ORDER ? 1UL << o : 1;
 
 			if (!PageFlag(p, PG_checked))
-				problem("%s: pfn 0x%lx is PG_buddy but on no free list", z->name,
-					pfn);
+				problem("node %d %s: pfn 0x%lx is PG_buddy but on no free list",
+					z->node, z->name, pfn);
 			ClearPageFlag(p, PG_checked);
 			if (PageReserved(p) || PagePcp(p) || p->_refcount)
-				problem("%s: free pfn 0x%lx reserved/pcp/referenced", z->name, pfn);
+				problem("node %d %s: free pfn 0x%lx reserved/pcp/referenced",
+					z->node, z->name, pfn);
 			for (unsigned long k = 1; k < n && pfn + k < end; k++) {
 				struct page *q = p + k;
 
 				if (q->flags & ((1u << PG_buddy) | (1u << PG_pcp) |
 						(1u << PG_reserved) | (1u << PG_checked)) ||
 				    q->_refcount) {
-					problem("%s: pfn 0x%lx inside free block 0x%lx is in use",
-						z->name, pfn + k, pfn);
+					problem("node %d %s: pfn 0x%lx inside free block 0x%lx is in use",
+						z->node, z->name, pfn + k, pfn);
 					ClearPageFlag(q, PG_checked);
 				}
+				/* A block that merged across zones or nodes. */
+				if (page_zoneid(q) != page_zoneid(p))
+					problem("node %d %s: pfn 0x%lx inside free block 0x%lx has node %d zone index %u",
+						z->node, z->name, pfn + k, pfn, page_to_nid(q),
+						page_zonenum(q));
 			}
 			check_buddy_pair(z, pfn, o);
 			pfn += n;
 			continue;
 		}
 		if (PagePcp(p) && !PageFlag(p, PG_checked))
-			problem("%s: pfn 0x%lx is PG_pcp but on no per-cpu list", z->name, pfn);
+			problem("node %d %s: pfn 0x%lx is PG_pcp but on no per-cpu list", z->node,
+				z->name, pfn);
 		ClearPageFlag(p, PG_checked);
 		pfn++;
+	}
+}
+
+/*
+ * Across zones and nodes: each zone knows its node and sits in that
+ * node's pglist_data, page_zone() of its zone id finds it again, and no
+ * two populated zones' spans overlap (a pfn has exactly one zone, so a
+ * free block can never reach into another node's memory unnoticed).
+ */
+static void check_zone_layout(void)
+{
+	struct zone *z, *o;
+
+	for_each_zone(z) {
+		unsigned int zoneid = ((unsigned int)z->node << 2) | (unsigned int)z->zone_idx;
+
+		if (z->node < 0 || z->node >= mm_nr_nodes ||
+		    z != &NODE_DATA(z->node)->node_zones[z->zone_idx]) {
+			problem("zone %s: node field %d does not match its pglist_data",
+				zone_name_safe(z), z->node);
+			continue;
+		}
+		if (zone_table[zoneid] != z)
+			problem("node %d %s: zone_table[%u] points elsewhere", z->node, z->name,
+				zoneid);
+		if (!z->spanned_pages)
+			continue;
+		for (o = next_zone(z); o; o = next_zone(o)) {
+			if (!o->spanned_pages || zone_end_pfn(o) <= z->zone_start_pfn ||
+			    zone_end_pfn(z) <= o->zone_start_pfn)
+				continue;
+			problem("node %d %s [pfn 0x%lx-0x%lx) overlaps node %d %s [pfn 0x%lx-0x%lx)",
+				z->node, z->name, z->zone_start_pfn, zone_end_pfn(z), o->node,
+				o->name, o->zone_start_pfn, zone_end_pfn(o));
+		}
 	}
 }
 
@@ -520,6 +569,9 @@ int mm_check_invariants(void)
 		problem("mm_init() has not run");
 		return problems;
 	}
+	/* First: a zone in the wrong place makes every page of it look wrong,
+	 * and the cause would be lost past the report limit. */
+	check_zone_layout();
 	for_each_zone(z) {
 		unsigned long flags;
 

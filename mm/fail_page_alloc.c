@@ -5,6 +5,7 @@
  * which concurrent requests draw from the PRNG does not matter.
  */
 #include "fail_page_alloc.h"
+#include "internal.h"
 #include "vmstat.h"
 
 bool fail_page_alloc_on;
@@ -34,11 +35,13 @@ void fail_page_alloc_setup(const struct fail_page_alloc_attr *attr)
 	fpa_rng = attr->seed;
 	__atomic_store_n(&fail_page_alloc_on, attr->probability > 0 && attr->times != 0,
 			 __ATOMIC_RELEASE);
+	page_alloc_fast_update();
 }
 
 void fail_page_alloc_disable(void)
 {
 	__atomic_store_n(&fail_page_alloc_on, false, __ATOMIC_RELEASE);
+	page_alloc_fast_update();
 }
 
 void fail_page_alloc_get(struct fail_page_alloc_attr *attr)

@@ -132,6 +132,10 @@ static inline struct page *alloc_page(gfp_t gfp)
 {
 	return alloc_pages(gfp, 0);
 }
+/* The same from node @nid's memory first (NUMA_NO_NODE: the running
+ * CPU's node), falling back to other nodes by distance unless @gfp has
+ * __GFP_THISNODE. NULL, with a warning, for a node that does not exist. */
+struct page *alloc_pages_node(int nid, gfp_t gfp, unsigned int order);
 /* Drop a reference; the block returns to the allocator when it was the
  * last. A bad free (already free, reserved, wrong order, misaligned, still
  * mapped) is reported as "BUG: Bad page state" and the block is leaked. */

@@ -238,10 +238,13 @@ static __always_inline void free_unref_page(struct page *page, unsigned int orde
 /* Which zone the order-0 fast path tries first for each highest zone;
  * after the zones' managed pages change (mm_init). */
 void build_zonelists(void);
+/* Fault injection switched on or off: the order-0 fast path follows. */
+void page_alloc_fast_update(void);
 
 /* ---- page_alloc.c: the slowpath's retry decisions (exported for tests) ---- */
 struct alloc_context {
-	int highest_zoneidx; /* the request's highest zone */
+	const struct zonelist *zonelist; /* the preferred node's, by __GFP_THISNODE */
+	int highest_zoneidx;		 /* the request's highest zone */
 	int migratetype;
 	struct zone *preferred_zone; /* first zone of the zonelist with memory */
 };

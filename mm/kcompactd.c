@@ -49,22 +49,26 @@ static bool zone_wants_compaction(struct zone *z, int order, int highest_zoneidx
 				     zone_page_state(z, NR_FREE_PAGES)) == COMPACT_CONTINUE;
 }
 
+/* One kcompactd serves every node: the zones up to @highest_zoneidx of
+ * each, node by node. */
 static void compact_node(int order, int highest_zoneidx)
 {
-	for (int zi = 0; zi <= highest_zoneidx && zi < MAX_NR_ZONES; zi++) {
-		struct zone *z = &NODE_DATA(0)->node_zones[zi];
+	struct zone *z;
+
+	for_each_zone(z) {
 		struct compact_control cc = {
 			.zone = z,
 			.order = order,
 			.migratetype = MIGRATE_MOVABLE,
 			.alloc_flags = ALLOC_WMARK_MIN,
-			.highest_zoneidx = zi,
+			.highest_zoneidx = z->zone_idx,
 			.mode = MIGRATE_SYNC_LIGHT,
 			.abort = &kcd.parked,
 		};
 		enum compact_result r;
 
-		if (!zone_wants_compaction(z, order, highest_zoneidx) ||
+		if (z->zone_idx > highest_zoneidx ||
+		    !zone_wants_compaction(z, order, highest_zoneidx) ||
 		    compaction_deferred(z, (unsigned int)order))
 			continue;
 		r = compact_zone(&cc);

@@ -6,11 +6,11 @@
 
 #include "vmscan.h"
 
-struct lruvec zone_lruvecs[MAX_NR_ZONES];
+struct lruvec zone_lruvecs[NR_LRUVECS];
 
 void lru_init(void)
 {
-	for (int i = 0; i < MAX_NR_ZONES; i++) {
+	for (int i = 0; i < NR_LRUVECS; i++) {
 		struct lruvec *lv = &zone_lruvecs[i];
 
 		lv->canary = LRUVEC_CANARY;
@@ -19,7 +19,9 @@ void lru_init(void)
 			INIT_LIST_HEAD(&lv->lists[l]);
 			lv->nr_pages[l] = 0;
 		}
-		lv->zone = &NODE_DATA(0)->node_zones[i];
+		/* ids with zone 3 have no zone: NULL, and nothing is ever
+		 * added to them */
+		lv->zone = (i & 3) < MAX_NR_ZONES ? &NODE_DATA(i >> 2)->node_zones[i & 3] : NULL;
 	}
 }
 
@@ -214,8 +216,7 @@ static void check_list(struct lruvec *lv, enum lru_list lru)
 		if (page_lru(p) != lru)
 			lru_problem("%s: pfn 0x%lx on list %d but PG_active says %d",
 				    lv->zone->name, pfn, lru, page_lru(p));
-		if (!zone_spans_pfn(lv->zone, pfn) ||
-		    page_zonenum(p) != (unsigned int)lv->zone->zone_idx)
+		if (!zone_spans_pfn(lv->zone, pfn) || page_zone(p) != lv->zone)
 			lru_problem("%s: pfn 0x%lx of zone %u on this zone's LRU", lv->zone->name,
 				    pfn, page_zonenum(p));
 		if (page_ref_count(p) <= 0)
@@ -236,10 +237,13 @@ static void check_list(struct lruvec *lv, enum lru_list lru)
 int lru_check(void)
 {
 	lru_problems = 0;
-	for (int i = 0; i < MAX_NR_ZONES; i++) {
+	for (int i = 0; i < NR_LRUVECS; i++) {
 		struct lruvec *lv = &zone_lruvecs[i];
-		struct zone *z = &NODE_DATA(0)->node_zones[i];
+		struct zone *z = lv->zone;
 		unsigned long flags, zflags;
+
+		if ((i & 3) >= MAX_NR_ZONES)
+			continue;
 
 		if (lv->canary != LRUVEC_CANARY) {
 			lru_problem("lruvec %d: canary 0x%x (lru_init not called?)", i, lv->canary);

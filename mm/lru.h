@@ -43,16 +43,18 @@ struct lruvec {
 	struct zone *zone;
 };
 
-extern struct lruvec zone_lruvecs[MAX_NR_ZONES];
+/* One per zone of every node, by zone id (node << 2 | zone). */
+#define NR_LRUVECS (MAX_NUMNODES << 2)
+extern struct lruvec zone_lruvecs[NR_LRUVECS];
 
 static inline struct lruvec *zone_lruvec(struct zone *zone)
 {
-	return &zone_lruvecs[zone->zone_idx];
+	return &zone_lruvecs[((unsigned int)zone->node << 2) | (unsigned int)zone->zone_idx];
 }
 
 static inline struct lruvec *page_lruvec(const struct page *page)
 {
-	return &zone_lruvecs[page_zonenum(page)];
+	return &zone_lruvecs[page_zoneid(page)];
 }
 
 static inline unsigned long lruvec_size(const struct lruvec *lv, enum lru_list lru)

@@ -18,7 +18,8 @@
 
 struct page {
 	/* PG_* bits, the allocation order of a block's head page
-	 * (PAGE_ORDER_SHIFT) and the zone index (PAGE_ZONE_SHIFT). */
+	 * (PAGE_ORDER_SHIFT), the zone index (PAGE_ZONE_SHIFT) and the
+	 * node (PAGE_NODE_SHIFT). */
 	uint32_t flags;
 	/* Users of the page. 1 for an allocated block's head page, 0 for
 	 * free pages and for the other pages of an allocated block. */
@@ -56,8 +57,15 @@ enum pageflags {
 
 #define PAGE_ORDER_SHIFT 16 /* allocation order of a block's head page */
 #define PAGE_ORDER_MASK 0xfu
-#define PAGE_ZONE_SHIFT 28
+/* Zone and node side by side in the top five bits: together they are the
+ * zone id (node << 2 | zone), one shift away (zone_table, page_zone()). */
+#define PAGE_ZONE_SHIFT 27
 #define PAGE_ZONE_MASK 0x3u
+#define PAGE_NODE_SHIFT 29
+#define PAGE_NODE_MASK 0x7u
+#define PAGE_ZONEID_SHIFT PAGE_ZONE_SHIFT
+#define PAGE_ZONEID_MASK 0x1fu
+#define PAGE_ZONEID_FLAGS (PAGE_ZONEID_MASK << PAGE_ZONEID_SHIFT)
 
 extern struct page *mem_map;  /* struct page of pfn 0 */
 extern unsigned long max_pfn; /* pfns [0, max_pfn) have a struct page */
@@ -137,6 +145,18 @@ static inline struct page *virt_to_page(const void *addr)
 static inline unsigned int page_zonenum(const struct page *page)
 {
 	return (page->flags >> PAGE_ZONE_SHIFT) & PAGE_ZONE_MASK;
+}
+
+static inline int page_to_nid(const struct page *page)
+{
+	return (int)((page->flags >> PAGE_NODE_SHIFT) & PAGE_NODE_MASK);
+}
+
+/* Node and zone in one number (node << 2 | zone): equal for two pages of
+ * the same zone of the same node. */
+static inline unsigned int page_zoneid(const struct page *page)
+{
+	return (page->flags >> PAGE_ZONEID_SHIFT) & PAGE_ZONEID_MASK;
 }
 
 /* Order recorded on an allocated block's head page (0 for single pages). */

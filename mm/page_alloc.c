@@ -195,14 +195,15 @@ static __always_inline struct page *rmqueue(struct zone *zone, unsigned int orde
  */
 static __always_inline struct page *get_page_from_freelist(gfp_t gfp, unsigned int order,
 							   unsigned int alloc_flags,
+							   const struct zonelist *zl,
 							   int highest_zoneidx, int migratetype)
 {
-	for (int zi = highest_zoneidx; zi >= 0; zi--) {
-		struct zone *zone = &NODE_DATA(0)->node_zones[zi];
+	struct zone *const *zp;
+	struct zone *zone;
+
+	for_each_zone_zonelist(zone, zp, zl, highest_zoneidx) {
 		struct page *page;
 
-		if (!zone->managed_pages)
-			continue;
 		if (!(alloc_flags & ALLOC_NO_WATERMARKS) &&
 		    !zone_watermark_fast(zone, order,
 					 wmark_pages(zone, alloc_flags & ALLOC_WMARK_MASK),
@@ -238,7 +239,7 @@ static __attribute__((noinline)) struct page *slow_freelist(gfp_t gfp, unsigned 
 							    unsigned int alloc_flags,
 							    const struct alloc_context *ac)
 {
-	return get_page_from_freelist(gfp, order, alloc_flags, ac->highest_zoneidx,
+	return get_page_from_freelist(gfp, order, alloc_flags, ac->zonelist, ac->highest_zoneidx,
 				      ac->migratetype);
 }
 
@@ -250,23 +251,31 @@ static gfp_t normalise_gfp(gfp_t gfp)
 	return gfp;
 }
 
-/* 3. The first zone of the zonelist with memory, or NULL. */
-static struct zone *first_usable_zone(int highest_zoneidx)
+/* 3. The first zone of the zonelist the request may use, or NULL. */
+static struct zone *first_usable_zone(const struct alloc_context *ac)
 {
-	for (int zi = highest_zoneidx; zi >= 0; zi--) {
-		struct zone *z = &NODE_DATA(0)->node_zones[zi];
+	struct zone *const *zp;
+	struct zone *z;
 
-		if (z->managed_pages)
-			return z;
-	}
+	for_each_zone_zonelist(z, zp, ac->zonelist, ac->highest_zoneidx)
+		return z;
 	return NULL;
 }
 
-/* 4 and 7. One node: Linux wakes each node's kswapd once, through the
- * first zone of that node in the zonelist. */
+/* 4 and 7. Each node's kswapd once, through the first zone of that node
+ * in the zonelist (Linux's wake_all_kswapds). */
 static void wake_all_kswapds(gfp_t gfp, unsigned int order, const struct alloc_context *ac)
 {
-	wakeup_kswapd(ac->preferred_zone, gfp, order, ac->highest_zoneidx);
+	bool woken[MAX_NUMNODES] = { false };
+	struct zone *const *zp;
+	struct zone *z;
+
+	for_each_zone_zonelist(z, zp, ac->zonelist, ac->highest_zoneidx) {
+		if (woken[z->node])
+			continue;
+		woken[z->node] = true;
+		wakeup_kswapd(z, gfp, order, ac->highest_zoneidx);
+	}
 }
 
 /* 7. Who may ignore the watermarks: __GFP_MEMALLOC, and a reclaimer
@@ -314,7 +323,8 @@ static struct page *alloc_pages_direct_compact(gfp_t gfp, unsigned int order,
 	if (!order)
 		return NULL;
 	saved = memalloc_save();
-	*result = try_to_compact_pages(gfp, order, alloc_flags, ac->highest_zoneidx, prio);
+	*result = try_to_compact_zonelist(gfp, order, alloc_flags, ac->zonelist,
+					  ac->highest_zoneidx, prio);
 	memalloc_restore(saved);
 	if (*result <= COMPACT_INACTIVE)
 		return NULL;
@@ -342,7 +352,8 @@ static struct page *alloc_pages_direct_reclaim(gfp_t gfp, unsigned int order,
 	unsigned int saved = memalloc_save();
 	struct page *page;
 
-	*did_some_progress = try_to_free_pages(gfp, order, ac->highest_zoneidx, NULL);
+	*did_some_progress = try_to_free_zonelist(gfp, order, ac->zonelist, ac->highest_zoneidx,
+						  NULL);
 	memalloc_restore(saved);
 	mm_cond_resched();
 	if (!*did_some_progress)
@@ -374,12 +385,12 @@ bool should_reclaim_retry(gfp_t gfp, unsigned int order, const struct alloc_cont
 		(*no_progress_loops)++;
 	if (*no_progress_loops > MAX_RECLAIM_RETRIES)
 		return unreserve_highatomic_pageblock(ac->highest_zoneidx, ac->migratetype);
-	for (int zi = ac->highest_zoneidx; zi >= 0; zi--) {
-		struct zone *z = &NODE_DATA(0)->node_zones[zi];
+	struct zone *const *zp;
+	struct zone *z;
+
+	for_each_zone_zonelist(z, zp, ac->zonelist, ac->highest_zoneidx) {
 		unsigned long reclaimable, available;
 
-		if (!z->managed_pages)
-			continue;
 		reclaimable = zone_reclaimable_pages(z);
 		available = reclaimable -
 			    (reclaimable * (unsigned long)*no_progress_loops + MAX_RECLAIM_RETRIES -
@@ -412,7 +423,8 @@ bool should_compact_retry(const struct alloc_context *ac, unsigned int order,
 	if (compaction_failed(compact_result))
 		goto check_priority;
 	if (compaction_withdrawn(compact_result))
-		return compaction_zonelist_suitable(order, alloc_flags, ac->highest_zoneidx);
+		return compaction_zonelist_suitable_zl(order, alloc_flags, ac->zonelist,
+						       ac->highest_zoneidx);
 	if (order > PAGE_ALLOC_COSTLY_ORDER)
 		max_retries /= 4;
 	if (*compaction_retries <= max_retries)
@@ -506,7 +518,7 @@ static __attribute__((noinline)) struct page *__alloc_pages_slowpath(gfp_t gfp, 
 	/* 2. Min watermark, harder for atomic, high for __GFP_HIGH. */
 	alloc_flags = gfp_to_alloc_flags(gfp);
 	/* 3. The preferred zone; none: nothing to allocate from. */
-	ac->preferred_zone = first_usable_zone(ac->highest_zoneidx);
+	ac->preferred_zone = first_usable_zone(ac);
 	if (!ac->preferred_zone)
 		goto nopage;
 	/* 4. Background reclaim. */
@@ -599,10 +611,12 @@ got_pg:
 
 /* The fast path failed: the slowpath, then the failure count. */
 static __attribute__((noinline)) struct page *alloc_pages_slow(gfp_t gfp, unsigned int order,
+							       const struct zonelist *zl,
 							       int highest_zoneidx, int migratetype,
 							       void *caller)
 {
-	struct alloc_context ac = { .highest_zoneidx = highest_zoneidx,
+	struct alloc_context ac = { .zonelist = zl,
+				    .highest_zoneidx = highest_zoneidx,
 				    .migratetype = migratetype };
 	struct page *page;
 
@@ -620,10 +634,11 @@ static __attribute__((noinline)) struct page *alloc_pages_slow(gfp_t gfp, unsign
 
 /* Every request the order-0 fast path did not serve: the full checks,
  * the zonelist walk with per-CPU refill and buddy lists, the slowpath. */
-static __attribute__((noinline)) struct page *__alloc_pages(gfp_t gfp, unsigned int order,
+static __attribute__((noinline)) struct page *__alloc_pages(gfp_t gfp, unsigned int order, int nid,
 							    void *caller)
 {
 	unsigned int zone = gfp_zone_lookup(gfp);
+	const struct zonelist *zl = node_zonelist(nid, gfp);
 	int migratetype;
 	struct page *page;
 
@@ -639,10 +654,10 @@ static __attribute__((noinline)) struct page *__alloc_pages(gfp_t gfp, unsigned 
 	/* ALLOC_KSWAPD rides along (Linux's alloc_flags_nofragment): a
 	 * fallback that boosts the watermarks may then wake kswapd. */
 	page = get_page_from_freelist(gfp, order, ALLOC_WMARK_LOW | (gfp & __GFP_KSWAPD_RECLAIM),
-				      (int)zone, migratetype);
+				      zl, (int)zone, migratetype);
 	if (likely(page))
 		return page;
-	return alloc_pages_slow(gfp, order, (int)zone, migratetype, caller);
+	return alloc_pages_slow(gfp, order, zl, (int)zone, migratetype, caller);
 }
 
 /*
@@ -655,37 +670,96 @@ static __attribute__((noinline)) struct page *__alloc_pages(gfp_t gfp, unsigned 
 static struct fast_class {
 	struct zone *zone;
 	uint32_t list_offset; /* of the order-0 list within struct per_cpu_pages */
-} first_zone[GFP_TABLE_BITS + 1];
+} first_zone[MAX_NUMNODES][GFP_TABLE_BITS + 1];
 
-struct zone *zone_table[PAGE_ZONE_MASK + 1];
+/* Each CPU's row of first_zone (its memory node's), or the all-NULL row
+ * while fault injection is on (every request then takes the general path,
+ * where should_fail_alloc_page decides) and before mm_init(): the fast
+ * path's only gate is this one load. page_alloc_fast_update() sets it. */
+static const struct fast_class no_fast_class[GFP_TABLE_BITS + 1];
+static const struct fast_class *cpu_fast_class[MM_MAX_CPUS] = { [0 ... MM_MAX_CPUS -
+								 1] = no_fast_class };
 
+void page_alloc_fast_update(void)
+{
+	bool off = __atomic_load_n(&fail_page_alloc_on, __ATOMIC_ACQUIRE);
+
+	for (unsigned int cpu = 0; cpu < MM_MAX_CPUS; cpu++)
+		__atomic_store_n(&cpu_fast_class[cpu],
+				 off ? no_fast_class : first_zone[mm_cpu_mem_node[cpu]],
+				 __ATOMIC_RELEASE);
+}
+
+struct zone *zone_table[PAGE_ZONEID_MASK + 1];
+
+/* @nid's zones with memory, highest first, appended to @zl at *@n. */
+static void zonelist_add_node(struct zonelist *zl, int *n, int nid)
+{
+	for (int zi = MAX_NR_ZONES - 1; zi >= 0; zi--) {
+		struct zone *z = &NODE_DATA(nid)->node_zones[zi];
+
+		if (z->managed_pages)
+			zl->zones[(*n)++] = z;
+	}
+	zl->zones[*n] = NULL;
+}
+
+/*
+ * Each node's zonelists - FALLBACK: its own zones, then each other node's
+ * in order of distance (mm/numa.h numa_node_order: node order, as Linux
+ * builds it); NOFALLBACK: its own only - and from them the fast path's
+ * table. Zones without managed pages are left out.
+ */
 void build_zonelists(void)
 {
-	for (int zi = 0; zi < MAX_NR_ZONES; zi++)
-		zone_table[zi] = &NODE_DATA(0)->node_zones[zi];
-	for (unsigned int bits = 0; bits <= GFP_TABLE_BITS; bits++) {
-		unsigned int hz = gfp_zone_lookup(bits);
-		int mt = gfp_migratetype(bits);
+	for (int nid = 0; nid < MAX_NUMNODES; nid++)
+		for (int zi = 0; zi < MAX_NR_ZONES; zi++)
+			zone_table[(nid << 2) | zi] = &NODE_DATA(nid)->node_zones[zi];
+	for (int nid = 0; nid < MAX_NUMNODES; nid++) {
+		struct pglist_data *pgdat = NODE_DATA(nid);
+		int order[MAX_NUMNODES], nr = 1, n = 0;
 
-		first_zone[bits].zone = NULL;
-		first_zone[bits].list_offset =
-			(uint32_t)(offsetof(struct per_cpu_pages, lists) +
-				   sizeof(struct list_head) *
-					   order_to_pindex(mt < MIGRATE_PCPTYPES ? mt : 0, 0));
-		for (int zi = hz == GFP_ZONE_BAD ? -1 : (int)hz; zi >= 0; zi--) {
-			struct zone *z = &NODE_DATA(0)->node_zones[zi];
+		order[0] = nid;
+		if (nid < mm_nr_nodes && mm_nr_nodes > 1)
+			nr = numa_node_order(nid, order);
+		pgdat->node_zonelists[ZONELIST_FALLBACK].zones[0] = NULL;
+		pgdat->node_zonelists[ZONELIST_NOFALLBACK].zones[0] = NULL;
+		if (nid < mm_nr_nodes) {
+			for (int i = 0; i < nr; i++)
+				if (order[i] >= 0 && order[i] < mm_nr_nodes)
+					zonelist_add_node(&pgdat->node_zonelists[ZONELIST_FALLBACK],
+							  &n, order[i]);
+			n = 0;
+			zonelist_add_node(&pgdat->node_zonelists[ZONELIST_NOFALLBACK], &n, nid);
+		}
+		for (unsigned int bits = 0; bits <= GFP_TABLE_BITS; bits++) {
+			unsigned int hz = gfp_zone_lookup(bits);
+			int mt = gfp_migratetype(bits);
+			struct fast_class *fc = &first_zone[nid][bits];
+			struct zone *const *zp;
+			struct zone *z;
 
-			if (z->managed_pages) {
-				first_zone[bits].zone = z;
+			fc->zone = NULL;
+			fc->list_offset =
+				(uint32_t)(offsetof(struct per_cpu_pages, lists) +
+					   sizeof(struct list_head) *
+						   order_to_pindex(mt < MIGRATE_PCPTYPES ? mt : 0,
+								   0));
+			if (hz == GFP_ZONE_BAD)
+				continue;
+			for_each_zone_zonelist(z, zp, &pgdat->node_zonelists[ZONELIST_FALLBACK],
+					       (int)hz) {
+				fc->zone = z;
 				break;
 			}
 		}
 	}
+	page_alloc_fast_update();
 }
 
 /* Gfp bits that take an order-0 request off the fast path: the ones the
  * full check looks at, and the ones that need work after the pop. */
-#define GFP_FAST_EXCLUDE (GFP_SLOW_CHECK | __GFP_ZERO | __GFP_COMP)
+#define GFP_FAST_EXCLUDE (GFP_SLOW_CHECK | __GFP_ZERO | __GFP_COMP | __GFP_THISNODE)
 
 /*
  * The order-0 fast path: the request's first zone passes the low
@@ -695,9 +769,9 @@ void build_zonelists(void)
  * __alloc_pages() does the whole job and decides as before. No call, no
  * stack frame: a miss is a tail call.
  */
-static __always_inline struct page *alloc_page_fast(gfp_t gfp)
+static __always_inline struct page *alloc_page_fast(gfp_t gfp, const struct fast_class *table)
 {
-	const struct fast_class *fc = &first_zone[gfp & GFP_TABLE_BITS];
+	const struct fast_class *fc = &table[gfp & GFP_TABLE_BITS];
 	struct zone *zone = fc->zone;
 	struct per_cpu_pages *pcp;
 	struct list_head *list, *first;
@@ -706,13 +780,13 @@ static __always_inline struct page *alloc_page_fast(gfp_t gfp)
 	unsigned int cpu;
 	long usable;
 
-	if (unlikely((gfp & GFP_FAST_EXCLUDE) || !zone ||
-		     __atomic_load_n(&fail_page_alloc_on, __ATOMIC_RELAXED)))
+	if (unlikely((gfp & GFP_FAST_EXCLUDE) || !zone))
 		return NULL;
 	/* No lowmem reserve term: it protects a zone from requests whose
-	 * highest zone lies above it, summing the zones in between, and
-	 * between the request's highest zone and its first zone with memory
-	 * every zone is empty - the reserve is 0 here by construction. */
+	 * highest zone lies above it, summing that node's zones in between;
+	 * a zonelist lists a node's zones highest first, so for the first
+	 * zone a request may use, every zone of its node between it and the
+	 * request's highest zone is empty - the reserve is 0 by construction. */
 	usable = __atomic_load_n(&zone->vm_stat[NR_FREE_PAGES], __ATOMIC_RELAXED) -
 		 (long)zone->nr_reserved_highatomic;
 	if (unlikely(usable <= (long)low_wmark_pages(zone)))
@@ -729,7 +803,10 @@ static __always_inline struct page *alloc_page_fast(gfp_t gfp)
 		mm_irq_restore(irqflags);
 		return NULL;
 	}
-	list_del(first);
+	/* Unlinked without clearing its pointers (list_del would): the
+	 * owner sets them, nothing reads them before (Linux does the same). */
+	first->next->prev = list;
+	list->next = first->next;
 	/* Order 0 and PG_pcp cleared in one store: a page on a per-CPU list
 	 * of order 0 has order 0 in its flags already. */
 	page->flags &= ~((1u << PG_pcp) | (PAGE_ORDER_MASK << PAGE_ORDER_SHIFT));
@@ -744,12 +821,47 @@ static __always_inline struct page *alloc_page_fast(gfp_t gfp)
 struct page *alloc_pages(gfp_t gfp, unsigned int order)
 {
 	if (likely(order == 0)) {
-		struct page *page = alloc_page_fast(gfp);
+		const struct fast_class *table = __atomic_load_n(&cpu_fast_class[mm_cpu_id()],
+								 __ATOMIC_RELAXED);
+		struct page *page = alloc_page_fast(gfp, table);
 
 		if (likely(page))
 			return page;
 	}
-	return __alloc_pages(gfp, order, __builtin_return_address(0));
+	return __alloc_pages(gfp, order, numa_mem_id(), __builtin_return_address(0));
+}
+
+struct page *alloc_pages_node(int nid, gfp_t gfp, unsigned int order)
+{
+	if (nid == NUMA_NO_NODE)
+		nid = numa_mem_id();
+	/* Nodes mm/zone.c folded into one (interleaved spans) are node 0. */
+	if (unlikely(nid >= mm_nr_nodes) && mm_nr_nodes == 1 && nid < MAX_NUMNODES &&
+	    node_online(nid))
+		nid = 0;
+	if (unlikely(nid < 0 || nid >= mm_nr_nodes)) {
+		mm_printk("WARNING: alloc_pages_node: node %d does not exist (%d node%s; caller %p)\n",
+			  nid, mm_nr_nodes, mm_nr_nodes == 1 ? "" : "s",
+			  __builtin_return_address(0));
+		count_vm_events(PGALLOC_INVALID, 1);
+		return NULL;
+	}
+	if (likely(order == 0)) {
+		struct page *page = alloc_page_fast(gfp, __atomic_load_n(&fail_page_alloc_on,
+									 __ATOMIC_RELAXED)
+								 ? no_fast_class
+								 : first_zone[nid]);
+
+		if (likely(page))
+			return page;
+	}
+	return __alloc_pages(gfp, order, nid, __builtin_return_address(0));
+}
+
+const struct zonelist *node_zonelist(int nid, gfp_t gfp)
+{
+	return &NODE_DATA(nid)->node_zonelists[(gfp & __GFP_THISNODE) ? ZONELIST_NOFALLBACK
+								      : ZONELIST_FALLBACK];
 }
 
 /* Flags that make a free wrong on the head page, with the order field:
@@ -816,7 +928,7 @@ static __always_inline void __free_pages_caller(struct page *page, unsigned int 
 		goto slow;
 	if (__atomic_sub_fetch(&page->_refcount, 1, __ATOMIC_ACQ_REL) != 0)
 		return;
-	page->flags = flags & (PAGE_ZONE_MASK << PAGE_ZONE_SHIFT);
+	page->flags = flags & PAGE_ZONEID_FLAGS;
 	page->index = 0;
 	free_to_lists(page, pfn, order);
 	return;
@@ -859,13 +971,13 @@ static __always_inline bool free_page_fast(struct page *page)
 	mt = pfn_pageblock_mt(pfn);
 	if (unlikely(mt >= MIGRATE_PCPTYPES))
 		return false;
-	zone = zone_table[(flags >> PAGE_ZONE_SHIFT) & PAGE_ZONE_MASK];
+	zone = zone_table[flags >> PAGE_ZONEID_SHIFT];
 	/* Atomic: a speculative reference may be taken meanwhile. */
 	if (__atomic_sub_fetch(&page->_refcount, 1, __ATOMIC_ACQ_REL) != 0)
 		return true;
 	page->index = 0;
 	page->private = (uint32_t)mt;
-	page->flags = (flags & (PAGE_ZONE_MASK << PAGE_ZONE_SHIFT)) | (1u << PG_pcp);
+	page->flags = (flags & PAGE_ZONEID_FLAGS) | (1u << PG_pcp);
 	irqflags = mm_irq_save();
 	cpu = mm_cpu_id();
 	pcp = &zone->pcp[cpu];

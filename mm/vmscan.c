@@ -38,7 +38,7 @@ void mm_print_reclaim_vmstat(void)
 {
 	unsigned long inactive = 0, active = 0;
 
-	for (int i = 0; i < MAX_NR_ZONES; i++) {
+	for (int i = 0; i < NR_LRUVECS; i++) {
 		inactive += lruvec_size(&zone_lruvecs[i], LRU_INACTIVE_FILE);
 		active += lruvec_size(&zone_lruvecs[i], LRU_ACTIVE_FILE);
 	}
@@ -246,6 +246,13 @@ static void scan_control_setup(struct scan_control *sc, gfp_t gfp, unsigned int 
 unsigned long try_to_free_pages(gfp_t gfp, unsigned int order, int highest_zoneidx,
 				struct scan_control *sc)
 {
+	return try_to_free_zonelist(gfp, order, node_zonelist(numa_mem_id(), gfp), highest_zoneidx,
+				    sc);
+}
+
+unsigned long try_to_free_zonelist(gfp_t gfp, unsigned int order, const struct zonelist *zl,
+				   int highest_zoneidx, struct scan_control *sc)
+{
 	struct scan_control local = { 0 };
 	unsigned long before;
 
@@ -262,11 +269,10 @@ unsigned long try_to_free_pages(gfp_t gfp, unsigned int order, int highest_zonei
 	sc->nr_to_reclaim += before;
 	for (int prio = DEF_PRIORITY; prio >= 0; prio--) {
 		sc->priority = prio;
-		for (int zi = highest_zoneidx; zi >= 0; zi--) {
-			struct zone *z = &NODE_DATA(0)->node_zones[zi];
+		struct zone *const *zp;
+		struct zone *z;
 
-			if (!populated_zone(z))
-				continue;
+		for_each_zone_zonelist(z, zp, zl, highest_zoneidx) {
 			shrink_zone(z, sc);
 			if (sc->nr_reclaimed >= sc->nr_to_reclaim)
 				break;

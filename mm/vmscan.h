@@ -51,6 +51,10 @@ struct scan_control {
  */
 unsigned long try_to_free_pages(gfp_t gfp, unsigned int order, int highest_zoneidx,
 				struct scan_control *sc);
+/* The same over the zones of @zl (the slowpath's zonelist for the node it
+ * allocates from); try_to_free_pages uses the running CPU's node's. */
+unsigned long try_to_free_zonelist(gfp_t gfp, unsigned int order, const struct zonelist *zl,
+				   int highest_zoneidx, struct scan_control *sc);
 
 /*
  * kswapd's work on one zone: reclaim until zone_balanced(@zone, @order,
@@ -100,9 +104,13 @@ enum reclaim_event {
 extern unsigned long reclaim_event_states[MM_MAX_CPUS][NR_RECLAIM_EVENTS];
 extern const char *const reclaim_event_names[NR_RECLAIM_EVENTS];
 
+/* Interrupts off: see count_vm_events. */
 static inline void count_reclaim_event(enum reclaim_event item, unsigned long delta)
 {
+	unsigned long flags = mm_irq_save();
+
 	reclaim_event_states[mm_cpu_id()][item] += delta;
+	mm_irq_restore(flags);
 }
 
 unsigned long global_reclaim_event(enum reclaim_event item);

@@ -39,13 +39,15 @@ void vm_events_reset(void)
 			vm_event_states[cpu][i] = 0;
 }
 
-void mm_buddyinfo_snapshot(unsigned long out[MAX_NR_ZONES][MAX_ORDER])
+void mm_buddyinfo_snapshot(unsigned long out[MM_BUDDYINFO_ZONES][MAX_ORDER])
 {
-	for (int z = 0; z < MAX_NR_ZONES; z++)
+	for (int z = 0; z < MM_BUDDYINFO_ZONES; z++)
 		for (int o = 0; o < MAX_ORDER; o++)
-			out[z][o] =
-				__atomic_load_n(&NODE_DATA(0)->node_zones[z].free_area[o].nr_free,
-						__ATOMIC_RELAXED);
+			out[z][o] = __atomic_load_n(&NODE_DATA(z / MAX_NR_ZONES)
+							     ->node_zones[z % MAX_NR_ZONES]
+							     .free_area[o]
+							     .nr_free,
+						    __ATOMIC_RELAXED);
 }
 
 /* Linux prints only populated zones in buddyinfo and pagetypeinfo. */
@@ -56,7 +58,7 @@ void mm_print_buddyinfo(void)
 	for_each_zone(z) {
 		if (!populated_zone(z))
 			continue;
-		mm_printk("Node 0, zone %8s ", z->name);
+		mm_printk("Node %d, zone %8s ", z->node, z->name);
 		for (int o = 0; o < MAX_ORDER; o++)
 			mm_printk("%6lu ", z->free_area[o].nr_free);
 		mm_printk("\n");
@@ -68,7 +70,7 @@ void mm_print_zoneinfo(void)
 	struct zone *z;
 
 	for_each_zone(z) {
-		mm_printk("Node 0, zone %8s\n", z->name);
+		mm_printk("Node %d, zone %8s\n", z->node, z->name);
 		mm_printk("  pages free     %lu\n",
 			  (unsigned long)zone_page_state(z, NR_FREE_PAGES));
 		mm_printk("        boost    %lu\n", z->watermark_boost);
@@ -145,7 +147,7 @@ void mm_print_pagetypeinfo(void)
 				}
 			}
 			mm_spin_unlock_irqrestore(&z->lock, flags);
-			mm_printk("Node %4d, zone %8s, type %12s ", 0, z->name,
+			mm_printk("Node %4d, zone %8s, type %12s ", z->node, z->name,
 				  migratetype_names[mt]);
 			for (int o = 0; o < MAX_ORDER; o++)
 				mm_printk("%s%6lu ", overflow[o] ? ">" : "", counts[o]);
@@ -162,7 +164,7 @@ void mm_print_pagetypeinfo(void)
 		if (!populated_zone(z))
 			continue;
 		mm_pageblock_counts(z, counts);
-		mm_printk("Node %d, zone %8s ", 0, z->name);
+		mm_printk("Node %d, zone %8s ", z->node, z->name);
 		for (int mt = 0; mt < MIGRATE_TYPES; mt++)
 			mm_printk("%12lu ", counts[mt]);
 		mm_printk("\n");

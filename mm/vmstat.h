@@ -24,9 +24,15 @@ enum vm_event_item {
 /* Per-CPU, so the hot path adds without atomics; readers sum. */
 extern unsigned long vm_event_states[MM_MAX_CPUS][NR_VM_EVENT_ITEMS];
 
+/* Interrupts off around the read-modify-write: an interrupt handler on
+ * this CPU counting the same event between the load and the store would
+ * otherwise lose its count. */
 static inline void count_vm_events(enum vm_event_item item, unsigned long delta)
 {
+	unsigned long flags = mm_irq_save();
+
 	vm_event_states[mm_cpu_id()][item] += delta;
+	mm_irq_restore(flags);
 }
 
 /* The same for a caller that already knows its cpu and has interrupts off
@@ -47,7 +53,10 @@ void mm_print_pagetypeinfo(void);
 void mm_print_vmstat(void); /* "name value" lines */
 
 /* Free blocks per order of each zone, as buddyinfo shows them. */
-void mm_buddyinfo_snapshot(unsigned long out[MAX_NR_ZONES][MAX_ORDER]);
+/* Free blocks per order of every zone of every node, [node * MAX_NR_ZONES
+ * + zone][order]. */
+#define MM_BUDDYINFO_ZONES (MAX_NUMNODES * MAX_NR_ZONES)
+void mm_buddyinfo_snapshot(unsigned long out[MM_BUDDYINFO_ZONES][MAX_ORDER]);
 /* Pageblocks of each migratetype in @zone. */
 void mm_pageblock_counts(const struct zone *zone, unsigned long out[MIGRATE_TYPES]);
 

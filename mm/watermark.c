@@ -52,43 +52,51 @@ static unsigned long nr_free_buffer_pages(void)
 
 static void calculate_totalreserve_pages(void)
 {
-	struct pglist_data *pgdat = NODE_DATA(0);
-	unsigned long reserve = 0;
+	struct pglist_data *pgdat;
 
-	for (int i = 0; i < MAX_NR_ZONES; i++) {
-		struct zone *z = &pgdat->node_zones[i];
-		long max = 0;
+	for_each_node_pgdat(pgdat) {
+		unsigned long reserve = 0;
 
-		for (int j = i; j < MAX_NR_ZONES; j++)
-			if (z->lowmem_reserve[j] > max)
-				max = z->lowmem_reserve[j];
-		max += (long)high_wmark_pages(z);
-		if (max > (long)z->managed_pages)
-			max = (long)z->managed_pages;
-		reserve += (unsigned long)max;
+		for (int i = 0; i < MAX_NR_ZONES; i++) {
+			struct zone *z = &pgdat->node_zones[i];
+			long max = 0;
+
+			for (int j = i; j < MAX_NR_ZONES; j++)
+				if (z->lowmem_reserve[j] > max)
+					max = z->lowmem_reserve[j];
+			max += (long)high_wmark_pages(z);
+			if (max > (long)z->managed_pages)
+				max = (long)z->managed_pages;
+			reserve += (unsigned long)max;
+		}
+		pgdat->totalreserve_pages = reserve;
 	}
-	pgdat->totalreserve_pages = reserve;
 }
 
 /*
  * lowmem_reserve[j] of zone i: the pages a request whose highest zone is
  * j must leave in zone i, = the managed pages of zones i+1..j / ratio[i].
  * It keeps Normal/DMA32 users from draining DMA, which only DMA users can use.
+ * Within each node: a zone of another node is reached only after the
+ * request's own node is exhausted, and is protected by its own node's sums.
  */
 void setup_per_zone_lowmem_reserve(void)
 {
-	struct pglist_data *pgdat = NODE_DATA(0);
+	struct pglist_data *pgdat;
 
-	for (int i = 0; i < MAX_NR_ZONES; i++) {
-		struct zone *z = &pgdat->node_zones[i];
-		int ratio = sysctl_lowmem_reserve_ratio[i];
-		bool clear = ratio <= 0 || !z->managed_pages;
-		unsigned long upper = 0;
+	for_each_node_pgdat(pgdat) {
+		for (int i = 0; i < MAX_NR_ZONES; i++) {
+			struct zone *z = &pgdat->node_zones[i];
+			int ratio = sysctl_lowmem_reserve_ratio[i];
+			bool clear = ratio <= 0 || !z->managed_pages;
+			unsigned long upper = 0;
 
-		z->lowmem_reserve[i] = 0;
-		for (int j = i + 1; j < MAX_NR_ZONES; j++) {
-			upper += pgdat->node_zones[j].managed_pages;
-			z->lowmem_reserve[j] = clear ? 0 : (long)(upper / (unsigned long)ratio);
+			z->lowmem_reserve[i] = 0;
+			for (int j = i + 1; j < MAX_NR_ZONES; j++) {
+				upper += pgdat->node_zones[j].managed_pages;
+				z->lowmem_reserve[j] = clear ? 0
+							     : (long)(upper / (unsigned long)ratio);
+			}
 		}
 	}
 	calculate_totalreserve_pages();
@@ -217,11 +225,12 @@ out:
 
 bool unreserve_highatomic_pageblock(int highest_zoneidx, int migratetype)
 {
-	for (int zi = highest_zoneidx; zi >= 0; zi--) {
-		struct zone *zone = &NODE_DATA(0)->node_zones[zi];
+	struct zone *zone;
+
+	for_each_zone(zone) {
 		unsigned long flags;
 
-		if (!zone->nr_reserved_highatomic)
+		if (zone->zone_idx > highest_zoneidx || !zone->nr_reserved_highatomic)
 			continue;
 		flags = mm_spin_lock_irqsave(&zone->lock);
 		for (unsigned int o = 0; o < MAX_ORDER; o++) {

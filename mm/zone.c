@@ -14,7 +14,101 @@
 #include "util.h"
 #include "vmstat.h"
 
-struct pglist_data contig_page_data;
+struct pglist_data node_data[MAX_NUMNODES];
+int mm_nr_nodes = 1;
+uint8_t mm_cpu_mem_node[MM_MAX_CPUS];
+
+/* The pfns each node owns: [own_start, own_end), one stretch per node, from
+ * the start of its lowest range to the start of the next node's (holes
+ * between nodes go to the node below, as mm/numa.h's pfn_to_nid says). */
+static unsigned long own_start[MAX_NUMNODES], own_end[MAX_NUMNODES];
+
+static void one_node(void)
+{
+	mm_nr_nodes = 1;
+	own_start[0] = 0;
+	own_end[0] = max_pfn;
+	mm_memset(mm_cpu_mem_node, 0, sizeof(mm_cpu_mem_node));
+}
+
+/*
+ * Take the node set from mm/numa.h (numa_finalize, or one node when the
+ * host registered none). A node's struct pages, zones and free lists hold
+ * only its own pfns, so every node must own one stretch: nodes whose spans
+ * interleave (allowed by ACPI, rare) are folded into one node, with a
+ * message, rather than given zones that overlap.
+ */
+static void nodes_init(void)
+{
+	int order[MAX_NUMNODES], n = 0, nid;
+
+	one_node();
+	if (nr_node_ids <= 1)
+		return;
+	for_each_online_node(nid) {
+		if (!node_has_memory(nid) || node_start_pfn(nid) >= max_pfn)
+			continue;
+		int i = n++;
+
+		while (i > 0 && node_start_pfn(order[i - 1]) > node_start_pfn(nid)) {
+			order[i] = order[i - 1];
+			i--;
+		}
+		order[i] = nid;
+	}
+	if (n <= 1)
+		return;
+	for (int i = 0; i + 1 < n; i++) {
+		if (node_end_pfn(order[i]) > node_start_pfn(order[i + 1])) {
+			mm_printk("mm: nodes %d [pfn 0x%lx-0x%lx) and %d [pfn 0x%lx-0x%lx) interleave: one memory node\n",
+				  order[i], node_start_pfn(order[i]), node_end_pfn(order[i]),
+				  order[i + 1], node_start_pfn(order[i + 1]),
+				  node_end_pfn(order[i + 1]));
+			return;
+		}
+	}
+	mm_nr_nodes = (int)nr_node_ids;
+	for (int i = 0; i < MAX_NUMNODES; i++)
+		own_start[i] = own_end[i] = 0;
+	for (int i = 0; i < n; i++) {
+		own_start[order[i]] = i ? node_start_pfn(order[i]) : 0;
+		own_end[order[i]] = i + 1 < n ? node_start_pfn(order[i + 1]) : max_pfn;
+	}
+}
+
+/*
+ * Each CPU's memory node: its own if that has RAM pages, else the nearest
+ * node that has (a node's firmware ranges may all lie in holes). After
+ * zones_size_init, which counts the pages.
+ */
+static void cpu_mem_nodes_init(void)
+{
+	for (unsigned int cpu = 0; cpu < MM_MAX_CPUS; cpu++) {
+		int own = mm_nr_nodes > 1 ? cpu_to_node(cpu) : 0, best = -1;
+
+		if (own < 0 || own >= mm_nr_nodes)
+			own = 0;
+		for (int nid = 0; nid < mm_nr_nodes; nid++) {
+			if (!NODE_DATA(nid)->node_present_pages)
+				continue;
+			if (best < 0 || node_distance(own, nid) < node_distance(own, best) ||
+			    (nid == own && node_distance(own, nid) == node_distance(own, best)))
+				best = nid;
+		}
+		mm_cpu_mem_node[cpu] = (uint8_t)(best < 0 ? 0 : best);
+	}
+}
+
+void node_pfn_stretch(int nid, unsigned long *start, unsigned long *end)
+{
+	bool ok = nid >= 0 && nid < mm_nr_nodes;
+
+	*start = ok ? own_start[nid] : 0;
+	*end = ok ? own_end[nid] : 0;
+}
+
+/* [*lo, *hi) of zone @zi of node @nid, clipped to max_pfn; false if empty. */
+static bool node_zone_range(int nid, int zi, unsigned long *lo, unsigned long *hi);
 
 static const char *const zone_names[MAX_NR_ZONES] = { "DMA", "DMA32", "Normal" };
 /* Zone limits in pfns: DMA below 16 MiB, DMA32 below 4 GiB. */
@@ -29,12 +123,13 @@ static unsigned long zone_low_pfn(int zi)
 	return zi ? zone_limit_pfn[zi - 1] : 0;
 }
 
-static void zone_reset(struct zone *z, int zi)
+static void zone_reset(struct zone *z, int nid, int zi)
 {
 	mm_memset(z, 0, sizeof(*z));
 	z->canary = ZONE_CANARY;
 	z->name = zone_names[zi];
 	z->zone_idx = zi;
+	z->node = nid;
 	mm_spin_lock_init_ranked(&z->lock, MM_LOCK_RANK_ZONE);
 	for (int o = 0; o < MAX_ORDER; o++)
 		for (int mt = 0; mt < MIGRATE_TYPES; mt++)
@@ -42,70 +137,97 @@ static void zone_reset(struct zone *z, int zi)
 	zone_pcp_init(z);
 }
 
-/* Span and present pages of each zone from memblock's RAM regions. */
+static bool node_zone_range(int nid, int zi, unsigned long *lo, unsigned long *hi)
+{
+	unsigned long l = zone_low_pfn(zi), h = zone_limit_pfn[zi];
+
+	if (l < own_start[nid])
+		l = own_start[nid];
+	if (h > own_end[nid])
+		h = own_end[nid];
+	if (h > max_pfn)
+		h = max_pfn;
+	*lo = l;
+	*hi = h;
+	return l < h;
+}
+
+/* Span and present pages of each zone of each node from memblock's RAM
+ * regions. */
 static void zones_size_init(void)
 {
-	struct pglist_data *pgdat = NODE_DATA(0);
 	const struct memblock_type *mem = &memblock.memory;
+	struct pglist_data *pgdat;
 
-	for (int zi = 0; zi < MAX_NR_ZONES; zi++) {
-		struct zone *z = &pgdat->node_zones[zi];
-		unsigned long lo = zone_low_pfn(zi), hi = zone_limit_pfn[zi];
-		unsigned long first = ~0UL, last = 0;
+	for_each_node_pgdat(pgdat) {
+		int nid = pgdat->node_id;
 
-		for (unsigned int i = 0; i < mem->cnt; i++) {
-			unsigned long s = mem->regions[i].base >> MM_PAGE_SHIFT;
-			unsigned long e = (mem->regions[i].base + mem->regions[i].size) >>
-					  MM_PAGE_SHIFT;
+		for (int zi = 0; zi < MAX_NR_ZONES; zi++) {
+			struct zone *z = &pgdat->node_zones[zi];
+			unsigned long lo, hi, first = ~0UL, last = 0;
 
-			if (s < lo)
-				s = lo;
-			if (e > hi)
-				e = hi;
-			if (s >= e)
+			if (!node_zone_range(nid, zi, &lo, &hi))
 				continue;
-			if (s < first)
-				first = s;
-			if (e > last)
-				last = e;
-			z->present_pages += e - s;
-		}
-		if (z->present_pages) {
-			z->zone_start_pfn = first;
-			z->spanned_pages = last - first;
-		}
-	}
-	pgdat->node_start_pfn = ~0UL;
-	for (int zi = 0; zi < MAX_NR_ZONES; zi++) {
-		struct zone *z = &pgdat->node_zones[zi];
+			for (unsigned int i = 0; i < mem->cnt; i++) {
+				unsigned long s = mem->regions[i].base >> MM_PAGE_SHIFT;
+				unsigned long e = (mem->regions[i].base + mem->regions[i].size) >>
+						  MM_PAGE_SHIFT;
 
-		if (!z->present_pages)
-			continue;
-		if (z->zone_start_pfn < pgdat->node_start_pfn)
-			pgdat->node_start_pfn = z->zone_start_pfn;
-		pgdat->node_spanned_pages = zone_end_pfn(z) - pgdat->node_start_pfn;
-		pgdat->node_present_pages += z->present_pages;
+				if (s < lo)
+					s = lo;
+				if (e > hi)
+					e = hi;
+				if (s >= e)
+					continue;
+				if (s < first)
+					first = s;
+				if (e > last)
+					last = e;
+				z->present_pages += e - s;
+			}
+			if (z->present_pages) {
+				z->zone_start_pfn = first;
+				z->spanned_pages = last - first;
+			}
+		}
+		pgdat->node_start_pfn = ~0UL;
+		for (int zi = 0; zi < MAX_NR_ZONES; zi++) {
+			struct zone *z = &pgdat->node_zones[zi];
+
+			if (!z->present_pages)
+				continue;
+			if (z->zone_start_pfn < pgdat->node_start_pfn)
+				pgdat->node_start_pfn = z->zone_start_pfn;
+			pgdat->node_spanned_pages = zone_end_pfn(z) - pgdat->node_start_pfn;
+			pgdat->node_present_pages += z->present_pages;
+		}
+		if (!pgdat->node_present_pages)
+			pgdat->node_start_pfn = 0;
 	}
 }
 
-/* Every struct page reserved, with its zone index; refcount 1 as Linux
+/* Every struct page reserved, with its node and zone; refcount 1 as Linux
  * does, so a stray free of a reserved page is reported as such. */
 static void memmap_init(void)
 {
-	for (int zi = 0; zi < MAX_NR_ZONES; zi++) {
-		unsigned long lo = zone_low_pfn(zi);
-		unsigned long hi = zone_limit_pfn[zi] < max_pfn ? zone_limit_pfn[zi] : max_pfn;
-		uint32_t flags = (1u << PG_reserved) | ((uint32_t)zi << PAGE_ZONE_SHIFT);
+	for (int nid = 0; nid < mm_nr_nodes; nid++) {
+		for (int zi = 0; zi < MAX_NR_ZONES; zi++) {
+			unsigned long lo, hi;
+			uint32_t flags = (1u << PG_reserved) | ((uint32_t)zi << PAGE_ZONE_SHIFT) |
+					 ((uint32_t)nid << PAGE_NODE_SHIFT);
 
-		for (unsigned long pfn = lo; pfn < hi; pfn++) {
-			struct page *p = &mem_map[pfn];
+			if (!node_zone_range(nid, zi, &lo, &hi))
+				continue;
+			for (unsigned long pfn = lo; pfn < hi; pfn++) {
+				struct page *p = &mem_map[pfn];
 
-			p->flags = flags;
-			p->_refcount = 1;
-			p->lru.next = p->lru.prev = NULL;
-			p->mapping = NULL;
-			p->index = 0;
-			p->private = 0;
+				p->flags = flags;
+				p->_refcount = 1;
+				p->lru.next = p->lru.prev = NULL;
+				p->mapping = NULL;
+				p->index = 0;
+				p->private = 0;
+			}
 		}
 	}
 }
@@ -114,7 +236,8 @@ static void memmap_init(void)
  * aligned blocks (merging makes the result independent of the order). */
 static void free_range_to_buddy(struct zone *z, unsigned long spfn, unsigned long epfn)
 {
-	const uint32_t flags = (uint32_t)z->zone_idx << PAGE_ZONE_SHIFT;
+	const uint32_t flags = ((uint32_t)z->zone_idx << PAGE_ZONE_SHIFT) |
+			       ((uint32_t)z->node << PAGE_NODE_SHIFT);
 
 	for (unsigned long pfn = spfn; pfn < epfn; pfn++) {
 		mem_map[pfn].flags = flags;
@@ -144,19 +267,23 @@ static void free_all_memblock(void)
 
 		if (epfn > max_pfn)
 			epfn = max_pfn;
-		for (int zi = 0; zi < MAX_NR_ZONES; zi++) {
-			unsigned long s = spfn > zone_low_pfn(zi) ? spfn : zone_low_pfn(zi);
-			unsigned long e = epfn < zone_limit_pfn[zi] ? epfn : zone_limit_pfn[zi];
+		for (int nid = 0; nid < mm_nr_nodes; nid++) {
+			for (int zi = 0; zi < MAX_NR_ZONES; zi++) {
+				unsigned long lo, hi, s, e;
 
-			if (s < e)
-				free_range_to_buddy(&NODE_DATA(0)->node_zones[zi], s, e);
+				if (!node_zone_range(nid, zi, &lo, &hi))
+					continue;
+				s = spfn > lo ? spfn : lo;
+				e = epfn < hi ? epfn : hi;
+				if (s < e)
+					free_range_to_buddy(&NODE_DATA(nid)->node_zones[zi], s, e);
+			}
 		}
 	}
 }
 
 int mm_init(void)
 {
-	struct pglist_data *pgdat = NODE_DATA(0);
 	unsigned long nblocks;
 	uint64_t memmap_phys, pb_phys;
 
@@ -164,9 +291,15 @@ int mm_init(void)
 	pageblock_mt = NULL;
 	max_pfn = 0;
 	vm_events_reset();
-	mm_memset(pgdat, 0, sizeof(*pgdat));
-	for (int zi = 0; zi < MAX_NR_ZONES; zi++)
-		zone_reset(&pgdat->node_zones[zi], zi);
+	for (int nid = 0; nid < MAX_NUMNODES; nid++) {
+		struct pglist_data *pgdat = NODE_DATA(nid);
+
+		mm_memset(pgdat, 0, sizeof(*pgdat));
+		pgdat->node_id = nid;
+		for (int zi = 0; zi < MAX_NR_ZONES; zi++)
+			zone_reset(&pgdat->node_zones[zi], nid, zi);
+	}
+	one_node();
 	build_zonelists(); /* no zone has memory yet: the fast path stays off */
 
 	max_pfn = (unsigned long)(memblock_end_of_ram() >> MM_PAGE_SHIFT);
@@ -174,7 +307,9 @@ int mm_init(void)
 		mm_printk("mm_init: no usable memory\n");
 		return -1;
 	}
+	nodes_init();
 	zones_size_init();
+	cpu_mem_nodes_init();
 
 	memmap_phys = memblock_phys_alloc((uint64_t)max_pfn * sizeof(struct page), MM_PAGE_SIZE,
 					  "memmap");
@@ -209,7 +344,7 @@ void mm_print_zone_summary(void)
 	struct zone *z;
 
 	for_each_zone(z)
-		mm_printk("Node 0, zone %8s: start_pfn 0x%lx spanned %lu present %lu managed %lu\n",
-			  z->name, z->zone_start_pfn, z->spanned_pages, z->present_pages,
+		mm_printk("Node %d, zone %8s: start_pfn 0x%lx spanned %lu present %lu managed %lu\n",
+			  z->node, z->name, z->zone_start_pfn, z->spanned_pages, z->present_pages,
 			  z->managed_pages);
 }

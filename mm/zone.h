@@ -2,14 +2,18 @@
  * mm/zone.h - zones and the node that holds them (Linux's pglist_data),
  * free areas, per-CPU page lists, watermarks.
  *
- * One node for now (NODE_DATA(0)); zones DMA [0, 16 MiB), DMA32
- * [16 MiB, 4 GiB), Normal [4 GiB, ...). An empty zone has spanned 0.
+ * One pglist_data per memory node (NODE_DATA(nid), mm/numa.h says which
+ * pfns a node owns); each node has the zones DMA [0, 16 MiB), DMA32
+ * [16 MiB, 4 GiB), Normal [4 GiB, ...) cut to its own pfns. An empty zone
+ * has spanned 0. A node's zonelists list the zones a request may use, its
+ * own first, then other nodes' by distance (Linux's node order).
  */
 #ifndef MM_ZONE_H
 #define MM_ZONE_H
 
 #include "gfp.h"
 #include "list.h"
+#include "numa.h"
 #include "page.h"
 #include "spinlock.h"
 
@@ -57,6 +61,7 @@ struct zone {
 	uint32_t canary;
 	const char *name;
 	int zone_idx;
+	int node; /* the node it belongs to (zone_to_nid) */
 	/* Fixed after mm_init(). */
 	unsigned long zone_start_pfn;
 	unsigned long spanned_pages; /* end - start, holes included */
@@ -79,8 +84,20 @@ struct zone {
 	struct per_cpu_pages pcp[MM_MAX_CPUS];
 };
 
+/* Zones a request may take pages from, best first; NULL-terminated, only
+ * zones with managed pages. A request skips the zones above its highest
+ * zone (for_each_zone_zonelist). */
+#define MAX_ZONES_PER_ZONELIST (MAX_NUMNODES * MAX_NR_ZONES)
+enum { ZONELIST_FALLBACK, ZONELIST_NOFALLBACK, MAX_ZONELISTS };
+struct zonelist {
+	struct zone *zones[MAX_ZONES_PER_ZONELIST + 1];
+};
+
 struct pglist_data {
 	struct zone node_zones[MAX_NR_ZONES];
+	/* FALLBACK: this node's zones, then every other node's by distance;
+	 * NOFALLBACK: this node's only (__GFP_THISNODE). build_zonelists(). */
+	struct zonelist node_zonelists[MAX_ZONELISTS];
 	int node_id;
 	unsigned long node_start_pfn;
 	unsigned long node_spanned_pages;
@@ -88,25 +105,65 @@ struct pglist_data {
 	unsigned long totalreserve_pages; /* high watermark + max reserve, summed */
 };
 
-extern struct pglist_data contig_page_data;
-#define NODE_DATA(nid) (&contig_page_data)
+extern struct pglist_data node_data[MAX_NUMNODES];
+#define NODE_DATA(nid) (&node_data[(nid)])
+/* Nodes the allocator set up (ids 0..mm_nr_nodes-1; some may have no
+ * memory). 1 before mm_init() and without NUMA. */
+extern int mm_nr_nodes;
+
+/* The pfns node @nid owns, [*start, *end): one stretch per node (holes
+ * between nodes belong to the node below); 0, 0 for none. zone.c */
+void node_pfn_stretch(int nid, unsigned long *start, unsigned long *end);
+
+static inline int zone_to_nid(const struct zone *z)
+{
+	return z->node;
+}
+
+/* The node whose memory the running CPU should use: its own, or the
+ * nearest with memory when its own has none (Linux's numa_mem_id()). */
+extern uint8_t mm_cpu_mem_node[MM_MAX_CPUS];
+static inline int numa_mem_id(void)
+{
+	return mm_cpu_mem_node[mm_cpu_id()];
+}
 
 extern int min_free_kbytes;
 extern int watermark_scale_factor;
 extern int watermark_boost_factor; /* boost cap, 1/10000 of high (0: no boosting) */
 extern int sysctl_lowmem_reserve_ratio[MAX_NR_ZONES];
 
-#define for_each_zone(z) \
-	for ((z) = contig_page_data.node_zones; (z) < contig_page_data.node_zones + MAX_NR_ZONES; \
-	     (z)++)
+/* The zonelist a request for node @nid walks (__GFP_THISNODE: that node's
+ * zones only). page_alloc.c */
+const struct zonelist *node_zonelist(int nid, gfp_t gfp);
 
-/* The zone of each zone index in page->flags: a load instead of address
- * arithmetic on the free fast path (page_alloc.c). */
-extern struct zone *zone_table[PAGE_ZONE_MASK + 1];
+/* Every zone of every node, node by node. */
+static inline struct zone *next_zone(struct zone *z)
+{
+	if (z->zone_idx < MAX_NR_ZONES - 1)
+		return z + 1;
+	if (z->node + 1 < mm_nr_nodes)
+		return node_data[z->node + 1].node_zones;
+	return NULL;
+}
+#define for_each_zone(z) for ((z) = node_data[0].node_zones; (z); (z) = next_zone(z))
+
+#define for_each_node_pgdat(pgdat) \
+	for ((pgdat) = node_data; (pgdat) < node_data + mm_nr_nodes; (pgdat)++)
+
+/* The zones of @zl a request with highest zone @hz may use, in order. */
+#define for_each_zone_zonelist(z, zp, zl, hz) \
+	for ((zp) = (zl)->zones; ((z) = *(zp)) != NULL; (zp)++) \
+		if ((z)->zone_idx > (hz)) { \
+		} else
+
+/* The zone of each zone id (node << 2 | zone) in page->flags: a load
+ * instead of address arithmetic (page_alloc.c). */
+extern struct zone *zone_table[PAGE_ZONEID_MASK + 1];
 
 static inline struct zone *page_zone(const struct page *page)
 {
-	return &contig_page_data.node_zones[page_zonenum(page)];
+	return zone_table[page_zoneid(page)];
 }
 
 static inline bool populated_zone(const struct zone *z)

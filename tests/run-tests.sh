@@ -41,6 +41,13 @@ BOOTS+=("smp4-bios-q35-512M|--boot bios --machine q35 --mem 512M --smp 4|120|no"
 BOOTS+=("smp4-bios-pc-4G|--boot bios --machine pc --mem 4G --smp 4|180|no")
 BOOTS+=("smp2-uefi-gnuefi-q35-4G|--boot uefi-gnuefi --machine q35 --mem 4G --smp 2|180|no")
 
+# NUMA (issue 6): nodes of unequal size from QEMU's SRAT/SLIT (run-qemu.sh
+# --numa: node i gets i+1 shares of RAM, CPUs round robin), every suite; the
+# numa suite checks placement, zonelists and locality, kswapd one per node.
+BOOTS+=("numa2-bios-q35-1G|--boot bios --machine q35 --mem 1G --smp 2 --numa 2|120|no")
+BOOTS+=("numa4-bios-q35-2G|--boot bios --machine q35 --mem 2G --smp 4 --numa 4|180|no")
+BOOTS+=("numa2-uefi-gnuefi-q35-4G|--boot uefi-gnuefi --machine q35 --mem 4G --smp 2 --numa 2|180|no")
+
 # Soak (issue 8): mixed workload with fault injection and kswapd, books balanced.
 BOOTS+=("soak-smp2-bios-q35-512M|--boot bios --machine q35 --mem 512M --smp 2 --cmdline 'test=soak duration=20'|150|no")
 
@@ -48,6 +55,7 @@ BOOTS+=("crash-df|--boot bios --mem 64M --cmdline crash=df|60|no|2:^PANIC: excep
 BOOTS+=("crash-pf|--boot bios --mem 64M --cmdline crash=pf|60|no|2:^PANIC: exception 14 \(Page fault\) .*cr2=0xffffc00000000000")
 BOOTS+=("crash-lockorder|--boot bios --mem 64M --cmdline crash=lockorder|60|no|2:^Kernel panic - not syncing: lock order: CPU 0 takes the lock at .* \(rank 20\) while holding one of rank 50")
 BOOTS+=("crash-panic|--boot bios --mem 64M --cmdline crash=panic|60|no|2:^Kernel panic - not syncing: crash=panic")
+BOOTS+=("crash-panic-smp4|--boot bios --machine q35 --mem 64M --smp 4 --cmdline crash=panic-smp|60|no|2:^smp: stopped 3 other CPUs")
 BOOTS+=("bad-test-name|--boot bios --mem 64M --cmdline test=nosuchsuite|60|no|1:^not ok 1 test=nosuchsuite # no such test suite")
 
 HOSTS=()

@@ -37,6 +37,7 @@ uint32_t lapic_timer_current(void);
  * @icr_lo (vector, delivery mode, level, trigger) to the ICR with @apic_id
  * as the destination; returns once the LAPIC accepted it. */
 #define LAPIC_ICR_FIXED 0x000u
+#define LAPIC_ICR_NMI 0x400u
 #define LAPIC_ICR_INIT 0x500u
 #define LAPIC_ICR_STARTUP 0x600u
 #define LAPIC_ICR_PENDING (1u << 12)

@@ -194,6 +194,41 @@ void smp_send_reschedule(unsigned int id)
 		lapic_send_ipi(cpus[id].apic_id, LAPIC_ICR_FIXED | IRQ_VECTOR_RESCHEDULE);
 }
 
+static bool stopping;
+static unsigned int nr_stopped;
+
+bool smp_stopping(void)
+{
+	return __atomic_load_n(&stopping, __ATOMIC_ACQUIRE);
+}
+
+void smp_stopped_here(void)
+{
+	__atomic_fetch_add(&nr_stopped, 1, __ATOMIC_RELEASE);
+	for (;;)
+		__asm__ volatile("cli; hlt");
+}
+
+unsigned int smp_stop_other_cpus(void)
+{
+	unsigned int me = this_cpu()->id, sent = 0;
+
+	if (__atomic_exchange_n(&stopping, true, __ATOMIC_ACQ_REL))
+		return 0; /* another CPU is already stopping us all */
+	for (unsigned int i = 0; i < SCHED_MAX_CPUS; i++) {
+		if (i == me || !__atomic_load_n(&cpus[i].online, __ATOMIC_ACQUIRE))
+			continue;
+		/* NMI: a CPU spinning with interrupts off stops too. */
+		lapic_send_ipi(cpus[i].apic_id, LAPIC_ICR_NMI);
+		sent++;
+	}
+	/* Wait (no timer: we may be in any state) until each has said so. */
+	for (unsigned long spin = 0;
+	     __atomic_load_n(&nr_stopped, __ATOMIC_ACQUIRE) < sent && spin < 200000000UL; spin++)
+		cpu_relax();
+	return __atomic_load_n(&nr_stopped, __ATOMIC_ACQUIRE);
+}
+
 void smp_call_function_many(uint64_t mask, void (*fn)(void *), void *arg, bool wait)
 {
 	unsigned long flags = irq_save();

@@ -47,6 +47,16 @@ const struct acpi_madt_info *smp_madt(void); /* NULL without one */
 /* Send the reschedule IPI to CPU @id (its interrupt exit reschedules). */
 void smp_send_reschedule(unsigned int id);
 
+/* Panic and fatal exceptions: stop every other online CPU with an NMI (it
+ * halts with interrupts off, forever), so that nothing runs or prints while
+ * this CPU reports. Returns how many confirmed they stopped (it waits a
+ * bounded time for them). Context: any; the second caller gets 0. */
+unsigned int smp_stop_other_cpus(void);
+/* True once smp_stop_other_cpus ran: an NMI then means "halt". */
+bool smp_stopping(void);
+/* The NMI handler's end when smp_stopping(): count this CPU, halt. */
+void smp_stopped_here(void) __attribute__((noreturn));
+
 /*
  * Run @fn(@arg) on every other online CPU, in interrupt context (the call
  * IPI), with interrupts off there. Returns when all of them have run it:

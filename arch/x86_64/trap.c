@@ -9,6 +9,7 @@
 #include "desc.h"
 #include "layout.h"
 #include "qemu_exit.h"
+#include "smp.h"
 #include "kernel/printk.h"
 
 struct idt_gate {
@@ -174,10 +175,22 @@ void dump_backtrace(uint64_t rbp)
 	}
 }
 
+static void report_stop_others(void)
+{
+	unsigned int n = smp_stop_other_cpus();
+
+	if (n)
+		printk("smp: stopped %u other CPU%s\n", n, n == 1 ? "" : "s");
+}
+
 void trap_dispatch(struct trap_frame *f)
 {
 	static int nested;
 
+	if (f->vector == 2 && smp_stopping()) {
+		/* Another CPU panicked and stopped us (smp_stop_other_cpus). */
+		smp_stopped_here();
+	}
 	if (trap_hook && trap_hook(f))
 		return;
 	if (nested++) {
@@ -186,6 +199,7 @@ void trap_dispatch(struct trap_frame *f)
 		       trap_name((unsigned int)f->vector), f->rip);
 		qemu_exit(QEMU_EXIT_PANIC);
 	}
+	report_stop_others();
 	printk("PANIC: exception %lu (%s) error=0x%lx rip=0x%lx cr2=0x%lx rsp=0x%lx\n", f->vector,
 	       trap_name((unsigned int)f->vector), f->error, f->rip, read_cr2(), f->rsp);
 	dump_frame(f);

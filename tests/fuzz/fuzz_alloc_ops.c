@@ -83,7 +83,7 @@ static unsigned long owned_len;
 static unsigned long reserved_pfns[64];
 static unsigned int nr_reserved_pfns;
 static unsigned long free_at_boot;
-static unsigned long buddy_at_boot[MAX_NR_ZONES][MAX_ORDER];
+static unsigned long buddy_at_boot[MM_BUDDYINFO_ZONES][MAX_ORDER];
 static int booted_layout = -1;
 static bool sparse; /* FUZZ_ALLOC_SPARSE=1: every input on layout 2 */
 
@@ -752,7 +752,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct cursor c = { data, data + size };
 	int layout;
-	unsigned long after[MAX_NR_ZONES][MAX_ORDER];
+	unsigned long after[MM_BUDDYINFO_ZONES][MAX_ORDER];
 	unsigned int step;
 
 	if (!size)

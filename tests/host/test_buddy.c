@@ -8,8 +8,8 @@
 #include "test_buddy_util.h"
 #include "mm/internal.h"
 
-static unsigned long snap_before[MAX_NR_ZONES][MAX_ORDER];
-static unsigned long snap_after[MAX_NR_ZONES][MAX_ORDER];
+static unsigned long snap_before[MM_BUDDYINFO_ZONES][MAX_ORDER];
+static unsigned long snap_after[MM_BUDDYINFO_ZONES][MAX_ORDER];
 
 static int boot_512m(void)
 {

@@ -37,7 +37,7 @@ static unsigned int rnd_order(void)
 static void run_seed(unsigned int seed, uint64_t mem)
 {
 	struct held_set s = { 0 };
-	unsigned long before[MAX_NR_ZONES][MAX_ORDER], after[MAX_NR_ZONES][MAX_ORDER];
+	unsigned long before[MM_BUDDYINFO_ZONES][MAX_ORDER], after[MM_BUDDYINFO_ZONES][MAX_ORDER];
 	int fails = 0;
 
 	mm_debug_poison = true;

@@ -16,6 +16,7 @@
 #include "mm/gfp.h"
 #include "mm/memblock.h"
 #include "mm/mm_init.h"
+#include "mm/numa.h"
 #include "mm/vmstat.h"
 #include "mm/zone.h"
 
@@ -29,12 +30,24 @@
  * 1 MiB and a kernel image of @kernel bytes at 16 MiB (Linux's
  * CONFIG_PHYSICAL_START; ours loads at 2 MiB, inside DMA). Returns mm_init().
  */
-static inline int boot_qemu_layout(uint64_t mem, uint64_t kernel)
+static inline int boot_qemu_layout_nodes(uint64_t mem, uint64_t kernel, int nodes,
+					 const uint64_t *node_start)
 {
 	struct memmap empty = { 0 };
 	uint64_t low = mem >= 0xe0000000ull ? 0xc0000000ull : mem;
 	uint64_t top = mem > low ? 4 * GiB + (mem - low) : low;
 
+	numa_reset();
+	if (nodes > 1) {
+		for (int i = 0; i < nodes; i++)
+			if (numa_add_memblk(i, node_start[i],
+					    i + 1 < nodes ? node_start[i + 1] : top))
+				return -1;
+		for (unsigned int cpu = 0; cpu < NUMA_MAX_CPUS; cpu++)
+			numa_set_cpu_node(cpu, (int)(cpu % (unsigned int)nodes));
+		if (numa_finalize(top) != nodes)
+			return -1;
+	}
 	if (host_ram_init(top) != 0)
 		return -1;
 	memblock_init_from_memmap(&empty);
@@ -48,11 +61,26 @@ static inline int boot_qemu_layout(uint64_t mem, uint64_t kernel)
 	return mm_init();
 }
 
+static inline int boot_qemu_layout(uint64_t mem, uint64_t kernel)
+{
+	return boot_qemu_layout_nodes(mem, kernel, 1, NULL);
+}
+
+/* The same layout cut into two nodes at physical address @split (node 0
+ * below, node 1 above; CPU 0 on node 0). */
+static inline int boot_qemu_two_nodes(uint64_t mem, uint64_t kernel, uint64_t split)
+{
+	const uint64_t starts[2] = { 0, split };
+
+	return boot_qemu_layout_nodes(mem, kernel, 2, starts);
+}
+
 /* Plain RAM [start, end) with nothing reserved. */
 static inline int boot_flat(uint64_t start, uint64_t end)
 {
 	struct memmap empty = { 0 };
 
+	numa_reset();
 	if (host_ram_init(end) != 0)
 		return -1;
 	memblock_init_from_memmap(&empty);
@@ -108,10 +136,10 @@ static inline size_t held_fill(struct held_set *s, gfp_t gfp, unsigned int order
 	return n;
 }
 
-static inline int buddyinfo_equal(unsigned long a[MAX_NR_ZONES][MAX_ORDER],
-				  unsigned long b[MAX_NR_ZONES][MAX_ORDER])
+static inline int buddyinfo_equal(unsigned long a[MM_BUDDYINFO_ZONES][MAX_ORDER],
+				  unsigned long b[MM_BUDDYINFO_ZONES][MAX_ORDER])
 {
-	return memcmp(a, b, sizeof(unsigned long) * MAX_NR_ZONES * MAX_ORDER) == 0;
+	return memcmp(a, b, sizeof(unsigned long) * MM_BUDDYINFO_ZONES * MAX_ORDER) == 0;
 }
 
 #endif

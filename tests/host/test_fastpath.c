@@ -235,7 +235,7 @@ HTEST(high_orders_without_tail_checks_restore_buddyinfo)
 {
 	KT_ASSERT_EQ(boot_256m(), 0);
 	bool saved = mm_debug_check_tails;
-	unsigned long before[MAX_NR_ZONES][MAX_ORDER], after[MAX_NR_ZONES][MAX_ORDER];
+	unsigned long before[MM_BUDDYINFO_ZONES][MAX_ORDER], after[MM_BUDDYINFO_ZONES][MAX_ORDER];
 
 	mm_debug_poison = false;
 	mm_debug_check_tails = false;

@@ -82,8 +82,11 @@ static size_t hog_take(struct hog *h, gfp_t gfp, size_t max)
 	return n;
 }
 
-static const struct alloc_context ac_dma32 = { .highest_zoneidx = ZONE_DMA32,
-					       .migratetype = MIGRATE_UNMOVABLE };
+static const struct alloc_context ac_dma32 = {
+	.zonelist = &node_data[0].node_zonelists[ZONELIST_FALLBACK],
+	.highest_zoneidx = ZONE_DMA32,
+	.migratetype = MIGRATE_UNMOVABLE
+};
 
 HTEST(should_reclaim_retry_follows_progress_free_and_reclaimable_pages)
 {

@@ -59,18 +59,19 @@ static void held_free_all(struct held_blocks *h)
 	h->pages = 0;
 }
 
-static unsigned long snap_before[MAX_NR_ZONES][MAX_ORDER];
-static unsigned long snap_after[MAX_NR_ZONES][MAX_ORDER];
+static unsigned long snap_before[MM_BUDDYINFO_ZONES][MAX_ORDER];
+static unsigned long snap_after[MM_BUDDYINFO_ZONES][MAX_ORDER];
 
 static bool buddyinfo_same(void)
 {
 	drain_all_pages(NULL);
 	mm_buddyinfo_snapshot(snap_after);
-	for (int z = 0; z < MAX_NR_ZONES; z++)
+	for (int z = 0; z < MM_BUDDYINFO_ZONES; z++)
 		for (int o = 0; o < MAX_ORDER; o++)
 			if (snap_before[z][o] != snap_after[z][o]) {
-				ktest_diag("zone %d order %d: %lu free blocks before, %lu after", z,
-					   o, snap_before[z][o], snap_after[z][o]);
+				ktest_diag("node %d zone %d order %d: %lu free blocks before, %lu after",
+					   z / MAX_NR_ZONES, z % MAX_NR_ZONES, o, snap_before[z][o],
+					   snap_after[z][o]);
 				return false;
 			}
 	return true;

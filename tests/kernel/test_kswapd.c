@@ -5,8 +5,12 @@
  * must wake, reclaim to high and sleep; a paced stream of cache writes
  * must mostly stay out of direct reclaim; with kswapd parked the stream
  * reclaims directly; every page read back is verified; NORETRY,
- * RETRY_MAYFAIL, GFP_ATOMIC and NOFAIL-after-OOM behave as documented.
- * kswapd is parked again at the end so later suites count reclaim exactly.
+ * RETRY_MAYFAIL, GFP_ATOMIC and NOFAIL-after-OOM behave as documented; on
+ * a NUMA boot each node's kswapd reclaims its own node back to high and
+ * leaves the others' page cache alone. The cache-pressure tests press on
+ * the highest zone of the last node (top_zone()); that node's kswapd is
+ * the one that must answer. kswapd is parked again at the end so later
+ * suites count reclaim exactly.
  */
 #include "kernel/ktest.h"
 #include "kernel/ramdisk.h"
@@ -247,7 +251,7 @@ KTEST(kswapd, paced_stream_under_cache_pressure_rarely_enters_direct_reclaim)
 	ns = (rdtsc() - t0) * 1000000000ull / (arch_tsc_hz() ? arch_tsc_hz() : 1);
 	KT_EXPECT_EQ(done, 2 * n);
 	wait_kswapd_sleep(3000);
-	kswapd_get_stats(&st);
+	KT_ASSERT_EQ(kswapd_get_node_stats(zone_to_nid(top), &st), 0);
 	unsigned long allocs = pgalloc_total() - alloc0;
 	unsigned long stalls = global_reclaim_event(ALLOCSTALL) - stall0;
 	ktest_diag("stream: %lu page writes, %lu allocations, %lu entered direct reclaim (%lu.%02lu%%), pgsteal_direct %lu pgsteal_kswapd %lu",
@@ -262,6 +266,7 @@ KTEST(kswapd, paced_stream_under_cache_pressure_rarely_enters_direct_reclaim)
 	KT_EXPECT(allocs > 0 && stalls * 100 < allocs * 5); /* target < 1%; fail above 5% */
 	KT_EXPECT(global_reclaim_event(PGSTEAL_KSWAPD) > steal0);
 	KT_EXPECT(st.lowest_free[top->zone_idx] >= 0);
+	KT_EXPECT(st.rounds > 0); /* top's own node's kswapd did the work */
 	KT_EXPECT_EQ(reread_bad(&f, n, 2), 0);
 	teardown(&f);
 }
@@ -288,6 +293,186 @@ KTEST(kswapd, with_kswapd_parked_the_stream_reclaims_directly)
 	KT_EXPECT_EQ(global_reclaim_event(PGSTEAL_KSWAPD), sk0);
 	KT_EXPECT_EQ(reread_bad(&f, n, 2), 0);
 	teardown(&f);
+}
+
+/* ---- one kswapd per node ---- */
+
+/* The highest populated zone of node @nid, or NULL. */
+static struct zone *node_top_zone(int nid)
+{
+	struct zone *top = NULL;
+
+	for (int zi = 0; zi < MAX_NR_ZONES; zi++)
+		if (populated_zone(&NODE_DATA(nid)->node_zones[zi]))
+			top = &NODE_DATA(nid)->node_zones[zi];
+	return top;
+}
+
+/* Node @nid's free memory down to min, without waking anyone (no reclaim
+ * flags, movable: no pageblock stolen, no boost). Again after each drain:
+ * the per-CPU lists keep pages the watermark check no longer lets out. */
+static void hold_node(int nid)
+{
+	const gfp_t gfp = __GFP_MOVABLE | __GFP_THISNODE | __GFP_NOWARN;
+	unsigned long before;
+	struct page *p;
+
+	do {
+		before = held_pages;
+		drain_all_pages(NULL);
+		for (int o = MAX_ORDER - 1; o >= 0; o--)
+			while ((p = alloc_pages_node(nid, gfp, (unsigned int)o)) != NULL) {
+				hold_push(&held, p, (unsigned int)o);
+				held_pages += 1UL << o;
+			}
+	} while (held_pages != before);
+}
+
+/* Held blocks of @z back until it has @target free pages. */
+static void give_back(struct zone *z, unsigned long target)
+{
+	struct list_head *pos, *next;
+
+	list_for_each_safe(pos, next, &held) {
+		struct page *p = list_entry(pos, struct page, lru);
+		unsigned int o = p->private;
+
+		if ((unsigned long)zfree(z) >= target)
+			break;
+		if (page_zone(p) != z)
+			continue;
+		list_del(&p->lru);
+		p->private = 0;
+		held_pages -= 1UL << o;
+		__free_pages(p, o);
+		drain_all_pages(z);
+	}
+}
+
+static unsigned long cached_on(struct address_space *f, uint64_t n, int nid)
+{
+	unsigned long c = 0;
+
+	for (uint64_t i = 0; i < n; i++) {
+		struct page *p = find_get_page(f, i);
+
+		if (p) {
+			c += page_to_nid(p) == nid;
+			filemap_put_page(p);
+		}
+	}
+	return c;
+}
+
+/* Up to @ms for node @z's kswapd to bring @z to high and go back to sleep. */
+static bool wait_node_balanced(struct zone *z, unsigned int ms)
+{
+	uint64_t end = rdtsc() + (uint64_t)ms * (arch_tsc_hz() / 1000);
+	struct kswapd_stats st;
+
+	do {
+		msleep(5);
+		kswapd_get_node_stats(zone_to_nid(z), &st);
+		if (st.state != KSWAPD_RUNNING && zone_balanced(z, 0, z->zone_idx))
+			return true;
+	} while (rdtsc() < end);
+	return false;
+}
+
+/*
+ * Node @t's top zone below low with cache file @a on it, node @o's above
+ * high with cache file @b on it, every other zone held at min; then a
+ * request for @t: its kswapd alone must run, reclaim @t back to high, and
+ * leave @b's pages on @o where they were. Filling wakes nobody (the files'
+ * gfp has no __GFP_KSWAPD_RECLAIM; kswapd is parked meanwhile).
+ */
+static void node_reclaims_its_own(int t, int o)
+{
+	const gfp_t quiet = __GFP_MOVABLE | __GFP_IO | __GFP_FS;
+	struct zone *zt = node_top_zone(t), *zo = node_top_zone(o);
+	uint64_t half = kernel_ramdisk.nr_blocks / 2, na = 0, nb;
+	struct address_space a, b;
+	struct kswapd_stats st, so;
+	unsigned long a_on_t, b_on_o, steal0, x;
+
+	kswapd_park();
+	for (int nid = 0; nid < mm_nr_nodes; nid++)
+		hold_node(nid);
+	/* a: enough that kswapd must reclaim high - min of it */
+	x = 2 * (high_wmark_pages(zt) - min_wmark_pages(zt));
+	if (x > half / 2)
+		x = half / 2;
+	nb = half / 4 < 1024 ? half / 4 : 1024;
+	KT_ASSERT_EQ(filemap_init(&a, 500 + (uint64_t)t, &kernel_ramdisk, 0, half, quiet), 0);
+	KT_ASSERT_EQ(filemap_init(&b, 510 + (uint64_t)o, &kernel_ramdisk, half, nb, quiet), 0);
+	give_back(zt, high_wmark_pages(zt) + x);
+	while (zfree(zt) >= (long)low_wmark_pages(zt) && na < half)
+		KT_ASSERT_EQ(write_version(&a, na++, 1), 0);
+	give_back(zo, high_wmark_pages(zo) + nb + 256);
+	for (uint64_t i = 0; i < nb; i++)
+		KT_ASSERT_EQ(write_version(&b, i, 1), 0);
+	a_on_t = cached_on(&a, na, t);
+	b_on_o = cached_on(&b, nb, o);
+	ktest_diag("node %d: %lu of %lu cache pages there, free %ld (min %lu low %lu high %lu); node %d: %lu of %lu there, free %ld high %lu",
+		   t, a_on_t, (unsigned long)na, zfree(zt), min_wmark_pages(zt),
+		   low_wmark_pages(zt), high_wmark_pages(zt), o, b_on_o, (unsigned long)nb,
+		   zfree(zo), high_wmark_pages(zo));
+	KT_EXPECT(zfree(zt) < (long)low_wmark_pages(zt));
+	KT_EXPECT(a_on_t * 10 >= na * 9); /* a few may land elsewhere at the edges */
+	KT_EXPECT_EQ(b_on_o, nb);
+	KT_EXPECT(zone_balanced(zo, 0, zo->zone_idx));
+
+	kswapd_stats_reset();
+	steal0 = global_reclaim_event(PGSTEAL_KSWAPD);
+	KT_ASSERT_EQ(kswapd_run(), 0);
+	wakeup_kswapd(zt, GFP_KERNEL, 0, zt->zone_idx);
+	KT_EXPECT(wait_node_balanced(zt, 5000));
+	kswapd_park();
+	kswapd_get_node_stats(t, &st);
+	kswapd_get_node_stats(o, &so);
+	ktest_diag("kswapd%d: %lu requests, %lu passes, stole %lu; node %d now free %ld, %lu cache pages; kswapd%d: %lu requests, %lu passes",
+		   t, st.requests, st.rounds, global_reclaim_event(PGSTEAL_KSWAPD) - steal0, t,
+		   zfree(zt), cached_on(&a, na, t), o, so.requests, so.rounds);
+	KT_EXPECT(st.requests >= 1 && st.rounds >= 1);
+	KT_EXPECT(zone_balanced(zt, 0, zt->zone_idx));
+	KT_EXPECT(cached_on(&a, na, t) < a_on_t);
+	KT_EXPECT(global_reclaim_event(PGSTEAL_KSWAPD) > steal0);
+	/* the other node: never woken, its cache where it was */
+	KT_EXPECT_EQ(so.rounds, 0);
+	KT_EXPECT_EQ(cached_on(&b, nb, o), b_on_o);
+	KT_EXPECT_EQ(reread_bad(&a, na, 1), 0);
+	KT_EXPECT_EQ(reread_bad(&b, nb, 1), 0);
+	filemap_evict(&a, true);
+	filemap_evict(&b, true);
+	filemap_drain_node_pool();
+	release_list(&held);
+	held_pages = 0;
+	drain_all_pages(NULL);
+}
+
+KTEST(kswapd, each_node_reclaims_its_own_node)
+{
+	int with_mem[MAX_NUMNODES], n = 0;
+
+	if (mm_nr_nodes == 1) {
+		ktest_skip("one memory node");
+		return;
+	}
+	if (!sched_is_running() || kernel_ramdisk.nr_blocks < 1024) {
+		ktest_skip("no scheduler or no RAM disk");
+		return;
+	}
+	for (int nid = 0; nid < mm_nr_nodes; nid++)
+		if (node_top_zone(nid))
+			with_mem[n++] = nid;
+	if (n < 2) {
+		ktest_skip("fewer than two nodes with memory");
+		return;
+	}
+	/* every node in turn, against the next one */
+	for (int i = 0; i < n; i++)
+		node_reclaims_its_own(with_mem[i], with_mem[(i + 1) % n]);
+	kswapd_park();
 }
 
 /* ---- OOM ---- */
@@ -344,12 +529,14 @@ KTEST(kswapd, noretry_mayfail_atomic_and_nofail_after_oom_kills_the_largest)
 	KT_EXPECT(global_reclaim_event(ALLOCSTALL) - stall0 <= 1);
 	KT_EXPECT(alloc_page(GFP_KERNEL | __GFP_RETRY_MAYFAIL | __GFP_NOWARN) == NULL);
 	KT_EXPECT_EQ(oom_kill_count(), kills0);
-	/* an atomic request still gets a page from below min */
+	/* an atomic request still gets a page from below min (in the first
+	 * zone of this CPU's zonelist: on NUMA not necessarily top) */
 	p = alloc_page(GFP_ATOMIC | __GFP_NOWARN);
 	KT_EXPECT(p != NULL);
-	KT_EXPECT(zfree(top) < (long)min_wmark_pages(top));
-	if (p)
+	if (p) {
+		KT_EXPECT(zfree(page_zone(p)) < (long)min_wmark_pages(page_zone(p)));
 		__free_page(p);
+	}
 
 	p = alloc_page(GFP_KERNEL | __GFP_NOFAIL);
 	KT_EXPECT(p != NULL);

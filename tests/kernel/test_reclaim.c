@@ -225,9 +225,9 @@ KTEST(reclaim, balance_zone_restores_the_high_watermark)
 		KT_ASSERT_EQ(write_version(&f, i, 1), 0);
 	/* The zone holding most of the cache, pushed below its low watermark
 	 * by holding more of its pages if it is not there yet. */
-	for (int zi = 0; zi < MAX_NR_ZONES; zi++) {
-		struct zone *c = &NODE_DATA(0)->node_zones[zi];
+	struct zone *c;
 
+	for_each_zone(c) {
 		if (populated_zone(c) &&
 		    (!z || zone_reclaimable_pages(c) > zone_reclaimable_pages(z)))
 			z = c;
@@ -239,7 +239,9 @@ KTEST(reclaim, balance_zone_restores_the_high_watermark)
 		struct page *p;
 
 		while ((unsigned long)zone_page_state(z, NR_FREE_PAGES) >= low_wmark_pages(z) &&
-		       (p = alloc_page(zone_gfp[z->zone_idx] | __GFP_NOWARN)) != NULL) {
+		       (p = alloc_pages_node(z->node,
+					     zone_gfp[z->zone_idx] | __GFP_THISNODE | __GFP_NOWARN,
+					     0)) != NULL) {
 			p->private = 0;
 			list_add(&p->lru, &held);
 			held_pages++;
@@ -249,13 +251,11 @@ KTEST(reclaim, balance_zone_restores_the_high_watermark)
 			z = NULL;
 	}
 	if (!z) {
-		for (int zi = 0; zi < MAX_NR_ZONES; zi++) {
-			struct zone *c = &NODE_DATA(0)->node_zones[zi];
-
-			ktest_diag("%s: free %ld low %lu high %lu lru %lu, %llu written", c->name,
-				   zone_page_state(c, NR_FREE_PAGES), low_wmark_pages(c),
-				   high_wmark_pages(c), zone_reclaimable_pages(c),
-				   (unsigned long long)i);
+		for_each_zone(c) {
+			ktest_diag("node %d %s: free %ld low %lu high %lu lru %lu, %llu written",
+				   c->node, c->name, zone_page_state(c, NR_FREE_PAGES),
+				   low_wmark_pages(c), high_wmark_pages(c),
+				   zone_reclaimable_pages(c), (unsigned long long)i);
 		}
 		ktest_skip("the RAM disk is too small to unbalance a zone");
 		goto out;

@@ -2,7 +2,8 @@
  * tests/kernel/test_zones.c - self-tests of the zone layout on the machine
  * actually booted: each zone's span and present count follow from the
  * firmware's usable RAM (or from memblock when mem= cut it), managed pages
- * are exactly the unreserved ones, and RAM above 4 GiB lands in Normal.
+ * are exactly the unreserved ones, and RAM above 4 GiB lands in Normal -
+ * for each node's zones, cut to the pfns that node owns.
  */
 #include <stdint.h>
 
@@ -11,6 +12,7 @@
 #include "mm/memblock.h"
 #include "mm/memmap.h"
 #include "mm/page.h"
+#include "mm/util.h"
 #include "mm/zone.h"
 
 #define PFN_16M (16UL << (20 - MM_PAGE_SHIFT))
@@ -56,31 +58,38 @@ KTEST(zones, spans_and_present_counts_follow_the_firmware_map)
 	unsigned int n = ram_ranges(rs, re, MEMMAP_MAX);
 
 	KT_ASSERT(n > 0);
-	for (int zi = 0; zi < MAX_NR_ZONES; zi++) {
-		const struct zone *z = &NODE_DATA(0)->node_zones[zi];
-		unsigned long first = ~0UL, last = 0, present = 0;
+	for (int nid = 0; nid < mm_nr_nodes; nid++) {
+		unsigned long own_s, own_e;
 
-		for (unsigned int i = 0; i < n; i++) {
-			unsigned long s = rs[i] > zone_lo[zi] ? rs[i] : zone_lo[zi];
-			unsigned long e = re[i] < zone_hi[zi] ? re[i] : zone_hi[zi];
+		node_pfn_stretch(nid, &own_s, &own_e);
+		for (int zi = 0; zi < MAX_NR_ZONES; zi++) {
+			const struct zone *z = &NODE_DATA(nid)->node_zones[zi];
+			unsigned long lo = zone_lo[zi] > own_s ? zone_lo[zi] : own_s;
+			unsigned long hi = zone_hi[zi] < own_e ? zone_hi[zi] : own_e;
+			unsigned long first = ~0UL, last = 0, present = 0;
 
-			if (s >= e)
-				continue;
-			present += e - s;
-			if (s < first)
-				first = s;
-			if (e > last)
-				last = e;
-		}
-		ktest_diag("%s: expect start %lu spanned %lu present %lu; zone says %lu %lu %lu",
-			   z->name, present ? first : 0, present ? last - first : 0, present,
-			   z->zone_start_pfn, z->spanned_pages, z->present_pages);
-		KT_EXPECT_EQ(z->present_pages, present);
-		if (present) {
-			KT_EXPECT_EQ(z->zone_start_pfn, first);
-			KT_EXPECT_EQ(z->spanned_pages, last - first);
-		} else {
-			KT_EXPECT_EQ(z->spanned_pages, 0);
+			for (unsigned int i = 0; i < n; i++) {
+				unsigned long s = rs[i] > lo ? rs[i] : lo;
+				unsigned long e = re[i] < hi ? re[i] : hi;
+
+				if (s >= e)
+					continue;
+				present += e - s;
+				if (s < first)
+					first = s;
+				if (e > last)
+					last = e;
+			}
+			ktest_diag("node %d %s: expect start %lu spanned %lu present %lu; zone says %lu %lu %lu",
+				   nid, z->name, present ? first : 0, present ? last - first : 0,
+				   present, z->zone_start_pfn, z->spanned_pages, z->present_pages);
+			KT_EXPECT_EQ(z->present_pages, present);
+			if (present) {
+				KT_EXPECT_EQ(z->zone_start_pfn, first);
+				KT_EXPECT_EQ(z->spanned_pages, last - first);
+			} else {
+				KT_EXPECT_EQ(z->spanned_pages, 0);
+			}
 		}
 	}
 }
@@ -89,25 +98,35 @@ KTEST(zones, spans_and_present_counts_follow_the_firmware_map)
  * (mm_init's own struct page array is reserved in memblock too). */
 KTEST(zones, managed_pages_are_exactly_the_unreserved_ram)
 {
-	unsigned long free_in_zone[MAX_NR_ZONES] = { 0 };
+	static unsigned long free_in_zone[MAX_NUMNODES][MAX_NR_ZONES];
 	uint64_t idx = 0, s, e;
 
+	mm_memset(free_in_zone, 0, sizeof(free_in_zone));
 	while (memblock_next_free_range(&idx, &s, &e)) {
 		unsigned long ps = s >> MM_PAGE_SHIFT, pe = e >> MM_PAGE_SHIFT;
 
-		for (int zi = 0; zi < MAX_NR_ZONES; zi++) {
-			unsigned long a = ps > zone_lo[zi] ? ps : zone_lo[zi];
-			unsigned long b = pe < zone_hi[zi] ? pe : zone_hi[zi];
+		for (int nid = 0; nid < mm_nr_nodes; nid++) {
+			unsigned long own_s, own_e;
 
-			if (a < b)
-				free_in_zone[zi] += b - a;
+			node_pfn_stretch(nid, &own_s, &own_e);
+			for (int zi = 0; zi < MAX_NR_ZONES; zi++) {
+				unsigned long lo = zone_lo[zi] > own_s ? zone_lo[zi] : own_s;
+				unsigned long hi = zone_hi[zi] < own_e ? zone_hi[zi] : own_e;
+				unsigned long a = ps > lo ? ps : lo;
+				unsigned long b = pe < hi ? pe : hi;
+
+				if (a < b)
+					free_in_zone[nid][zi] += b - a;
+			}
 		}
 	}
-	for (int zi = 0; zi < MAX_NR_ZONES; zi++) {
-		const struct zone *z = &NODE_DATA(0)->node_zones[zi];
+	for (int nid = 0; nid < mm_nr_nodes; nid++) {
+		for (int zi = 0; zi < MAX_NR_ZONES; zi++) {
+			const struct zone *z = &NODE_DATA(nid)->node_zones[zi];
 
-		KT_EXPECT_EQ(z->managed_pages, free_in_zone[zi]);
-		KT_EXPECT(z->managed_pages <= z->present_pages);
+			KT_EXPECT_EQ(z->managed_pages, free_in_zone[nid][zi]);
+			KT_EXPECT(z->managed_pages <= z->present_pages);
+		}
 	}
 }
 
@@ -138,17 +157,22 @@ KTEST(zones, struct_pages_name_the_zone_of_their_address)
 KTEST(zones, ram_above_4g_is_in_normal)
 {
 	unsigned int n = ram_ranges(rs, re, MEMMAP_MAX);
-	unsigned long above = 0;
-	const struct zone *normal = &NODE_DATA(0)->node_zones[ZONE_NORMAL];
-	const struct zone *dma32 = &NODE_DATA(0)->node_zones[ZONE_DMA32];
+	unsigned long above = 0, normal_present = 0;
+	struct zone *z;
 
 	for (unsigned int i = 0; i < n; i++)
 		if (re[i] > PFN_4G)
 			above += re[i] - (rs[i] > PFN_4G ? rs[i] : PFN_4G);
-	ktest_diag("%lu pages of RAM above 4 GiB; Normal has %lu present", above,
-		   normal->present_pages);
-	KT_EXPECT_EQ(normal->present_pages, above);
-	if (above)
-		KT_EXPECT(normal->zone_start_pfn >= PFN_4G);
-	KT_EXPECT(zone_end_pfn(dma32) <= PFN_4G);
+	for_each_zone(z) {
+		if (z->zone_idx == ZONE_NORMAL) {
+			normal_present += z->present_pages;
+			if (z->present_pages)
+				KT_EXPECT(z->zone_start_pfn >= PFN_4G);
+		} else if (z->spanned_pages) {
+			KT_EXPECT(zone_end_pfn(z) <= PFN_4G);
+		}
+	}
+	ktest_diag("%lu pages of RAM above 4 GiB; Normal zones have %lu present", above,
+		   normal_present);
+	KT_EXPECT_EQ(normal_present, above);
 }

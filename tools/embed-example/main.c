@@ -156,7 +156,7 @@ int main(void)
 {
 	static const unsigned int orders[] = { 0, 0, 1, 3, 9, 10 };
 	struct page *pages[sizeof(orders) / sizeof(orders[0])];
-	unsigned long before[MAX_NR_ZONES][MAX_ORDER], after[MAX_NR_ZONES][MAX_ORDER];
+	unsigned long before[MM_BUDDYINFO_ZONES][MAX_ORDER], after[MM_BUDDYINFO_ZONES][MAX_ORDER];
 	int bad = 0;
 
 	setvbuf(stdout, NULL, _IOLBF, 0);

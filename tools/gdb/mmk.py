@@ -16,19 +16,21 @@
 import gdb
 
 # mm/page.h's macros (not in the debug information): where struct page's
-# flags keep the allocation order and the zone index.
+# flags keep the allocation order, the zone index and the node.
 PAGE_ORDER_SHIFT = 16
-PAGE_ZONE_SHIFT = 28
-
-
-def _pgdat():
-    return gdb.parse_and_eval("contig_page_data")
+PAGE_ZONE_SHIFT = 27
+PAGE_NODE_SHIFT = 29
 
 
 def _zones():
-    zones = _pgdat()["node_zones"]
-    lo, hi = zones.type.range()
-    return [zones[i] for i in range(lo, hi + 1)]
+    """Every zone of every node mm/ set up (node_data[0 .. mm_nr_nodes-1])."""
+    nodes = gdb.parse_and_eval("node_data")
+    out = []
+    for nid in range(int(gdb.parse_and_eval("mm_nr_nodes"))):
+        zones = nodes[nid]["node_zones"]
+        lo, hi = zones.type.range()
+        out += [zones[i] for i in range(lo, hi + 1)]
+    return out
 
 
 def _max_order(zone):
@@ -73,7 +75,7 @@ def _lru_offset():
 
 
 class MmBuddyinfo(gdb.Command):
-    """Print /proc/buddyinfo from contig_page_data: populated zones only,
+    """Print /proc/buddyinfo from node_data: populated zones only,
 free blocks per order: mm-buddyinfo"""
 
     def __init__(self):
@@ -87,7 +89,7 @@ free blocks per order: mm-buddyinfo"""
         for z in _zones():
             if not _populated(z):
                 continue
-            line = "Node 0, zone %8s " % z["name"].string()
+            line = "Node %d, zone %8s " % (int(z["node"]), z["name"].string())
             for o in range(_max_order(z)):
                 line += "%6d " % int(z["free_area"][o]["nr_free"])
             gdb.write(line + "\n")
@@ -108,9 +110,9 @@ present, managed, free pages and the min/low/high watermarks: mm-zoneinfo"""
         for z in _zones():
             wm = z["_watermark"]
             free = int(z["vm_stat"][0])  # NR_FREE_PAGES
-            gdb.write("Node 0, zone %8s: start_pfn 0x%x spanned %d present %d managed %d "
+            gdb.write("Node %d, zone %8s: start_pfn 0x%x spanned %d present %d managed %d "
                       "free %d min %d low %d high %d\n" %
-                      (z["name"].string(), int(z["zone_start_pfn"]), int(z["spanned_pages"]),
+                      (int(z["node"]), z["name"].string(), int(z["zone_start_pfn"]), int(z["spanned_pages"]),
                        int(z["present_pages"]), int(z["managed_pages"]), free,
                        int(wm[0]), int(wm[1]), int(wm[2])))
 
@@ -142,8 +144,11 @@ allocated block's head page, buddy order the free block's order."""
                      and flags & (1 << b)]
         order = (flags >> PAGE_ORDER_SHIFT) & 0xf
         zone_idx = (flags >> PAGE_ZONE_SHIFT) & 0x3
-        zones = _zones()
+        nid = (flags >> PAGE_NODE_SHIFT) & 0x7
+        zones = [z for z in _zones() if int(z["node"]) == nid]
         zone = zones[zone_idx]["name"].string() if zone_idx < len(zones) else "?"
+        if nid:
+            zone = "%s (node %d)" % (zone, nid)
         gdb.write("pfn 0x%x (%d): struct page at 0x%x\n" % (pfn, pfn, int(page.address)))
         gdb.write("  flags 0x%08x %s\n" % (flags, "|".join(set_flags) if set_flags else "(none)"))
         gdb.write("  zone %s  alloc order %d  refcount %d  private %d  mapping 0x%x  index %d\n" %

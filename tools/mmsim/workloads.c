@@ -135,7 +135,7 @@ static int workload_random(unsigned long steps)
 
 static int workload_fill(unsigned long steps)
 {
-	unsigned long before[MAX_NR_ZONES][MAX_ORDER], after[MAX_NR_ZONES][MAX_ORDER];
+	unsigned long before[MM_BUDDYINFO_ZONES][MAX_ORDER], after[MM_BUDDYINFO_ZONES][MAX_ORDER];
 	unsigned long rounds = 1 + steps / 100000;
 	int bad = 0;
 
