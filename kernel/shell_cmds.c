@@ -577,18 +577,6 @@ static int cmd_compact(int argc, char **argv)
 	return 0;
 }
 
-/* The highest populated zone of node @nid (where a request for any zone
- * lands), or NULL for a node without memory. */
-static struct zone *node_top_zone(int nid)
-{
-	struct zone *top = NULL;
-
-	for (int zi = 0; zi < MAX_NR_ZONES; zi++)
-		if (populated_zone(&NODE_DATA(nid)->node_zones[zi]))
-			top = &NODE_DATA(nid)->node_zones[zi];
-	return top;
-}
-
 /* One kswapd's line and its zones' lowest free counts; @who is "kswapd"
  * with one node, "kswapdN" with several. */
 static void kswapd_print(const char *who, int nid, const struct kswapd_stats *st)

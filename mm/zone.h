@@ -171,6 +171,18 @@ static inline bool populated_zone(const struct zone *z)
 	return z->present_pages != 0;
 }
 
+/* The highest populated zone of node @nid (where a request for any zone
+ * lands first), or NULL for a node without memory. */
+static inline struct zone *node_top_zone(int nid)
+{
+	struct zone *top = NULL;
+
+	for (int zi = 0; zi < MAX_NR_ZONES; zi++)
+		if (populated_zone(&NODE_DATA(nid)->node_zones[zi]))
+			top = &NODE_DATA(nid)->node_zones[zi];
+	return top;
+}
+
 static inline bool zone_spans_pfn(const struct zone *z, unsigned long pfn)
 {
 	return pfn >= z->zone_start_pfn && pfn < z->zone_start_pfn + z->spanned_pages;

@@ -30,12 +30,38 @@
  * 1 MiB and a kernel image of @kernel bytes at 16 MiB (Linux's
  * CONFIG_PHYSICAL_START; ours loads at 2 MiB, inside DMA). Returns mm_init().
  */
-static inline int boot_qemu_layout_nodes(uint64_t mem, uint64_t kernel, int nodes,
-					 const uint64_t *node_start)
+/* Where QEMU's RAM of @mem bytes ends (past the PCI hole above 3 GiB). */
+static inline uint64_t qemu_ram_top(uint64_t mem)
+{
+	uint64_t low = mem >= 0xe0000000ull ? 0xc0000000ull : mem;
+
+	return mem > low ? 4 * GiB + (mem - low) : low;
+}
+
+/* memblock and the host's RAM for QEMU's layout, then mm_init(); the
+ * caller has registered (or reset) the NUMA topology. */
+static inline int boot_qemu_memblock(uint64_t mem, uint64_t kernel)
 {
 	struct memmap empty = { 0 };
 	uint64_t low = mem >= 0xe0000000ull ? 0xc0000000ull : mem;
-	uint64_t top = mem > low ? 4 * GiB + (mem - low) : low;
+
+	if (host_ram_init(qemu_ram_top(mem)) != 0)
+		return -1;
+	memblock_init_from_memmap(&empty);
+	memblock_add(0x1000, 0x9fc00 - 0x1000);
+	memblock_add(1 * MiB, low - 0x20000 - 1 * MiB);
+	if (mem > low)
+		memblock_add(4 * GiB, mem - low);
+	memblock_reserve(0, 1 * MiB, "low 1M");
+	if (kernel)
+		memblock_reserve(16 * MiB, kernel, "kernel");
+	return mm_init();
+}
+
+static inline int boot_qemu_layout_nodes(uint64_t mem, uint64_t kernel, int nodes,
+					 const uint64_t *node_start)
+{
+	uint64_t top = qemu_ram_top(mem);
 
 	numa_reset();
 	if (nodes > 1) {
@@ -48,17 +74,7 @@ static inline int boot_qemu_layout_nodes(uint64_t mem, uint64_t kernel, int node
 		if (numa_finalize(top) != nodes)
 			return -1;
 	}
-	if (host_ram_init(top) != 0)
-		return -1;
-	memblock_init_from_memmap(&empty);
-	memblock_add(0x1000, 0x9fc00 - 0x1000);
-	memblock_add(1 * MiB, low - 0x20000 - 1 * MiB);
-	if (mem > low)
-		memblock_add(4 * GiB, mem - low);
-	memblock_reserve(0, 1 * MiB, "low 1M");
-	if (kernel)
-		memblock_reserve(16 * MiB, kernel, "kernel");
-	return mm_init();
+	return boot_qemu_memblock(mem, kernel);
 }
 
 static inline int boot_qemu_layout(uint64_t mem, uint64_t kernel)

@@ -33,26 +33,13 @@ static inline void defaults(void)
  */
 static inline int boot_registered(uint64_t mem, uint64_t kernel, int want_online)
 {
-	struct memmap empty = { 0 };
-	uint64_t low = mem >= 0xe0000000ull ? 0xc0000000ull : mem;
-	uint64_t top = mem > low ? 4 * GiB + (mem - low) : low;
-	int online = numa_finalize(top);
+	int online = numa_finalize(qemu_ram_top(mem));
 
 	if (online != want_online) {
 		ktest_diag("numa_finalize: %d nodes online, wanted %d", online, want_online);
 		return -1;
 	}
-	if (host_ram_init(top) != 0)
-		return -1;
-	memblock_init_from_memmap(&empty);
-	memblock_add(0x1000, 0x9fc00 - 0x1000);
-	memblock_add(1 * MiB, low - 0x20000 - 1 * MiB);
-	if (mem > low)
-		memblock_add(4 * GiB, mem - low);
-	memblock_reserve(0, 1 * MiB, "low 1M");
-	if (kernel)
-		memblock_reserve(16 * MiB, kernel, "kernel");
-	return mm_init();
+	return boot_qemu_memblock(mem, kernel);
 }
 
 /* Free pages of node @nid: the buddy lists and every CPU's lists. */

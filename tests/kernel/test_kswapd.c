@@ -297,17 +297,6 @@ KTEST(kswapd, with_kswapd_parked_the_stream_reclaims_directly)
 
 /* ---- one kswapd per node ---- */
 
-/* The highest populated zone of node @nid, or NULL. */
-static struct zone *node_top_zone(int nid)
-{
-	struct zone *top = NULL;
-
-	for (int zi = 0; zi < MAX_NR_ZONES; zi++)
-		if (populated_zone(&NODE_DATA(nid)->node_zones[zi]))
-			top = &NODE_DATA(nid)->node_zones[zi];
-	return top;
-}
-
 /* Node @nid's free memory down to min, without waking anyone (no reclaim
  * flags, movable: no pageblock stolen, no boost). Again after each drain:
  * the per-CPU lists keep pages the watermark check no longer lets out. */
