@@ -2,7 +2,8 @@
 # tests/host/mmsim_cli.sh - KTAP test of build/mmsim's command line: good
 # maps boot (exit 0, map echoed exactly, zones printed), every malformed map
 # in tests/data/e820/bad-*.txt fails with exit status 2 and exactly the
-# "FILE:LINE: message" of its .err file, and bad options are refused.
+# "FILE:LINE: message" of its .err file, bad options are refused, the
+# reclaim workload stays clean, and --numa runs everything per node.
 # Run from the repository root (tests/run-tests.sh does).
 set -u
 cd "$(dirname "$0")/../.."
@@ -135,9 +136,33 @@ check reclaim_workload_prints_direct_reclaim_share $? "no allocations/direct rec
 scan=$(sed -n 's/^allocstall [0-9]* pgscan_kswapd \([0-9]*\) .* pgsteal_kswapd \([0-9]*\) .*/\1 \2/p' "$TMP/out")
 [ -n "$scan" ] && [ "${scan% *}" -gt 0 ] && [ "${scan#* }" -gt 0 ]
 check reclaim_workload_drives_kswapd $? "pgscan_kswapd/pgsteal_kswapd: '$scan'"
-[ "$took" -le 30 ]
-check reclaim_workload_takes_seconds $? "took ${took}s for 3000 steps"
+# Time is reported, not asserted (BENCHMARKS.md is where speed is judged).
 RESULTS+=("    # reclaim 512M 3000 steps in ${took}s: $(grep '^allocations:' "$TMP/out")")
+
+# 8. --numa N: the map cut into N nodes of unequal size; every node's zones
+# printed per node, the reports per node, workloads clean across nodes.
+run --e820 "$DATA/qemu-q35-4g.txt" --numa 3 --print buddyinfo,zoneinfo
+nodes=$(grep -c '^NUMA: node [0-2]: span pfn ' "$TMP/out")
+summary=$(grep -cE '^Node [0-2], zone +(DMA|DMA32|Normal): start_pfn ' "$TMP/out")
+buddy1=$(grep -cE '^Node 1, zone +DMA32( +[0-9]+){11} *$' "$TMP/out")
+zinfo2=$(grep -cE '^Node 2, zone +Normal$' "$TMP/out")
+[ $RC = 0 ] && [ "$nodes" = 3 ] && [ "$summary" = 9 ] && [ "$buddy1" = 1 ] && [ "$zinfo2" = 1 ]
+check numa_three_nodes_print_per_node $? "exit $RC; $nodes node lines, $summary zone lines, buddyinfo node 1: $buddy1, zoneinfo node 2 Normal: $zinfo2"
+# Node i gets i+1 shares: node 2 has more present pages than node 0.
+p0=$(sed -n 's/^Node 0, zone    DMA32: start_pfn 0x[0-9a-f]* spanned [0-9]* present \([0-9]*\) .*/\1/p' "$TMP/out")
+p1=$(sed -n 's/^Node 1, zone    DMA32: start_pfn 0x[0-9a-f]* spanned [0-9]* present \([0-9]*\) .*/\1/p' "$TMP/out")
+[ -n "$p0" ] && [ -n "$p1" ] && [ "$p1" -gt "$p0" ]
+check numa_nodes_have_unequal_sizes $? "node 0 DMA32 present '$p0', node 1 '$p1'"
+for w in random fragment; do
+	run --e820 "$DATA/qemu-512m.txt" --numa 2 --workload $w --steps 2000
+	check "numa_workload_${w}_exits_0" "$RC" "exit $RC; $(tail -2 "$TMP/out" | tr '\n' ' ') $(head -2 "$TMP/err")"
+done
+run --e820 "$DATA/qemu-512m.txt" --numa 2 --workload reclaim --seed 3 --steps 1500
+grep -q '^checks: mm_check_invariants 0 problems, lru_check 0 problems$' "$TMP/out" && [ $RC = 0 ] &&
+	[ "$(grep -c '^node [01] zone' "$TMP/out")" -ge 2 ]
+check numa_reclaim_workload_checks_clean $? "exit $RC; $(grep -E '^(checks|pattern)' "$TMP/out" | tr '\n' ' ')"
+expect_usage_error numa_node_count_out_of_range_is_refused "--numa wants 1 to 8 nodes, got '9'" \
+	--e820 "$DATA/qemu-512m.txt" --numa 9
 
 echo "KTAP version 1"
 echo "# host suite mmsim_cli"

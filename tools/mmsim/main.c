@@ -17,6 +17,7 @@
 #include "mm/memblock.h"
 #include "mm/memmap.h"
 #include "mm/mm_init.h"
+#include "mm/numa.h"
 #include "mmsim.h"
 #include "tests/host/host_shim.h"
 
@@ -33,6 +34,7 @@ struct options {
 	const char *print;
 	int dump_memblock;
 	const char *fail_page_alloc;
+	unsigned long numa; /* --numa N: nodes (0: none registered) */
 };
 
 static void usage(FILE *f)
@@ -40,14 +42,17 @@ static void usage(FILE *f)
 	fprintf(f,
 		"usage: mmsim --e820 FILE [--mem SIZE] [--memblock]\n"
 		"             [--workload NAME [--seed N] [--steps N]] [--print LIST]\n"
-		"             [--fail-page-alloc PROB[,INTERVAL[,TIMES[,MIN_ORDER]]]]\n"
+		"             [--fail-page-alloc PROB[,INTERVAL[,TIMES[,MIN_ORDER]]]] [--numa N]\n"
 		"  --e820 FILE     memory map as Linux's dmesg lines: BIOS-e820: [mem 0xS-0xE] TYPE\n"
 		"  --mem SIZE      keep only the first SIZE bytes of RAM (like mem=; K/M/G suffixes)\n"
 		"  --memblock      print memblock's tables before mm_init()\n"
 		"  --workload NAME run a workload after boot; --seed/--steps tune it\n"
 		"  --print LIST    comma-separated reports, e.g. buddyinfo,zoneinfo,vmstat\n"
 		"  --fail-page-alloc P,I,T,O  after boot, fail P%% of allocations of order >= O,\n"
-		"                  every I-th only, at most T times (-1: no limit); seeded by --seed\n");
+		"                  every I-th only, at most T times (-1: no limit); seeded by --seed\n"
+		"  --numa N        N memory nodes (1-%d) of unequal size, as run-qemu.sh --numa makes\n"
+		"                  them: node i gets i+1 shares of RAM, distances 11 + 10 x |i - j|\n",
+		MAX_NUMNODES);
 }
 
 static int parse_ulong(const char *opt, const char *s, unsigned long *out)
@@ -84,7 +89,7 @@ static int parse_args(int argc, char **argv, struct options *o)
 		}
 		if (strcmp(a, "--e820") && strcmp(a, "--mem") && strcmp(a, "--workload") &&
 		    strcmp(a, "--seed") && strcmp(a, "--steps") && strcmp(a, "--print") &&
-		    strcmp(a, "--fail-page-alloc")) {
+		    strcmp(a, "--fail-page-alloc") && strcmp(a, "--numa")) {
 			fprintf(stderr, "mmsim: unknown option '%s'\n", a);
 			usage(stderr);
 			return -1;
@@ -115,6 +120,14 @@ static int parse_args(int argc, char **argv, struct options *o)
 				return -1;
 		} else if (!strcmp(a, "--fail-page-alloc")) {
 			o->fail_page_alloc = v;
+		} else if (!strcmp(a, "--numa")) {
+			if (parse_ulong(a, v, &o->numa))
+				return -1;
+			if (o->numa < 1 || o->numa > MAX_NUMNODES) {
+				fprintf(stderr, "mmsim: --numa wants 1 to %d nodes, got '%s'\n",
+					MAX_NUMNODES, v);
+				return -1;
+			}
 		} else {
 			o->print = v;
 		}
@@ -128,6 +141,55 @@ static int parse_args(int argc, char **argv, struct options *o)
 }
 
 static struct memmap map;
+
+/*
+ * --numa N: cut RAM (memblock's, after --mem) into N nodes, node i getting
+ * i+1 shares of the RAM bytes, cuts on 2 MiB boundaries (like QEMU's
+ * memory backends); CPU 0 on node 0; SLIT distances 11 + 10 x |i - j|.
+ * The registry then does what the kernel's SRAT path does.
+ */
+static int register_nodes(unsigned long nodes)
+{
+	uint64_t ram = memblock_phys_mem_size(), shares = nodes * (nodes + 1) / 2;
+	uint64_t want = 0, seen = 0, start = 0;
+	unsigned long nid = 0;
+
+	numa_reset();
+	if (nodes < 2)
+		return 0;
+	for (unsigned int i = 0; i < memblock.memory.cnt && nid + 1 < nodes; i++) {
+		uint64_t base = memblock.memory.regions[i].base;
+		uint64_t size = memblock.memory.regions[i].size;
+
+		want = ram / shares * ((nid + 1) * (nid + 2) / 2);
+		while (nid + 1 < nodes && seen + size > want) {
+			uint64_t cut = (base + (want - seen) + (2ull << 20) - 1) &
+				       ~((2ull << 20) - 1);
+
+			if (numa_add_memblk((int)nid, start, cut))
+				return -1;
+			start = cut;
+			nid++;
+			want = ram / shares * ((nid + 1) * (nid + 2) / 2);
+		}
+		seen += size;
+	}
+	if (numa_add_memblk((int)nid, start, memblock_end_of_ram()))
+		return -1;
+	for (unsigned long a = 0; a < nodes; a++)
+		for (unsigned long b = 0; b < nodes; b++)
+			numa_set_distance((int)a, (int)b,
+					  (uint8_t)(a == b ? 10
+							   : 11 + 10 * (a > b ? a - b : b - a)));
+	numa_set_cpu_node(0, 0);
+	if (numa_finalize(memblock_end_of_ram()) != (int)nodes) {
+		fprintf(stderr, "mmsim: --numa %lu: the node set did not come out as asked\n",
+			nodes);
+		return -1;
+	}
+	numa_print();
+	return 0;
+}
 
 /* The kernel's boot sequence on a map read from a file. */
 static int boot(const struct options *o)
@@ -176,6 +238,8 @@ static int boot(const struct options *o)
 			(unsigned long long)(memblock_end_of_ram() >> 20));
 		return 1;
 	}
+	if (register_nodes(o->numa))
+		return 1;
 	if (mm_init())
 		return 1;
 	mm_print_zone_summary();

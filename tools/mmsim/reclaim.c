@@ -68,8 +68,8 @@ static struct {
 	unsigned long cache_ops, cache_stalls, cache_errors;
 	unsigned long pages_read, pages_written, mismatches, disk_mismatches;
 	unsigned long kswapd_runs, kcompactd_runs;
-	long lowest_free[MAX_NR_ZONES];
-	uint64_t recent[RECENT]; /* starts of recent write runs */
+	long lowest_free[MM_BUDDYINFO_ZONES]; /* by node * MAX_NR_ZONES + zone */
+	uint64_t recent[RECENT];	      /* starts of recent write runs */
 } rs;
 
 static unsigned char rbuf[MM_PAGE_SIZE] __attribute__((aligned(64)));
@@ -192,12 +192,14 @@ static void cache_run(bool write, uint64_t start, unsigned long len)
 
 static void sample_free(void)
 {
-	for (int zi = 0; zi < MAX_NR_ZONES; zi++) {
-		struct zone *z = &NODE_DATA(0)->node_zones[zi];
-		long f = zone_page_state(z, NR_FREE_PAGES);
+	struct zone *z;
 
-		if (populated_zone(z) && (rs.lowest_free[zi] < 0 || f < rs.lowest_free[zi]))
-			rs.lowest_free[zi] = f;
+	for_each_zone(z) {
+		long f = zone_page_state(z, NR_FREE_PAGES);
+		long *lo = &rs.lowest_free[z->node * MAX_NR_ZONES + z->zone_idx];
+
+		if (populated_zone(z) && (*lo < 0 || f < *lo))
+			*lo = f;
 	}
 }
 
@@ -214,8 +216,10 @@ static int setup(void)
 {
 	unsigned long managed = 0;
 
-	for (int zi = 0; zi < MAX_NR_ZONES; zi++)
-		managed += NODE_DATA(0)->node_zones[zi].managed_pages;
+	struct zone *z;
+
+	for_each_zone(z)
+		managed += z->managed_pages;
 	mm_reclaim_init();
 	kswapd_reset();
 	kswapd_stats_reset();
@@ -240,8 +244,8 @@ static int setup(void)
 	rs.task.kill = task_kill;
 	if (oom_register_task(&rs.task))
 		return -1;
-	for (int zi = 0; zi < MAX_NR_ZONES; zi++)
-		rs.lowest_free[zi] = -1;
+	for (int i = 0; i < MM_BUDDYINFO_ZONES; i++)
+		rs.lowest_free[i] = -1;
 	printf("workload reclaim: %lu managed pages, file of %llu pages (%llu MiB) on a RAM disk\n",
 	       managed, (unsigned long long)rs.nr_file_pages,
 	       (unsigned long long)(rs.nr_file_pages >> (20 - MM_PAGE_SHIFT)));
@@ -276,15 +280,22 @@ static void report(unsigned long steps)
 		printf("  %-30s requests %8lu  failed %7lu (%6.2f%%)  direct reclaim %7lu\n",
 		       class_names[c], rs.cls[c].requests, rs.cls[c].failures,
 		       pct(rs.cls[c].failures, rs.cls[c].requests), rs.cls[c].stalls);
-	for (int zi = 0; zi < MAX_NR_ZONES; zi++) {
-		struct zone *z = &NODE_DATA(0)->node_zones[zi];
+	struct zone *z;
+
+	for_each_zone(z) {
+		struct kswapd_stats nks;
 
 		if (!populated_zone(z))
 			continue;
+		if (kswapd_get_node_stats(z->node, &nks))
+			nks = ks;
+		if (mm_nr_nodes > 1)
+			printf("node %d ", z->node);
 		printf("zone %8s: lowest free %ld between steps, %ld at kswapd wake-ups; "
 		       "min %lu low %lu high %lu\n",
-		       z->name, rs.lowest_free[zi], ks.lowest_free[zi], min_wmark_pages(z),
-		       low_wmark_pages(z), high_wmark_pages(z));
+		       z->name, rs.lowest_free[z->node * MAX_NR_ZONES + z->zone_idx],
+		       nks.lowest_free[z->zone_idx], min_wmark_pages(z), low_wmark_pages(z),
+		       high_wmark_pages(z));
 	}
 	printf("allocstall %lu pgscan_kswapd %lu pgscan_direct %lu pgsteal_kswapd %lu "
 	       "pgsteal_direct %lu\n",

@@ -41,8 +41,10 @@ int mmsim_soak(unsigned long seed, unsigned long steps)
 	uint32_t *version;
 	struct soak_block *held;
 
-	for (int zi = 0; zi < MAX_NR_ZONES; zi++)
-		managed += NODE_DATA(0)->node_zones[zi].managed_pages;
+	struct zone *z;
+
+	for_each_zone(z)
+		managed += z->managed_pages;
 	nr_file = managed + managed / 4; /* more than RAM: reclaim must run */
 	version = calloc(nr_file, sizeof(*version));
 	held = calloc(4096, sizeof(*held));
