@@ -74,17 +74,24 @@ KTEST(sched, tick_runs_at_about_hz)
 	unsigned long flags = mm_irq_save();
 	uint64_t j0 = jiffies_now(), i0 = c->nr_ticks;
 	mm_irq_restore(flags);
-	uint64_t t0 = rdtsc();
-	/* Busy, not sleeping: the tick must interrupt a running thread. */
-	while (rdtsc() - t0 < ms_to_tsc(200))
+	uint64_t t0 = rdtsc(), dj, di, ms;
+	/* Busy, not sleeping: the tick must interrupt a running thread. Wait
+	 * for 50 ticks (200 ms at HZ) or 2 s, whichever first: a host starved
+	 * of CPU drops LAPIC periods (seen: 2 ticks in 200 ms under load), so
+	 * the rate is reported, and only a dead or runaway tick fails. */
+	do {
 		cpu_relax();
-	flags = mm_irq_save();
-	uint64_t dj = jiffies_now() - j0, di = c->nr_ticks - i0;
-	mm_irq_restore(flags);
-	ktest_diag("%llu ticks, %llu timer interrupts on this CPU in 200 ms of TSC (expect %u)",
-		   (unsigned long long)dj, (unsigned long long)di, HZ / 5);
-	/* Generous: a starved QEMU drops LAPIC periods rather than queue them. */
-	KT_EXPECT(dj >= HZ / 5 / 8 && dj <= HZ / 5 * 4);
+		flags = mm_irq_save();
+		dj = jiffies_now() - j0;
+		di = c->nr_ticks - i0;
+		mm_irq_restore(flags);
+	} while (dj < HZ / 5 && rdtsc() - t0 < ms_to_tsc(2000));
+	ms = (rdtsc() - t0) / ms_to_tsc(1);
+	ktest_diag("%llu ticks, %llu timer interrupts on this CPU in %llu ms of TSC (HZ %u)",
+		   (unsigned long long)dj, (unsigned long long)di, (unsigned long long)ms, HZ);
+	KT_EXPECT(dj >= HZ / 5 / 8);
+	/* No faster than 4x HZ over the time actually waited. */
+	KT_EXPECT(dj <= (ms + 1) * HZ * 4 / 1000 + 1);
 	KT_EXPECT_EQ(di, dj); /* every tick is one timer interrupt */
 }
 
