@@ -55,12 +55,26 @@ _Static_assert(NODES_PER_PAGE >= 2, "radix node too large");
 static mm_spinlock_t pool_lock = MM_SPINLOCK_INIT;
 static struct list_head pool_free = LIST_HEAD_INIT(pool_free); /* free nodes */
 static unsigned long pool_nr_free;
+/* Nodes promised to insertions between their preload and their insert
+ * (PC_MAX_HEIGHT each). A page of the pool whose nodes are all free goes
+ * back to the allocator only while the rest still covers the promises:
+ * otherwise reclaim on another CPU, freeing the last used node of that
+ * page, would take away nodes a preload counted on (seen: -ENOMEM from
+ * add_to_page_cache with four kswapds on a 32 MiB NUMA machine). */
+static unsigned long pool_reserved;
+
+/* Can a page's worth of free nodes leave the pool? pool_lock held. */
+static bool pool_can_release(void)
+{
+	return (long)(pool_nr_free - NODES_PER_PAGE) >= (long)pool_reserved;
+}
 
 void filemap_init_global(void)
 {
 	mm_spin_lock_init(&pool_lock);
 	INIT_LIST_HEAD(&pool_free);
 	pool_nr_free = 0;
+	pool_reserved = 0;
 	nr_file_pages = nr_file_dirty = nr_node_pages = 0;
 }
 
@@ -69,18 +83,25 @@ static struct list_head *node_link(struct pc_node *n)
 	return (struct list_head *)(void *)n; /* a free node's first bytes */
 }
 
-/* Make sure PC_MAX_HEIGHT nodes are free, so an insertion under the tree
- * lock never allocates (allocation may reclaim, and reclaim takes tree
- * locks). */
+/* Reserve PC_MAX_HEIGHT free nodes for one insertion, so that it never
+ * allocates under the tree lock (allocation may reclaim, and reclaim takes
+ * tree locks); pool_unreserve() after the insertion. */
 static int pool_preload(gfp_t gfp)
 {
 	gfp_t ngfp = (gfp & (__GFP_RECLAIM | __GFP_IO | __GFP_FS)) | __GFP_RECLAIMABLE;
 
-	while (__atomic_load_n(&pool_nr_free, __ATOMIC_RELAXED) < PC_MAX_HEIGHT) {
-		struct page *page = pagecache_alloc(ngfp);
+	for (;;) {
+		unsigned long flags = mm_spin_lock_irqsave(&pool_lock);
 		struct pc_node *nodes;
-		unsigned long flags;
+		struct page *page;
 
+		if ((long)(pool_nr_free - pool_reserved) >= PC_MAX_HEIGHT) {
+			pool_reserved += PC_MAX_HEIGHT;
+			mm_spin_unlock_irqrestore(&pool_lock, flags);
+			return 0;
+		}
+		mm_spin_unlock_irqrestore(&pool_lock, flags);
+		page = pagecache_alloc(ngfp);
 		if (!page)
 			return -MM_ENOMEM;
 		page->private = 0; /* nodes in use */
@@ -92,7 +113,15 @@ static int pool_preload(gfp_t gfp)
 		mm_spin_unlock_irqrestore(&pool_lock, flags);
 		stat_add(&nr_node_pages, 1);
 	}
-	return 0;
+}
+
+/* The insertion is done (or failed): its promise no longer holds nodes. */
+static void pool_unreserve(void)
+{
+	unsigned long flags = mm_spin_lock_irqsave(&pool_lock);
+
+	pool_reserved -= PC_MAX_HEIGHT;
+	mm_spin_unlock_irqrestore(&pool_lock, flags);
 }
 
 static struct pc_node *node_alloc(unsigned int shift)
@@ -125,7 +154,7 @@ static void node_free(struct pc_node *n, struct list_head *to_free)
 
 	list_add(node_link(n), &pool_free);
 	pool_nr_free++;
-	if (--page->private == 0) {
+	if (--page->private == 0 && pool_can_release()) {
 		struct pc_node *nodes = page_address(page);
 
 		for (unsigned long i = 0; i < NODES_PER_PAGE; i++)
@@ -160,7 +189,7 @@ restart: /* the pool is a few pages: restarting after each unlink is fine */
 		struct page *page = virt_to_page(pos);
 		struct pc_node *nodes = page_address(page);
 
-		if (page->private)
+		if (page->private || !pool_can_release())
 			continue;
 		for (unsigned long i = 0; i < NODES_PER_PAGE; i++)
 			list_del(node_link(&nodes[i]));
@@ -376,6 +405,7 @@ static int add_to_page_cache(struct address_space *m, struct page *page, uint64_
 		return err;
 	flags = mm_spin_lock_irqsave(&m->tree_lock);
 	err = pc_insert(m, index, page);
+	pool_unreserve();
 	if (!err) {
 		page->mapping = m;
 		page->index = (uint32_t)index;

@@ -47,6 +47,10 @@ BOOTS+=("smp2-uefi-gnuefi-q35-4G|--boot uefi-gnuefi --machine q35 --mem 4G --smp
 BOOTS+=("numa2-bios-q35-1G|--boot bios --machine q35 --mem 1G --smp 2 --numa 2|120|no")
 BOOTS+=("numa4-bios-q35-2G|--boot bios --machine q35 --mem 2G --smp 4 --numa 4|180|no")
 BOOTS+=("numa2-uefi-gnuefi-q35-4G|--boot uefi-gnuefi --machine q35 --mem 4G --smp 2 --numa 2|180|no")
+# Edge cases: nodes too small for order-9 blocks; a node whose memory mem=
+# cuts away (its CPU then allocates from the nearest node with memory).
+BOOTS+=("numa4-bios-q35-32M|--boot bios --machine q35 --mem 32M --smp 4 --numa 4|90|no")
+BOOTS+=("numa2-memoryless-bios-q35-1G|--boot bios --machine q35 --mem 1G --smp 2 --numa 2 --cmdline mem=256M|120|no")
 
 # Soak (issue 8): mixed workload with fault injection and kswapd, books balanced.
 BOOTS+=("soak-smp2-bios-q35-512M|--boot bios --machine q35 --mem 512M --smp 2 --cmdline 'test=soak duration=20'|150|no")

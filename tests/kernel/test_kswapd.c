@@ -107,9 +107,18 @@ static unsigned long reread_bad(struct address_space *m, uint64_t n, uint64_t ve
 {
 	unsigned long bad = 0;
 
-	for (uint64_t i = 0; i < n; i++)
-		bad += filemap_read(m, i, scratch) != 0 ||
-		       page_pattern_check(scratch, m->id, i, version) != 0;
+	for (uint64_t i = 0; i < n; i++) {
+		int err = filemap_read(m, i, scratch);
+		size_t off = err ? 0 : page_pattern_check(scratch, m->id, i, version);
+
+		if (err || off) {
+			if (!bad)
+				ktest_diag("page %llu of file %u: %s (err %d, offset %zu)",
+					   (unsigned long long)i, (unsigned int)m->id,
+					   err ? "read failed" : "wrong content", err, off);
+			bad++;
+		}
+	}
 	return bad;
 }
 
