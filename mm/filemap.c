@@ -396,6 +396,8 @@ void filemap_put_page(struct page *page)
 /* Index @page (one reference, the caller's) at @index; the cache takes a
  * reference of its own and the page goes on the LRU. A dirty page is
  * counted dirty. */
+void (*filemap_preload_hook)(void);
+
 static int add_to_page_cache(struct address_space *m, struct page *page, uint64_t index)
 {
 	unsigned long flags;
@@ -403,6 +405,8 @@ static int add_to_page_cache(struct address_space *m, struct page *page, uint64_
 
 	if (err)
 		return err;
+	if (filemap_preload_hook) /* tests: another CPU's truncation here */
+		filemap_preload_hook();
 	flags = mm_spin_lock_irqsave(&m->tree_lock);
 	err = pc_insert(m, index, page);
 	pool_unreserve();

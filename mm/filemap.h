@@ -72,6 +72,10 @@ struct page *filemap_get_page(struct address_space *m, uint64_t index, int *err)
 /* Give back a reference from find_get_page/filemap_get_page. */
 void filemap_put_page(struct page *page);
 
+/* Tests only: called in every insertion between reserving radix nodes and
+ * using them, to play another CPU's work at that point (NULL: nothing). */
+extern void (*filemap_preload_hook)(void);
+
 /* Copy the page at @index to @buf (MM_PAGE_SIZE bytes), reading on a miss. */
 int filemap_read(struct address_space *m, uint64_t index, void *buf);
 

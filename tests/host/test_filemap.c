@@ -175,4 +175,55 @@ HTEST(filemap_device_errors_are_reported_and_nothing_is_lost)
 	ramdisk_host_destroy(&bd);
 }
 
+/* The other file truncated between an insertion's node preload and its
+ * insert, as reclaim or truncation on another CPU may do: the node pages
+ * it empties must not take the nodes the insertion reserved (regression:
+ * -ENOMEM with memory free, seen on a 4-CPU 4-node boot). */
+static struct address_space *hook_victim;
+
+static void truncate_victim(void)
+{
+	if (hook_victim)
+		filemap_evict(hook_victim, true);
+	hook_victim = NULL;
+}
+
+HTEST(filemap_preloaded_nodes_survive_truncation_before_the_insert)
+{
+	struct block_device bd;
+	struct address_space a, b;
+	int failures = 0;
+
+	KT_ASSERT_EQ(reclaim_boot(16), 0);
+	KT_ASSERT_EQ(ramdisk_host_create(&bd, 8192), 0);
+	/* How many spare nodes B's node pages keep depends on how many
+	 * leaves B has (NODES_PER_PAGE of them a page): over a range of
+	 * sizes, most leave enough spares for A's preload to count on. */
+	for (uint64_t n = 21; n <= 34; n++) {
+		KT_ASSERT_EQ(filemap_init(&a, 1, &bd, 0, 4096, 0), 0);
+		KT_ASSERT_EQ(filemap_init(&b, 2, &bd, 4096, 4096, 0), 0);
+		filemap_drain_node_pool();
+		for (uint64_t i = 0; i < n; i++) /* one leaf each */
+			KT_ASSERT_EQ(write_version(&b, i * 67, 1), 0);
+		hook_victim = &b;
+		filemap_preload_hook = truncate_victim;
+		int err = write_version(&a, 4000, 1);
+		filemap_preload_hook = NULL;
+		if (err) {
+			ktest_fail(__FILE__, __LINE__, "B with %llu pages: insert into A: %d",
+				   (unsigned long long)n, err);
+			failures++;
+		}
+		KT_EXPECT(hook_victim == NULL); /* the hook ran */
+		KT_EXPECT_EQ(b.nrpages, 0);
+		if (!err)
+			KT_EXPECT_EQ(read_check(&a, 4000, 1), 0);
+		filemap_evict(&a, true);
+	}
+	KT_EXPECT_EQ(failures, 0);
+	filemap_drain_node_pool();
+	EXPECT_MM_CLEAN();
+	ramdisk_host_destroy(&bd);
+}
+
 HTEST_MAIN("filemap")

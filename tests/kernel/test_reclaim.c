@@ -8,10 +8,13 @@
  */
 #include "kernel/ktest.h"
 #include "kernel/ramdisk.h"
+#include "kernel/sched.h"
+#include "kernel/thread.h"
 #include "mm/debug.h"
 #include "mm/filemap.h"
 #include "mm/gfp.h"
 #include "mm/lru.h"
+#include "mm/util.h"
 #include "mm/vmscan.h"
 #include "mm/zone.h"
 
@@ -276,6 +279,86 @@ KTEST(reclaim, balance_zone_restores_the_high_watermark)
 out:
 	filemap_evict(&f, true);
 	release_held();
+	filemap_drain_node_pool();
+	EXPECT_MM_CLEAN();
+}
+
+/*
+ * Two CPUs filling and truncating two files at once, with indices spread
+ * so that every insertion needs fresh radix nodes and every truncation
+ * gives node pages back: nothing fails with memory free, and the books
+ * balance. (The race this guards - a truncation on one CPU handing back
+ * the node page an insertion on the other had preloaded - is rare under
+ * QEMU; tests/host/test_filemap.c forces it with filemap_preload_hook.)
+ */
+#define CHURN_PAGES 48
+#define CHURN_STRIDE 67 /* pages apart: each in its own leaf node (64 slots) */
+
+struct churn {
+	struct address_space f;
+	uint64_t buf[PAGE_PATTERN_WORDS];
+	unsigned int rounds;
+	unsigned long enomem, other_err;
+	int stop;
+};
+
+static void churn_round(struct churn *c)
+{
+	for (uint64_t k = 0; k < CHURN_PAGES; k++) {
+		uint64_t idx = k * CHURN_STRIDE;
+		int err;
+
+		page_pattern_fill(c->buf, c->f.id, idx, 1);
+		err = filemap_write(&c->f, idx, c->buf);
+		if (err == -MM_ENOMEM)
+			c->enomem++;
+		else if (err)
+			c->other_err++;
+	}
+	filemap_evict(&c->f, true);
+	c->rounds++;
+}
+
+static int churn_fn(void *arg)
+{
+	struct churn *c = arg;
+
+	while (!__atomic_load_n(&c->stop, __ATOMIC_ACQUIRE))
+		churn_round(c);
+	return 0;
+}
+
+KTEST(reclaim, radix_node_preload_survives_truncation_on_another_cpu)
+{
+	static struct churn a, b;
+	const uint64_t span = (uint64_t)CHURN_PAGES * CHURN_STRIDE;
+	struct thread *t;
+
+	if (!have_ramdisk())
+		return;
+	if (!sched_is_running() || sched_nr_online() < 2) {
+		ktest_skip("needs two CPUs");
+		return;
+	}
+	if (kernel_ramdisk.nr_blocks < 2 * span) {
+		ktest_skip("RAM disk too small for two sparse files");
+		return;
+	}
+	mm_memset(&a, 0, sizeof(a));
+	mm_memset(&b, 0, sizeof(b));
+	KT_ASSERT_EQ(filemap_init(&a.f, 500, &kernel_ramdisk, 0, span, 0), 0);
+	KT_ASSERT_EQ(filemap_init(&b.f, 501, &kernel_ramdisk, span, span, 0), 0);
+	t = thread_create_on("churn", churn_fn, &b, THREAD_JOINABLE, 1);
+	KT_ASSERT(t != NULL);
+	for (int i = 0; i < 400; i++)
+		churn_round(&a);
+	__atomic_store_n(&b.stop, 1, __ATOMIC_RELEASE);
+	KT_EXPECT_EQ(thread_join(t), 0);
+	ktest_diag("%u + %u rounds of %d sparse pages: %lu + %lu -ENOMEM, %lu + %lu other errors",
+		   a.rounds, b.rounds, CHURN_PAGES, a.enomem, b.enomem, a.other_err, b.other_err);
+	KT_EXPECT(b.rounds > 0);
+	KT_EXPECT_EQ(a.enomem + b.enomem, 0);
+	KT_EXPECT_EQ(a.other_err + b.other_err, 0);
 	filemap_drain_node_pool();
 	EXPECT_MM_CLEAN();
 }
