@@ -431,7 +431,10 @@ static void node_reclaims_its_own(int t, int o)
 	ktest_diag("kswapd%d: %lu requests, %lu passes, stole %lu; node %d now free %ld, %lu cache pages; kswapd%d: %lu requests, %lu passes",
 		   t, st.requests, st.rounds, global_reclaim_event(PGSTEAL_KSWAPD) - steal0, t,
 		   zfree(zt), cached_on(&a, na, t), o, so.requests, so.rounds);
-	KT_EXPECT(st.requests >= 1 && st.rounds >= 1);
+	/* rounds, not requests: a request recorded while parked (before the
+	 * stats reset) may be what this pass served, and our own wake-up then
+	 * finds the node balanced and records nothing (seen once, UEFI numa2). */
+	KT_EXPECT(st.rounds >= 1);
 	KT_EXPECT(zone_balanced(zt, 0, zt->zone_idx));
 	KT_EXPECT(cached_on(&a, na, t) < a_on_t);
 	KT_EXPECT(global_reclaim_event(PGSTEAL_KSWAPD) > steal0);
