@@ -21,12 +21,7 @@ void vpanic(const char *fmt, va_list ap)
 		printk("Kernel panic - not syncing: nested panic\n");
 		qemu_exit(QEMU_EXIT_PANIC);
 	}
-	{
-		unsigned int n = smp_stop_other_cpus();
-
-		if (n)
-			printk("smp: stopped %u other CPU%s\n", n, n == 1 ? "" : "s");
-	}
+	smp_stop_other_cpus();
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	printk("Kernel panic - not syncing: %s\n", msg);
 	dump_backtrace((uint64_t)(uintptr_t)__builtin_frame_address(0));

@@ -226,7 +226,10 @@ unsigned int smp_stop_other_cpus(void)
 	for (unsigned long spin = 0;
 	     __atomic_load_n(&nr_stopped, __ATOMIC_ACQUIRE) < sent && spin < 200000000UL; spin++)
 		cpu_relax();
-	return __atomic_load_n(&nr_stopped, __ATOMIC_ACQUIRE);
+	sent = __atomic_load_n(&nr_stopped, __ATOMIC_ACQUIRE);
+	if (sent)
+		printk("smp: stopped %u other CPU%s\n", sent, sent == 1 ? "" : "s");
+	return sent;
 }
 
 void smp_call_function_many(uint64_t mask, void (*fn)(void *), void *arg, bool wait)

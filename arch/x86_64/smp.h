@@ -50,7 +50,7 @@ void smp_send_reschedule(unsigned int id);
 /* Panic and fatal exceptions: stop every other online CPU with an NMI (it
  * halts with interrupts off, forever), so that nothing runs or prints while
  * this CPU reports. Returns how many confirmed they stopped (it waits a
- * bounded time for them). Context: any; the second caller gets 0. */
+ * bounded time for them) and prints that count. Context: any; the second caller gets 0. */
 unsigned int smp_stop_other_cpus(void);
 /* True once smp_stop_other_cpus ran: an NMI then means "halt". */
 bool smp_stopping(void);

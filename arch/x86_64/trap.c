@@ -175,14 +175,6 @@ void dump_backtrace(uint64_t rbp)
 	}
 }
 
-static void report_stop_others(void)
-{
-	unsigned int n = smp_stop_other_cpus();
-
-	if (n)
-		printk("smp: stopped %u other CPU%s\n", n, n == 1 ? "" : "s");
-}
-
 void trap_dispatch(struct trap_frame *f)
 {
 	static int nested;
@@ -199,7 +191,7 @@ void trap_dispatch(struct trap_frame *f)
 		       trap_name((unsigned int)f->vector), f->rip);
 		qemu_exit(QEMU_EXIT_PANIC);
 	}
-	report_stop_others();
+	smp_stop_other_cpus();
 	printk("PANIC: exception %lu (%s) error=0x%lx rip=0x%lx cr2=0x%lx rsp=0x%lx\n", f->vector,
 	       trap_name((unsigned int)f->vector), f->error, f->rip, read_cr2(), f->rsp);
 	dump_frame(f);
