@@ -78,14 +78,30 @@ static inline bool page_is_buddy(const struct page *page, const struct page *bud
 	       page_zoneid(buddy) == page_zoneid(page);
 }
 
-/* Blocks of pageblock size and up do not merge across a HIGHATOMIC or
- * ISOLATE boundary: that would hand the reserve (or the isolated range) to
- * the other type's free list. */
-static inline bool mergeable_across_pageblocks(int mt, unsigned long buddy_pfn)
+/* @order >= pageblock_order: every pageblock of the block. */
+static void change_pageblock_range(unsigned long pfn, unsigned int order, int mt)
+{
+	for (unsigned long i = 0; i < 1UL << (order - pageblock_order); i++)
+		set_pageblock_migratetype(pfn + i * pageblock_nr_pages, mt);
+}
+
+/*
+ * May a free block of @mt merge with its free buddy at @buddy_pfn into a
+ * block larger than a pageblock? HIGHATOMIC and ISOLATE blocks never grow
+ * past their own pageblock: the reserve is counted, and given back, one
+ * pageblock at a time. Among the other types the merged block goes on
+ * @mt's list, so the buddy's pageblocks take @mt: a later split then puts
+ * every piece on its own pageblock's list.
+ */
+static inline bool merge_across_pageblocks(int mt, unsigned long buddy_pfn, unsigned int order)
 {
 	int buddy_mt = get_pageblock_migratetype(buddy_pfn);
 
-	return mt == buddy_mt || (mt < MIGRATE_PCPTYPES && buddy_mt < MIGRATE_PCPTYPES);
+	if (mt >= MIGRATE_PCPTYPES || buddy_mt >= MIGRATE_PCPTYPES)
+		return false;
+	if (buddy_mt != mt)
+		change_pageblock_range(buddy_pfn, order, mt);
+	return true;
 }
 
 void __free_one_page(struct page *page, unsigned long pfn, struct zone *zone, unsigned int order,
@@ -103,7 +119,7 @@ void __free_one_page(struct page *page, unsigned long pfn, struct zone *zone, un
 		if (!page_is_buddy(page, buddy, order))
 			break;
 		if (order >= pageblock_order &&
-		    !mergeable_across_pageblocks(migratetype, buddy_pfn))
+		    !merge_across_pageblocks(migratetype, buddy_pfn, order))
 			break;
 		del_page_from_free_list(buddy, zone, order);
 		page += (long)(buddy_pfn & pfn) - (long)pfn;
@@ -124,14 +140,20 @@ void __free_one_page(struct page *page, unsigned long pfn, struct zone *zone, un
 	add_to_free_list(page, zone, order, migratetype, to_tail);
 }
 
-void free_one_page(struct zone *zone, struct page *page, unsigned long pfn, unsigned int order,
-		   int migratetype)
+void free_one_page(struct zone *zone, struct page *page, unsigned long pfn, unsigned int order)
 {
 	unsigned long flags = mm_spin_lock_irqsave(&zone->lock);
 
-	if (migratetype != MIGRATE_ISOLATE && get_pageblock_migratetype(pfn) == MIGRATE_ISOLATE)
-		migratetype = MIGRATE_ISOLATE;
-	__free_one_page(page, pfn, zone, order, migratetype);
+	/* A block larger than a pageblock may span pageblocks of different
+	 * types (a reserve was made in its head): each goes to its own
+	 * type's list, and merging joins them again where types allow. */
+	if (order > pageblock_order) {
+		for (unsigned long i = 0; i < 1UL << order; i += pageblock_nr_pages)
+			__free_one_page(page + i, pfn + i, zone, pageblock_order,
+					get_pageblock_migratetype(pfn + i));
+	} else {
+		__free_one_page(page, pfn, zone, order, get_pageblock_migratetype(pfn));
+	}
 	zone_mod_free(zone, 1L << order);
 	mm_spin_unlock_irqrestore(&zone->lock, flags);
 }
@@ -150,44 +172,67 @@ static inline void expand(struct zone *zone, struct page *page, unsigned int low
 	}
 }
 
+/* Take the free block @page (order @have, on @mt's list) and split it
+ * down to @want; the rest stays on @mt's lists. */
+static struct page *take_free_block(struct zone *zone, struct page *page, unsigned int want,
+				    unsigned int have, int mt)
+{
+	del_page_from_free_list(page, zone, have);
+	expand(zone, page, want, have, mt);
+	zone_mod_free(zone, -(1L << want));
+	return page;
+}
+
 struct page *__rmqueue_smallest(struct zone *zone, unsigned int order, int migratetype)
 {
 	for (unsigned int o = order; o < MAX_ORDER; o++) {
 		struct list_head *list = &zone->free_area[o].free_list[migratetype];
-		struct page *page;
 
-		if (list_empty(list))
-			continue;
-		page = list_first_entry(list, struct page, lru);
-		del_page_from_free_list(page, zone, o);
-		expand(zone, page, order, o, migratetype);
-		zone_mod_free(zone, -(1L << order));
-		return page;
+		if (!list_empty(list))
+			return take_free_block(zone, list_first_entry(list, struct page, lru),
+					       order, o, migratetype);
 	}
 	return NULL;
 }
 
-unsigned long move_freepages_block(struct zone *zone, struct page *page, int migratetype,
-				   unsigned long *num_movable)
+/*
+ * If the pageblock at @start lies inside a larger free block, break that
+ * block into pageblocks on the same list, so the pageblock can change
+ * lists alone (its buddy stays apart only while their types differ).
+ */
+static void split_free_block_around(struct zone *zone, unsigned long start)
 {
-	unsigned long pfn = page_to_pfn(page);
-	unsigned long start = pfn & ~(pageblock_nr_pages - 1);
-	unsigned long end = start + pageblock_nr_pages; /* exclusive */
-	unsigned long moved = 0;
+	for (unsigned int o = pageblock_order + 1; o < MAX_ORDER; o++) {
+		unsigned long head = start & ~((1UL << o) - 1);
+		struct page *p = pfn_to_page(head);
+		int mt;
 
-	if (num_movable)
-		*num_movable = 0;
-	/* Pageblocks straddling a zone edge: stay inside the zone. */
-	if (!zone_spans_pfn(zone, start))
-		start = pfn;
-	if (end > zone_end_pfn(zone))
-		end = zone_end_pfn(zone);
-	for (pfn = start; pfn < end;) {
+		if (!zone_spans_pfn(zone, head) || !PageBuddy(p) || buddy_order(p) != o)
+			continue;
+		mt = get_pageblock_migratetype(head);
+		del_page_from_free_list(p, zone, o);
+		for (unsigned long pfn = head; pfn < head + (1UL << o); pfn += pageblock_nr_pages) {
+			set_buddy_order(pfn_to_page(pfn), pageblock_order);
+			add_to_free_list(pfn_to_page(pfn), zone, pageblock_order, mt, false);
+		}
+		return;
+	}
+}
+
+unsigned long move_freepages_block(struct zone *zone, struct page *page, int migratetype)
+{
+	unsigned long start = page_to_pfn(page) & ~(pageblock_nr_pages - 1);
+	unsigned long moved = 0;
+	struct page *first = pfn_to_page(start);
+
+	if (!pageblock_in_zone(zone, start))
+		return 0;
+	split_free_block_around(zone, start);
+	set_pageblock_migratetype(start, migratetype);
+	for (unsigned long pfn = start; pfn < start + pageblock_nr_pages;) {
 		struct page *p = pfn_to_page(pfn);
 
 		if (!PageBuddy(p)) {
-			if (num_movable && PageLRU(p))
-				(*num_movable)++;
 			pfn++;
 			continue;
 		}
@@ -195,14 +240,12 @@ unsigned long move_freepages_block(struct zone *zone, struct page *page, int mig
 		moved += 1UL << buddy_order(p);
 		pfn += 1UL << buddy_order(p);
 	}
+	/* A wholly free pageblock may now merge with its buddy. */
+	if (PageBuddy(first) && buddy_order(first) == pageblock_order) {
+		del_page_from_free_list(first, zone, pageblock_order);
+		__free_one_page(first, start, zone, pageblock_order, migratetype);
+	}
 	return moved;
-}
-
-/* @order >= pageblock_order: every pageblock of the block. */
-static void change_pageblock_range(unsigned long pfn, unsigned int order, int mt)
-{
-	for (unsigned long i = 0; i < 1UL << (order - pageblock_order); i++)
-		set_pageblock_migratetype(pfn + i * pageblock_nr_pages, mt);
 }
 
 /*
@@ -235,59 +278,80 @@ static int find_suitable_fallback(struct free_area *area, unsigned int order, in
 }
 
 /*
- * Move @page (an order-@order free block of another type) to @start_type's
- * list; with @whole_block also the rest of its pageblock's free pages, and
- * claim the pageblock when at least half of it is free or already used by
- * pages of the same kind.
+ * Claim @pfn's pageblock, of @old_type, for @start_type when at least half
+ * of it is free or already used by pages of the same kind (allocated pages
+ * on the LRU count as movable, the others as unmovable): its free pages
+ * move to @start_type's lists. Pageblocks shared with another zone are
+ * never claimed.
  */
-static void steal_suitable_fallback(struct zone *zone, struct page *page, unsigned int order,
-				    int start_type, bool whole_block, bool *boosted)
+static bool try_to_claim_pageblock(struct zone *zone, unsigned long pfn, int start_type,
+				   int old_type)
 {
-	unsigned long pfn = page_to_pfn(page);
-	int old_type = get_pageblock_migratetype(pfn);
-	unsigned long free_pages, movable_pages, alike_pages;
+	unsigned long start = pfn & ~(pageblock_nr_pages - 1);
+	unsigned long free_pages = 0, movable_pages = 0, alike_pages;
 
-	if (old_type == MIGRATE_HIGHATOMIC)
-		goto single_page; /* never convert the atomic reserve */
-	if (order >= pageblock_order) {
-		change_pageblock_range(pfn, order, start_type);
-		goto single_page;
+	if (!pageblock_in_zone(zone, start))
+		return false;
+	for (pfn = start; pfn < start + pageblock_nr_pages;) {
+		struct page *p = pfn_to_page(pfn);
+
+		if (PageBuddy(p)) {
+			free_pages += 1UL << buddy_order(p);
+			pfn += 1UL << buddy_order(p);
+			continue;
+		}
+		if (PageLRU(p))
+			movable_pages++;
+		pfn++;
 	}
-	/* Mixing types in a pageblock is how fragmentation starts: raise the
-	 * watermarks so kswapd frees memory before more stealing is needed. */
-	*boosted = boost_watermark(zone);
-	if (!whole_block)
-		goto single_page;
-	free_pages = move_freepages_block(zone, page, start_type, &movable_pages);
 	if (start_type == MIGRATE_MOVABLE)
 		alike_pages = movable_pages;
 	else if (old_type == MIGRATE_MOVABLE)
 		alike_pages = pageblock_nr_pages - (free_pages + movable_pages);
 	else
 		alike_pages = 0;
-	/* movable_pages counts PG_lru pages, which only reclaim (a later issue)
-	 * sets: until then a movable block's allocated pages all look unmovable,
-	 * as in a Linux without LRU pages. The test guards unsigned wrap at a
-	 * zone edge. */
-	if (alike_pages > pageblock_nr_pages)
-		alike_pages = 0;
-	if (!free_pages)
-		goto single_page;
-	if (free_pages + alike_pages >= pageblock_nr_pages / 2)
-		set_pageblock_migratetype(pfn, start_type);
-	return;
-single_page:
-	move_to_free_list(page, zone, order, start_type);
+	if (free_pages + alike_pages < pageblock_nr_pages / 2)
+		return false;
+	move_freepages_block(zone, pfn_to_page(start), start_type);
+	return true;
+}
+
+/*
+ * A @start_type request of @order falls back to @page, an order-@have
+ * free block on @old_type's list. A block of pageblock size or more
+ * changes type whole. Otherwise the watermarks are boosted, and the
+ * request claims the pageblock when it may (@whole_block) and the
+ * pageblock agrees; failing that it takes only the pages it needs, and
+ * the rest of the block stays on @old_type's lists, where its pageblock
+ * says it belongs.
+ */
+static struct page *steal_suitable_fallback(struct zone *zone, struct page *page,
+					    unsigned int have, unsigned int order, int start_type,
+					    int old_type, bool whole_block, bool *boosted)
+{
+	unsigned long pfn = page_to_pfn(page);
+
+	if (have >= pageblock_order) {
+		change_pageblock_range(pfn, have, start_type);
+		move_to_free_list(page, zone, have, start_type);
+		return take_free_block(zone, page, order, have, start_type);
+	}
+	/* Mixing types in a pageblock is how fragmentation starts: raise the
+	 * watermarks so kswapd frees memory before more stealing is needed. */
+	*boosted = boost_watermark(zone);
+	if (whole_block && try_to_claim_pageblock(zone, pfn, start_type, old_type))
+		return __rmqueue_smallest(zone, order, start_type);
+	return take_free_block(zone, page, order, have, old_type);
 }
 
 /*
  * Steal from another migratetype: the largest free block, so that one
  * pageblock changes hands rather than many get a few foreign pages.
  * Movable requests that cannot take the whole block take the smallest
- * suitable one instead. Returns true when something was moved to
- * @start_mt's lists.
+ * suitable one instead. Returns the request's block, or NULL.
  */
-static bool __rmqueue_fallback(struct zone *zone, unsigned int order, int start_mt, bool *boosted)
+static struct page *__rmqueue_fallback(struct zone *zone, unsigned int order, int start_mt,
+				       bool *boosted)
 {
 	struct free_area *area;
 	int current_order, mt = -1;
@@ -302,7 +366,7 @@ static bool __rmqueue_fallback(struct zone *zone, unsigned int order, int start_
 			goto find_smallest;
 		goto do_steal;
 	}
-	return false;
+	return NULL;
 
 find_smallest:
 	for (current_order = order; current_order < MAX_ORDER; current_order++) {
@@ -312,11 +376,11 @@ find_smallest:
 			break;
 	}
 	if (mt == -1)
-		return false;
+		return NULL;
 do_steal:
-	steal_suitable_fallback(zone, list_first_entry(&area->free_list[mt], struct page, lru),
-				current_order, start_mt, can_steal, boosted);
-	return true;
+	return steal_suitable_fallback(zone, list_first_entry(&area->free_list[mt], struct page, lru),
+				       (unsigned int)current_order, order, start_mt, mt, can_steal,
+				       boosted);
 }
 
 struct page *__rmqueue(struct zone *zone, unsigned int order, int migratetype,
@@ -325,11 +389,9 @@ struct page *__rmqueue(struct zone *zone, unsigned int order, int migratetype,
 	struct page *page;
 	bool boosted = false;
 
-	for (;;) {
-		page = __rmqueue_smallest(zone, order, migratetype);
-		if (likely(page) || !__rmqueue_fallback(zone, order, migratetype, &boosted))
-			break;
-	}
+	page = __rmqueue_smallest(zone, order, migratetype);
+	if (unlikely(!page))
+		page = __rmqueue_fallback(zone, order, migratetype, &boosted);
 	/* Linux wakes kswapd for a boost only for requests that may wake it.
 	 * Waking takes no zone lock, so it is safe under ours. */
 	if (unlikely(boosted) && (alloc_flags & ALLOC_KSWAPD))

@@ -20,6 +20,8 @@ static struct compact_defer {
 
 static unsigned long compact_events[NR_COMPACT_EVENTS];
 
+enum compact_result (*compaction_result_hook)(unsigned int order, enum compact_priority prio);
+
 unsigned long compact_event_count(enum compact_event e)
 {
 	return __atomic_load_n(&compact_events[e], __ATOMIC_RELAXED);
@@ -74,10 +76,14 @@ void compaction_defer_reset(struct zone *zone, unsigned int order, bool alloc_su
 }
 
 /*
- * Linux's rule: success if the watermark for the order already holds;
- * skipped unless order-0 free pages pass the min watermark (low for
- * costly orders) plus twice the request - room for the migration targets.
- * (The fragmentation index is consulted by the caller that compacts.)
+ * Linux's rule: success if the watermark for the order already holds in
+ * @zone as it is; skipped unless @free_pages (what the zone has, or could
+ * have after reclaim) pass the min watermark (low for costly orders) plus
+ * twice the request, as room for the migration targets. That order-0 test
+ * uses no ALLOC_HIGH/ALLOC_HARDER discount: the free scanner isolates
+ * against the plain watermark whoever asked, and a looser test here would
+ * call compaction suitable only to have it skip at once. (The
+ * fragmentation index is consulted by the caller that compacts.)
  */
 enum compact_result __compaction_suitable(struct zone *zone, unsigned int order,
 					  unsigned int alloc_flags, int highest_zoneidx,
@@ -87,12 +93,12 @@ enum compact_result __compaction_suitable(struct zone *zone, unsigned int order,
 
 	if (!order)
 		return COMPACT_CONTINUE;
-	if (__zone_watermark_ok(zone, order, wmark_pages(zone, alloc_flags & ALLOC_WMARK_MASK),
-				highest_zoneidx, alloc_flags, free_pages))
+	if (zone_watermark_ok(zone, order, wmark_pages(zone, alloc_flags & ALLOC_WMARK_MASK),
+			      highest_zoneidx, alloc_flags))
 		return COMPACT_SUCCESS;
 	mark = order > PAGE_ALLOC_COSTLY_ORDER ? low_wmark_pages(zone) : min_wmark_pages(zone);
 	mark += 2UL << order;
-	if (!__zone_watermark_ok(zone, 0, mark, highest_zoneidx, alloc_flags, free_pages))
+	if (!__zone_watermark_ok(zone, 0, mark, highest_zoneidx, 0, free_pages))
 		return COMPACT_SKIPPED;
 	return COMPACT_CONTINUE;
 }
@@ -103,6 +109,10 @@ bool compaction_zonelist_suitable(unsigned int order, unsigned int alloc_flags, 
 					       highest_zoneidx);
 }
 
+/* Only a share of the reclaimable pages counts, as in Linux: reclaiming
+ * them all for one high-order request would thrash, and the block is not
+ * guaranteed even then. A zone where the order already holds is no reason
+ * to retry: the request just failed there. */
 bool compaction_zonelist_suitable_zl(unsigned int order, unsigned int alloc_flags,
 				     const struct zonelist *zl, int highest_zoneidx)
 {
@@ -112,9 +122,10 @@ bool compaction_zonelist_suitable_zl(unsigned int order, unsigned int alloc_flag
 	for_each_zone_zonelist(z, zp, zl, highest_zoneidx) {
 		long avail;
 
-		avail = zone_page_state(z, NR_FREE_PAGES) + (long)zone_reclaimable_pages(z);
-		if (__compaction_suitable(z, order, alloc_flags, highest_zoneidx, avail) !=
-		    COMPACT_SKIPPED)
+		avail = zone_page_state(z, NR_FREE_PAGES) +
+			(long)(zone_reclaimable_pages(z) / (order ? order : 1));
+		if (__compaction_suitable(z, order, alloc_flags, highest_zoneidx, avail) ==
+		    COMPACT_CONTINUE)
 			return true;
 	}
 	return false;
@@ -161,6 +172,8 @@ enum compact_result try_to_compact_zonelist(gfp_t gfp, unsigned int order, unsig
 	/* Migration may need I/O; Linux skips callers that forbid it. */
 	if (!order || !(gfp & __GFP_IO))
 		return COMPACT_SKIPPED;
+	if (compaction_result_hook)
+		return compaction_result_hook(order, prio);
 	for_each_zone_zonelist(z, zp, zl, highest_zoneidx) {
 		enum compact_result status;
 

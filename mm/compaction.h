@@ -53,17 +53,13 @@ static inline bool compaction_made_progress(enum compact_result r)
 	return r == COMPACT_SUCCESS;
 }
 
-static inline bool compaction_failed(enum compact_result r)
+/* Too few free pages to migrate into: only reclaim can change that.
+ * Every other result short of success (a full pass that failed, or one
+ * that backed off: deferred, contended, partial) asks for a higher
+ * priority. */
+static inline bool compaction_needs_reclaim(enum compact_result r)
 {
-	return r == COMPACT_COMPLETE;
-}
-
-/* Compaction backed off for reasons that may pass (few free pages,
- * deferral, contention): reclaim may change the answer. */
-static inline bool compaction_withdrawn(enum compact_result r)
-{
-	return r == COMPACT_SKIPPED || r == COMPACT_DEFERRED || r == COMPACT_PARTIAL_SKIPPED ||
-	       r == COMPACT_CONTENDED;
+	return r == COMPACT_SKIPPED;
 }
 
 /*
@@ -82,19 +78,26 @@ enum compact_result try_to_compact_zonelist(gfp_t gfp, unsigned int order, unsig
 					    const struct zonelist *zl, int highest_zoneidx,
 					    enum compact_priority prio);
 
-/* Would compaction in @zone make sense for @order if it had
- * @free_pages free (Linux's __compaction_suitable)? COMPACT_SUCCESS,
- * COMPACT_SKIPPED or COMPACT_CONTINUE. */
+/* Would compaction in @zone make sense for @order (Linux's
+ * __compaction_suitable)? COMPACT_SUCCESS when the order's watermark holds
+ * now, COMPACT_SKIPPED when @free_pages leave no room for migration
+ * targets, else COMPACT_CONTINUE. */
 enum compact_result __compaction_suitable(struct zone *zone, unsigned int order,
 					  unsigned int alloc_flags, int highest_zoneidx,
 					  long free_pages);
 
-/* For should_compact_retry: could reclaim make compaction suitable in
- * any zone (free plus reclaimable pages)? */
+/* For should_compact_retry: could reclaim make compaction worth running
+ * (COMPACT_CONTINUE) in a zone, counting free pages and reclaimable pages
+ * divided by the order? */
 bool compaction_zonelist_suitable(unsigned int order, unsigned int alloc_flags,
 				  int highest_zoneidx);
 bool compaction_zonelist_suitable_zl(unsigned int order, unsigned int alloc_flags,
 				     const struct zonelist *zl, int highest_zoneidx);
+
+/* For host tests that drive the slowpath through every result: when
+ * set, direct compaction returns what it answers instead of running. */
+extern enum compact_result (*compaction_result_hook)(unsigned int order,
+						     enum compact_priority prio);
 
 /* Deferral (per zone, Linux's rules): after a failure at @order the next
  * 1 << defer_shift attempts at that order or above are skipped, the shift

@@ -354,6 +354,55 @@ __attribute__((format(printf, 1, 2))) static void problem(const char *fmt, ...)
 	mm_printk("\n");
 }
 
+/*
+ * A free block sits on the list of its pageblock's type, every pageblock
+ * it covers having that type: otherwise its pages are counted free while
+ * only requests of another type (or none, for a HIGHATOMIC list outside a
+ * reserve) can reach them. HIGHATOMIC and ISOLATE blocks never grow past
+ * a pageblock, so a reserve is given back whole.
+ */
+static void check_free_block_type(struct zone *z, unsigned long pfn, unsigned int o, int mt)
+{
+	unsigned long end = pfn + (o > pageblock_order ? 1UL << o : 1);
+
+	for (unsigned long pb = pfn; pb < end; pb += pageblock_nr_pages) {
+		int pb_mt = get_pageblock_migratetype(pb);
+
+		if (pb_mt != mt)
+			problem("node %d %s: free pfn 0x%lx order %u on the %s list in a %s pageblock (pfn 0x%lx)",
+				z->node, z->name, pfn, o, migratetype_names[mt],
+				migratetype_names[pb_mt], pb & ~(pageblock_nr_pages - 1));
+	}
+	if (mt >= MIGRATE_PCPTYPES && o > pageblock_order)
+		problem("node %d %s: %s free block pfn 0x%lx of order %u spans pageblocks", z->node,
+			z->name, migratetype_names[mt], pfn, o);
+}
+
+/*
+ * nr_reserved_highatomic is what the watermark test hides from ordinary
+ * requests: it must count exactly the zone's HIGHATOMIC pageblocks, each
+ * wholly inside the zone (a shared one would be counted by two zones).
+ */
+static void check_highatomic_reserve(struct zone *z)
+{
+	unsigned long reserved = 0;
+
+	for (unsigned long pb = z->zone_start_pfn & ~(pageblock_nr_pages - 1); pb < zone_end_pfn(z);
+	     pb += pageblock_nr_pages) {
+		if (get_pageblock_migratetype(pb) != MIGRATE_HIGHATOMIC)
+			continue;
+		if (!pageblock_in_zone(z, pb)) {
+			problem("node %d %s: HIGHATOMIC pageblock pfn 0x%lx is not wholly in the zone",
+				z->node, z->name, pb);
+			continue;
+		}
+		reserved += pageblock_nr_pages;
+	}
+	if (reserved != z->nr_reserved_highatomic)
+		problem("node %d %s: nr_reserved_highatomic %lu but %lu pages in HIGHATOMIC pageblocks",
+			z->node, z->name, z->nr_reserved_highatomic, reserved);
+}
+
 /* Walk the free lists, marking each head PG_checked. */
 static void check_free_lists(struct zone *z)
 {
@@ -396,6 +445,7 @@ static void check_free_lists(struct zone *z)
 					problem("node %d %s: pfn 0x%lx on free lists twice",
 						z->node, z->name, pfn);
 				SetPageFlag(p, PG_checked);
+				check_free_block_type(z, pfn, o, mt);
 				blocks++;
 				total += 1L << o;
 			}
@@ -439,6 +489,14 @@ static void check_pcp_lists(struct zone *z)
 				if (!PagePcp(p))
 					problem("node %d %s: pfn 0x%lx on a per-cpu list without PG_pcp",
 						z->node, z->name, pfn);
+				/* Each list holds its own type; HIGHATOMIC
+				 * pages wait on the movable one. */
+				if (p->private != (unsigned int)i % MIGRATE_PCPTYPES &&
+				    !(i % MIGRATE_PCPTYPES == MIGRATE_MOVABLE &&
+				      p->private == MIGRATE_HIGHATOMIC))
+					problem("node %d %s cpu %d: pfn 0x%lx of type %u on the %s per-cpu list",
+						z->node, z->name, cpu, pfn, p->private,
+						migratetype_names[i % MIGRATE_PCPTYPES]);
 				for (unsigned long k = 0; k < (1UL << o); k++) {
 					if (PageFlag(p + k, PG_checked) || PageBuddy(p + k) ||
 					    (k && PagePcp(p + k)))
@@ -465,12 +523,10 @@ static void check_buddy_pair(struct zone *z, unsigned long pfn, unsigned int o)
 	b = pfn_to_page(bpfn);
 	if (!PageBuddy(b) || b->private != o)
 		return;
-	if (o >= pageblock_order) {
-		int a = get_pageblock_migratetype(pfn), c = get_pageblock_migratetype(bpfn);
-
-		if (a != c && (a >= MIGRATE_PCPTYPES || c >= MIGRATE_PCPTYPES))
-			return; /* deliberately kept apart */
-	}
+	/* HIGHATOMIC and ISOLATE blocks never grow past their pageblock. */
+	if (o >= pageblock_order && (get_pageblock_migratetype(pfn) >= MIGRATE_PCPTYPES ||
+				     get_pageblock_migratetype(bpfn) >= MIGRATE_PCPTYPES))
+		return;
 	problem("node %d %s: free buddies pfn 0x%lx and 0x%lx of order %u not merged", z->node,
 		z->name, pfn, bpfn, o);
 }
@@ -593,6 +649,7 @@ int mm_check_invariants(void)
 			continue;
 		flags = mm_spin_lock_irqsave(&z->lock);
 		check_free_lists(z);
+		check_highatomic_reserve(z);
 		check_pcp_lists(z);
 		check_pfns(z);
 		mm_spin_unlock_irqrestore(&z->lock, flags);

@@ -65,22 +65,33 @@ struct page *__rmqueue_smallest(struct zone *zone, unsigned int order, int migra
 /* The same, falling back to other migratetypes (stealing pageblocks). */
 struct page *__rmqueue(struct zone *zone, unsigned int order, int migratetype,
 		       unsigned int alloc_flags);
-/* Move the free pages of @page's pageblock to @migratetype's lists; returns
- * pages moved, and counts allocated LRU pages in *num_movable if given. */
-unsigned long move_freepages_block(struct zone *zone, struct page *page, int migratetype,
-				   unsigned long *num_movable);
-/* Lock-taking wrapper of __free_one_page with accounting. */
-void free_one_page(struct zone *zone, struct page *page, unsigned long pfn, unsigned int order,
-		   int migratetype);
+/* Does @start's pageblock lie wholly in @zone? One shared with another
+ * zone (or node) keeps its type: neither zone may retype it alone. */
+static inline bool pageblock_in_zone(const struct zone *zone, unsigned long start)
+{
+	return zone_spans_pfn(zone, start) && start + pageblock_nr_pages <= zone_end_pfn(zone);
+}
+/* Give @page's pageblock the type @migratetype and move its free pages to
+ * that type's lists (splitting a larger free block around it first, and
+ * merging it with its buddy if it is wholly free); returns the pages
+ * moved. A pageblock not wholly in @zone is left as it is: 0. */
+unsigned long move_freepages_block(struct zone *zone, struct page *page, int migratetype);
+/* Free a block to the buddy lists of its pageblock's type (each pageblock
+ * its own, for blocks larger than one), taking zone->lock; accounts it. */
+void free_one_page(struct zone *zone, struct page *page, unsigned long pfn, unsigned int order);
 
 /* ---- watermark.c ---- */
 bool __zone_watermark_ok(struct zone *z, unsigned int order, unsigned long mark,
 			 int highest_zoneidx, unsigned int alloc_flags, long free_pages);
-/* Turn @page's pageblock into a HIGHATOMIC reserve if under the cap. */
+/* Turn @page's pageblock into a HIGHATOMIC reserve if under the cap and
+ * the pageblock lies wholly in @zone. */
 void reserve_highatomic_pageblock(struct page *page, struct zone *zone);
-/* Give one reserved HIGHATOMIC pageblock back (for the slowpath, when a
- * request is about to fail). Returns true when a block was released. */
-bool unreserve_highatomic_pageblock(int highest_zoneidx, int migratetype);
+/* Give one reserved HIGHATOMIC pageblock of a zone in @ac's zonelist back
+ * to @ac's migratetype (for the slowpath, when a request is about to
+ * fail). Without @force a zone keeps its last reserved pageblock. Returns
+ * true when a pageblock was released. Takes zone->lock. */
+struct alloc_context;
+bool unreserve_highatomic_pageblock(const struct alloc_context *ac, bool force);
 /* Watermark boosting (Linux 5.0): a fallback that stole from another
  * migratetype's pageblock raises zone->watermark_boost by a pageblock, up
  * to watermark_boost_factor/10000 of the high watermark (0: off). Needs

@@ -343,7 +343,7 @@ static struct page *alloc_pages_direct_compact(gfp_t gfp, unsigned int order,
 /* 9. Direct reclaim (allocstall is counted by try_to_free_pages), then a
  * try; reclaimed pages land on per-CPU lists, where the watermark test
  * does not see them, so on failure drain those once (and give back a
- * HIGHATOMIC reserve) and try again. */
+ * HIGHATOMIC reserve, keeping each zone's last) and try again. */
 static struct page *alloc_pages_direct_reclaim(gfp_t gfp, unsigned int order,
 					       unsigned int alloc_flags,
 					       const struct alloc_context *ac,
@@ -362,7 +362,7 @@ static struct page *alloc_pages_direct_reclaim(gfp_t gfp, unsigned int order,
 	page = slow_freelist(gfp, order, alloc_flags, ac);
 	if (page)
 		return page;
-	unreserve_highatomic_pageblock(ac->highest_zoneidx, ac->migratetype);
+	unreserve_highatomic_pageblock(ac, false);
 	drain_all_pages(NULL);
 	return slow_freelist(gfp, order, alloc_flags, ac);
 }
@@ -372,22 +372,23 @@ static struct page *alloc_pages_direct_reclaim(gfp_t gfp, unsigned int order,
  * reclaimable pages could pass the min watermark - the reclaimable part
  * counted less with every round without progress, up to
  * MAX_RECLAIM_RETRIES rounds. Costly orders always count a round without
- * progress: freed pages need not make their order available. At the end,
- * give back a HIGHATOMIC reserve and go on if there was one.
+ * progress: freed pages need not make their order available. When that
+ * says no, the HIGHATOMIC reserves go back before anything is killed,
+ * one pageblock a round, and the request goes on if there was one.
  */
 bool should_reclaim_retry(gfp_t gfp, unsigned int order, const struct alloc_context *ac,
 			  unsigned int alloc_flags, bool did_some_progress, int *no_progress_loops)
 {
+	struct zone *const *zp;
+	struct zone *z;
+
 	(void)gfp;
 	if (did_some_progress && order <= PAGE_ALLOC_COSTLY_ORDER)
 		*no_progress_loops = 0;
 	else
 		(*no_progress_loops)++;
 	if (*no_progress_loops > MAX_RECLAIM_RETRIES)
-		return unreserve_highatomic_pageblock(ac->highest_zoneidx, ac->migratetype);
-	struct zone *const *zp;
-	struct zone *z;
-
+		return unreserve_highatomic_pageblock(ac, true);
 	for_each_zone_zonelist(z, zp, ac->zonelist, ac->highest_zoneidx) {
 		unsigned long reclaimable, available;
 
@@ -400,14 +401,18 @@ bool should_reclaim_retry(gfp_t gfp, unsigned int order, const struct alloc_cont
 					alloc_flags, (long)available))
 			return true;
 	}
-	return false;
+	return unreserve_highatomic_pageblock(ac, true);
 }
 
 /*
- * 11. For order > 0 after reclaim progressed: retry while compaction made
- * progress (up to MAX_COMPACT_RETRIES, a quarter for costly orders); when
- * it backed off, while reclaim could make it suitable; when it failed,
- * at a higher priority until the lowest allowed.
+ * 11. For order > 0 after reclaim progressed, bounded as Linux bounds it:
+ * each priority gets at most MAX_COMPACT_RETRIES rounds (a quarter for
+ * costly orders) of compaction that succeeded yet lost the block, or that
+ * was skipped for want of free pages while reclaim could still give them;
+ * compaction that failed, or backed off (deferred, contended, a partial
+ * pass), goes straight to the next priority. Past the lowest allowed
+ * priority, no more. So a request ends after at most
+ * (MAX_COMPACT_RETRIES + 1) * 3 compaction-driven rounds.
  */
 bool should_compact_retry(const struct alloc_context *ac, unsigned int order,
 			  unsigned int alloc_flags, enum compact_result compact_result,
@@ -418,18 +423,16 @@ bool should_compact_retry(const struct alloc_context *ac, unsigned int order,
 
 	if (!order)
 		return false;
-	if (compaction_made_progress(compact_result))
-		(*compaction_retries)++;
-	if (compaction_failed(compact_result))
-		goto check_priority;
-	if (compaction_withdrawn(compact_result))
-		return compaction_zonelist_suitable_zl(order, alloc_flags, ac->zonelist,
-						       ac->highest_zoneidx);
 	if (order > PAGE_ALLOC_COSTLY_ORDER)
 		max_retries /= 4;
-	if (*compaction_retries <= max_retries)
+	if (compaction_needs_reclaim(compact_result))
+		/* A higher priority would not find more free pages. */
+		return ++(*compaction_retries) <= max_retries &&
+		       compaction_zonelist_suitable_zl(order, alloc_flags, ac->zonelist,
+						       ac->highest_zoneidx);
+	if (compaction_made_progress(compact_result) && ++(*compaction_retries) <= max_retries)
 		return true;
-check_priority:
+	/* Failed, withdrawn, or out of retries: a higher priority, if any. */
 	min_priority = order > PAGE_ALLOC_COSTLY_ORDER ? MIN_COMPACT_COSTLY_PRIORITY
 						       : MIN_COMPACT_PRIORITY;
 	if (*compact_priority > min_priority) {
@@ -463,7 +466,12 @@ static struct page *alloc_pages_may_oom(gfp_t gfp, unsigned int order,
 	if (order > PAGE_ALLOC_COSTLY_ORDER ||
 	    (gfp & (__GFP_RETRY_MAYFAIL | __GFP_NORETRY | __GFP_THISNODE)))
 		return NULL;
-	if (out_of_memory(gfp, order)) {
+	/* A request that could not enter the filesystem reclaimed with one
+	 * hand tied: killing for it would be premature. Linux reports progress
+	 * and loops, waiting for others to reclaim; here it fails instead (a
+	 * NOFAIL one takes the reserves), so that a kernel with nobody else to
+	 * free memory does not spin. */
+	if ((gfp & __GFP_FS) && out_of_memory(gfp, order)) {
 		*did_some_progress = 1;
 		kswapd_reset_failures();
 		drain_all_pages(NULL);
@@ -885,7 +893,7 @@ static __always_inline void free_to_lists(struct page *page, unsigned long pfn, 
 		free_unref_page(page, order, mt);
 	} else {
 		count_vm_events(PGFREE, 1UL << order);
-		free_one_page(page_zone(page), page, pfn, order, mt);
+		free_one_page(page_zone(page), page, pfn, order);
 	}
 }
 

@@ -7,7 +7,9 @@
  * asks each CPU to drain itself). Refill and drain move `batch` pages
  * under zone->lock. Pages on a pcp list are counted as
  * allocated by NR_FREE_PAGES, as in Linux; PG_pcp marks them, and
- * page->private holds the pageblock migratetype they return to.
+ * page->private holds the migratetype of the list they sit on (their
+ * pageblock's when freed; HIGHATOMIC pages wait on the movable list). A
+ * drain frees them by their pageblock's type at that time.
  *
  * The pop and push themselves (rmqueue_pcplist, free_unref_page) are
  * inline in internal.h; this file holds the batch moves and the sizing.
@@ -132,7 +134,6 @@ void free_pcppages_bulk(struct zone *zone, int count, struct per_cpu_pages *pcp)
 		struct page *page;
 		unsigned int order;
 		unsigned long pfn;
-		int mt;
 
 		for (int tries = 0; tries < NR_PCP_LISTS; tries++) {
 			if (!list_empty(&pcp->lists[pindex]))
@@ -147,10 +148,9 @@ void free_pcppages_bulk(struct zone *zone, int count, struct per_cpu_pages *pcp)
 		list_del(&page->lru);
 		ClearPageFlag(page, PG_pcp);
 		pfn = page_to_pfn(page);
-		mt = (int)page->private;
-		if (get_pageblock_migratetype(pfn) == MIGRATE_ISOLATE)
-			mt = MIGRATE_ISOLATE;
-		__free_one_page(page, pfn, zone, order, mt);
+		/* The pageblock's type now, not the one cached at free time:
+		 * a reserve may have been made or given back meanwhile. */
+		__free_one_page(page, pfn, zone, order, get_pageblock_migratetype(pfn));
 		pcp->count -= 1 << order;
 		count -= 1 << order;
 		freed += 1L << order;

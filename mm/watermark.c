@@ -200,56 +200,55 @@ bool zone_watermark_ok(struct zone *z, unsigned int order, unsigned long mark, i
  * A high-order atomic request just succeeded: keep its pageblock for such
  * requests (HIGHATOMIC), a pageblock at a time, up to 1% of the zone plus
  * one pageblock, so that later atomic bursts still find contiguous blocks.
+ * nr_reserved_highatomic counts exactly the zone's HIGHATOMIC pageblocks:
+ * only here and in unreserve_highatomic_pageblock() does a pageblock
+ * become or stop being one.
  */
 void reserve_highatomic_pageblock(struct page *page, struct zone *zone)
 {
 	unsigned long max_managed = zone->managed_pages / 100 + pageblock_nr_pages;
 	unsigned long pfn = page_to_pfn(page);
 	unsigned long flags;
-	int mt;
 
 	if (__atomic_load_n(&zone->nr_reserved_highatomic, __ATOMIC_RELAXED) >= max_managed)
 		return;
 	flags = mm_spin_lock_irqsave(&zone->lock);
-	if (zone->nr_reserved_highatomic >= max_managed)
-		goto out;
-	mt = get_pageblock_migratetype(pfn);
-	if (mt != MIGRATE_HIGHATOMIC && mt != MIGRATE_ISOLATE) {
+	if (zone->nr_reserved_highatomic < max_managed &&
+	    get_pageblock_migratetype(pfn) < MIGRATE_PCPTYPES &&
+	    pageblock_in_zone(zone, pfn & ~(pageblock_nr_pages - 1))) {
 		zone->nr_reserved_highatomic += pageblock_nr_pages;
-		set_pageblock_migratetype(pfn, MIGRATE_HIGHATOMIC);
-		move_freepages_block(zone, page, MIGRATE_HIGHATOMIC, NULL);
+		move_freepages_block(zone, page, MIGRATE_HIGHATOMIC);
 	}
-out:
 	mm_spin_unlock_irqrestore(&zone->lock, flags);
 }
 
-bool unreserve_highatomic_pageblock(int highest_zoneidx, int migratetype)
+/*
+ * A reserved pageblock is found through its free pages (a HIGHATOMIC
+ * block never grows past its pageblock, see buddy.c), the smallest first:
+ * the pageblock least likely to serve another atomic burst. One wholly in
+ * use cannot be given back, nor would that free anything.
+ */
+bool unreserve_highatomic_pageblock(const struct alloc_context *ac, bool force)
 {
+	struct zone *const *zp;
 	struct zone *zone;
 
-	for_each_zone(zone) {
+	for_each_zone_zonelist(zone, zp, ac->zonelist, ac->highest_zoneidx) {
 		unsigned long flags;
 
-		if (zone->zone_idx > highest_zoneidx || !zone->nr_reserved_highatomic)
+		if (__atomic_load_n(&zone->nr_reserved_highatomic, __ATOMIC_RELAXED) <=
+		    (force ? 0 : pageblock_nr_pages))
 			continue;
 		flags = mm_spin_lock_irqsave(&zone->lock);
-		for (unsigned int o = 0; o < MAX_ORDER; o++) {
+		for (unsigned int o = 0; o <= pageblock_order; o++) {
 			struct list_head *l = &zone->free_area[o].free_list[MIGRATE_HIGHATOMIC];
 			struct page *page;
-			unsigned long pfn;
 
 			if (list_empty(l))
 				continue;
 			page = list_first_entry(l, struct page, lru);
-			pfn = page_to_pfn(page);
-			if (get_pageblock_migratetype(pfn) == MIGRATE_HIGHATOMIC) {
-				zone->nr_reserved_highatomic -=
-					zone->nr_reserved_highatomic < pageblock_nr_pages
-						? zone->nr_reserved_highatomic
-						: pageblock_nr_pages;
-				set_pageblock_migratetype(pfn, migratetype);
-			}
-			move_freepages_block(zone, page, migratetype, NULL);
+			zone->nr_reserved_highatomic -= pageblock_nr_pages;
+			move_freepages_block(zone, page, ac->migratetype);
 			mm_spin_unlock_irqrestore(&zone->lock, flags);
 			return true;
 		}

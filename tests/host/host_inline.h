@@ -1,6 +1,7 @@
 /*
  * tests/host/host_inline.h - the host programs' inline form of mm/host.h's
- * interrupt-state and CPU-id functions: one CPU, no interrupts. Host tests,
+ * interrupt-state and CPU-id functions: no interrupts, and one thread
+ * playing the CPUs in turn (host_set_cpu). Host tests,
  * mmsim and the benchmark compile mm/ with it, as the kernel does with its
  * own; tools/embed-example keeps the out-of-line form.
  */
@@ -17,9 +18,12 @@ static inline void mm_irq_restore(unsigned long flags)
 	(void)flags;
 }
 
+/* tests/host/host_shim.c: the CPU the one host thread plays now. */
+extern unsigned int host_cpu_current;
+
 static inline unsigned int mm_cpu_id(void)
 {
-	return 0;
+	return host_cpu_current;
 }
 
 #endif /* TESTS_HOST_HOST_INLINE_H */

@@ -17,6 +17,7 @@
 #include <time.h>
 
 #include "../../mm/host.h"
+#include "../../mm/zone.h" /* MM_MAX_CPUS */
 #include "host_shim.h"
 
 static char *ram_base;
@@ -133,6 +134,23 @@ void mm_panic(const char *fmt, ...)
 	abort();
 }
 
+/* One thread plays every CPU, one at a time: host_set_cpu() switches
+ * which CPU's per-CPU lists it uses, and a cross-CPU call runs on each of
+ * the host_set_nr_cpus() CPUs in turn. */
+unsigned int host_cpu_current;
+static unsigned int host_cpus = 1;
+
+void host_set_nr_cpus(unsigned int n)
+{
+	host_cpus = n < 1 ? 1 : n > MM_MAX_CPUS ? MM_MAX_CPUS : n;
+	host_cpu_current = 0;
+}
+
+void host_set_cpu(unsigned int cpu)
+{
+	host_cpu_current = cpu < host_cpus ? cpu : 0;
+}
+
 #ifndef MM_HOST_INLINE_H /* otherwise host_inline.h has them */
 unsigned long mm_irq_save(void)
 {
@@ -144,16 +162,22 @@ void mm_irq_restore(unsigned long flags)
 }
 unsigned int mm_cpu_id(void)
 {
-	return 0;
+	return host_cpu_current;
 }
 #endif
 unsigned int mm_nr_cpus(void)
 {
-	return 1;
+	return host_cpus;
 }
 void mm_on_each_cpu(void (*fn)(void *), void *arg)
 {
-	fn(arg);
+	unsigned int self = host_cpu_current;
+
+	for (unsigned int cpu = 0; cpu < host_cpus; cpu++) {
+		host_cpu_current = cpu;
+		fn(arg);
+	}
+	host_cpu_current = self;
 }
 void mm_cpu_relax(void)
 {

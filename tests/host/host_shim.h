@@ -22,4 +22,11 @@ extern char host_panic_msg[512];
 void host_capture_start(void);
 const char *host_capture_stop(void); /* returns the captured text */
 
+/* The one host thread plays @n CPUs (1..MM_MAX_CPUS; set before mm_init,
+ * which sizes the per-CPU lists by it), and runs as @cpu from now on:
+ * allocations and frees use that CPU's per-CPU lists, and a cross-CPU call
+ * (drain_all_pages) runs on every CPU in turn. */
+void host_set_nr_cpus(unsigned int n);
+void host_set_cpu(unsigned int cpu);
+
 #endif

@@ -528,7 +528,10 @@ HTEST(highatomic_reserve_is_taken_for_high_order_atomics)
 	KT_EXPECT_EQ(mm_check_invariants(), 0);
 	/* and the slowpath's release gives a block back */
 	unsigned long r = z->nr_reserved_highatomic;
-	KT_EXPECT(unreserve_highatomic_pageblock(ZONE_DMA32, MIGRATE_MOVABLE));
+	const struct alloc_context ac = { .zonelist = node_zonelist(0, GFP_KERNEL),
+					  .highest_zoneidx = ZONE_DMA32,
+					  .migratetype = MIGRATE_MOVABLE };
+	KT_EXPECT(unreserve_highatomic_pageblock(&ac, false));
 	KT_EXPECT_EQ(z->nr_reserved_highatomic, r - pageblock_nr_pages);
 	KT_EXPECT_EQ(mm_check_invariants(), 0);
 	mm_debug_poison = true;

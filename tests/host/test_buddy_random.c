@@ -4,6 +4,7 @@
  * full invariant checker after every operation.
  */
 #include "test_buddy_util.h"
+#include "mm/internal.h"
 
 #define STEPS 6000
 
@@ -118,6 +119,14 @@ static void run_seed(unsigned int seed, uint64_t mem)
 	KT_EXPECT_EQ(global_vm_event(POISON_ERRORS), 0);
 	held_free_all(&s);
 	drain_all_pages(NULL);
+	/* Atomic requests may have left HIGHATOMIC reserves, which keep their
+	 * pageblocks apart; given back, every page merges as at boot. */
+	const struct alloc_context all = { .zonelist = node_zonelist(0, GFP_KERNEL),
+					   .highest_zoneidx = MAX_NR_ZONES - 1,
+					   .migratetype = MIGRATE_MOVABLE };
+	while (unreserve_highatomic_pageblock(&all, true))
+		;
+	KT_EXPECT_EQ(mm_check_invariants(), 0);
 	mm_buddyinfo_snapshot(after);
 	KT_EXPECT(buddyinfo_equal(before, after));
 	KT_EXPECT_EQ(nr_free_pages(), free0);

@@ -179,6 +179,18 @@ HTEST(pinned_pages_stay_put_through_compaction)
 	mix_teardown(&m);
 }
 
+/* Every pageblock of @z to @mt, its free pages with it (as a steal that
+ * claims the pageblock would move them). */
+static void relabel_pageblocks(struct zone *z, int mt)
+{
+	unsigned long flags = mm_spin_lock_irqsave(&z->lock);
+
+	for (unsigned long pfn = z->zone_start_pfn; pfn < zone_end_pfn(z);
+	     pfn += pageblock_nr_pages)
+		move_freepages_block(z, pfn_to_page(pfn), mt);
+	mm_spin_unlock_irqrestore(&z->lock, flags);
+}
+
 HTEST(async_direct_compaction_skips_pageblocks_of_another_type)
 {
 	struct mix m;
@@ -196,9 +208,7 @@ HTEST(async_direct_compaction_skips_pageblocks_of_another_type)
 	cc.zone = z;
 	fragment(&m);
 	/* Relabel every pageblock unmovable: async has no source left. */
-	for (unsigned long pfn = z->zone_start_pfn; pfn < zone_end_pfn(z);
-	     pfn += pageblock_nr_pages)
-		set_pageblock_migratetype(pfn, MIGRATE_UNMOVABLE);
+	relabel_pageblocks(z, MIGRATE_UNMOVABLE);
 	KT_EXPECT_EQ(compact_zone(&cc), COMPACT_COMPLETE);
 	KT_EXPECT_EQ(cc.nr_isolated_migrate, 0);
 	KT_EXPECT_EQ(cc.nr_migrated, 0);
@@ -208,9 +218,7 @@ HTEST(async_direct_compaction_skips_pageblocks_of_another_type)
 	KT_EXPECT(cc.nr_isolated_migrate > 0);
 	KT_EXPECT_EQ(cc.nr_migrated, 0); /* no MOVABLE block to move into */
 	KT_EXPECT_EQ(mix_verify(&m), 0);
-	for (unsigned long pfn = z->zone_start_pfn; pfn < zone_end_pfn(z);
-	     pfn += pageblock_nr_pages)
-		set_pageblock_migratetype(pfn, MIGRATE_MOVABLE);
+	relabel_pageblocks(z, MIGRATE_MOVABLE);
 	EXPECT_MM_CLEAN();
 	mix_teardown(&m);
 }

@@ -171,10 +171,50 @@ HTEST(should_compact_retry_table)
 	KT_EXPECT_EQ(prio, COMPACT_PRIO_SYNC_FULL);
 	KT_EXPECT(!should_compact_retry(&ac_dma32, 2, ALLOC_WMARK_MIN, COMPACT_COMPLETE, &prio,
 					&retries));
-	/* withdrawn (SKIPPED): only if reclaim could make it suitable */
-	KT_EXPECT(should_compact_retry(&ac_dma32, 2, ALLOC_WMARK_MIN, COMPACT_SKIPPED, &prio,
-				       &retries));
+	/* withdrawn (deferred, contended, a partial pass): straight to the
+	 * next priority, then no - never a retry at the same priority */
+	static const enum compact_result withdrawn[] = { COMPACT_DEFERRED, COMPACT_CONTENDED,
+							 COMPACT_PARTIAL_SKIPPED };
+	for (unsigned int k = 0; k < 3; k++) {
+		prio = DEF_COMPACT_PRIORITY;
+		retries = 0;
+		n = 0;
+		while (should_compact_retry(&ac_dma32, 2, ALLOC_WMARK_MIN, withdrawn[k], &prio,
+					    &retries) &&
+		       n < 100)
+			n++;
+		KT_EXPECT_EQ(n, 1);
+		KT_EXPECT_EQ(prio, MIN_COMPACT_PRIORITY);
+	}
+	/* SKIPPED, with the order already there: no reason to retry */
+	prio = DEF_COMPACT_PRIORITY;
+	retries = 0;
+	KT_EXPECT(!should_compact_retry(&ac_dma32, 2, ALLOC_WMARK_MIN, COMPACT_SKIPPED, &prio,
+					&retries));
+	/* SKIPPED in a fragmented zone (no order-1 block, half of it free):
+	 * retry while reclaim could make it suitable, at most
+	 * MAX_COMPACT_RETRIES times, and never at a higher priority */
+	held_fill(&s, __GFP_MEMALLOC, 0);
+	for (size_t i = 0; i < s.n; i++)
+		if (page_to_pfn(s.v[i].page) & 1) {
+			__free_pages(s.v[i].page, 0);
+			s.v[i] = s.v[--s.n];
+			i--;
+		}
+	drain_all_pages(NULL);
+	KT_EXPECT_EQ(dma32()->free_area[1].nr_free, 0);
+	prio = DEF_COMPACT_PRIORITY;
+	retries = 0;
+	n = 0;
+	while (should_compact_retry(&ac_dma32, 2, ALLOC_WMARK_MIN, COMPACT_SKIPPED, &prio,
+				    &retries) &&
+	       n < 100)
+		n++;
+	KT_EXPECT_EQ(n, MAX_COMPACT_RETRIES);
+	KT_EXPECT_EQ(prio, DEF_COMPACT_PRIORITY);
+	/* and not at all once nothing is left to reclaim or free */
 	held_fill(&s, 0, 0);
+	retries = 0;
 	KT_EXPECT(!should_compact_retry(&ac_dma32, 2, ALLOC_WMARK_MIN, COMPACT_SKIPPED, &prio,
 					&retries));
 	/* compaction itself: nothing free enough is SKIPPED, never SUCCESS */
@@ -586,6 +626,121 @@ HTEST(kswapd_reclaims_to_high_then_gives_up_after_16_fruitless_rounds)
 	filemap_evict(&f, true);
 	filemap_drain_node_pool();
 	ramdisk_host_destroy(&bd);
+	EXPECT_MM_CLEAN();
+}
+
+/* Reclaim that always makes a little progress: a shrinker that reports a
+ * page freed on every call, whatever happens to memory. */
+static unsigned long trickle_count(struct shrinker *s, struct shrink_control *sc)
+{
+	(void)s;
+	(void)sc;
+	return 1UL << 20;
+}
+static unsigned long trickle_scan(struct shrinker *s, struct shrink_control *sc)
+{
+	(void)s;
+	(void)sc;
+	shrinker_note_freed_pages(1);
+	return 1;
+}
+
+/* Direct compaction that answers one chosen result, counting its calls. */
+static enum compact_result forced_result;
+static unsigned long forced_calls;
+static enum compact_result forced_compaction(unsigned int order, enum compact_priority prio)
+{
+	(void)order;
+	(void)prio;
+	forced_calls++;
+	return forced_result;
+}
+
+/* The stated bound: the first compaction (step 6), then at most
+ * MAX_COMPACT_RETRIES + 1 rounds at each of the three priorities. */
+#define SLOWPATH_MAX_COMPACT_ROUNDS (1 + 3 * (MAX_COMPACT_RETRIES + 1))
+
+HTEST(every_compaction_result_ends_the_slowpath_within_the_stated_rounds)
+{
+	static const enum compact_result results[] = {
+		COMPACT_NOT_SUITABLE_ZONE, COMPACT_SKIPPED,	    COMPACT_DEFERRED,
+		COMPACT_NO_SUITABLE_PAGE,  COMPACT_CONTINUE,	    COMPACT_COMPLETE,
+		COMPACT_PARTIAL_SKIPPED,   COMPACT_CONTENDED,	    COMPACT_SUCCESS,
+	};
+	static const struct {
+		gfp_t gfp;
+		unsigned int order;
+	} reqs[] = { { GFP_KERNEL, 2 },
+		     { GFP_KERNEL | __GFP_MOVABLE, 3 },
+		     { GFP_KERNEL | __GFP_RETRY_MAYFAIL, 5 } };
+	struct shrinker sh = { .count_objects = trickle_count,
+			       .scan_objects = trickle_scan,
+			       .name = "trickle" };
+	struct held_set s = { 0 };
+
+	KT_ASSERT_EQ(slowpath_boot(16), 0);
+	KT_ASSERT_EQ(register_shrinker(&sh), 0);
+	/* Half the zone free, but no block above order 0: order > 0 requests
+	 * depend on compaction, which answers what the test says. */
+	held_fill(&s, __GFP_MEMALLOC, 0);
+	for (size_t i = 0; i < s.n; i++)
+		if (page_to_pfn(s.v[i].page) & 1) {
+			__free_pages(s.v[i].page, 0);
+			s.v[i--] = s.v[--s.n];
+		}
+	drain_all_pages(NULL);
+	KT_EXPECT_EQ(dma32()->free_area[1].nr_free, 0);
+	compaction_result_hook = forced_compaction;
+	for (unsigned int r = 0; r < sizeof(results) / sizeof(results[0]); r++) {
+		for (unsigned int q = 0; q < sizeof(reqs) / sizeof(reqs[0]); q++) {
+			unsigned long stall0 = global_reclaim_event(ALLOCSTALL);
+
+			forced_result = results[r];
+			forced_calls = 0;
+			KT_EXPECT(alloc_pages(reqs[q].gfp | __GFP_NOWARN, reqs[q].order) == NULL);
+			if (forced_calls > SLOWPATH_MAX_COMPACT_ROUNDS)
+				ktest_fail(__FILE__, __LINE__,
+					   "result %d, gfp 0x%x order %u: %lu compaction rounds (bound %d)",
+					   forced_result, reqs[q].gfp, reqs[q].order, forced_calls,
+					   SLOWPATH_MAX_COMPACT_ROUNDS);
+			ktest_diag("result %d gfp 0x%x order %u: %lu compaction rounds, %lu reclaim rounds",
+				   forced_result, reqs[q].gfp, reqs[q].order, forced_calls,
+				   global_reclaim_event(ALLOCSTALL) - stall0);
+		}
+	}
+	compaction_result_hook = NULL;
+	KT_EXPECT_EQ(oom_kill_count(), 0); /* nothing registered to kill */
+	unregister_shrinker(&sh);
+	held_free_all(&s);
+}
+
+HTEST(gfp_nofs_fails_without_an_oom_kill_where_gfp_kernel_kills)
+{
+	struct hog h;
+
+	KT_ASSERT_EQ(slowpath_boot(16), 0);
+	hog_init(&h, "hog");
+	KT_ASSERT_EQ(oom_register_task(&h.task), 0);
+	hog_take(&h, 0, 0);
+	/* Its reclaim could not enter the filesystem: no kill for it. */
+	KT_EXPECT(alloc_pages(GFP_NOFS | __GFP_NOWARN, 0) == NULL);
+	KT_EXPECT(alloc_pages(GFP_NOIO | __GFP_NOWARN, 0) == NULL);
+	KT_EXPECT_EQ(oom_kill_count(), 0);
+	KT_EXPECT(!h.task.killed);
+	/* A NOFAIL one takes the reserves instead. */
+	struct page *p = alloc_pages(GFP_NOFS | __GFP_NOFAIL, 0);
+	KT_EXPECT(p != NULL);
+	KT_EXPECT_EQ(oom_kill_count(), 0);
+	if (p)
+		__free_pages(p, 0);
+	/* The same request with __GFP_FS kills the hog and is served. */
+	p = alloc_pages(GFP_KERNEL | __GFP_NOWARN, 0);
+	KT_EXPECT(p != NULL);
+	KT_EXPECT_EQ(oom_kill_count(), 1);
+	KT_EXPECT(h.task.killed);
+	if (p)
+		__free_pages(p, 0);
+	oom_unregister_task(&h.task);
 	EXPECT_MM_CLEAN();
 }
 
