@@ -24,7 +24,7 @@ BENCH_CFLAGS := -std=c11 -D_GNU_SOURCE -O2 -g -Wall -Wextra -Werror -I. -MMD -MP
 # mm/host.h's fast-path functions inline on the host too (tests/host/host_inline.h).
 HOST_INLINE  := -DMM_HOST_INLINE_H='"tests/host/host_inline.h"'
 HOST_CFLAGS  += $(HOST_INLINE)
-BENCH_CFLAGS += $(HOST_INLINE)
+BENCH_CFLAGS += $(HOST_INLINE) -DHOST_ONE_CPU
 
 MM_SRCS      := $(wildcard mm/*.c)
 KERNEL_CSRCS := $(wildcard arch/x86_64/*.c kernel/*.c tests/kernel/*.c) $(MM_SRCS)

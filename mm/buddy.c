@@ -140,19 +140,30 @@ void __free_one_page(struct page *page, unsigned long pfn, struct zone *zone, un
 	add_to_free_list(page, zone, order, migratetype, to_tail);
 }
 
+/* Are all pageblocks of the order-@order block at @pfn of type @mt? */
+static bool pageblocks_alike(unsigned long pfn, unsigned int order, int mt)
+{
+	for (unsigned long i = pageblock_nr_pages; i < 1UL << order; i += pageblock_nr_pages)
+		if (pfn_pageblock_mt(pfn + i) != mt)
+			return false;
+	return true;
+}
+
 void free_one_page(struct zone *zone, struct page *page, unsigned long pfn, unsigned int order)
 {
 	unsigned long flags = mm_spin_lock_irqsave(&zone->lock);
 
+	int mt = pfn_pageblock_mt(pfn);
+
 	/* A block larger than a pageblock may span pageblocks of different
-	 * types (a reserve was made in its head): each goes to its own
+	 * types (a reserve was made in its head): then each goes to its own
 	 * type's list, and merging joins them again where types allow. */
-	if (order > pageblock_order) {
+	if (order > pageblock_order && !pageblocks_alike(pfn, order, mt)) {
 		for (unsigned long i = 0; i < 1UL << order; i += pageblock_nr_pages)
 			__free_one_page(page + i, pfn + i, zone, pageblock_order,
-					get_pageblock_migratetype(pfn + i));
+					pfn_pageblock_mt(pfn + i));
 	} else {
-		__free_one_page(page, pfn, zone, order, get_pageblock_migratetype(pfn));
+		__free_one_page(page, pfn, zone, order, mt);
 	}
 	zone_mod_free(zone, 1L << order);
 	mm_spin_unlock_irqrestore(&zone->lock, flags);

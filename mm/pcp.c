@@ -150,7 +150,7 @@ void free_pcppages_bulk(struct zone *zone, int count, struct per_cpu_pages *pcp)
 		pfn = page_to_pfn(page);
 		/* The pageblock's type now, not the one cached at free time:
 		 * a reserve may have been made or given back meanwhile. */
-		__free_one_page(page, pfn, zone, order, get_pageblock_migratetype(pfn));
+		__free_one_page(page, pfn, zone, order, pfn_pageblock_mt(pfn));
 		pcp->count -= 1 << order;
 		count -= 1 << order;
 		freed += 1L << order;

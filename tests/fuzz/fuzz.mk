@@ -25,6 +25,7 @@ FUZZ_LIB_OBJS := $(FUZZ_LIB_SRCS:%.c=$(BUILD)/fuzz/obj/%.o)
 # Per-target libFuzzer options: the allocator target checks every invariant
 # after each operation, so it gets short inputs.
 FUZZ_OPTS_fuzz_alloc_ops := -max_len=512 -len_control=10
+FUZZ_OPTS_fuzz_reserves := -max_len=384 -len_control=10
 
 FUZZ_HAVE := $(shell d=$$($(FUZZ_CC) -print-resource-dir 2>/dev/null) && \
 	ls "$$d"/lib/linux/libclang_rt.fuzzer-x86_64.a "$$d"/lib/x86_64-*/libclang_rt.fuzzer.a \

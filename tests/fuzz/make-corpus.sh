@@ -8,7 +8,8 @@ set -eu
 cd "$(dirname "$0")"
 C=corpus
 rm -rf "$C"
-mkdir -p "$C/fuzz_bootinfo" "$C/fuzz_memmap" "$C/fuzz_e820_file" "$C/fuzz_alloc_ops"
+mkdir -p "$C/fuzz_bootinfo" "$C/fuzz_memmap" "$C/fuzz_e820_file" "$C/fuzz_alloc_ops" \
+	"$C/fuzz_reserves"
 
 # Little-endian numbers as printf escapes.
 le() { # bytes value
@@ -171,6 +172,28 @@ for ((i = 0; i < 30; i++)); do s+=$(op 5 $((4 + i * 2)) 0); done
 s+="$(op 17 0 0 0 1)$(op 17 1 9 0 1)$(op 17 1 4 2 1)$(op 17 2 9 1 1)$(op 17 3 9 0 1)"
 s+="$(op 0 5 0 9)$(op 14 0 0 255)$(op 14 0 1 127)"
 printf "$s" >"$A/cache-compaction.bin"
+
+# ---- reserve life cycles (fuzz_reserves) ----
+# Operations of three bytes: op % 12, a, b. a % 4 is the CPU it runs on.
+# 0-1 alloc (gfp (a / 4) % 10 from the table, order b % 4 or 9 + b % 2),
+# 2-3 free held block (a << 8 | b) % held, 4 fill without reclaim (gfp b,
+# order b % 3), 5 free every k-th, 6 drain all CPUs, 7 unreserve (zone and
+# type from b, forced when a is odd), 8 reserve around a held block, 9
+# page-cache write, 10 evict, 11 compaction (b odd: compact_memory).
+R=$C/fuzz_reserves
+# fill, an atomic order-2 below min (a reserve), freed on CPU 1, released, drained
+printf "$(op 4 0 2)$(op 0 0 2)$(op 5 0 0)$(op 2 1 0)$(op 7 1 1)$(op 6 0 0)$(op 0 8 0)" \
+	>"$R/reserve-pcp-release.bin"
+# reserves around many held blocks, steals by every type, released unforced then forced
+s="$(op 4 0 1)"
+for ((i = 0; i < 12; i++)); do s+=$(op 8 $i $((i * 29))); done
+for ((i = 0; i < 12; i++)); do s+=$(op 0 $((8 + i % 3 * 8)) $i)$(op 3 $((i + 1)) $((i * 13))); done
+s+="$(op 7 0 1)$(op 7 0 3)$(op 7 1 1)$(op 7 1 3)$(op 6 2 0)$(op 5 0 3)"
+printf "$s" >"$R/reserves-steals.bin"
+# page cache among unmovable blocks, holes, compaction at each priority, then pageblock-sized blocks
+s="$(op 9 0 63)$(op 9 0 127)$(op 0 8 1)$(op 0 16 2)$(op 5 0 1)$(op 11 1 1)$(op 11 2 0)"
+s+="$(op 11 3 2)$(op 11 4 4)$(op 0 8 12)$(op 0 12 13)$(op 2 0 0)$(op 10 0 1)$(op 6 3 0)"
+printf "$s" >"$R/cache-compaction-large.bin"
 
 # Inputs that once failed (harness or mm bugs), kept as seeds so fuzz-smoke
 # replays them: regress/<target>-<what>.bin
