@@ -328,17 +328,17 @@ static bool try_to_claim_pageblock(struct zone *zone, unsigned long pfn, int sta
 }
 
 /*
- * A @start_type request of @order falls back to @page, an order-@have
- * free block on @old_type's list. A block of pageblock size or more
- * changes type whole. Otherwise the watermarks are boosted, and the
- * request claims the pageblock when it may (@whole_block) and the
- * pageblock agrees; failing that it takes only the pages it needs, and
- * the rest of the block stays on @old_type's lists, where its pageblock
- * says it belongs.
+ * Claim phase of a fallback: a @start_type request of @order takes @page,
+ * an order-@have free block on @old_type's list, with its whole pageblock
+ * (or pageblocks, for a block that large). Below a pageblock the
+ * watermarks are boosted first - mixing types in a pageblock is how
+ * fragmentation starts, so kswapd should free memory before more stealing
+ * is needed - and the claim succeeds only when the pageblock agrees. NULL
+ * when it does not.
  */
-static struct page *steal_suitable_fallback(struct zone *zone, struct page *page,
-					    unsigned int have, unsigned int order, int start_type,
-					    int old_type, bool whole_block, bool *boosted)
+static struct page *claim_fallback_block(struct zone *zone, struct page *page, unsigned int have,
+					 unsigned int order, int start_type, int old_type,
+					 bool *boosted)
 {
 	unsigned long pfn = page_to_pfn(page);
 
@@ -347,51 +347,48 @@ static struct page *steal_suitable_fallback(struct zone *zone, struct page *page
 		move_to_free_list(page, zone, have, start_type);
 		return take_free_block(zone, page, order, have, start_type);
 	}
-	/* Mixing types in a pageblock is how fragmentation starts: raise the
-	 * watermarks so kswapd frees memory before more stealing is needed. */
-	*boosted = boost_watermark(zone);
-	if (whole_block && try_to_claim_pageblock(zone, pfn, start_type, old_type))
-		return __rmqueue_smallest(zone, order, start_type);
-	return take_free_block(zone, page, order, have, old_type);
+	*boosted |= boost_watermark(zone);
+	if (!try_to_claim_pageblock(zone, pfn, start_type, old_type))
+		return NULL;
+	return __rmqueue_smallest(zone, order, start_type);
 }
 
 /*
- * Steal from another migratetype: the largest free block, so that one
- * pageblock changes hands rather than many get a few foreign pages.
- * Movable requests that cannot take the whole block take the smallest
- * suitable one instead. Returns the request's block, or NULL.
+ * When a type's own lists are empty: first try to claim a whole pageblock
+ * of another type, the largest free blocks first (kernel requests may
+ * claim any; movable ones only large pieces, as they could later be moved
+ * out again). Failing that, steal the smallest block that serves the
+ * request and leave the rest of it on its own type's lists, where its
+ * pageblock says it belongs: one pageblock gets a few foreign pages,
+ * rather than the largest free blocks being broken up one steal at a time.
  */
 static struct page *__rmqueue_fallback(struct zone *zone, unsigned int order, int start_mt,
 				       bool *boosted)
 {
-	struct free_area *area;
-	int current_order, mt = -1;
-	bool can_steal = false;
+	for (int o = MAX_ORDER - 1; o >= (int)order; o--) {
+		struct free_area *area = &zone->free_area[o];
+		bool can_steal;
+		int mt = find_suitable_fallback(area, (unsigned int)o, start_mt, &can_steal);
+		struct page *page;
 
-	for (current_order = MAX_ORDER - 1; current_order >= (int)order; current_order--) {
-		area = &zone->free_area[current_order];
-		mt = find_suitable_fallback(area, current_order, start_mt, &can_steal);
-		if (mt == -1)
+		if (mt == -1 || !can_steal)
 			continue;
-		if (!can_steal && start_mt == MIGRATE_MOVABLE && current_order > (int)order)
-			goto find_smallest;
-		goto do_steal;
+		page = claim_fallback_block(zone, list_first_entry(&area->free_list[mt], struct page, lru),
+					    (unsigned int)o, order, start_mt, mt, boosted);
+		if (page)
+			return page;
+	}
+	for (unsigned int o = order; o < MAX_ORDER; o++) {
+		struct free_area *area = &zone->free_area[o];
+		bool can_steal;
+		int mt = find_suitable_fallback(area, o, start_mt, &can_steal);
+
+		if (mt != -1)
+			return take_free_block(zone,
+					       list_first_entry(&area->free_list[mt], struct page, lru),
+					       order, o, mt);
 	}
 	return NULL;
-
-find_smallest:
-	for (current_order = order; current_order < MAX_ORDER; current_order++) {
-		area = &zone->free_area[current_order];
-		mt = find_suitable_fallback(area, current_order, start_mt, &can_steal);
-		if (mt != -1)
-			break;
-	}
-	if (mt == -1)
-		return NULL;
-do_steal:
-	return steal_suitable_fallback(zone, list_first_entry(&area->free_list[mt], struct page, lru),
-				       (unsigned int)current_order, order, start_mt, mt, can_steal,
-				       boosted);
 }
 
 struct page *__rmqueue(struct zone *zone, unsigned int order, int migratetype,

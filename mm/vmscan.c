@@ -6,6 +6,7 @@
  */
 #include "vmscan.h"
 
+#include "compaction.h"
 #include "filemap.h"
 #include "lru.h"
 #include "shrinker.h"
@@ -250,11 +251,37 @@ unsigned long try_to_free_pages(gfp_t gfp, unsigned int order, int highest_zonei
 				    sc);
 }
 
+/*
+ * A costly request's direct reclaim goes on past its SWAP_CLUSTER_MAX
+ * goal, a batch at a time, until one of its zones has the free pages
+ * compaction needs to run, or it has freed compact_gap(order) pages in
+ * this call (Linux's should_continue_reclaim). Stopping at 32 pages would
+ * leave the request going round the slowpath for the thousand pages
+ * compaction wants, and the slowpath gives costly requests few rounds.
+ * True: reclaim more (the goal was raised).
+ */
+static bool reclaim_more_for_compaction(const struct zonelist *zl, int highest_zoneidx,
+					struct scan_control *sc, unsigned long before)
+{
+	struct zone *const *zp;
+	struct zone *z;
+
+	if (sc->order <= PAGE_ALLOC_COSTLY_ORDER || sc->kswapd ||
+	    sc->nr_reclaimed < sc->nr_to_reclaim || sc->nr_reclaimed - before >= 2UL << sc->order)
+		return false;
+	for_each_zone_zonelist(z, zp, zl, highest_zoneidx)
+		if (__compaction_suitable(z, sc->order, 0, highest_zoneidx,
+					  zone_page_state(z, NR_FREE_PAGES)) != COMPACT_SKIPPED)
+			return false;
+	sc->nr_to_reclaim = sc->nr_reclaimed + SWAP_CLUSTER_MAX;
+	return true;
+}
+
 unsigned long try_to_free_zonelist(gfp_t gfp, unsigned int order, const struct zonelist *zl,
 				   int highest_zoneidx, struct scan_control *sc)
 {
 	struct scan_control local = { 0 };
-	unsigned long before;
+	unsigned long before, goal;
 
 	if (!sc)
 		sc = &local;
@@ -264,6 +291,7 @@ unsigned long try_to_free_zonelist(gfp_t gfp, unsigned int order, const struct z
 	}
 	scan_control_setup(sc, gfp, order, highest_zoneidx, false);
 	before = sc->nr_reclaimed;
+	goal = sc->nr_to_reclaim;
 	count_reclaim_event(ALLOCSTALL, 1);
 	/* Goal relative to this call, so a caller's accumulated sc works. */
 	sc->nr_to_reclaim += before;
@@ -273,14 +301,20 @@ unsigned long try_to_free_zonelist(gfp_t gfp, unsigned int order, const struct z
 		struct zone *z;
 
 		for_each_zone_zonelist(z, zp, zl, highest_zoneidx) {
-			shrink_zone(z, sc);
+			unsigned long got;
+
+			do {
+				got = sc->nr_reclaimed;
+				shrink_zone(z, sc);
+				got = sc->nr_reclaimed - got;
+			} while (got && reclaim_more_for_compaction(zl, highest_zoneidx, sc, before));
 			if (sc->nr_reclaimed >= sc->nr_to_reclaim)
 				break;
 		}
 		if (sc->nr_reclaimed >= sc->nr_to_reclaim)
 			break;
 	}
-	sc->nr_to_reclaim -= before;
+	sc->nr_to_reclaim = goal;
 	return sc->nr_reclaimed - before;
 }
 
