@@ -353,6 +353,13 @@ static struct page *claim_fallback_block(struct zone *zone, struct page *page, u
 	return __rmqueue_smallest(zone, order, start_type);
 }
 
+/* A fallback into an order-@have block of another type, counted as
+ * Linux's mm_page_alloc_extfrag reports it: fragmenting below a pageblock. */
+static void count_fallback(unsigned int have)
+{
+	count_vm_events(have < pageblock_order ? EXTFRAG_FRAGMENTING : EXTFRAG_WHOLE, 1);
+}
+
 /*
  * When a type's own lists are empty: first try to claim a whole pageblock
  * of another type, the largest free blocks first (kernel requests may
@@ -375,18 +382,22 @@ static struct page *__rmqueue_fallback(struct zone *zone, unsigned int order, in
 			continue;
 		page = claim_fallback_block(zone, list_first_entry(&area->free_list[mt], struct page, lru),
 					    (unsigned int)o, order, start_mt, mt, boosted);
-		if (page)
+		if (page) {
+			count_fallback((unsigned int)o);
 			return page;
+		}
 	}
 	for (unsigned int o = order; o < MAX_ORDER; o++) {
 		struct free_area *area = &zone->free_area[o];
 		bool can_steal;
 		int mt = find_suitable_fallback(area, o, start_mt, &can_steal);
 
-		if (mt != -1)
+		if (mt != -1) {
+			count_fallback(o);
 			return take_free_block(zone,
 					       list_first_entry(&area->free_list[mt], struct page, lru),
 					       order, o, mt);
+		}
 	}
 	return NULL;
 }

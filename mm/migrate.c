@@ -30,16 +30,25 @@ static const struct movable_ops *const owners[] = {
 	&vmarea_movable_ops,
 };
 
+static const struct movable_ops *host_owner;
+
+void movable_owner_register(const struct movable_ops *ops)
+{
+	__atomic_store_n(&host_owner, ops, __ATOMIC_RELEASE);
+}
+
 const struct movable_ops *page_movable_ops(const struct page *page)
 {
 	const uint32_t *tag = __atomic_load_n(&page->mapping, __ATOMIC_RELAXED);
+	const struct movable_ops *host;
 
 	if (!tag)
 		return NULL;
 	for (unsigned int i = 0; i < sizeof(owners) / sizeof(owners[0]); i++)
 		if (owners[i]->tag == *tag)
 			return owners[i];
-	return NULL;
+	host = __atomic_load_n(&host_owner, __ATOMIC_ACQUIRE);
+	return host && host->tag == *tag ? host : NULL;
 }
 
 bool isolate_movable_page(struct page *page)

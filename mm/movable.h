@@ -71,4 +71,9 @@ const struct movable_ops *page_movable_ops(const struct page *page);
 extern const struct movable_ops filemap_movable_ops;
 extern const struct movable_ops vmarea_movable_ops;
 
+/* One more owner from the host (a simulator's pages, e.g. mmsim's trace
+ * replay), with a tag of its own; registered before any of its pages is
+ * allocated, and never taken back. */
+void movable_owner_register(const struct movable_ops *ops);
+
 #endif /* MM_MOVABLE_H */

@@ -21,6 +21,8 @@ static const char *const vm_event_names[NR_VM_EVENT_ITEMS] = {
 	[BAD_PAGES] = "bad_pages",
 	[POISON_ERRORS] = "page_poison_errors",
 	[FAIL_PAGE_ALLOC_INJECTED] = "fail_page_alloc",
+	[EXTFRAG_FRAGMENTING] = "extfrag_fragmenting",
+	[EXTFRAG_WHOLE] = "extfrag_whole_block",
 };
 
 unsigned long global_vm_event(enum vm_event_item item)

@@ -18,6 +18,12 @@ enum vm_event_item {
 	BAD_PAGES,		  /* ours: "Bad page state" reports */
 	POISON_ERRORS,		  /* ours: poison found corrupted on allocation */
 	FAIL_PAGE_ALLOC_INJECTED, /* ours: failures injected (fail_page_alloc.h) */
+	/* ours: fallbacks to another migratetype's free block, as Linux's
+	 * mm_page_alloc_extfrag tracepoint reports them: "fragmenting" when
+	 * the block taken was smaller than a pageblock (fallback_order <
+	 * pageblock_order), else whole pageblocks changed hands. */
+	EXTFRAG_FRAGMENTING,
+	EXTFRAG_WHOLE,
 	NR_VM_EVENT_ITEMS
 };
 

@@ -1,6 +1,7 @@
 # tests/fuzz/fuzz.mk - libFuzzer targets (clang, ASan+UBSan), included by
 # the top Makefile. Each tests/fuzz/fuzz_NAME.c is one target linked with
-# mm/*.c, the host shim and tools/mmsim/e820_file.c, built into build/fuzz/.
+# mm/*.c, the host shim and mmsim's parsers (e820_file.c, trace_parse.c),
+# built into build/fuzz/.
 #
 #   make fuzz [FUZZ_SECONDS=60] [FUZZ_JOBS=1]
 #                      fuzz each target for that long on a scratch copy of
@@ -20,7 +21,7 @@ FUZZ_CFLAGS  := -std=c11 -D_GNU_SOURCE -O1 -g -Wall -Wextra -Werror -I. \
 FUZZ_NAMES   := $(patsubst tests/fuzz/%.c,%,$(wildcard tests/fuzz/fuzz_*.c))
 FUZZ_BINS    := $(FUZZ_NAMES:%=$(BUILD)/fuzz/%)
 FUZZ_LIB_SRCS := $(MM_SRCS) tests/host/host_shim.c tests/host/ramdisk_host.c \
-	tools/mmsim/e820_file.c
+	tools/mmsim/e820_file.c tools/mmsim/trace_parse.c
 FUZZ_LIB_OBJS := $(FUZZ_LIB_SRCS:%.c=$(BUILD)/fuzz/obj/%.o)
 # Per-target libFuzzer options: the allocator target checks every invariant
 # after each operation, so it gets short inputs.

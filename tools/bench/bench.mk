@@ -12,3 +12,10 @@ $(BUILD)/bench/bench: $(BENCH_OBJS)
 .PHONY: bench
 bench: deps $(BUILD)/bench/bench
 	./tools/bench/run-bench.sh
+
+# mmsim optimised and without sanitizers, for replaying long traces at full
+# speed (docs/replay.md): build/bench/mmsim.
+MMSIM_FAST_OBJS := $(patsubst %.c,$(BUILD)/bench/obj/%.o,$(MMSIM_SRCS) $(MM_SRCS) \
+	tests/host/host_shim.c tests/host/ramdisk_host.c)
+$(BUILD)/bench/mmsim: $(MMSIM_FAST_OBJS)
+	$(CC) $(BENCH_CFLAGS) -o $@ $^ -lm

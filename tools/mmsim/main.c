@@ -19,6 +19,7 @@
 #include "mm/mm_init.h"
 #include "mm/numa.h"
 #include "mmsim.h"
+#include "replay.h"
 #include "tests/host/host_shim.h"
 
 /* Where the pretend kernel image lies: the real kernel's load address and
@@ -35,6 +36,8 @@ struct options {
 	int dump_memblock;
 	const char *fail_page_alloc;
 	unsigned long numa; /* --numa N: nodes (0: none registered) */
+	const char *replay, *replay_linux_end; /* replay.h */
+	int replay_lenient;
 };
 
 static void usage(FILE *f)
@@ -51,7 +54,10 @@ static void usage(FILE *f)
 		"  --fail-page-alloc P,I,T,O  after boot, fail P%% of allocations of order >= O,\n"
 		"                  every I-th only, at most T times (-1: no limit); seeded by --seed\n"
 		"  --numa N        N memory nodes (1-%d) of unequal size, as run-qemu.sh --numa makes\n"
-		"                  them: node i gets i+1 shares of RAM, distances 11 + 10 x |i - j|\n",
+		"                  them: node i gets i+1 shares of RAM, distances 11 + 10 x |i - j|\n"
+		"  --replay FILE   replay a Linux page-allocation trace (ftrace text; - for stdin)\n"
+		"  --replay-linux-end LOG  Linux's end state from the capture log: ballast and\n"
+		"                  comparison (docs/replay.md); --replay-lenient skips bad lines\n",
 		MAX_NUMNODES);
 }
 
@@ -87,9 +93,14 @@ static int parse_args(int argc, char **argv, struct options *o)
 			o->dump_memblock = 1;
 			continue;
 		}
+		if (!strcmp(a, "--replay-lenient")) {
+			o->replay_lenient = 1;
+			continue;
+		}
 		if (strcmp(a, "--e820") && strcmp(a, "--mem") && strcmp(a, "--workload") &&
 		    strcmp(a, "--seed") && strcmp(a, "--steps") && strcmp(a, "--print") &&
-		    strcmp(a, "--fail-page-alloc") && strcmp(a, "--numa")) {
+		    strcmp(a, "--fail-page-alloc") && strcmp(a, "--numa") && strcmp(a, "--replay") &&
+		    strcmp(a, "--replay-linux-end")) {
 			fprintf(stderr, "mmsim: unknown option '%s'\n", a);
 			usage(stderr);
 			return -1;
@@ -112,6 +123,10 @@ static int parse_args(int argc, char **argv, struct options *o)
 			}
 		} else if (!strcmp(a, "--workload")) {
 			o->workload = v;
+		} else if (!strcmp(a, "--replay")) {
+			o->replay = v;
+		} else if (!strcmp(a, "--replay-linux-end")) {
+			o->replay_linux_end = v;
 		} else if (!strcmp(a, "--seed")) {
 			if (parse_ulong(a, v, &o->seed))
 				return -1;
@@ -277,6 +292,11 @@ int main(int argc, char **argv)
 	}
 	if (o.workload) {
 		rc = mmsim_run_workload(o.workload, o.seed, o.steps);
+		if (rc)
+			return rc;
+	}
+	if (o.replay) {
+		rc = mmsim_replay(o.replay, o.replay_linux_end, o.replay_lenient);
 		if (rc)
 			return rc;
 	}

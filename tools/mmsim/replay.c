@@ -1,0 +1,492 @@
+/*
+ * tools/mmsim/replay.c - replays a Linux page-allocation trace through
+ * mm/: every mm_page_alloc asks mm/ for the same order and flags and the
+ * block is remembered under the trace's pfn, every free gives back what
+ * that pfn holds. Replayed movable order-0 pages belong to an owner of
+ * their own (mm/movable.h), so compaction and kcompactd may move them;
+ * the pfn map follows each move.
+ *
+ * The trace is not a closed stream (boot allocations predate it,
+ * Linux's compaction moves pages without mm_page_alloc events, 6.1 traces
+ * a listed free twice): each such case is recognised and counted, none
+ * may corrupt mm/. kswapd and kcompactd run in this thread after every
+ * allocation, so a replay is deterministic.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "mm/compaction.h"
+#include "mm/debug.h"
+#include "mm/kcompactd.h"
+#include "mm/kswapd.h"
+#include "mm/migrate.h"
+#include "mm/movable.h"
+#include "mm/zone.h"
+#include "replay.h"
+
+/* slot[] values besides a struct page pointer (which is 8-aligned). */
+#define SLOT_EMPTY 0u
+#define SLOT_FREED 1u	/* just freed by mm_page_free: a batched free of it is the same free */
+#define SLOT_MISSING 2u /* Linux holds it, mm/ failed to serve it */
+#define SLOT_IS_PAGE(v) ((v) > SLOT_MISSING)
+
+#define REPLAY_TAG 0x594c5052u /* "RPLY" */
+#define REPLAY_ISOLATED 1u
+
+/* The owner of replayed movable pages: page->mapping points here,
+ * page->index is the trace's pfn. */
+static struct replay_owner {
+	uint32_t tag; /* first: page_movable_ops() reads it */
+	uintptr_t *slot;
+	unsigned long moved;
+} owner = { .tag = REPLAY_TAG };
+
+static bool replay_isolate(struct page *page)
+{
+	if (page->mapping != &owner || (page->private & REPLAY_ISOLATED) ||
+	    page_ref_count(page) <= 0)
+		return false;
+	page->private |= REPLAY_ISOLATED;
+	get_page(page);
+	return true;
+}
+
+static int replay_migrate(struct page *dst, struct page *src)
+{
+	/* The replay's reference and the isolation's: nothing else. */
+	if (page_ref_count(src) != 2)
+		return -MIGRATE_EAGAIN;
+	migrate_copy_content(dst, src);
+	dst->mapping = &owner;
+	dst->index = src->index;
+	dst->private = 0;
+	owner.slot[src->index] = (uintptr_t)dst;
+	owner.moved++;
+	src->mapping = NULL;
+	src->private = 0;
+	src->_refcount--; /* the replay's reference moved to dst */
+	return 0;
+}
+
+static void replay_putback(struct page *page)
+{
+	page->private &= ~REPLAY_ISOLATED;
+	__free_page(page); /* the isolation reference */
+}
+
+static const struct movable_ops replay_movable_ops = {
+	.tag = REPLAY_TAG,
+	.name = "replay",
+	.isolate = replay_isolate,
+	.migrate = replay_migrate,
+	.putback = replay_putback,
+};
+
+struct replay {
+	const struct trace_parser *p;
+	uintptr_t *slot; /* by the trace's pfn */
+	uint64_t nr_slots;
+	struct replay_stats st;
+};
+
+static unsigned int order_class(unsigned int order)
+{
+	return order == 0 ? REPLAY_ORDER0 : order <= 3 ? REPLAY_ORDER1_3
+				      : order <= 8 ? REPLAY_ORDER4_8 : REPLAY_ORDER9_10;
+}
+
+/* Give a held block back to mm/. */
+static void release(struct replay *r, struct page *page, unsigned int order)
+{
+	if (page->mapping == &owner) {
+		page->mapping = NULL;
+		page->private = 0;
+	}
+	__free_pages(page, order);
+	r->st.held_pages -= 1UL << order;
+}
+
+/* kswapd and kcompactd, for whatever the allocation woke them for. */
+static void run_daemons(void)
+{
+	while (kswapd_balance())
+		;
+	while (kcompactd_do_work())
+		;
+}
+
+static void replay_alloc(struct replay *r, const struct trace_event *ev)
+{
+	const struct trace_gfp *g = &r->p->gfps[ev->gfp_id];
+	/* Linux's failures are expected: no warnings. Nobody reads the
+	 * pages, so zeroing them would only cost time: placement is the
+	 * same with or without __GFP_ZERO. */
+	gfp_t gfp = (g->gfp | __GFP_NOWARN) & ~__GFP_ZERO;
+	unsigned int cls = order_class(ev->order);
+	uintptr_t old = ev->pfn < r->nr_slots ? r->slot[ev->pfn] : SLOT_EMPTY;
+	struct page *page;
+
+	for (uint32_t m = g->noeffect; m; m &= m - 1)
+		r->st.noeffect[__builtin_ctz(m)]++;
+	/* Linux allocated a pfn we still hold: it was freed where the trace
+	 * cannot see (moved by compaction, or before the trace began). */
+	if (!(ev->flags & TRACE_EV_FAILED) && (SLOT_IS_PAGE(old) || old == SLOT_MISSING)) {
+		r->st.held_allocs++;
+		if (SLOT_IS_PAGE(old)) {
+			struct page *op = (struct page *)old;
+
+			release(r, op, page_alloc_order(op));
+		}
+		r->slot[ev->pfn] = SLOT_EMPTY;
+	}
+	page = alloc_pages(gfp, ev->order);
+	run_daemons();
+	if (ev->flags & TRACE_EV_FAILED) {
+		r->st.linux_failed++;
+		if (page) {
+			r->st.ours_of_failed++;
+			__free_pages(page, ev->order);
+		}
+		return;
+	}
+	r->st.linux_ok[cls]++;
+	if (!page) {
+		r->slot[ev->pfn] = SLOT_MISSING;
+		return;
+	}
+	r->st.ours_ok[cls]++;
+	r->st.held_pages += 1UL << ev->order;
+	if (!ev->order && gfp_migratetype(gfp) == MIGRATE_MOVABLE) {
+		page->mapping = &owner;
+		page->index = (uint32_t)ev->pfn;
+		page->private = 0;
+	}
+	r->slot[ev->pfn] = (uintptr_t)page;
+}
+
+/* The held block that covers @pfn without starting there, or 0. */
+static uint64_t enclosing_head(struct replay *r, uint64_t pfn)
+{
+	for (unsigned int k = 1; k < MAX_ORDER; k++) {
+		uint64_t head = pfn & ~((1ull << k) - 1);
+		uintptr_t v = r->slot[head];
+
+		if (head != pfn && SLOT_IS_PAGE(v) &&
+		    head + (1ull << page_alloc_order((struct page *)v)) > pfn)
+			return head;
+	}
+	return UINT64_MAX;
+}
+
+/* Split a held, non-compound block at @head into order-0 pages, each
+ * remembered under its own pfn (what Linux's split_page did). False for
+ * a compound block, which Linux never frees in parts. */
+static bool split_held(struct replay *r, uint64_t head)
+{
+	struct page *page = (struct page *)r->slot[head];
+	unsigned int order = page_alloc_order(page);
+
+	if (PageHead(page) || head + (1ull << order) > r->nr_slots)
+		return false;
+	split_page(page, order);
+	for (unsigned long i = 1; i < 1UL << order; i++)
+		r->slot[head + i] = (uintptr_t)(page + i);
+	return true;
+}
+
+/* Free what we hold in [pfn, pfn + 2^order): Linux freed a different
+ * order than it allocated (a split block, or several blocks at once). */
+static bool free_range(struct replay *r, uint64_t pfn, unsigned int order)
+{
+	uint64_t end = pfn + (1ull << order);
+	bool any = false;
+
+	if (end > r->nr_slots)
+		end = r->nr_slots;
+	for (uint64_t q = pfn; q < end; q++) {
+		uintptr_t v = r->slot[q];
+		struct page *page;
+		unsigned int o;
+
+		if (!SLOT_IS_PAGE(v))
+			continue;
+		page = (struct page *)v;
+		o = page_alloc_order(page);
+		if (q + (1ull << o) > end && !split_held(r, q))
+			continue;
+		o = page_alloc_order(page);
+		release(r, page, o);
+		r->slot[q] = SLOT_EMPTY;
+		any = true;
+		q += (1ull << o) - 1;
+	}
+	return any;
+}
+
+static void replay_free(struct replay *r, const struct trace_event *ev)
+{
+	bool batched = ev->type == TRACE_EV_FREE_BATCHED;
+	uintptr_t v = ev->pfn < r->nr_slots ? r->slot[ev->pfn] : SLOT_EMPTY;
+	uintptr_t after = batched ? SLOT_EMPTY : SLOT_FREED;
+
+	if (batched) {
+		r->st.batched++;
+		if (v == SLOT_FREED) { /* 6.1's second event for one free */
+			r->st.batched_dup++;
+			r->slot[ev->pfn] = SLOT_EMPTY;
+			return;
+		}
+		r->st.batched_only++;
+	} else {
+		r->st.frees++;
+	}
+	if (ev->pfn >= r->nr_slots) {
+		r->st.unknown_frees++;
+		return;
+	}
+	if (SLOT_IS_PAGE(v)) {
+		struct page *page = (struct page *)v;
+		unsigned int o = page_alloc_order(page);
+
+		if (o == ev->order) {
+			release(r, page, o);
+		} else {
+			r->st.mismatched_frees++;
+			if (o > ev->order)
+				split_held(r, ev->pfn);
+			free_range(r, ev->pfn, ev->order);
+		}
+	} else if (v == SLOT_MISSING) {
+		r->st.missed_frees++;
+	} else {
+		uint64_t head = enclosing_head(r, ev->pfn);
+
+		if (head != UINT64_MAX && split_held(r, head)) {
+			r->st.mismatched_frees++;
+			free_range(r, ev->pfn, ev->order);
+		} else {
+			r->st.unknown_frees++;
+		}
+	}
+	r->slot[ev->pfn] = after;
+}
+
+static void replay_events(struct replay *r, const struct trace_events *evs)
+{
+	for (size_t i = 0; i < evs->nr; i++) {
+		const struct trace_event *ev = &evs->ev[i];
+
+		switch (ev->type) {
+		case TRACE_EV_ALLOC:
+			replay_alloc(r, ev);
+			break;
+		case TRACE_EV_FREE:
+		case TRACE_EV_FREE_BATCHED:
+			replay_free(r, ev);
+			break;
+		case TRACE_EV_EXTFRAG:
+			if (ev->flags & TRACE_EV_FRAGMENTING)
+				r->st.extfrag_fragmenting++;
+			else
+				r->st.extfrag_whole++;
+			break;
+		}
+	}
+	r->st.events = evs->nr;
+}
+
+/* Hold @pages unmovable pages from now on, in the largest blocks mm/
+ * gives: Linux's memory the trace never shows (boot allocations, its
+ * trace buffer). Returns the pages held. */
+static unsigned long hold_ballast(unsigned long pages)
+{
+	unsigned long held = 0;
+	int order = MAX_ORDER - 1;
+
+	while (held < pages && order >= 0) {
+		struct page *page;
+
+		if ((1UL << order) > pages - held) {
+			order--;
+			continue;
+		}
+		page = alloc_pages(GFP_KERNEL | __GFP_NOWARN | __GFP_NORETRY, (unsigned int)order);
+		if (!page) {
+			order--;
+			continue;
+		}
+		held += 1UL << order;
+	}
+	run_daemons();
+	return held;
+}
+
+static double now_s(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+static int replay_init(struct replay *r, const struct trace_parser *p,
+		       const struct trace_events *evs)
+{
+	uint64_t max = 0;
+
+	memset(r, 0, sizeof(*r));
+	r->p = p;
+	for (size_t i = 0; i < evs->nr; i++)
+		if (evs->ev[i].pfn > max)
+			max = evs->ev[i].pfn;
+	/* page->index carries the pfn of a movable page: 32 bits. */
+	if (max >= UINT32_MAX) {
+		fprintf(stderr, "mmsim: --replay: pfn 0x%llx is beyond what the replay maps\n",
+			(unsigned long long)max);
+		return -1;
+	}
+	r->nr_slots = max + 1 + (1u << (MAX_ORDER - 1));
+	r->slot = calloc(r->nr_slots, sizeof(*r->slot));
+	if (!r->slot) {
+		fprintf(stderr, "mmsim: --replay: out of host memory for the pfn map\n");
+		return -1;
+	}
+	owner.slot = r->slot;
+	owner.moved = 0;
+	movable_owner_register(&replay_movable_ops);
+	return 0;
+}
+
+/*
+ * The first pass that sizes the ballast: the same replay, without ballast,
+ * in a child process (the arena is private memory, so the child's mm/
+ * state is its own copy). Returns the child's end nr_free_pages, or -1.
+ */
+static long measure_end_free(const struct trace_parser *p, const struct trace_events *evs)
+{
+	int fd[2];
+	pid_t pid;
+	long end = -1;
+	int status;
+
+	fflush(stdout);
+	if (pipe(fd))
+		return -1;
+	pid = fork();
+	if (pid < 0)
+		return -1;
+	if (!pid) {
+		struct replay r;
+
+		close(fd[0]);
+		if (!freopen("/dev/null", "w", stdout) || replay_init(&r, p, evs))
+			_exit(1);
+		replay_events(&r, evs);
+		end = (long)nr_free_pages();
+		_exit(write(fd[1], &end, sizeof(end)) == sizeof(end) ? 0 : 1);
+	}
+	close(fd[1]);
+	if (read(fd[0], &end, sizeof(end)) != sizeof(end))
+		end = -1;
+	close(fd[0]);
+	if (waitpid(pid, &status, 0) != pid || !WIFEXITED(status) || WEXITSTATUS(status))
+		end = -1;
+	return end;
+}
+
+static void gather_end(struct replay_end *e)
+{
+	struct zone *z;
+
+	memset(e, 0, sizeof(*e));
+	e->nr_free = nr_free_pages();
+	mm_buddyinfo_snapshot(e->buddy);
+	for (unsigned int zi = 0; zi < MM_BUDDYINFO_ZONES; zi++)
+		for (unsigned int o = 9; o < MAX_ORDER; o++)
+			e->free_high += e->buddy[zi][o] << o;
+	for_each_zone(z) {
+		unsigned long b[MIGRATE_TYPES];
+
+		if (!populated_zone(z))
+			continue;
+		mm_pageblock_counts(z, b);
+		for (int mt = 0; mt < MIGRATE_TYPES; mt++)
+			e->blocks[mt] += b[mt];
+	}
+	e->fallback_fragmenting = global_vm_event(EXTFRAG_FRAGMENTING);
+	e->fallback_whole = global_vm_event(EXTFRAG_WHOLE);
+	e->compact_stall = compact_event_count(COMPACTSTALL);
+	e->pgmigrate_success = migrate_event_count(PGMIGRATE_SUCCESS);
+	e->problems = mm_check_invariants();
+}
+
+static int read_trace(const char *path, struct trace_parser *p, struct trace_events *evs)
+{
+	bool is_stdin = !strcmp(path, "-");
+	FILE *f = is_stdin ? stdin : fopen(path, "r");
+	char err[512];
+	int rc;
+
+	if (!f) {
+		fprintf(stderr, "mmsim: --replay %s: %s\n", path, strerror(errno));
+		return -1;
+	}
+	rc = trace_read_stream(p, f, evs, is_stdin ? "stdin" : path, err, sizeof(err));
+	if (!is_stdin)
+		fclose(f);
+	if (rc)
+		fprintf(stderr, "%s\n", err);
+	return rc;
+}
+
+int mmsim_replay(const char *path, const char *linux_end, bool lenient)
+{
+	struct replay_linux_end le;
+	struct trace_parser p;
+	struct trace_events evs = { 0 };
+	struct replay r;
+	struct replay_end end;
+	double t0 = now_s(), t1, t2;
+	char err[512];
+	int rc = 2;
+
+	if (linux_end && replay_read_linux_end(linux_end, &le, err, sizeof(err))) {
+		fprintf(stderr, "%s\n", err);
+		return 2;
+	}
+	trace_parser_init(&p, lenient);
+	if (read_trace(path, &p, &evs))
+		goto out;
+	t1 = now_s();
+	if (replay_init(&r, &p, &evs))
+		goto out;
+	r.st.parse_s = t1 - t0;
+	if (linux_end && le.have_vmstat) {
+		long ours = measure_end_free(&p, &evs);
+
+		if (ours < 0) {
+			fprintf(stderr, "mmsim: --replay: the measuring pass failed\n");
+			rc = 1;
+			goto out;
+		}
+		if ((unsigned long)ours > le.nr_free_pages)
+			r.st.ballast = hold_ballast((unsigned long)ours - le.nr_free_pages);
+	}
+	t2 = now_s();
+	replay_events(&r, &evs);
+	r.st.migrated = owner.moved;
+	r.st.replay_s = now_s() - t2;
+	r.st.measure_s = t2 - t1;
+	gather_end(&end);
+	replay_report(&p, &r.st, &end, linux_end ? &le : NULL);
+	rc = end.problems ? 1 : 0;
+out:
+	free(evs.ev);
+	trace_parser_free(&p);
+	return rc;
+}
