@@ -25,6 +25,7 @@
 #include "mm/kcompactd.h"
 #include "mm/kswapd.h"
 #include "mm/migrate.h"
+#include "mm/pcp.h"
 #include "mm/movable.h"
 #include "mm/zone.h"
 #include "replay.h"
@@ -399,8 +400,17 @@ static long measure_end_free(const struct trace_parser *p, const struct trace_ev
 	return end;
 }
 
+static void gather_counters(struct replay_end *e)
+{
+	e->fallback_fragmenting = global_vm_event(EXTFRAG_FRAGMENTING);
+	e->fallback_whole = global_vm_event(EXTFRAG_WHOLE);
+	e->compact_stall = compact_event_count(COMPACTSTALL);
+	e->pgmigrate_success = migrate_event_count(PGMIGRATE_SUCCESS);
+}
+
 static void gather_end(struct replay_end *e)
 {
+	static unsigned long buddy[MM_BUDDYINFO_ZONES][MAX_ORDER];
 	struct zone *z;
 
 	memset(e, 0, sizeof(*e));
@@ -418,11 +428,16 @@ static void gather_end(struct replay_end *e)
 		for (int mt = 0; mt < MIGRATE_TYPES; mt++)
 			e->blocks[mt] += b[mt];
 	}
-	e->fallback_fragmenting = global_vm_event(EXTFRAG_FRAGMENTING);
-	e->fallback_whole = global_vm_event(EXTFRAG_WHOLE);
-	e->compact_stall = compact_event_count(COMPACTSTALL);
-	e->pgmigrate_success = migrate_event_count(PGMIGRATE_SUCCESS);
+	gather_counters(e);
 	e->problems = mm_check_invariants();
+	/* The same after emptying the per-CPU lists: how much of the
+	 * difference to Linux is pages parked there (docs/replay.md). */
+	drain_all_pages(NULL);
+	e->nr_free_drained = nr_free_pages();
+	mm_buddyinfo_snapshot(buddy);
+	for (unsigned int zi = 0; zi < MM_BUDDYINFO_ZONES; zi++)
+		for (unsigned int o = 9; o < MAX_ORDER; o++)
+			e->free_high_drained += buddy[zi][o] << o;
 }
 
 static int read_trace(const char *path, struct trace_parser *p, struct trace_events *evs)
@@ -450,7 +465,7 @@ int mmsim_replay(const char *path, const char *linux_end, bool lenient)
 	struct trace_parser p;
 	struct trace_events evs = { 0 };
 	struct replay r;
-	struct replay_end end;
+	struct replay_end end, base;
 	double t0 = now_s(), t1, t2;
 	char err[512];
 	int rc = 2;
@@ -477,12 +492,19 @@ int mmsim_replay(const char *path, const char *linux_end, bool lenient)
 		if ((unsigned long)ours > le.nr_free_pages)
 			r.st.ballast = hold_ballast((unsigned long)ours - le.nr_free_pages);
 	}
+	r.st.free_before = nr_free_pages();
+	/* Counters from the replay alone, not the boot's or the ballast's. */
+	gather_counters(&base);
 	t2 = now_s();
 	replay_events(&r, &evs);
 	r.st.migrated = owner.moved;
 	r.st.replay_s = now_s() - t2;
 	r.st.measure_s = t2 - t1;
 	gather_end(&end);
+	end.fallback_fragmenting -= base.fallback_fragmenting;
+	end.fallback_whole -= base.fallback_whole;
+	end.compact_stall -= base.compact_stall;
+	end.pgmigrate_success -= base.pgmigrate_success;
 	replay_report(&p, &r.st, &end, linux_end ? &le : NULL);
 	rc = end.problems ? 1 : 0;
 out:

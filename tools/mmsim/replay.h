@@ -60,6 +60,7 @@ struct replay_stats {
 	unsigned long ballast;				  /* pages held from the start */
 	unsigned long migrated;				  /* replayed pages compaction moved */
 	unsigned long held_pages;			  /* replayed pages held at the end */
+	unsigned long free_before;			  /* nr_free_pages as the replay began */
 	double parse_s, measure_s, replay_s;
 };
 
@@ -67,6 +68,7 @@ struct replay_stats {
 struct replay_end {
 	unsigned long nr_free;
 	unsigned long free_high; /* free pages in blocks of order >= 9 */
+	unsigned long nr_free_drained, free_high_drained; /* per-CPU lists emptied */
 	unsigned long blocks[MIGRATE_TYPES];
 	unsigned long buddy[MM_BUDDYINFO_ZONES][MAX_ORDER];
 	unsigned long fallback_fragmenting, fallback_whole;

@@ -88,6 +88,9 @@ void replay_report(const struct trace_parser *p, const struct replay_stats *st,
 		       end->nr_free, le->nr_free_pages);
 	else
 		printf("replay: no ballast (no --replay-linux-end); end free %lu\n", end->nr_free);
+	printf("replay: free pages %lu before the replay, %lu after (%lu with the per-CPU lists); "
+	       "replayed blocks still held: %lu pages\n",
+	       st->free_before, end->nr_free, end->nr_free_drained, st->held_pages);
 	report_satisfied(st);
 	printf("replay: fallbacks: %lu fragmenting, %lu whole-pageblock (trace's own "
 	       "mm_page_alloc_extfrag: %lu fragmenting, %lu whole)\n",
@@ -104,6 +107,9 @@ void replay_report(const struct trace_parser *p, const struct replay_stats *st,
 	if (le)
 		printf(" (Linux %.1f%%)", pct(replay_linux_free_high(le, 9),
 					      replay_linux_free_pages(le)));
+	printf("; after emptying the per-CPU lists (%lu pages): %.1f%%",
+	       end->nr_free_drained - end->nr_free,
+	       pct(end->free_high_drained, end->nr_free_drained));
 	printf("\nreplay: migrated %lu pages, compact_stall %lu", st->migrated, end->compact_stall);
 	if (le)
 		printf(" (Linux %lu, %lu)", le->pgmigrate_success, le->compact_stall);

@@ -1,0 +1,232 @@
+#!/usr/bin/env bash
+# tests/host/replay_trace.sh - KTAP test of `mmsim --replay`: the Linux 6.1
+# trace excerpt in tests/data/traces/ replays to exact counts (a failed
+# allocation, frees from before the trace, batched duplicates and
+# batched-only frees, allocations at held pfns, an extfrag line and a
+# malformed line, which strict mode refuses with its line number); the
+# same events written as trace-cmd, perf and hashed-pointer lines, and
+# read from stdin, count the same; malformed lines get "FILE:LINE: why";
+# replayed movable pages are moved by compaction for THP requests and the
+# pfn map follows them (every page comes back at the end); and the shared
+# trace (../shared/data/traces/, when present) replays against Linux's
+# own end state with every allocation Linux served served too.
+# Run from the repository root (tests/run-tests.sh does).
+set -u
+cd "$(dirname "$0")/../.."
+MMSIM=${MMSIM:-build/mmsim}
+MAP=tests/data/e820/qemu-pc-512m.txt
+EXCERPT=tests/data/traces/linux-6.1-mix-excerpt.trace
+TMP=$(mktemp -d)
+trap 'rm -rf "$TMP"' EXIT
+
+N=0
+FAILS=0
+RESULTS=()
+ok() { N=$((N + 1)); RESULTS+=("ok $N $1"); }
+skip() { N=$((N + 1)); RESULTS+=("ok $N $1 # SKIP $2"); }
+notok() { # name why...
+	N=$((N + 1)); FAILS=$((FAILS + 1))
+	local name=$1; shift
+	RESULTS+=("not ok $N $name")
+	for w in "$@"; do RESULTS+=("    # $w"); done
+}
+finish() {
+	echo "KTAP version 1"
+	echo "# host suite replay_trace"
+	echo "1..$N"
+	printf '%s\n' "${RESULTS[@]}"
+	echo "# replay_trace: $((N - FAILS)) passed, $FAILS failed"
+	[ $FAILS = 0 ]
+	exit
+}
+run() { # args... -> $TMP/out $TMP/err, RC
+	"$MMSIM" "$@" >"$TMP/out" 2>"$TMP/err" </dev/null
+	RC=$?
+}
+# expect NAME LINE-PREFIX WANTED: the report line starting with the prefix
+# must be exactly WANTED.
+expect_line() {
+	local got
+	got=$(grep -m1 "^$2" "$TMP/out")
+	if [ "$got" = "$3" ]; then ok "$1"; else notok "$1" "want: $3" "got:  $got"; fi
+}
+
+if [ ! -x "$MMSIM" ]; then
+	notok mmsim_exists "$MMSIM is missing (make build/mmsim)"
+	finish
+fi
+
+# 1. The excerpt, lenient: exact counts of every special case.
+COUNTS="replay: 3500 events: 322 allocs (14 failed in Linux), 2377 frees, 800 batched frees, 1 extfrag; 2303 frees of unknown pages, 3 allocations at held pages; 1 bad lines"
+BATCHED="replay: batched frees: 793 after their mm_page_free (the same free), 7 alone; 0 frees of another order than allocated; 0 frees of blocks mm/ had refused; 2 lines without a page event; 0 events lost in Linux"
+SATISFIED="replay: satisfied: order 0 226/226, orders 1-3 82/82, orders 4-8 0/0, orders 9-10 0/0; of Linux's failures 14/14"
+run --e820 $MAP --replay $EXCERPT --replay-lenient
+if [ $RC != 0 ]; then
+	notok excerpt_replays "exit $RC" "$(head -3 "$TMP/err")"
+else
+	ok excerpt_replays
+fi
+expect_line excerpt_counts_every_kind_of_event "replay: [0-9]* events" "$COUNTS"
+expect_line excerpt_batched_duplicates_are_one_free "replay: batched" "$BATCHED"
+expect_line excerpt_serves_what_linux_served "replay: satisfied" "$SATISFIED"
+expect_line excerpt_counts_trace_extfrag "replay: fallbacks" \
+	"replay: fallbacks: 0 fragmenting, 2 whole-pageblock (trace's own mm_page_alloc_extfrag: 1 fragmenting, 0 whole)"
+if grep -q "^replay: migrated .*; mm_check_invariants 0 problems$" "$TMP/out"; then
+	ok excerpt_keeps_invariants
+else
+	notok excerpt_keeps_invariants "$(grep -m1 '^replay: migrated' "$TMP/out")"
+fi
+if grep -q "Bad page state" "$TMP/out"; then
+	notok excerpt_no_bad_page_reports "$(grep -m1 'Bad page' "$TMP/out")"
+else
+	ok excerpt_no_bad_page_reports
+fi
+
+# 2. Strict: the malformed line (1503) stops the replay with its number.
+run --e820 $MAP --replay $EXCERPT
+want="$EXCERPT:1503: order= is not an order mm/ has (0-10)"
+if [ $RC = 2 ] && [ "$(cat "$TMP/err")" = "$want" ]; then
+	ok strict_refuses_malformed_line_with_its_number
+else
+	notok strict_refuses_malformed_line_with_its_number "exit $RC, want 2" \
+		"want: $want" "got:  $(head -1 "$TMP/err")"
+fi
+
+# 3. The same events in other spellings count the same (header and
+# comment lines aside).
+NORM='s/; [0-9]* bad lines$//; s/ [0-9]* lines without a page event;//'
+grep -v "order=zero" $EXCERPT >"$TMP/clean.trace"
+run --e820 $MAP --replay "$TMP/clean.trace"
+base=$(grep '^replay: ' "$TMP/out" | grep -v 'events/s' | sed "$NORM")
+variant() { # name file
+	run --e820 $MAP --replay "$2"
+	got=$(grep '^replay: ' "$TMP/out" | grep -v 'events/s' | sed "$NORM")
+	if [ $RC = 0 ] && [ "$got" = "$base" ]; then
+		ok "$1"
+	else
+		notok "$1" "exit $RC: $(head -1 "$TMP/err")" \
+			"$(diff <(echo "$base") <(echo "$got") | head -4 | tr '\n' ' ')"
+	fi
+}
+# trace_pipe without the task/CPU/timestamp prefix
+sed 's/^.*: mm_page_/mm_page_/' "$TMP/clean.trace" >"$TMP/noprefix.trace"
+variant reads_lines_without_prefix "$TMP/noprefix.trace"
+# trace-cmd report: its header, no flags column, page=0x...
+{
+	echo "version = 6"
+	echo "cpus=2"
+	sed -E 's/\] [.a-zA-Z0-9]{5} /] /; s/page=([0-9a-f]{16})/page=0x\1/' "$TMP/clean.trace"
+} >"$TMP/tracecmd.trace"
+variant reads_trace_cmd_report "$TMP/tracecmd.trace"
+# perf script: kmem: before the event name
+sed 's/ mm_page_/ kmem:mm_page_/' "$TMP/clean.trace" >"$TMP/perf.trace"
+variant reads_kmem_prefixed_events "$TMP/perf.trace"
+# hashed pointers, and pointers hidden as (____ptrval____)
+sed -E 's/page=ffffef9c([0-9a-f]{8})/page=00000000\1/' "$TMP/clean.trace" >"$TMP/hashed.trace"
+variant reads_hashed_pointers "$TMP/hashed.trace"
+sed -E 's/page=[0-9a-f]{16}/page=(____ptrval____)/' "$TMP/clean.trace" >"$TMP/ptrval.trace"
+variant reads_ptrval_pointers "$TMP/ptrval.trace"
+# other events and a lost-events marker in between are skipped
+{
+	head -100 "$TMP/clean.trace"
+	echo "          <idle>-0       [001] d..2.     1.8: sched_switch: prev_comm=swapper/1 prev_pid=0 ==> next_comm=init next_pid=1"
+	echo "CPU:1 [LOST 12 EVENTS]"
+	tail -n +101 "$TMP/clean.trace"
+} >"$TMP/other.trace"
+run --e820 $MAP --replay "$TMP/other.trace"
+if [ $RC = 0 ] && grep -q "4 lines without a page event; 12 events lost in Linux" "$TMP/out"; then
+	ok skips_other_events_and_counts_lost_ones
+else
+	notok skips_other_events_and_counts_lost_ones "exit $RC" \
+		"$(grep -m1 '^replay: batched' "$TMP/out")"
+fi
+# standard input
+"$MMSIM" --e820 $MAP --replay - <"$TMP/clean.trace" >"$TMP/out" 2>"$TMP/err"
+RC=$?
+got=$(grep '^replay: ' "$TMP/out" | grep -v 'events/s' | sed "$NORM")
+if [ $RC = 0 ] && [ "$got" = "$base" ]; then ok reads_standard_input; else
+	notok reads_standard_input "exit $RC: $(head -1 "$TMP/err")"; fi
+
+# 4. Malformed lines: exit 2 and "FILE:LINE: why".
+bad() { # name line message
+	printf '%s\n%s\n' "$(head -1 "$TMP/clean.trace")" "$2" >"$TMP/bad.trace"
+	run --e820 $MAP --replay "$TMP/bad.trace"
+	if [ $RC = 2 ] && [ "$(cat "$TMP/err")" = "$TMP/bad.trace:2: $3" ]; then
+		ok "$1"
+	else
+		notok "$1" "exit $RC" "want: $TMP/bad.trace:2: $3" "got:  $(head -1 "$TMP/err")"
+	fi
+}
+bad refuses_garbage "hello world" "not a trace line"
+bad refuses_missing_pfn "mm_page_free: page=ffffef9cc07f3100 order=0" \
+	"a free needs pfn= (and order=)"
+bad refuses_bad_pfn "mm_page_free: page=ffffef9cc07f3100 pfn=0xZZ order=0" "pfn= is not a number"
+bad refuses_unknown_gfp_flag \
+	"mm_page_alloc: page=ffffef9cc07f3100 pfn=0x1 order=0 migratetype=0 gfp_flags=GFP_KERNEL|__GFP_BOGUS" \
+	"unknown GFP flag in gfp_flags="
+bad refuses_bad_pointer "mm_page_free: page=xyz pfn=0x1 order=0" "page= is not a pointer"
+bad refuses_order_beyond_mm "mm_page_free: page=ffffef9cc07f3100 pfn=0x1 order=11" \
+	"order= is not an order mm/ has (0-10)"
+run --e820 $MAP --replay "$TMP/missing.trace"
+if [ $RC = 2 ] && grep -q "missing.trace: No such file" "$TMP/err"; then
+	ok refuses_missing_file
+else
+	notok refuses_missing_file "exit $RC: $(head -1 "$TMP/err")"
+fi
+
+# 5. Compaction moves replayed pages and the pfn map follows: 7000 movable
+# pages, every other one freed, four THP requests (GFP_TRANSHUGE, direct
+# compaction), then every page freed by its trace pfn. On a 32 MiB machine
+# the THPs need compaction; every page must come back.
+awk 'BEGIN {
+	n = 7000; base = 1048576;
+	for (i = 0; i < n; i++)
+		printf "mm_page_alloc: page=(____ptrval____) pfn=%d order=0 migratetype=1 gfp_flags=GFP_HIGHUSER_MOVABLE|__GFP_COMP\n", base + i;
+	for (i = 1; i < n; i += 2) printf "mm_page_free: page=(____ptrval____) pfn=%d order=0\n", base + i;
+	for (k = 0; k < 4; k++)
+		printf "mm_page_alloc: page=(____ptrval____) pfn=%d order=9 migratetype=1 gfp_flags=GFP_TRANSHUGE\n", 2097152 + k * 512;
+	for (i = 0; i < n; i += 2) printf "mm_page_free: page=(____ptrval____) pfn=%d order=0\n", base + i;
+	for (k = 0; k < 4; k++) printf "mm_page_free: page=(____ptrval____) pfn=%d order=9\n", 2097152 + k * 512;
+}' >"$TMP/thp.trace"
+run --e820 tests/data/e820/qemu-pc-32m.txt --replay "$TMP/thp.trace"
+migrated=$(sed -n 's/^replay: migrated \([0-9]*\) pages.*/\1/p' "$TMP/out")
+free=$(sed -n 's/^replay: free pages \([0-9]*\) before the replay, [0-9]* after (\([0-9]*\) with.*held: \([0-9]*\) pages$/\1 \2 \3/p' "$TMP/out")
+set -- $free
+if [ $RC = 0 ] && [ "${migrated:-0}" -gt 0 ] && grep -q "orders 9-10 4/4" "$TMP/out" &&
+	[ $# = 3 ] && [ "$1" = "$2" ] && [ "$3" = 0 ] &&
+	grep -q "mm_check_invariants 0 problems" "$TMP/out" && ! grep -q "Bad page" "$TMP/out"; then
+	ok compaction_moves_replayed_pages_and_the_map_follows
+else
+	notok compaction_moves_replayed_pages_and_the_map_follows "exit $RC, migrated '${migrated}'" \
+		"$(grep -m1 '^replay: satisfied' "$TMP/out")" "$(grep -m1 '^replay: free pages' "$TMP/out")" \
+		"$(grep -m1 'Bad page' "$TMP/out")"
+fi
+
+# 6. The shared trace against Linux's end state (about 5 s under ASan).
+SHARED=
+for d in ${MMK_SHARED:-} ../shared ../../shared; do
+	[ -f "$d/data/traces/linux-6.1-mix-512m-20s.trace.xz" ] && { SHARED=$d/data/traces; break; }
+done
+if [ -z "$SHARED" ]; then
+	skip shared_trace_replays_like_linux "no ../shared/data/traces/linux-6.1-mix-512m-20s.trace.xz"
+	finish
+fi
+xz -dc "$SHARED/linux-6.1-mix-512m-20s.trace.xz" |
+	"$MMSIM" --e820 $MAP --replay - --replay-linux-end "$SHARED/linux-6.1-mix-512m-20s.log" \
+		>"$TMP/out" 2>"$TMP/err"
+RC=$?
+expect_line shared_trace_counts "replay: [0-9]* events" \
+	"replay: 1528434 events: 596487 allocs (420 failed in Linux), 625483 frees, 306395 batched frees, 69 extfrag; 36564 frees of unknown pages, 2794 allocations at held pages; 0 bad lines"
+expect_line shared_trace_serves_what_linux_served "replay: satisfied" \
+	"replay: satisfied: order 0 554290/554290, orders 1-3 41769/41769, orders 4-8 8/8, orders 9-10 0/0; of Linux's failures 420/420"
+ballast=$(sed -n 's/^replay: ballast \([0-9]*\) pages (end free \([0-9]*\), Linux \([0-9]*\))$/\1 \2 \3/p' "$TMP/out")
+set -- $ballast
+# The ballast brings our end within the per-CPU lists' slack of Linux's.
+if [ $RC = 0 ] && [ $# = 3 ] && [ "$1" -gt 30000 ] && [ $(($2 - $3)) -lt 1000 ] &&
+	[ $(($3 - $2)) -lt 1000 ] && grep -q "mm_check_invariants 0 problems" "$TMP/out"; then
+	ok shared_trace_ballast_matches_linux_end_free
+else
+	notok shared_trace_ballast_matches_linux_end_free "exit $RC: $(head -1 "$TMP/err")" \
+		"$(grep -m1 '^replay: ballast' "$TMP/out")"
+fi
+finish
