@@ -9,7 +9,7 @@ cd "$(dirname "$0")"
 C=corpus
 rm -rf "$C"
 mkdir -p "$C/fuzz_bootinfo" "$C/fuzz_memmap" "$C/fuzz_e820_file" "$C/fuzz_alloc_ops" \
-	"$C/fuzz_reserves"
+	"$C/fuzz_reserves" "$C/fuzz_trace_parse"
 
 # Little-endian numbers as printf escapes.
 le() { # bytes value
@@ -194,6 +194,28 @@ printf "$s" >"$R/reserves-steals.bin"
 s="$(op 9 0 63)$(op 9 0 127)$(op 0 8 1)$(op 0 16 2)$(op 5 0 1)$(op 11 1 1)$(op 11 2 0)"
 s+="$(op 11 3 2)$(op 11 4 4)$(op 0 8 12)$(op 0 12 13)$(op 2 0 0)$(op 10 0 1)$(op 6 3 0)"
 printf "$s" >"$R/cache-compaction-large.bin"
+
+# ---- Linux page-allocator traces (fuzz_trace_parse) ----
+# Each spelling the parser reads: trace_pipe, no prefix, trace-cmd report,
+# perf's kmem: prefix, hashed and hidden pointers, decimal pfns, a failed
+# allocation, extfrag, a batched duplicate, other events, lost events.
+T=$C/fuzz_trace_parse
+P='      init-1       [001] .....     1.768577: '
+printf '%s\n' "${P}mm_page_alloc: page=ffffef9cc07f2f00 pfn=0x1fcbc order=0 migratetype=0 gfp_flags=GFP_KERNEL|__GFP_ZERO" \
+	"${P}mm_page_free: page=ffffef9cc07f2f00 pfn=0x1fcbc order=0" \
+	"${P}mm_page_free_batched: page=ffffef9cc07f2f00 pfn=0x1fcbc order=0" >"$T/trace-pipe.txt"
+printf '%s\n' "# tracer: nop" "#" \
+	"mm_page_alloc: page=0000000000000000 pfn=0x0 order=3 migratetype=0 gfp_flags=GFP_NOWAIT|__GFP_IO|__GFP_FS|__GFP_NOWARN|__GFP_NORETRY|__GFP_COMP" \
+	"mm_page_alloc_extfrag: page=ffffef9cc07ec000 pfn=0x1fb00 alloc_order=0 fallback_order=8 pageblock_order=9 alloc_migratetype=1 fallback_migratetype=2 fragmenting=1 change_ownership=1" \
+	>"$T/no-prefix.txt"
+printf '%s\n' "version = 6" "cpus=2" \
+	"  stress-ng-vm-126  [000]    13.080997: mm_page_alloc:        page=0xffffef9cc0188000 pfn=0x6200 order=9 migratetype=1 gfp_flags=GFP_TRANSHUGE" \
+	"  stress-ng-vm-126  [000]    13.090997: mm_page_free:         page=0xffffef9cc0188000 pfn=0x6200 order=9" >"$T/trace-cmd.txt"
+printf '%s\n' "bash 12 [001] 1.0: kmem:mm_page_alloc: page=000000007dc0b519 pfn=4660 order=1 migratetype=2 gfp_flags=GFP_KERNEL_ACCOUNT|__GFP_RECLAIMABLE|0x4000000" \
+	"bash 12 [001] 1.1: kmem:mm_page_free: page=(____ptrval____) pfn=4660 order=1" \
+	"          <idle>-0       [001] d..2.     1.8: sched_switch: prev_comm=swapper/1 prev_pid=0" \
+	"CPU:1 [LOST 12 EVENTS]" "${P}mm_page_alloc: page=ffffef9cc07f2f00 pfn=0x1fcbc order=zero migratetype=0 gfp_flags=none" \
+	>"$T/perf-hashed-other.txt"
 
 # Inputs that once failed (harness or mm bugs), kept as seeds so fuzz-smoke
 # replays them: regress/<target>-<what>.bin

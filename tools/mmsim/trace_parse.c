@@ -291,10 +291,12 @@ static long gfp_intern(struct trace_parser *p, const char *s, size_t n, const ch
 		p->gfps = a;
 		p->cap_gfps = cap;
 	}
-	g.text = strndup(s, n);
-	g.len = n;
+	g.text = malloc(n + 1);
 	if (!g.text)
 		goto nomem;
+	memcpy(g.text, s, n);
+	g.text[n] = 0;
+	g.len = n;
 	p->gfps[p->nr_gfps] = g;
 	for (i = hash_text(s, n) & (p->hash_size - 1); p->hash[i]; i = (i + 1) & (p->hash_size - 1))
 		;
