@@ -381,9 +381,10 @@ static int parse_fields(struct trace_parser *p, const char *s, const char *end,
 		}
 		kn = (size_t)(s - k);
 		v = ++s;
-		while (s < end && *s != ' ')
-			s++;
-		tok_end = s;
+		tok_end = memchr(v, ' ', (size_t)(end - v));
+		if (!tok_end)
+			tok_end = end;
+		s = tok_end;
 		vn = (size_t)(tok_end - v);
 		switch (k[0]) {
 		case 'p':
