@@ -304,7 +304,7 @@ static void replay_events(struct replay *r, const struct trace_events *evs)
 /* Hold @pages unmovable pages from now on, in the largest blocks mm/
  * gives: Linux's memory the trace never shows (boot allocations, its
  * trace buffer). Returns the pages held. */
-static unsigned long hold_ballast(unsigned long pages)
+static unsigned long hold_ballast(unsigned long pages, unsigned long *blocks)
 {
 	unsigned long held = 0;
 	int order = MAX_ORDER - 1;
@@ -322,6 +322,8 @@ static unsigned long hold_ballast(unsigned long pages)
 			continue;
 		}
 		held += 1UL << order;
+		if ((unsigned int)order >= pageblock_order)
+			*blocks += 1UL << (order - (int)pageblock_order);
 	}
 	run_daemons();
 	return held;
@@ -490,7 +492,8 @@ int mmsim_replay(const char *path, const char *linux_end, bool lenient)
 			goto out;
 		}
 		if ((unsigned long)ours > le.nr_free_pages)
-			r.st.ballast = hold_ballast((unsigned long)ours - le.nr_free_pages);
+			r.st.ballast = hold_ballast((unsigned long)ours - le.nr_free_pages,
+						    &r.st.ballast_blocks);
 	}
 	r.st.free_before = nr_free_pages();
 	/* Counters from the replay alone, not the boot's or the ballast's. */

@@ -58,6 +58,7 @@ struct replay_stats {
 	unsigned long extfrag_fragmenting, extfrag_whole; /* the trace's */
 	unsigned long noeffect[NR_TRACE_NOEFF];		  /* allocations naming such flags */
 	unsigned long ballast;				  /* pages held from the start */
+	unsigned long ballast_blocks;			  /* whole pageblocks among them */
 	unsigned long migrated;				  /* replayed pages compaction moved */
 	unsigned long held_pages;			  /* replayed pages held at the end */
 	unsigned long free_before;			  /* nr_free_pages as the replay began */

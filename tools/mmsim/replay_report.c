@@ -102,6 +102,8 @@ void replay_report(const struct trace_parser *p, const struct replay_stats *st,
 	if (le && le->have_blocks)
 		printf(" (Linux %lu/%lu/%lu)", le->blocks[MIGRATE_UNMOVABLE],
 		       le->blocks[MIGRATE_MOVABLE], le->blocks[MIGRATE_RECLAIMABLE]);
+	if (st->ballast_blocks)
+		printf("; the ballast fills %lu unmovable pageblocks", st->ballast_blocks);
 	printf("\nreplay: free in blocks of order >= 9 at the end: %.1f%% of free pages",
 	       pct(end->free_high, end->nr_free));
 	if (le)
