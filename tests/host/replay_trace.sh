@@ -19,26 +19,9 @@ EXCERPT=tests/data/traces/linux-6.1-mix-excerpt.trace
 TMP=$(mktemp -d)
 trap 'rm -rf "$TMP"' EXIT
 
-N=0
-FAILS=0
-RESULTS=()
-ok() { N=$((N + 1)); RESULTS+=("ok $N $1"); }
+KTAP_SUITE=replay_trace
+. tests/ktap.sh
 skip() { N=$((N + 1)); RESULTS+=("ok $N $1 # SKIP $2"); }
-notok() { # name why...
-	N=$((N + 1)); FAILS=$((FAILS + 1))
-	local name=$1; shift
-	RESULTS+=("not ok $N $name")
-	for w in "$@"; do RESULTS+=("    # $w"); done
-}
-finish() {
-	echo "KTAP version 1"
-	echo "# host suite replay_trace"
-	echo "1..$N"
-	printf '%s\n' "${RESULTS[@]}"
-	echo "# replay_trace: $((N - FAILS)) passed, $FAILS failed"
-	[ $FAILS = 0 ]
-	exit
-}
 run() { # args... -> $TMP/out $TMP/err, RC
 	"$MMSIM" "$@" >"$TMP/out" 2>"$TMP/err" </dev/null
 	RC=$?

@@ -341,27 +341,54 @@ static bool key_is(const char *k, size_t n, const char *name)
 	return strlen(name) == n && !memcmp(k, name, n);
 }
 
-/* A small number field (order, migratetype, flag): at most @max. */
-static int small_field(const char *v, size_t n, uint64_t max, uint8_t *out, const char **why,
-		       const char *what)
+/* The small number fields: where each goes, its largest value, and what
+ * a bad one is called. Most frequent first (every line has order=). */
+enum { TO_ORDER, TO_MT, TO_FRAGMENTING, TO_OWNERSHIP, TO_NOWHERE };
+static const struct small_field {
+	const char *key;
+	size_t len;
+	unsigned int seen;
+	uint8_t max, to;
+	const char *why;
+} small_fields[] = {
+	{ "order", 5, F_ORDER, MAX_ORDER - 1, TO_ORDER, "order= is not an order mm/ has (0-10)" },
+	{ "migratetype", 11, F_MT, 7, TO_MT, "migratetype= out of range" },
+	{ "alloc_order", 11, F_ALLOC_ORDER, MAX_ORDER - 1, TO_ORDER,
+	  "alloc_order= is not an order mm/ has (0-10)" },
+	{ "fallback_order", 14, F_FALLBACK_ORDER, 63, TO_NOWHERE, "fallback_order= out of range" },
+	{ "fallback_migratetype", 20, 0, 7, TO_MT, "fallback_migratetype= out of range" },
+	{ "fragmenting", 11, F_FRAGMENTING, 1, TO_FRAGMENTING, "fragmenting= is not 0 or 1" },
+	{ "change_ownership", 16, 0, 1, TO_OWNERSHIP, "change_ownership= is not 0 or 1" },
+};
+
+/* Store small field @f's value @v (@vn bytes) in @ev. */
+static int set_small_field(const struct small_field *f, const char *v, size_t vn,
+			   struct trace_event *ev, const char **why)
 {
 	uint64_t x;
 
-	if (parse_number(v, n, &x) || x > max) {
-		*why = what;
+	if (parse_number(v, vn, &x) || x > f->max) {
+		*why = f->why;
 		return -1;
 	}
-	*out = (uint8_t)x;
+	if (f->to == TO_ORDER)
+		ev->order = (uint8_t)x;
+	else if (f->to == TO_MT)
+		ev->mt = (uint8_t)x;
+	else if (f->to == TO_FRAGMENTING && x)
+		ev->flags |= TRACE_EV_FRAGMENTING;
+	else if (f->to == TO_OWNERSHIP && x)
+		ev->flags |= TRACE_EV_OWNERSHIP;
 	return 0;
 }
 
-/* The "key=value key=value" part of a page event. */
+/* The "key=value key=value" part of a page event. Keys of other kernel
+ * versions (cold=, ...) are ignored. */
 static int parse_fields(struct trace_parser *p, const char *s, const char *end,
 			struct trace_event *ev, const char **why)
 {
 	unsigned int seen = 0;
 	bool page_null = false;
-	uint8_t u8;
 
 	while (s < end) {
 		const char *k, *v, *tok_end;
@@ -386,80 +413,35 @@ static int parse_fields(struct trace_parser *p, const char *s, const char *end,
 			tok_end = end;
 		s = tok_end;
 		vn = (size_t)(tok_end - v);
-		switch (k[0]) {
-		case 'p':
-			if (key_is(k, kn, "page")) {
-				if (parse_pointer(v, vn, &page_null)) {
-					*why = "page= is not a pointer";
-					return -1;
-				}
-				seen |= F_PAGE;
-			} else if (key_is(k, kn, "pfn")) {
-				if (parse_number(v, vn, &ev->pfn)) {
-					*why = "pfn= is not a number";
-					return -1;
-				}
-				seen |= F_PFN;
+		if (key_is(k, kn, "page")) {
+			if (parse_pointer(v, vn, &page_null)) {
+				*why = "page= is not a pointer";
+				return -1;
 			}
-			break;
-		case 'o':
-			if (key_is(k, kn, "order")) {
-				if (small_field(v, vn, MAX_ORDER - 1, &ev->order, why,
-						"order= is not an order mm/ has (0-10)"))
-					return -1;
-				seen |= F_ORDER;
+			seen |= F_PAGE;
+		} else if (key_is(k, kn, "pfn")) {
+			if (parse_number(v, vn, &ev->pfn)) {
+				*why = "pfn= is not a number";
+				return -1;
 			}
-			break;
-		case 'm':
-			if (key_is(k, kn, "migratetype")) {
-				if (small_field(v, vn, 7, &ev->mt, why, "migratetype= out of range"))
+			seen |= F_PFN;
+		} else if (key_is(k, kn, "gfp_flags")) {
+			id = gfp_intern(p, v, vn, why);
+			if (id < 0)
+				return (int)id;
+			ev->gfp_id = (uint32_t)id;
+			seen |= F_GFP;
+		} else {
+			for (unsigned int i = 0; i < sizeof(small_fields) / sizeof(small_fields[0]); i++) {
+				const struct small_field *f = &small_fields[i];
+
+				if (f->len != kn || memcmp(f->key, k, kn))
+					continue;
+				if (set_small_field(f, v, vn, ev, why))
 					return -1;
-				seen |= F_MT;
+				seen |= f->seen;
+				break;
 			}
-			break;
-		case 'g':
-			if (key_is(k, kn, "gfp_flags")) {
-				id = gfp_intern(p, v, vn, why);
-				if (id < 0)
-					return (int)id;
-				ev->gfp_id = (uint32_t)id;
-				seen |= F_GFP;
-			}
-			break;
-		case 'a':
-			if (key_is(k, kn, "alloc_order")) {
-				if (small_field(v, vn, MAX_ORDER - 1, &ev->order, why,
-						"alloc_order= is not an order mm/ has (0-10)"))
-					return -1;
-				seen |= F_ALLOC_ORDER;
-			}
-			break;
-		case 'f':
-			if (key_is(k, kn, "fallback_order")) {
-				if (small_field(v, vn, 63, &u8, why, "fallback_order= out of range"))
-					return -1;
-				seen |= F_FALLBACK_ORDER;
-			} else if (key_is(k, kn, "fallback_migratetype")) {
-				if (small_field(v, vn, 7, &ev->mt, why,
-						"fallback_migratetype= out of range"))
-					return -1;
-			} else if (key_is(k, kn, "fragmenting")) {
-				if (small_field(v, vn, 1, &u8, why, "fragmenting= is not 0 or 1"))
-					return -1;
-				ev->flags |= u8 ? TRACE_EV_FRAGMENTING : 0;
-				seen |= F_FRAGMENTING;
-			}
-			break;
-		case 'c':
-			if (key_is(k, kn, "change_ownership")) {
-				if (small_field(v, vn, 1, &u8, why,
-						"change_ownership= is not 0 or 1"))
-					return -1;
-				ev->flags |= u8 ? TRACE_EV_OWNERSHIP : 0;
-			}
-			break;
-		default:
-			break; /* fields of other kernel versions (cold=, ...) */
 		}
 	}
 	if ((seen & required[ev->type]) != required[ev->type]) {
