@@ -341,24 +341,31 @@ static bool key_is(const char *k, size_t n, const char *name)
 	return strlen(name) == n && !memcmp(k, name, n);
 }
 
-/* The small number fields: where each goes, its largest value, and what
- * a bad one is called. Most frequent first (every line has order=). */
+/* The small number fields: the events they belong to (elsewhere they are
+ * ignored like any unknown key), where each goes, its largest value, and
+ * what a bad one is called. Most frequent first (most lines have order=). */
 enum { TO_ORDER, TO_MT, TO_FRAGMENTING, TO_OWNERSHIP, TO_NOWHERE };
+#define PAGE_EVENTS \
+	(1u << TRACE_EV_ALLOC | 1u << TRACE_EV_FREE | 1u << TRACE_EV_FREE_BATCHED)
+#define EXTFRAG (1u << TRACE_EV_EXTFRAG)
 static const struct small_field {
 	const char *key;
 	size_t len;
-	unsigned int seen;
+	unsigned int types, seen;
 	uint8_t max, to;
 	const char *why;
 } small_fields[] = {
-	{ "order", 5, F_ORDER, MAX_ORDER - 1, TO_ORDER, "order= is not an order mm/ has (0-10)" },
-	{ "migratetype", 11, F_MT, 7, TO_MT, "migratetype= out of range" },
-	{ "alloc_order", 11, F_ALLOC_ORDER, MAX_ORDER - 1, TO_ORDER,
+	{ "order", 5, PAGE_EVENTS, F_ORDER, MAX_ORDER - 1, TO_ORDER,
+	  "order= is not an order mm/ has (0-10)" },
+	{ "migratetype", 11, 1u << TRACE_EV_ALLOC, F_MT, 7, TO_MT, "migratetype= out of range" },
+	{ "alloc_order", 11, EXTFRAG, F_ALLOC_ORDER, MAX_ORDER - 1, TO_ORDER,
 	  "alloc_order= is not an order mm/ has (0-10)" },
-	{ "fallback_order", 14, F_FALLBACK_ORDER, 63, TO_NOWHERE, "fallback_order= out of range" },
-	{ "fallback_migratetype", 20, 0, 7, TO_MT, "fallback_migratetype= out of range" },
-	{ "fragmenting", 11, F_FRAGMENTING, 1, TO_FRAGMENTING, "fragmenting= is not 0 or 1" },
-	{ "change_ownership", 16, 0, 1, TO_OWNERSHIP, "change_ownership= is not 0 or 1" },
+	{ "fallback_order", 14, EXTFRAG, F_FALLBACK_ORDER, 63, TO_NOWHERE,
+	  "fallback_order= out of range" },
+	{ "fallback_migratetype", 20, EXTFRAG, 0, 7, TO_MT, "fallback_migratetype= out of range" },
+	{ "fragmenting", 11, EXTFRAG, F_FRAGMENTING, 1, TO_FRAGMENTING,
+	  "fragmenting= is not 0 or 1" },
+	{ "change_ownership", 16, EXTFRAG, 0, 1, TO_OWNERSHIP, "change_ownership= is not 0 or 1" },
 };
 
 /* Store small field @f's value @v (@vn bytes) in @ev. */
@@ -435,7 +442,8 @@ static int parse_fields(struct trace_parser *p, const char *s, const char *end,
 			for (unsigned int i = 0; i < sizeof(small_fields) / sizeof(small_fields[0]); i++) {
 				const struct small_field *f = &small_fields[i];
 
-				if (f->len != kn || memcmp(f->key, k, kn))
+				if (f->len != kn || memcmp(f->key, k, kn) ||
+				    !(f->types & (1u << ev->type)))
 					continue;
 				if (set_small_field(f, v, vn, ev, why))
 					return -1;
