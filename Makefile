@@ -118,8 +118,9 @@ debug: deps kernel
 	./run-qemu.sh --shell --timeout 0 -- -S -gdb tcp::$(GDB_PORT)
 
 # The README's pictures from fresh boots: fragmentation maps (and the kswapd
-# trace when tools/plot-trace.sh exists) into docs/img/; logs in build/plots/.
-plots: deps kernel
+# trace when tools/plot-trace.sh exists) into docs/img/, and the replay of
+# the shared Linux trace when ../shared is there; logs in build/plots/.
+plots: deps kernel $(BUILD)/bench/mmsim
 	tools/make-plots.sh docs/img
 
 # For editors (clangd): the compile commands make would run; nothing is built.

@@ -5,7 +5,10 @@
 # with a mix of movable, unmovable and reclaimable order-0 pages, dumps it
 # again, and draws both with tools/plot-fragmap.sh. Then, if
 # tools/plot-trace.sh exists, boots once more with `trace=mm` and draws the
-# kswapd trace. Logs are kept in build/plots/.
+# kswapd trace. Last, when the shared Linux trace is there (../shared or
+# ../../shared from a worktree), replays it with build/bench/mmsim and draws
+# free pages by block order over the replay beside Linux's end
+# (tools/plot-replay.sh). Logs are kept in build/plots/.
 #
 #   tools/make-plots.sh [OUTDIR]        (default docs/img)
 set -u
@@ -83,5 +86,24 @@ if [ -x tools/plot-trace.sh ]; then
 	tools/plot-trace.sh "$TLOG" "$OUT/kswapd-trace.png" DMA32 || rc=1
 else
 	echo "make-plots: tools/plot-trace.sh not present: no kswapd trace picture"
+fi
+TRACES=
+for d in ${MMK_SHARED:-} ../shared ../../shared; do
+	[ -f "$d/data/traces/linux-6.1-mix-512m-20s.trace.xz" ] && { TRACES=$d/data/traces; break; }
+done
+if [ -z "$TRACES" ]; then
+	echo "make-plots: no ../shared/data/traces/: no replay picture"
+elif [ ! -x build/bench/mmsim ]; then
+	echo "make-plots: build/bench/mmsim is missing (make build/bench/mmsim): no replay picture" >&2
+	rc=1
+else
+	RLOG=$LOGDIR/replay.log
+	xz -dc "$TRACES/linux-6.1-mix-512m-20s.trace.xz" |
+		build/bench/mmsim --e820 tests/data/e820/qemu-pc-512m.txt --replay - \
+			--replay-linux-end "$TRACES/linux-6.1-mix-512m-20s.log" --replay-sample 20000 \
+			>"$RLOG" 2>&1 || { echo "make-plots: the replay failed (see $RLOG)" >&2; rc=1; }
+	tools/plot-replay.sh "$RLOG" "$OUT/replay-free-by-order.png" \
+		"Linux 6.1's trace (512 MiB, stress-ng mix) replayed through mm/; Linux's end on the right" ||
+		rc=1
 fi
 exit $rc

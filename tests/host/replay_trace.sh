@@ -196,7 +196,7 @@ if [ -z "$SHARED" ]; then
 fi
 xz -dc "$SHARED/linux-6.1-mix-512m-20s.trace.xz" |
 	"$MMSIM" --e820 $MAP --replay - --replay-linux-end "$SHARED/linux-6.1-mix-512m-20s.log" \
-		>"$TMP/out" 2>"$TMP/err"
+		--replay-sample 100000 >"$TMP/out" 2>"$TMP/err"
 RC=$?
 expect_line shared_trace_counts "replay: [0-9]* events" \
 	"replay: 1528434 events: 596487 allocs (420 failed in Linux), 625483 frees, 306395 batched frees, 69 extfrag; 36564 frees of unknown pages, 2794 allocations at held pages; 0 bad lines"
@@ -211,5 +211,15 @@ if [ $RC = 0 ] && [ $# = 3 ] && [ "$1" -gt 30000 ] && [ $(($2 - $3)) -lt 1000 ] 
 else
 	notok shared_trace_ballast_matches_linux_end_free "exit $RC: $(head -1 "$TMP/err")" \
 		"$(grep -m1 '^replay: ballast' "$TMP/out")"
+fi
+# tools/plot-replay.sh draws the samples (every 100,000 events and the last: 17) and Linux's end.
+if ! command -v gnuplot >/dev/null; then
+	skip plot_replay_draws_the_samples "gnuplot is not installed"
+elif tools/plot-replay.sh "$TMP/out" "$TMP/replay.png" >"$TMP/plot" 2>&1 &&
+	grep -q "^plot-replay: 17 samples" "$TMP/plot" && grep -q '^replay-linux-end,1528434,' "$TMP/out" &&
+	[ "$(stat -c %s "$TMP/replay.png")" -gt 10000 ]; then
+	ok plot_replay_draws_the_samples
+else
+	notok plot_replay_draws_the_samples "$(head -2 "$TMP/plot")"
 fi
 finish

@@ -38,6 +38,7 @@ struct options {
 	unsigned long numa; /* --numa N: nodes (0: none registered) */
 	const char *replay, *replay_linux_end; /* replay.h */
 	int replay_lenient;
+	unsigned long replay_sample;
 };
 
 static void usage(FILE *f)
@@ -57,7 +58,8 @@ static void usage(FILE *f)
 		"                  them: node i gets i+1 shares of RAM, distances 11 + 10 x |i - j|\n"
 		"  --replay FILE   replay a Linux page-allocation trace (ftrace text; - for stdin)\n"
 		"  --replay-linux-end LOG  Linux's end state from the capture log: ballast and\n"
-		"                  comparison (docs/replay.md); --replay-lenient skips bad lines\n",
+		"                  comparison (docs/replay.md); --replay-lenient skips bad lines;\n"
+		"                  --replay-sample N prints free pages by order every N events\n",
 		MAX_NUMNODES);
 }
 
@@ -100,7 +102,7 @@ static int parse_args(int argc, char **argv, struct options *o)
 		if (strcmp(a, "--e820") && strcmp(a, "--mem") && strcmp(a, "--workload") &&
 		    strcmp(a, "--seed") && strcmp(a, "--steps") && strcmp(a, "--print") &&
 		    strcmp(a, "--fail-page-alloc") && strcmp(a, "--numa") && strcmp(a, "--replay") &&
-		    strcmp(a, "--replay-linux-end")) {
+		    strcmp(a, "--replay-linux-end") && strcmp(a, "--replay-sample")) {
 			fprintf(stderr, "mmsim: unknown option '%s'\n", a);
 			usage(stderr);
 			return -1;
@@ -127,6 +129,9 @@ static int parse_args(int argc, char **argv, struct options *o)
 			o->replay = v;
 		} else if (!strcmp(a, "--replay-linux-end")) {
 			o->replay_linux_end = v;
+		} else if (!strcmp(a, "--replay-sample")) {
+			if (parse_ulong(a, v, &o->replay_sample))
+				return -1;
 		} else if (!strcmp(a, "--seed")) {
 			if (parse_ulong(a, v, &o->seed))
 				return -1;
@@ -296,7 +301,7 @@ int main(int argc, char **argv)
 			return rc;
 	}
 	if (o.replay) {
-		rc = mmsim_replay(o.replay, o.replay_linux_end, o.replay_lenient);
+		rc = mmsim_replay(o.replay, o.replay_linux_end, o.replay_lenient, o.replay_sample);
 		if (rc)
 			return rc;
 	}

@@ -92,6 +92,7 @@ struct replay {
 	const struct trace_parser *p;
 	uintptr_t *slot; /* by the trace's pfn */
 	uint64_t nr_slots;
+	unsigned long sample; /* print free pages by order every so many events */
 	struct replay_stats st;
 };
 
@@ -277,11 +278,31 @@ static void replay_free(struct replay *r, const struct trace_event *ev)
 	r->slot[ev->pfn] = after;
 }
 
+/* "replay-sample,EVENT,P0,...,P10": pages in free blocks of each order,
+ * all zones together (tools/plot-replay.sh draws them). */
+static void print_sample(size_t event)
+{
+	static unsigned long buddy[MM_BUDDYINFO_ZONES][MAX_ORDER];
+
+	mm_buddyinfo_snapshot(buddy);
+	printf("replay-sample,%zu", event);
+	for (unsigned int o = 0; o < MAX_ORDER; o++) {
+		unsigned long pages = 0;
+
+		for (unsigned int zi = 0; zi < MM_BUDDYINFO_ZONES; zi++)
+			pages += buddy[zi][o] << o;
+		printf(",%lu", pages);
+	}
+	printf("\n");
+}
+
 static void replay_events(struct replay *r, const struct trace_events *evs)
 {
 	for (size_t i = 0; i < evs->nr; i++) {
 		const struct trace_event *ev = &evs->ev[i];
 
+		if (r->sample && i % r->sample == 0)
+			print_sample(i);
 		switch (ev->type) {
 		case TRACE_EV_ALLOC:
 			replay_alloc(r, ev);
@@ -299,6 +320,8 @@ static void replay_events(struct replay *r, const struct trace_events *evs)
 		}
 	}
 	r->st.events = evs->nr;
+	if (r->sample)
+		print_sample(evs->nr);
 }
 
 /* Hold @pages unmovable pages from now on, in the largest blocks mm/
@@ -461,7 +484,7 @@ static int read_trace(const char *path, struct trace_parser *p, struct trace_eve
 	return rc;
 }
 
-int mmsim_replay(const char *path, const char *linux_end, bool lenient)
+int mmsim_replay(const char *path, const char *linux_end, bool lenient, unsigned long sample)
 {
 	struct replay_linux_end le;
 	struct trace_parser p;
@@ -495,6 +518,7 @@ int mmsim_replay(const char *path, const char *linux_end, bool lenient)
 			r.st.ballast = hold_ballast((unsigned long)ours - le.nr_free_pages,
 						    &r.st.ballast_blocks);
 	}
+	r.sample = sample;
 	r.st.free_before = nr_free_pages();
 	/* Counters from the replay alone, not the boot's or the ballast's. */
 	gather_counters(&base);

@@ -78,9 +78,10 @@ struct replay_end {
 };
 
 /* Run a trace (FILE or "-" for stdin) after boot: parse it, size the
- * ballast when @linux_end is given, replay, report. Returns 0, 1 when mm/
+ * ballast when @linux_end is given, replay, report; with @sample, print
+ * the free pages by order every @sample events. Returns 0, 1 when mm/
  * broke an invariant, 2 for bad input (message on stderr). */
-int mmsim_replay(const char *path, const char *linux_end, bool lenient);
+int mmsim_replay(const char *path, const char *linux_end, bool lenient, unsigned long sample);
 
 /* Print the report (replay_report.c); @le NULL without a Linux log. */
 void replay_report(const struct trace_parser *p, const struct replay_stats *st,

@@ -120,6 +120,17 @@ void replay_report(const struct trace_parser *p, const struct replay_stats *st,
 	       total, total > 0 ? (double)st->events / total : 0.0, st->parse_s, st->measure_s,
 	       st->replay_s, end->problems);
 	report_noeffect(st);
-	if (le)
-		report_buddyinfo(end, le);
+	if (!le)
+		return;
+	report_buddyinfo(end, le);
+	/* Linux's end in replay-sample's form, for tools/plot-replay.sh. */
+	printf("replay-linux-end,%lu", st->events);
+	for (unsigned int o = 0; o < MAX_ORDER; o++) {
+		unsigned long pages = 0;
+
+		for (unsigned int z = 0; z < le->nr_zones; z++)
+			pages += le->zone[z].free[o] << o;
+		printf(",%lu", pages);
+	}
+	printf("\n");
 }
