@@ -103,14 +103,13 @@ static unsigned int order_class(unsigned int order)
 }
 
 /* Give a held block back to mm/. */
-static void release(struct replay *r, struct page *page, unsigned int order)
+static void release(struct page *page, unsigned int order)
 {
 	if (page->mapping == &owner) {
 		page->mapping = NULL;
 		page->private = 0;
 	}
 	__free_pages(page, order);
-	r->st.held_pages -= 1UL << order;
 }
 
 /* kswapd and kcompactd, for whatever the allocation woke them for. */
@@ -142,7 +141,7 @@ static void replay_alloc(struct replay *r, const struct trace_event *ev)
 		if (SLOT_IS_PAGE(old)) {
 			struct page *op = (struct page *)old;
 
-			release(r, op, page_alloc_order(op));
+			release(op, page_alloc_order(op));
 		}
 		r->slot[ev->pfn] = SLOT_EMPTY;
 	}
@@ -162,7 +161,6 @@ static void replay_alloc(struct replay *r, const struct trace_event *ev)
 		return;
 	}
 	r->st.ours_ok[cls]++;
-	r->st.held_pages += 1UL << ev->order;
 	if (!ev->order && gfp_migratetype(gfp) == MIGRATE_MOVABLE) {
 		page->mapping = &owner;
 		page->index = (uint32_t)ev->pfn;
@@ -196,8 +194,14 @@ static bool split_held(struct replay *r, uint64_t head)
 	if (PageHead(page) || head + (1ull << order) > r->nr_slots)
 		return false;
 	split_page(page, order);
-	for (unsigned long i = 1; i < 1UL << order; i++)
-		r->slot[head + i] = (uintptr_t)(page + i);
+	for (unsigned long i = 1; i < 1UL << order; i++) {
+		/* A later allocation at this pfn means Linux freed the piece
+		 * where the trace could not see: so do we. */
+		if (SLOT_IS_PAGE(r->slot[head + i]) || r->slot[head + i] == SLOT_MISSING)
+			release(page + i, 0);
+		else
+			r->slot[head + i] = (uintptr_t)(page + i);
+	}
 	return true;
 }
 
@@ -222,7 +226,7 @@ static bool free_range(struct replay *r, uint64_t pfn, unsigned int order)
 		if (q + (1ull << o) > end && !split_held(r, q))
 			continue;
 		o = page_alloc_order(page);
-		release(r, page, o);
+		release(page, o);
 		r->slot[q] = SLOT_EMPTY;
 		any = true;
 		q += (1ull << o) - 1;
@@ -256,7 +260,8 @@ static void replay_free(struct replay *r, const struct trace_event *ev)
 		unsigned int o = page_alloc_order(page);
 
 		if (o == ev->order) {
-			release(r, page, o);
+			release(page, o);
+			r->slot[ev->pfn] = SLOT_EMPTY;
 		} else {
 			r->st.mismatched_frees++;
 			if (o > ev->order)
@@ -275,7 +280,9 @@ static void replay_free(struct replay *r, const struct trace_event *ev)
 			r->st.unknown_frees++;
 		}
 	}
-	r->slot[ev->pfn] = after;
+	/* A compound block Linux freed only part of stays held. */
+	if (!SLOT_IS_PAGE(r->slot[ev->pfn]))
+		r->slot[ev->pfn] = after;
 }
 
 /* "replay-sample,EVENT,P0,...,P10": pages in free blocks of each order,
@@ -322,6 +329,19 @@ static void replay_events(struct replay *r, const struct trace_events *evs)
 	r->st.events = evs->nr;
 	if (r->sample)
 		print_sample(evs->nr);
+}
+
+/* Pages of the blocks the map holds: counted from the map itself, not
+ * kept as a running sum, so that a block lost from the map shows up as a
+ * difference in the books (free before = free after + held). */
+static unsigned long held_pages(const struct replay *r)
+{
+	unsigned long n = 0;
+
+	for (uint64_t q = 0; q < r->nr_slots; q++)
+		if (SLOT_IS_PAGE(r->slot[q]))
+			n += 1UL << page_alloc_order((struct page *)r->slot[q]);
+	return n;
 }
 
 /* Hold @pages unmovable pages from now on, in the largest blocks mm/
@@ -519,12 +539,16 @@ int mmsim_replay(const char *path, const char *linux_end, bool lenient, unsigned
 						    &r.st.ballast_blocks);
 	}
 	r.sample = sample;
+	/* Lists emptied, so that free pages before plus nothing held equal
+	 * free pages after with the lists emptied plus what is still held. */
+	drain_all_pages(NULL);
 	r.st.free_before = nr_free_pages();
 	/* Counters from the replay alone, not the boot's or the ballast's. */
 	gather_counters(&base);
 	t2 = now_s();
 	replay_events(&r, &evs);
 	r.st.migrated = owner.moved;
+	r.st.held_pages = held_pages(&r);
 	r.st.replay_s = now_s() - t2;
 	r.st.measure_s = t2 - t1;
 	gather_end(&end);
