@@ -26,6 +26,18 @@ run() { # args... -> $TMP/out $TMP/err, RC
 	"$MMSIM" "$@" >"$TMP/out" 2>"$TMP/err" </dev/null
 	RC=$?
 }
+# books: "BEFORE AFTER-WITH-LISTS-EMPTIED HELD" from the report's free pages line.
+books() {
+	sed -n 's/^replay: free pages \([0-9]*\) before the replay, [0-9]* after (\([0-9]*\) with.*held: \([0-9]*\) pages$/\1 \2 \3/p' "$TMP/out"
+}
+# balanced NAME: free before = free after (lists emptied) + pages still held.
+balanced() {
+	local b
+	b=$(books)
+	set -- $b
+	if [ $# = 3 ] && [ "$1" = $(($2 + $3)) ]; then ok "$BALANCED"; else
+		notok "$BALANCED" "before, after, held: '$b'"; fi
+}
 # expect NAME LINE-PREFIX WANTED: the report line starting with the prefix
 # must be exactly WANTED.
 expect_line() {
@@ -59,6 +71,7 @@ if grep -q "^replay: migrated .*; mm_check_invariants 0 problems$" "$TMP/out"; t
 else
 	notok excerpt_keeps_invariants "$(grep -m1 '^replay: migrated' "$TMP/out")"
 fi
+BALANCED=excerpt_keeps_the_books balanced
 if grep -q "Bad page state" "$TMP/out"; then
 	notok excerpt_no_bad_page_reports "$(grep -m1 'Bad page' "$TMP/out")"
 else
@@ -219,7 +232,7 @@ awk -v seed=1 -v steps=30000 'BEGIN {
 	}
 }' >"$TMP/random.trace"
 run --e820 tests/data/e820/qemu-pc-32m.txt --replay "$TMP/random.trace"
-books=$(sed -n 's/^replay: free pages \([0-9]*\) before the replay, [0-9]* after (\([0-9]*\) with.*held: \([0-9]*\) pages$/\1 \2 \3/p' "$TMP/out")
+books=$(books)
 set -- $books
 refused=$(sed -n 's/.* \([0-9]*\) frees of blocks mm\/ had refused.*/\1/p' "$TMP/out")
 mism=$(sed -n 's/.* \([0-9]*\) frees of another order than allocated.*/\1/p' "$TMP/out")
@@ -259,6 +272,7 @@ else
 	notok shared_trace_ballast_matches_linux_end_free "exit $RC: $(head -1 "$TMP/err")" \
 		"$(grep -m1 '^replay: ballast' "$TMP/out")"
 fi
+BALANCED=shared_trace_keeps_the_books balanced
 # tools/plot-replay.sh draws the samples (every 100,000 events and the last: 17) and Linux's end.
 if ! command -v gnuplot >/dev/null; then
 	skip plot_replay_draws_the_samples "gnuplot is not installed"
