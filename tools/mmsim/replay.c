@@ -169,7 +169,8 @@ static void replay_alloc(struct replay *r, const struct trace_event *ev)
 	r->slot[ev->pfn] = (uintptr_t)page;
 }
 
-/* The held block that covers @pfn without starting there, or 0. */
+/* The pfn of the held block that covers @pfn without starting there, or
+ * UINT64_MAX when there is none. */
 static uint64_t enclosing_head(struct replay *r, uint64_t pfn)
 {
 	for (unsigned int k = 1; k < MAX_ORDER; k++) {
