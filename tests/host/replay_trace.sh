@@ -273,6 +273,19 @@ else
 		"$(grep -m1 '^replay: ballast' "$TMP/out")"
 fi
 BALANCED=shared_trace_keeps_the_books balanced
+cp "$TMP/out" "$TMP/stdin.out"
+# From a file (parsed in place, mmap) the same report as from the pipe.
+xz -dc "$SHARED/linux-6.1-mix-512m-20s.trace.xz" >"$TMP/shared.trace"
+run --e820 $MAP --replay "$TMP/shared.trace" --replay-linux-end "$SHARED/linux-6.1-mix-512m-20s.log"
+same() { grep '^replay: ' "$1" | grep -v 'events/s'; }
+if [ $RC = 0 ] && [ "$(same "$TMP/out")" = "$(same "$TMP/stdin.out")" ]; then
+	ok shared_trace_from_a_file_reads_the_same
+else
+	notok shared_trace_from_a_file_reads_the_same "exit $RC: $(head -1 "$TMP/err")" \
+		"$(diff <(same "$TMP/stdin.out") <(same "$TMP/out") | head -3 | tr '\n' ' ')"
+fi
+rm -f "$TMP/shared.trace"
+cp "$TMP/stdin.out" "$TMP/out"
 # tools/plot-replay.sh draws the samples (every 100,000 events and the last: 17) and Linux's end.
 if ! command -v gnuplot >/dev/null; then
 	skip plot_replay_draws_the_samples "gnuplot is not installed"
