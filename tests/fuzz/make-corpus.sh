@@ -216,6 +216,8 @@ printf '%s\n' "bash 12 [001] 1.0: kmem:mm_page_alloc: page=000000007dc0b519 pfn=
 	"          <idle>-0       [001] d..2.     1.8: sched_switch: prev_comm=swapper/1 prev_pid=0" \
 	"CPU:1 [LOST 12 EVENTS]" "${P}mm_page_alloc: page=ffffef9cc07f2f00 pfn=0x1fcbc order=zero migratetype=0 gfp_flags=none" \
 	>"$T/perf-hashed-other.txt"
+printf '%s\n' "mm_page_alloc: [FAILED TO PARSE] pfn=4660 order=0 migratetype=1 gfp_flags=1264842" \
+	"mm_page_free: [FAILED TO PARSE] pfn=4660 order=0" >"$T/raw-numeric.txt"
 
 # Inputs that once failed (harness or mm bugs), kept as seeds so fuzz-smoke
 # replays them: regress/<target>-<what>.bin

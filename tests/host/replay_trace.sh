@@ -136,6 +136,19 @@ else
 	notok skips_other_events_and_counts_lost_ones "exit $RC" \
 		"$(grep -m1 '^replay: batched' "$TMP/out")"
 fi
+# libtraceevent's raw dump ("[FAILED TO PARSE]", decimal pfns) and numeric
+# gfp_flags (Linux's bits: 0x134cca is GFP_HIGHUSER_MOVABLE|__GFP_COMP|...)
+printf '%s\n' "mm_page_alloc: [FAILED TO PARSE] pfn=4660 order=0 migratetype=1 gfp_flags=1264842" \
+	"mm_page_alloc: page=ffffea0000000040 pfn=0x1235 order=1 migratetype=0 gfp_flags=0xcc0" \
+	"mm_page_free: [FAILED TO PARSE] pfn=4660 order=0" >"$TMP/raw.trace"
+run --e820 $MAP --replay "$TMP/raw.trace"
+if [ $RC = 0 ] && grep -q "^replay: 3 events: 2 allocs (0 failed in Linux), 1 frees" "$TMP/out" &&
+	grep -q "^replay: satisfied: order 0 1/1, orders 1-3 1/1" "$TMP/out" &&
+	grep -q "in mm/ (allocations naming them): __GFP_HARDWALL 1$" "$TMP/out"; then
+	ok reads_raw_fields_and_numeric_gfp_flags
+else
+	notok reads_raw_fields_and_numeric_gfp_flags "exit $RC: $(head -1 "$TMP/err")"
+fi
 # standard input
 "$MMSIM" --e820 $MAP --replay - <"$TMP/clean.trace" >"$TMP/out" 2>"$TMP/err"
 RC=$?

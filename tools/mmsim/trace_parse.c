@@ -201,8 +201,26 @@ static uint32_t hash_text(const char *s, size_t n)
  * hex number of bits without a name. */
 static int translate_gfp(const char *s, size_t n, struct trace_gfp *g, const char **why)
 {
+	uint64_t raw;
+
 	g->gfp = 0;
 	g->noeffect = 0;
+	/* A bare number (a trace printed without Linux's flag names, or
+	 * libtraceevent's raw fields): Linux's bit values, which are mm/'s
+	 * (mm/gfp.h) for the bits mm/ has. */
+	if (!parse_number(s, n, &raw)) {
+		g->gfp = (gfp_t)(raw & __GFP_BITS_MASK);
+		g->noeffect = raw & ~(uint64_t)__GFP_BITS_MASK ? NOEFF(OTHER) : 0;
+		if (g->gfp & __GFP_ACCOUNT)
+			g->noeffect |= NOEFF(ACCOUNT);
+		if (g->gfp & __GFP_HARDWALL)
+			g->noeffect |= NOEFF(HARDWALL);
+		if (g->gfp & __GFP_WRITE)
+			g->noeffect |= NOEFF(WRITE);
+		if (g->gfp & __GFP_ZERO)
+			g->noeffect |= NOEFF(ZERO);
+		return 0;
+	}
 	while (n) {
 		const char *bar = memchr(s, '|', n);
 		size_t len = bar ? (size_t)(bar - s) : n;
@@ -397,6 +415,11 @@ static int parse_fields(struct trace_parser *p, const char *s, const char *end,
 	unsigned int seen = 0;
 	bool page_null = false;
 
+	/* libtraceevent's raw dump when it cannot evaluate the format. */
+	while (s < end && *s == ' ')
+		s++;
+	if ((size_t)(end - s) >= 17 && !memcmp(s, "[FAILED TO PARSE]", 17))
+		s += 17;
 	while (s < end) {
 		const char *k, *v, *tok_end;
 		size_t kn, vn;
