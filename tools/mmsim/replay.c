@@ -448,6 +448,13 @@ static long measure_end_free(const struct trace_parser *p, const struct trace_ev
 
 static void gather_counters(struct replay_end *e)
 {
+	struct kswapd_stats ks;
+	struct kcompactd_stats kc;
+
+	kswapd_get_stats(&ks);
+	kcompactd_get_stats(&kc);
+	e->kswapd_rounds = ks.rounds;
+	e->kcompactd_wakeups = kc.wakeups;
 	e->fallback_fragmenting = global_vm_event(EXTFRAG_FRAGMENTING);
 	e->fallback_whole = global_vm_event(EXTFRAG_WHOLE);
 	e->compact_stall = compact_event_count(COMPACTSTALL);
@@ -557,6 +564,8 @@ int mmsim_replay(const char *path, const char *linux_end, bool lenient, unsigned
 	end.fallback_whole -= base.fallback_whole;
 	end.compact_stall -= base.compact_stall;
 	end.pgmigrate_success -= base.pgmigrate_success;
+	end.kswapd_rounds -= base.kswapd_rounds;
+	end.kcompactd_wakeups -= base.kcompactd_wakeups;
 	replay_report(&p, &r.st, &end, linux_end ? &le : NULL);
 	rc = end.problems ? 1 : 0;
 out:

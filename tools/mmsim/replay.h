@@ -28,6 +28,7 @@ struct replay_linux_end {
 	bool have_blocks;
 	unsigned long nr_free_pages;
 	unsigned long pgmigrate_success, compact_stall;
+	unsigned long pageoutrun, compact_daemon_wake;
 	bool have_vmstat;
 };
 
@@ -74,6 +75,7 @@ struct replay_end {
 	unsigned long buddy[MM_BUDDYINFO_ZONES][MAX_ORDER];
 	unsigned long fallback_fragmenting, fallback_whole;
 	unsigned long compact_stall, pgmigrate_success;
+	unsigned long kswapd_rounds, kcompactd_wakeups;
 	int problems; /* mm_check_invariants */
 };
 

@@ -106,6 +106,10 @@ static void parse_vmstat(const char *s, struct replay_linux_end *le)
 		le->pgmigrate_success = v;
 	} else if (!strcmp(name, "compact_stall")) {
 		le->compact_stall = v;
+	} else if (!strcmp(name, "pageoutrun")) {
+		le->pageoutrun = v;
+	} else if (!strcmp(name, "compact_daemon_wake")) {
+		le->compact_daemon_wake = v;
 	}
 }
 

@@ -112,9 +112,13 @@ void replay_report(const struct trace_parser *p, const struct replay_stats *st,
 	printf("; after emptying the per-CPU lists (%lu pages): %.1f%%",
 	       end->nr_free_drained - end->nr_free,
 	       pct(end->free_high_drained, end->nr_free_drained));
-	printf("\nreplay: migrated %lu pages, compact_stall %lu", st->migrated, end->compact_stall);
+	printf("\nreplay: migrated %lu pages, compact_stall %lu, kswapd passes %lu, kcompactd "
+	       "wakeups %lu",
+	       st->migrated, end->compact_stall, end->kswapd_rounds, end->kcompactd_wakeups);
 	if (le)
-		printf(" (Linux %lu, %lu)", le->pgmigrate_success, le->compact_stall);
+		printf(" (Linux %lu, %lu, pageoutrun %lu, compact_daemon_wake %lu)",
+		       le->pgmigrate_success, le->compact_stall, le->pageoutrun,
+		       le->compact_daemon_wake);
 	printf("; %.2f s, %.0f events/s (parse %.2f s, measuring pass %.2f s, replay %.2f s); "
 	       "mm_check_invariants %d problems\n",
 	       total, total > 0 ? (double)st->events / total : 0.0, st->parse_s, st->measure_s,
