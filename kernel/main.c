@@ -27,6 +27,7 @@
 #include "arch/x86_64/smp.h"
 #include "arch/x86_64/srat.h"
 #include "arch/x86_64/trap.h"
+#include "arch/x86_64/vmap.h"
 #include "mm/boot_reserve.h"
 #include "mm/bootinfo.h"
 #include "mm/debug.h"
@@ -229,6 +230,8 @@ void kernel_main(uint32_t magic, uint64_t mbi_phys)
 	       (unsigned long long)mib, (unsigned long long)us,
 	       (unsigned long long)(mib ? us * 1024 / mib : 0));
 	mm_print_zone_summary();
+	vmap_init(max_pfn);
+	printk("vmap: %lu MiB of virtual range for vmarea pages\n", vmap_nr_slots >> 8);
 	if (kernel_opts.pcp_off) {
 		pcp_set_enabled(false);
 		printk("mm: per-CPU page lists off (pcp=off)\n");

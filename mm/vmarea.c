@@ -63,8 +63,8 @@ int vmarea_create(struct vmarea *va, unsigned long nr_pages, gfp_t gfp)
 	first = next_slot;
 	if (nr_pages > mm_vmap_nr_slots() - first) {
 		mm_spin_unlock_irqrestore(&slots_lock, flags);
-		mm_printk("vmarea: %lu pages asked, %lu slots left\n", nr_pages,
-			  mm_vmap_nr_slots() - first);
+		mm_printk("vmarea: %lu pages asked, %lu of the range's %lu slots left\n",
+			  nr_pages, mm_vmap_nr_slots() - first, mm_vmap_nr_slots());
 		return -MM_EINVAL;
 	}
 	next_slot += nr_pages;

@@ -148,7 +148,7 @@ void mm_cond_resched(void)
 
 unsigned long mm_vmap_nr_slots(void)
 {
-	return VMAP_SLOTS;
+	return vmap_nr_slots;
 }
 int mm_vmap_map(unsigned long slot, unsigned long pfn)
 {
@@ -165,5 +165,5 @@ unsigned long mm_vmap_pfn(unsigned long slot)
 
 void *mm_vmap_addr(unsigned long slot)
 {
-	return slot < VMAP_SLOTS ? (void *)vmap_slot_va(slot) : NULL;
+	return slot < vmap_nr_slots ? (void *)vmap_slot_va(slot) : NULL;
 }

@@ -21,6 +21,17 @@
  * callers (one slot belongs to one area, under its lock). */
 static mm_spinlock_t vmap_pt_lock = MM_SPINLOCK_INIT;
 
+unsigned long vmap_nr_slots = VMAP_MIN_SLOTS;
+
+void vmap_init(unsigned long nr_pfns)
+{
+	unsigned long want = nr_pfns > VMAP_MAX_SLOTS / 2 ? VMAP_MAX_SLOTS : 2 * nr_pfns;
+
+	/* Whole page tables: 512 slots share one. */
+	want = (want + 511) & ~511UL;
+	vmap_nr_slots = want < VMAP_MIN_SLOTS ? VMAP_MIN_SLOTS : want;
+}
+
 static inline unsigned int vidx(uintptr_t va, int shift)
 {
 	return (va >> shift) & 511;
@@ -68,7 +79,7 @@ int vmap_set(unsigned long slot, unsigned long pfn)
 {
 	uint64_t *pte, old;
 
-	if (slot >= VMAP_SLOTS)
+	if (slot >= vmap_nr_slots)
 		return -1;
 	pte = pte_of(slot, true);
 	if (!pte)
@@ -82,7 +93,7 @@ int vmap_set(unsigned long slot, unsigned long pfn)
 
 void vmap_clear(unsigned long slot)
 {
-	uint64_t *pte = slot < VMAP_SLOTS ? pte_of(slot, false) : NULL;
+	uint64_t *pte = slot < vmap_nr_slots ? pte_of(slot, false) : NULL;
 
 	if (pte && (__atomic_exchange_n(pte, 0, __ATOMIC_ACQ_REL) & PTE_P))
 		smp_flush_tlb_page(vmap_slot_va(slot));
@@ -90,7 +101,7 @@ void vmap_clear(unsigned long slot)
 
 unsigned long vmap_pfn(unsigned long slot)
 {
-	uint64_t *pte = slot < VMAP_SLOTS ? pte_of(slot, false) : NULL;
+	uint64_t *pte = slot < vmap_nr_slots ? pte_of(slot, false) : NULL;
 	uint64_t v = pte ? __atomic_load_n(pte, __ATOMIC_ACQUIRE) : 0;
 
 	return v & PTE_P ? (unsigned long)((v & PTE_ADDR) >> 12) : (unsigned long)-1;

@@ -1,9 +1,9 @@
 /*
- * arch/x86_64/vmap.h - the mechanism under mm/vmarea.c: a fixed 4 GiB
- * virtual range at VMAP_BASE (where Linux puts vmalloc) mapped one 4 KiB
- * page at a time with real page-table entries, and TLB shootdown when an
- * entry changes. Page-table pages come from the page allocator on first
- * use of each 2 MiB of the range and are kept.
+ * arch/x86_64/vmap.h - the mechanism under mm/vmarea.c: a virtual range
+ * at VMAP_BASE (where Linux puts vmalloc), sized at boot from RAM, mapped
+ * one 4 KiB page at a time with real page-table entries, and TLB
+ * shootdown when an entry changes. Page-table pages come from the page
+ * allocator on first use of each 2 MiB of the range and are kept.
  */
 #ifndef ARCH_X86_64_VMAP_H
 #define ARCH_X86_64_VMAP_H
@@ -11,7 +11,18 @@
 #include <stdint.h>
 
 #define VMAP_BASE 0xffffc90000000000UL
-#define VMAP_SLOTS (1UL << 20) /* 4 GiB of 4 KiB pages */
+/* The range holds twice the RAM (an area as large as memory plus room
+ * for others), never less than 4 GiB, never more than Linux's 32 TiB of
+ * vmalloc space (the hole up to 0xffffe90000000000). */
+#define VMAP_MIN_SLOTS (1UL << 20)
+#define VMAP_MAX_SLOTS (1UL << 33)
+
+/* Slots in the range; set once by vmap_init. */
+extern unsigned long vmap_nr_slots;
+
+/* Size the range for @nr_pfns pfns of RAM (max_pfn). Context: boot, after
+ * mm_init, before any area exists. */
+void vmap_init(unsigned long nr_pfns);
 
 static inline uintptr_t vmap_slot_va(unsigned long slot)
 {

@@ -29,6 +29,8 @@ static char *cap_buf;
 static size_t cap_len, cap_cap;
 static int capturing;
 
+static void host_vmap_resize(uint64_t arena_bytes);
+
 int host_ram_init(uint64_t phys_end)
 {
 	host_ram_release();
@@ -41,6 +43,7 @@ int host_ram_init(uint64_t phys_end)
 		return -1;
 	ram_base = p;
 	ram_size = phys_end;
+	host_vmap_resize(phys_end);
 	return 0;
 }
 
@@ -293,24 +296,43 @@ void mm_cond_resched(void)
 	sched_yield();
 }
 
-/* ---- issue 5: the vmarea slots, a table instead of page tables ---- */
+/* ---- the vmarea slots, a table instead of page tables ---- */
 
-#define HOST_VMAP_SLOTS (1UL << 20) /* 4 GiB of slots, as the kernel has */
-static unsigned long *host_vmap;    /* pfn + 1 per slot, 0: unmapped */
+/* Sized as the kernel sizes its range: twice the arena, at least 4 GiB of
+ * slots. The table is mapped without reserve: only slots used cost memory. */
+#define HOST_VMAP_MIN_SLOTS (1UL << 20)
+static unsigned long host_vmap_slots = HOST_VMAP_MIN_SLOTS;
+static unsigned long *host_vmap; /* pfn + 1 per slot, 0: unmapped */
 static pthread_mutex_t host_vmap_lock = PTHREAD_MUTEX_INITIALIZER;
+
+static void host_vmap_resize(uint64_t arena_bytes)
+{
+	unsigned long want = 2 * (unsigned long)(arena_bytes >> MM_PAGE_SHIFT);
+
+	pthread_mutex_lock(&host_vmap_lock);
+	if (host_vmap)
+		munmap(host_vmap, host_vmap_slots * sizeof(*host_vmap));
+	host_vmap = NULL;
+	host_vmap_slots = want < HOST_VMAP_MIN_SLOTS ? HOST_VMAP_MIN_SLOTS : want;
+	pthread_mutex_unlock(&host_vmap_lock);
+}
 
 unsigned long mm_vmap_nr_slots(void)
 {
-	return HOST_VMAP_SLOTS;
+	return host_vmap_slots;
 }
 
 int mm_vmap_map(unsigned long slot, unsigned long pfn)
 {
-	if (slot >= HOST_VMAP_SLOTS)
+	if (slot >= host_vmap_slots)
 		return -1;
 	pthread_mutex_lock(&host_vmap_lock);
-	if (!host_vmap)
-		host_vmap = calloc(HOST_VMAP_SLOTS, sizeof(*host_vmap));
+	if (!host_vmap) {
+		void *t = mmap(NULL, host_vmap_slots * sizeof(*host_vmap), PROT_READ | PROT_WRITE,
+			       MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+
+		host_vmap = t == MAP_FAILED ? NULL : t;
+	}
 	pthread_mutex_unlock(&host_vmap_lock);
 	if (!host_vmap)
 		return -1;
@@ -320,13 +342,13 @@ int mm_vmap_map(unsigned long slot, unsigned long pfn)
 
 void mm_vmap_unmap(unsigned long slot)
 {
-	if (slot < HOST_VMAP_SLOTS && host_vmap)
+	if (slot < host_vmap_slots && host_vmap)
 		__atomic_store_n(&host_vmap[slot], 0, __ATOMIC_RELEASE);
 }
 
 unsigned long mm_vmap_pfn(unsigned long slot)
 {
-	unsigned long v = slot < HOST_VMAP_SLOTS && host_vmap
+	unsigned long v = slot < host_vmap_slots && host_vmap
 				  ? __atomic_load_n(&host_vmap[slot], __ATOMIC_ACQUIRE)
 				  : 0;
 

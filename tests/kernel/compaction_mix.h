@@ -55,7 +55,9 @@ struct cmix {
 	struct address_space file;
 	struct vmarea va;
 	unsigned long n; /* indices: the file and the area have n pages */
-	uint8_t *state;	 /* CMIX_FILE | CMIX_VA per index */
+	/* CMIX_FILE | CMIX_VA per index, in page-sized chunks: no large
+	 * contiguous allocation however much memory the machine has. */
+	uint8_t **state;
 	struct list_head unmovable;
 	unsigned long nr_unmovable, nr_file, nr_va;
 	uint64_t seed;
@@ -67,6 +69,48 @@ static inline uint64_t cmix_rand(struct cmix *m)
 	m->seed ^= m->seed >> 7;
 	m->seed ^= m->seed << 17;
 	return m->seed;
+}
+
+/* The state byte of index @i. */
+static inline uint8_t *cmix_state(struct cmix *m, unsigned long i)
+{
+	return &m->state[i / MM_PAGE_SIZE][i % MM_PAGE_SIZE];
+}
+
+static inline unsigned long cmix_state_chunks(unsigned long n)
+{
+	return (n + MM_PAGE_SIZE - 1) / MM_PAGE_SIZE;
+}
+
+static inline void cmix_state_free(struct cmix *m)
+{
+	unsigned long chunks = cmix_state_chunks(m->n);
+
+	if (!m->state)
+		return;
+	for (unsigned long c = 0; c < chunks; c++)
+		if (m->state[c])
+			free_page((unsigned long)m->state[c]);
+	free_pages_exact(m->state, chunks * sizeof(*m->state));
+	m->state = NULL;
+}
+
+static inline int cmix_state_alloc(struct cmix *m)
+{
+	unsigned long chunks = cmix_state_chunks(m->n);
+
+	m->state = alloc_pages_exact(chunks * sizeof(*m->state), GFP_KERNEL | __GFP_NOWARN);
+	if (!m->state)
+		return -MM_ENOMEM;
+	mm_memset(m->state, 0, chunks * sizeof(*m->state));
+	for (unsigned long c = 0; c < chunks; c++) {
+		m->state[c] = (uint8_t *)get_zeroed_page(GFP_KERNEL | __GFP_NOWARN);
+		if (!m->state[c]) {
+			cmix_state_free(m);
+			return -MM_ENOMEM;
+		}
+	}
+	return 0;
 }
 
 /* Returns 0, or a negative error (no memory for the bookkeeping). */
@@ -82,15 +126,14 @@ static inline int cmix_init(struct cmix *m, unsigned long n)
 	m->dev.nr_blocks = n;
 	m->dev.ops = &cmix_dev_ops;
 	m->dev.priv = &m->bad_writes;
-	m->state = alloc_pages_exact(n, GFP_KERNEL | __GFP_NOWARN);
-	if (!m->state)
-		return -MM_ENOMEM;
-	mm_memset(m->state, 0, n);
+	err = cmix_state_alloc(m);
+	if (err)
+		return err;
 	err = filemap_init(&m->file, CMIX_FILE_ID, &m->dev, 0, n, CMIX_GFP_MOVABLE);
 	if (!err)
 		err = vmarea_create(&m->va, n, CMIX_GFP_MOVABLE);
 	if (err)
-		free_pages_exact(m->state, n);
+		cmix_state_free(m);
 	return err;
 }
 
@@ -102,7 +145,7 @@ static inline bool cmix_add_file(struct cmix *m, unsigned long i)
 	if (!p)
 		return false;
 	filemap_put_page(p);
-	m->state[i] |= CMIX_FILE;
+	*cmix_state(m, i) |= CMIX_FILE;
 	m->nr_file++;
 	return true;
 }
@@ -115,7 +158,7 @@ static inline bool cmix_add_va(struct cmix *m, unsigned long i)
 		return false;
 	addr = vmarea_addr(&m->va, i);
 	page_pattern_fill(addr, CMIX_VA_ID, i, 1);
-	m->state[i] |= CMIX_VA;
+	*cmix_state(m, i) |= CMIX_VA;
 	m->nr_va++;
 	return true;
 }
@@ -172,7 +215,7 @@ static inline bool cmix_drop_file(struct cmix *m, unsigned long i)
 	if (!ok)
 		return false;
 gone:
-	m->state[i] &= ~CMIX_FILE;
+	*cmix_state(m, i) &= ~CMIX_FILE;
 	m->nr_file--;
 	return true;
 }
@@ -183,13 +226,13 @@ static inline unsigned long cmix_thin(struct cmix *m, unsigned int percent)
 	unsigned long freed = 0;
 
 	for (unsigned long i = 0; i < m->n; i++) {
-		if ((m->state[i] & CMIX_VA) && cmix_rand(m) % 100 < percent) {
+		if ((*cmix_state(m, i) & CMIX_VA) && cmix_rand(m) % 100 < percent) {
 			vmarea_unpopulate(&m->va, i);
-			m->state[i] &= ~CMIX_VA;
+			*cmix_state(m, i) &= ~CMIX_VA;
 			m->nr_va--;
 			freed++;
 		}
-		if ((m->state[i] & CMIX_FILE) && cmix_rand(m) % 100 < percent &&
+		if ((*cmix_state(m, i) & CMIX_FILE) && cmix_rand(m) % 100 < percent &&
 		    cmix_drop_file(m, i))
 			freed++;
 	}
@@ -207,7 +250,7 @@ static inline unsigned long cmix_verify(struct cmix *m, unsigned long *dropped)
 	unsigned long bad = 0;
 
 	for (unsigned long i = 0; i < m->n; i++) {
-		if (m->state[i] & CMIX_FILE) {
+		if (*cmix_state(m, i) & CMIX_FILE) {
 			struct page *p = find_get_page(&m->file, i);
 
 			if (!p) {
@@ -218,7 +261,7 @@ static inline unsigned long cmix_verify(struct cmix *m, unsigned long *dropped)
 				filemap_put_page(p);
 			}
 		}
-		if (m->state[i] & CMIX_VA) {
+		if (*cmix_state(m, i) & CMIX_VA) {
 			struct page *p = vmarea_pin(&m->va, i);
 
 			if (!p || vmarea_pte_pfn(&m->va, i) != page_to_pfn(p) ||
@@ -242,8 +285,7 @@ static inline void cmix_teardown(struct cmix *m)
 		list_del(&p->lru);
 		__free_page(p);
 	}
-	free_pages_exact(m->state, m->n);
-	m->state = NULL;
+	cmix_state_free(m);
 }
 
 /* Free blocks of @order or more in @z, counted in units of @order. */

@@ -39,12 +39,12 @@ static unsigned long isolate_all(struct cmix *m, struct list_head *l)
 	for (unsigned long i = 0; i < m->n; i++) {
 		struct page *p;
 
-		if ((m->state[i] & CMIX_FILE) && (p = find_get_page(&m->file, i)) != NULL) {
+		if ((*cmix_state(m, i) & CMIX_FILE) && (p = find_get_page(&m->file, i)) != NULL) {
 			filemap_put_page(p);
 			if (isolate_movable_page(p))
 				list_add_tail(&p->lru, l), n++;
 		}
-		if ((m->state[i] & CMIX_VA) && (p = vmarea_page(&m->va, i)) != NULL &&
+		if ((*cmix_state(m, i) & CMIX_VA) && (p = vmarea_page(&m->va, i)) != NULL &&
 		    isolate_movable_page(p))
 			list_add_tail(&p->lru, l), n++;
 	}
