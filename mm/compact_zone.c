@@ -6,12 +6,136 @@
  * Layout of a pass: pageblocks at or above cc->free_pfn belong to the
  * free scanner, pfns below cc->migrate_pfn have been looked at by the
  * migrate scanner; the pass ends when the two meet.
+ *
+ * Work is not repeated across passes (Linux's design): a pass resumes
+ * where the last one left the scanners (zone->compact_cached_*), and a
+ * pageblock in which a scanner found nothing gets a skip hint that later
+ * passes honour. When the scanners meet, the next pass starts again at
+ * the zone's ends. The restart rule: a pass answers COMPACT_COMPLETE
+ * only if it looked at every pageblock itself (it started at both ends
+ * and skipped nothing by hint); a pass that met after starting midway or
+ * skipping hinted blocks answers COMPACT_PARTIAL_SKIPPED. A whole-zone
+ * pass that failed clears the zone's hints, so the next one looks at
+ * everything; kswapd clears them too once it has balanced the node.
  */
 #include "compact_zone.h"
 
 #include "internal.h"
 
 int sysctl_extfrag_threshold = 500;
+
+/* ---- skip hints and cached scanner positions ---- */
+
+uint8_t *pageblock_skip;
+
+/* Bits of pageblock_skip[]: the migrate scanner found nothing it could
+ * isolate in the block; the free scanner left no free page in it. Two
+ * bits rather than Linux's one PB_migrate_skip: a block the free scanner
+ * filled is still worth emptying once the scanners have crossed. */
+#define PB_migrate_skip 0x1u
+#define PB_free_skip 0x2u
+
+static bool pageblock_skip_test(unsigned long pfn, uint8_t bit)
+{
+	return pageblock_skip &&
+	       (__atomic_load_n(&pageblock_skip[pfn >> pageblock_order], __ATOMIC_RELAXED) & bit);
+}
+
+static void pageblock_skip_set(unsigned long pfn, uint8_t bit)
+{
+	if (pageblock_skip)
+		__atomic_fetch_or(&pageblock_skip[pfn >> pageblock_order], bit, __ATOMIC_RELAXED);
+}
+
+static void pageblock_skip_clear(unsigned long pfn, uint8_t bit)
+{
+	if (pageblock_skip)
+		__atomic_fetch_and(&pageblock_skip[pfn >> pageblock_order], (uint8_t)~bit,
+				   __ATOMIC_RELAXED);
+}
+
+bool compact_pageblock_skipped(unsigned long pfn, bool free_scanner)
+{
+	return pageblock_skip_test(pfn, free_scanner ? PB_free_skip : PB_migrate_skip);
+}
+
+static unsigned long zone_last_block(const struct zone *zone)
+{
+	return (zone_end_pfn(zone) - 1) & ~(pageblock_nr_pages - 1);
+}
+
+void __reset_isolation_suitable(struct zone *zone)
+{
+	unsigned long pfn = zone->zone_start_pfn & ~(pageblock_nr_pages - 1);
+
+	if (!zone->spanned_pages)
+		return;
+	for (; pfn < zone_end_pfn(zone); pfn += pageblock_nr_pages)
+		pageblock_skip_clear(pfn, PB_migrate_skip | PB_free_skip);
+	__atomic_store_n(&zone->compact_cached_free_pfn, 0, __ATOMIC_RELAXED);
+	__atomic_store_n(&zone->compact_cached_migrate_pfn[0], 0, __ATOMIC_RELAXED);
+	__atomic_store_n(&zone->compact_cached_migrate_pfn[1], 0, __ATOMIC_RELAXED);
+	__atomic_store_n(&zone->compact_blockskip_flush, false, __ATOMIC_RELAXED);
+}
+
+void reset_isolation_suitable(int nid)
+{
+	struct pglist_data *pgdat = NODE_DATA(nid);
+
+	for (int zi = 0; zi < MAX_NR_ZONES; zi++) {
+		struct zone *zone = &pgdat->node_zones[zi];
+
+		if (__atomic_load_n(&zone->compact_blockskip_flush, __ATOMIC_RELAXED))
+			__reset_isolation_suitable(zone);
+	}
+}
+
+/* Where this pass starts: the zone's ends for a whole-zone pass, else
+ * the cached positions when they lie inside the zone. */
+static void compact_start_positions(struct compact_control *cc)
+{
+	struct zone *zone = cc->zone;
+	unsigned long zstart = zone->zone_start_pfn, zend = zone_end_pfn(zone);
+	unsigned long last = zone_last_block(zone), mpfn, fpfn;
+
+	mpfn = __atomic_load_n(&zone->compact_cached_migrate_pfn[cc->mode != MIGRATE_ASYNC],
+			       __ATOMIC_RELAXED);
+	fpfn = __atomic_load_n(&zone->compact_cached_free_pfn, __ATOMIC_RELAXED);
+	if (cc->whole_zone || mpfn < zstart || mpfn >= zend)
+		mpfn = zstart;
+	if (cc->whole_zone || !fpfn || fpfn > last || (fpfn & (pageblock_nr_pages - 1)) ||
+	    fpfn + pageblock_nr_pages <= zstart)
+		fpfn = last;
+	cc->migrate_pfn = mpfn;
+	cc->free_pfn = fpfn;
+	cc->whole_zone = mpfn == zstart && fpfn == last;
+}
+
+/* Leave the scanners' positions for the next pass. The migrate positions
+ * only move up and the free one only down, whatever other passes in the
+ * zone did meanwhile; a sync pass moves the async position along too. */
+static void compact_save_positions(struct compact_control *cc)
+{
+	struct zone *zone = cc->zone;
+	unsigned long *m0 = &zone->compact_cached_migrate_pfn[0];
+	unsigned long *m1 = &zone->compact_cached_migrate_pfn[1];
+	unsigned long f = __atomic_load_n(&zone->compact_cached_free_pfn, __ATOMIC_RELAXED);
+
+	if (cc->migrate_pfn > __atomic_load_n(m0, __ATOMIC_RELAXED))
+		__atomic_store_n(m0, cc->migrate_pfn, __ATOMIC_RELAXED);
+	if (cc->mode != MIGRATE_ASYNC && cc->migrate_pfn > __atomic_load_n(m1, __ATOMIC_RELAXED))
+		__atomic_store_n(m1, cc->migrate_pfn, __ATOMIC_RELAXED);
+	if (!f || cc->free_pfn < f)
+		__atomic_store_n(&zone->compact_cached_free_pfn, cc->free_pfn, __ATOMIC_RELAXED);
+}
+
+/* The scanners met: the next pass starts at the ends again. */
+static void compact_reset_positions(struct zone *zone)
+{
+	__atomic_store_n(&zone->compact_cached_free_pfn, 0, __ATOMIC_RELAXED);
+	__atomic_store_n(&zone->compact_cached_migrate_pfn[0], 0, __ATOMIC_RELAXED);
+	__atomic_store_n(&zone->compact_cached_migrate_pfn[1], 0, __ATOMIC_RELAXED);
+}
 
 static unsigned long cz_events[NR_COMPACT_ZONE_EVENTS];
 
@@ -115,58 +239,88 @@ static void isolate_free_block(struct compact_control *cc, struct page *page, un
 	cc->nr_isolated_free += 1UL << order;
 }
 
-static void isolate_freepages(struct compact_control *cc)
+/*
+ * Scan the free scanner's pageblock from cc->free_scan_pfn (where the last
+ * batch stopped in it, or its start) until enough targets are isolated.
+ * Returns true when the block was scanned to its end: it has no free
+ * page left (every one met was taken), and gets the free skip hint.
+ */
+static bool isolate_freepages_block(struct compact_control *cc, unsigned long pfn,
+				    unsigned long end, bool *low)
 {
 	struct zone *zone = cc->zone;
-	unsigned long zstart = zone->zone_start_pfn, zend = zone_end_pfn(zone);
-	unsigned long scanned = 0;
+	unsigned long flags, scanned = 0;
+	bool full = true;
+
+	flags = mm_spin_lock_irqsave(&zone->lock);
+	for (; pfn < end; pfn++) {
+		struct page *page = pfn_to_page(pfn);
+		unsigned int order;
+
+		scanned++;
+		if (!PageBuddy(page)) {
+			/* An allocated block of several pages holds no free
+			 * page: step over it at once. */
+			if (!PageTail(page) && !PagePcp(page) && page_ref_count(page) > 0 &&
+			    (order = page_alloc_order(page)) > 0 && order < MAX_ORDER)
+				pfn += (1UL << order) - 1;
+			continue;
+		}
+		order = page->private;
+		/* Keep the zone above min: the targets are taken without the
+		 * allocator's checks. */
+		if (!zone_watermark_ok(zone, 0, min_wmark_pages(zone) + (1UL << order), 0, 0)) {
+			*low = true;
+			full = false;
+			break;
+		}
+		isolate_free_block(cc, page, order);
+		pfn += (1UL << order) - 1;
+		if (cc->nr_freepages >= cc->nr_migratepages && pfn + 1 < end) {
+			full = false;
+			pfn++;
+			break;
+		}
+	}
+	mm_spin_unlock_irqrestore(&zone->lock, flags);
+	cc->free_scan_pfn = pfn;
+	cc->free_scanned += scanned;
+	return full;
+}
+
+static void isolate_freepages(struct compact_control *cc)
+{
+	unsigned long zstart = cc->zone->zone_start_pfn, zend = zone_end_pfn(cc->zone);
 
 	while (cc->nr_freepages < cc->nr_migratepages) {
-		unsigned long block = cc->free_pfn, pfn, end, flags;
-		bool enough = false, low = false;
+		unsigned long block = cc->free_pfn, pfn, end;
+		bool low = false;
 
 		/* Never into the pageblock the migrate scanner is in. */
 		if (block < cc->migrate_pfn || block + pageblock_nr_pages <= zstart)
 			break;
 		pfn = block < zstart ? zstart : block;
 		end = block + pageblock_nr_pages < zend ? block + pageblock_nr_pages : zend;
-		if (suitable_migration_target(pfn)) {
-			flags = mm_spin_lock_irqsave(&zone->lock);
-			for (; pfn < end; pfn++) {
-				struct page *page = pfn_to_page(pfn);
-				unsigned int order;
-
-				scanned++;
-				if (!PageBuddy(page))
-					continue;
-				order = page->private;
-				/* Keep the zone above min: the targets are
-				 * taken without the allocator's checks. */
-				if (!zone_watermark_ok(zone, 0,
-						       min_wmark_pages(zone) + (1UL << order), 0,
-						       0)) {
-					low = true;
-					break;
-				}
-				isolate_free_block(cc, page, order);
-				pfn += (1UL << order) - 1;
-				if (cc->nr_freepages >= cc->nr_migratepages) {
-					enough = pfn + 1 < end;
-					break;
-				}
-			}
-			mm_spin_unlock_irqrestore(&zone->lock, flags);
-		}
-		cc->free_low |= low;
-		if (enough || low)
+		/* Resume inside the block where the last batch stopped. */
+		if (cc->free_scan_pfn > pfn && cc->free_scan_pfn < end)
+			pfn = cc->free_scan_pfn;
+		if (!suitable_migration_target(pfn)) {
+			/* Nothing to take: not a target type, or left whole. */
+		} else if (!cc->ignore_skip_hint && pageblock_skip_test(pfn, PB_free_skip)) {
+			cc->nr_hint_skipped++;
+		} else if (isolate_freepages_block(cc, pfn, end, &low)) {
+			pageblock_skip_set(block, PB_free_skip);
+		} else {
+			cc->free_low |= low;
 			break; /* this block again next time */
+		}
+		cc->free_scan_pfn = 0;
 		if (block < pageblock_nr_pages) {
 			cc->free_pfn = 0;
 			break;
 		}
 		cc->free_pfn = block - pageblock_nr_pages;
 	}
-	cc->free_scanned += scanned;
 }
 
 static struct page *compaction_alloc(struct page *src, unsigned long data)
@@ -199,6 +353,8 @@ static void release_freepages(struct compact_control *cc)
 		struct page *page = list_first_entry(&cc->freepages, struct page, lru);
 
 		list_del(&page->lru);
+		/* Its block has a free page again. */
+		pageblock_skip_clear(page_to_pfn(page), PB_free_skip);
 		__free_page(page);
 	}
 	cc->nr_freepages = 0;
@@ -221,19 +377,34 @@ static bool suitable_migration_source(const struct compact_control *cc, unsigned
 }
 
 /* Isolate up to COMPACT_CLUSTER_MAX pages from [migrate_pfn, end of its
- * pageblock), stopping at the free scanner. */
+ * pageblock), stopping at the free scanner. A block scanned from its
+ * start to its end without a page isolated gets the migrate skip hint;
+ * a block with the hint is stepped over unless the pass ignores hints. */
 static void isolate_migratepages(struct compact_control *cc)
 {
-	unsigned long zend = zone_end_pfn(cc->zone);
+	unsigned long zstart = cc->zone->zone_start_pfn, zend = zone_end_pfn(cc->zone);
 	unsigned long pfn = cc->migrate_pfn;
-	unsigned long end = (pfn | (pageblock_nr_pages - 1)) + 1;
+	unsigned long block = pfn & ~(pageblock_nr_pages - 1);
+	unsigned long end = block + pageblock_nr_pages, block_end = end;
 	unsigned long scanned = 0;
 
 	if (end > cc->free_pfn)
 		end = cc->free_pfn;
 	if (end > zend)
 		end = zend;
-	if (pfn < end && !suitable_migration_source(cc, pfn)) {
+	if (pfn >= end)
+		return; /* met the free scanner or the zone's end */
+	if (pfn == block || pfn == zstart) {
+		/* Entering a block: is it worth a look? */
+		cc->migrate_block_clean = true;
+		if (!cc->ignore_skip_hint && pageblock_skip_test(pfn, PB_migrate_skip)) {
+			cc->nr_hint_skipped++;
+			cc->migrate_pfn = end;
+			return;
+		}
+	}
+	if (!suitable_migration_source(cc, pfn)) {
+		cc->migrate_block_clean = false;
 		cc->migrate_pfn = end;
 		return;
 	}
@@ -262,9 +433,13 @@ static void isolate_migratepages(struct compact_control *cc)
 		list_add_tail(&page->lru, &cc->migratepages);
 		cc->nr_migratepages++;
 		cc->nr_isolated_migrate++;
+		cc->migrate_block_clean = false;
 	}
 	cc->migrate_pfn = pfn;
 	cc->migrate_scanned += scanned;
+	/* The whole block seen in this pass and nothing in it to move. */
+	if (pfn >= block_end && cc->migrate_block_clean)
+		pageblock_skip_set(block, PB_migrate_skip);
 }
 
 /* ---- the pass ---- */
@@ -304,15 +479,18 @@ static enum compact_result compact_finished(struct compact_control *cc)
 		return COMPACT_SUCCESS;
 	if (cc->free_low)
 		return COMPACT_PARTIAL_SKIPPED;
-	if (cc->migrate_pfn >= cc->free_pfn || cc->migrate_pfn >= zone_end_pfn(cc->zone))
-		return COMPACT_COMPLETE;
+	if (cc->migrate_pfn >= cc->free_pfn || cc->migrate_pfn >= zone_end_pfn(cc->zone)) {
+		cc->scanners_met = true;
+		/* The restart rule (top of the file). */
+		return cc->whole_zone && !cc->nr_hint_skipped ? COMPACT_COMPLETE
+							       : COMPACT_PARTIAL_SKIPPED;
+	}
 	return COMPACT_CONTINUE;
 }
 
 enum compact_result compact_zone(struct compact_control *cc)
 {
 	struct zone *zone = cc->zone;
-	unsigned long zend = zone_end_pfn(zone);
 	enum compact_result ret;
 
 	INIT_LIST_HEAD(&cc->migratepages);
@@ -322,10 +500,13 @@ enum compact_result compact_zone(struct compact_control *cc)
 	cc->migrate_scanned = cc->free_scanned = 0;
 	cc->nr_isolated_migrate = cc->nr_isolated_free = 0;
 	cc->nr_migrated = cc->nr_failed = 0;
+	cc->nr_hint_skipped = 0;
+	cc->scanners_met = false;
+	cc->free_scan_pfn = 0;
+	cc->migrate_block_clean = false;
 	if (!zone->spanned_pages)
 		return COMPACT_SKIPPED;
-	cc->migrate_pfn = zone->zone_start_pfn;
-	cc->free_pfn = (zend - 1) & ~(pageblock_nr_pages - 1);
+	compact_start_positions(cc);
 	/* Frames sitting on per-CPU lists cannot merge: give them back first. */
 	drain_local_pages(zone);
 
@@ -349,6 +530,17 @@ enum compact_result compact_zone(struct compact_control *cc)
 	putback_movable_pages(&cc->migratepages);
 	release_freepages(cc);
 	drain_local_pages(zone);
+	if (!cc->scanners_met) {
+		compact_save_positions(cc);
+	} else {
+		compact_reset_positions(zone);
+		if (cc->whole_zone)
+			/* A whole-zone pass failed: the hints may hide what
+			 * has changed since they were set. */
+			__reset_isolation_suitable(zone);
+		else if (!cc->ignore_skip_hint)
+			__atomic_store_n(&zone->compact_blockskip_flush, true, __ATOMIC_RELAXED);
+	}
 	count_compact_zone_event(COMPACTMIGRATE_SCANNED, cc->migrate_scanned);
 	count_compact_zone_event(COMPACTFREE_SCANNED, cc->free_scanned);
 	count_compact_zone_event(COMPACTISOLATED, cc->nr_isolated_migrate + cc->nr_isolated_free);
@@ -378,6 +570,9 @@ enum compact_result compact_zone_for_order(struct zone *zone, int order, int mig
 		.highest_zoneidx = highest_zoneidx,
 		.mode = prio_to_mode(prio),
 		.direct_compaction = true,
+		/* The last resort looks at every block (Linux's rule). */
+		.ignore_skip_hint = prio == MIN_COMPACT_PRIORITY,
+		.whole_zone = prio == MIN_COMPACT_PRIORITY,
 	};
 	enum compact_result r = compact_zone(&cc);
 
@@ -398,6 +593,8 @@ unsigned long compact_memory(void)
 			.migratetype = MIGRATE_MOVABLE,
 			.highest_zoneidx = z->zone_idx,
 			.mode = MIGRATE_SYNC,
+			.ignore_skip_hint = true,
+			.whole_zone = true,
 		};
 
 		if (!populated_zone(z))

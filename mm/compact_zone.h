@@ -28,10 +28,17 @@ struct compact_control {
 	int highest_zoneidx;
 	enum migrate_mode mode; /* async skips unsuitable pageblocks */
 	bool direct_compaction; /* for a stalled allocation (not kcompactd) */
+	bool ignore_skip_hint;	/* look at hinted pageblocks too */
+	bool whole_zone;	/* start at the zone's ends, not the cached positions
+				 * (after the pass: whether it did) */
 	const bool *abort;	/* stop when *abort becomes true (may be NULL) */
 	/* Scanner state. */
 	unsigned long migrate_pfn; /* next pfn the migrate scanner looks at */
 	unsigned long free_pfn;	   /* start of the free scanner's pageblock */
+	unsigned long free_scan_pfn; /* where the free scanner stopped inside it */
+	bool migrate_block_clean;    /* migrate block seen from its start, nothing isolated */
+	bool scanners_met;
+	unsigned long nr_hint_skipped; /* pageblocks stepped over by skip hint */
 	struct list_head migratepages, freepages;
 	unsigned long nr_migratepages, nr_freepages;
 	bool free_low; /* targets would take the zone below min */
@@ -44,7 +51,11 @@ struct compact_control {
 /*
  * Run one pass: COMPACT_SUCCESS when a free block of cc->order usable by
  * cc->migratetype exists above the watermark (checked before starting
- * too), COMPACT_COMPLETE when the scanners met without that,
+ * too), COMPACT_COMPLETE when the scanners met without that after the
+ * pass looked at every pageblock itself (it started at the zone's ends and
+ * skipped none by hint), COMPACT_PARTIAL_SKIPPED when they met otherwise
+ * (the next pass starts at the ends; a whole-zone pass also clears the
+ * hints first),
  * COMPACT_CONTENDED when *abort was set, COMPACT_PARTIAL_SKIPPED when
  * taking more targets would push the zone below its min watermark. Pinned or busy pages stay where
  * they are. Every isolated page is back with its owner or migrated at
@@ -59,6 +70,19 @@ enum compact_result compact_zone(struct compact_control *cc);
 enum compact_result compact_zone_for_order(struct zone *zone, int order, int migratetype,
 					   unsigned int alloc_flags, int highest_zoneidx,
 					   enum compact_priority prio, unsigned long *migrated);
+
+/*
+ * Skip hints and cached scanner positions (Linux's PB_migrate_skip and
+ * compact_cached_*_pfn). __reset_isolation_suitable forgets both for
+ * @zone; reset_isolation_suitable does so for the zones of node @nid in
+ * which a pass ended on hints (kswapd calls it once it has balanced the
+ * node). Context: any; the hints are racy by design.
+ */
+void __reset_isolation_suitable(struct zone *zone);
+void reset_isolation_suitable(int nid);
+/* Whether @pfn's pageblock has the free scanner's (@free_scanner) or the
+ * migrate scanner's skip hint: for tests and reports. */
+bool compact_pageblock_skipped(unsigned long pfn, bool free_scanner);
 
 /* Compact every populated zone completely (sync): /proc/sys/vm/compact_memory.
  * Returns pages migrated. Context: thread. */

@@ -34,6 +34,10 @@ void count_compact_event(enum compact_event e)
 
 void compaction_reset(void)
 {
+	struct zone *z;
+
+	for_each_zone(z)
+		__reset_isolation_suitable(z);
 	for (int i = 0; i < MAX_NUMNODES * MAX_NR_ZONES; i++)
 		defer[i].considered = defer[i].defer_shift = defer[i].order_failed = 0;
 	for (int i = 0; i < NR_COMPACT_EVENTS; i++)

@@ -55,6 +55,9 @@ static inline int pfn_pageblock_mt(unsigned long pfn)
 	return pageblock_mt[pfn >> pageblock_order];
 }
 void set_pageblock_migratetype(unsigned long pfn, int migratetype);
+/* Compaction's skip hints, one byte per pageblock by pfn >> 9 (PB_*_skip
+ * in compact_zone.c); allocated and zeroed by mm_init(). */
+extern uint8_t *pageblock_skip;
 /* Put a free block on its free list, merging with free buddies. Does not
  * touch NR_FREE_PAGES (the caller adds 1 << order). */
 void __free_one_page(struct page *page, unsigned long pfn, struct zone *zone, unsigned int order,

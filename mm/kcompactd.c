@@ -40,6 +40,11 @@ void wakeup_kcompactd(int order, int highest_zoneidx)
 		mm_wake_up(kcd.wq);
 }
 
+void kcompactd_kswapd_balanced(int nid)
+{
+	reset_isolation_suitable(nid);
+}
+
 /* Worth a pass: the order is not free yet and there are the free pages
  * to migrate into (Linux's kcompactd_node_suitable). */
 static bool zone_wants_compaction(struct zone *z, int order, int highest_zoneidx)

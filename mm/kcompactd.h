@@ -19,6 +19,11 @@
  */
 void wakeup_kcompactd(int order, int highest_zoneidx);
 
+/* kswapd has balanced node @nid: clear the compaction skip hints that
+ * ended passes left in its zones (free pages have come back since), and
+ * let the next pass start at the zones' ends. Context: thread. */
+void kcompactd_kswapd_balanced(int nid);
+
 /* Serve the recorded request now, in the calling thread, as kcompactd
  * would: true if there was one. Counts compact_daemon_wake. Context:
  * thread (hosts without threads, tests). */

@@ -264,6 +264,7 @@ static bool kswapd_serve(struct kswapd_node *k)
 	t0 = mm_time_ns();
 	*pf |= MM_PF_MEMALLOC;
 	balance_node(k, order, zi);
+	if (node_balanced(k, order, zi)) kcompactd_kswapd_balanced(k->nid);
 	*pf = saved;
 	__atomic_fetch_add(&k->busy_ns, mm_time_ns() - t0, __ATOMIC_RELAXED);
 	/* Free pages alone do not make a high-order block: once reclaim has

@@ -289,6 +289,7 @@ int mm_init(void)
 
 	mem_map = NULL;
 	pageblock_mt = NULL;
+	pageblock_skip = NULL;
 	max_pfn = 0;
 	vm_events_reset();
 	for (int nid = 0; nid < MAX_NUMNODES; nid++) {
@@ -314,7 +315,9 @@ int mm_init(void)
 	memmap_phys = memblock_phys_alloc((uint64_t)max_pfn * sizeof(struct page), MM_PAGE_SIZE,
 					  "memmap");
 	nblocks = (max_pfn + pageblock_nr_pages - 1) >> pageblock_order;
-	pb_phys = memmap_phys ? memblock_phys_alloc(nblocks, MM_PAGE_SIZE, "pageblock flags") : 0;
+	/* A migratetype byte, then a compaction skip-hint byte, per pageblock. */
+	pb_phys = memmap_phys ? memblock_phys_alloc(2 * nblocks, MM_PAGE_SIZE, "pageblock flags")
+			      : 0;
 	if (!memmap_phys || !pb_phys) {
 		mm_printk("mm_init: cannot place the struct page array (%lu KiB for %lu pfns)\n",
 			  (unsigned long)(max_pfn * sizeof(struct page) >> 10), max_pfn);
@@ -323,8 +326,11 @@ int mm_init(void)
 	}
 	mem_map = mm_pfn_to_virt((unsigned long)(memmap_phys >> MM_PAGE_SHIFT));
 	pageblock_mt = mm_pfn_to_virt((unsigned long)(pb_phys >> MM_PAGE_SHIFT));
-	for (unsigned long i = 0; i < nblocks; i++)
+	pageblock_skip = pageblock_mt + nblocks;
+	for (unsigned long i = 0; i < nblocks; i++) {
 		pageblock_mt[i] = MIGRATE_MOVABLE;
+		pageblock_skip[i] = 0;
+	}
 	page_freer_init();
 
 	memmap_init();
