@@ -15,6 +15,7 @@
 #include <string.h>
 #include <sys/mman.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "../../mm/host.h"
 #include "../../mm/zone.h" /* MM_MAX_CPUS */
@@ -31,14 +32,54 @@ static int capturing;
 
 static void host_vmap_resize(uint64_t arena_bytes);
 
+/*
+ * An arena larger than half the host's free memory is backed by an
+ * unlinked file in $TMPDIR (default /var/tmp) instead of anonymous memory:
+ * a 40 GiB machine whose workload writes most of its pages can then run
+ * on a smaller host, the host kernel writing pages out instead of running
+ * out of memory. Returns MAP_FAILED when neither works.
+ */
+static void *host_arena_map(uint64_t bytes)
+{
+	uint64_t avail = (uint64_t)sysconf(_SC_AVPHYS_PAGES) * (uint64_t)sysconf(_SC_PAGESIZE);
+	const char *dir = getenv("TMPDIR");
+	char path[512];
+	void *p;
+	int fd;
+
+	if (bytes <= avail / 2)
+		return mmap(NULL, bytes, PROT_READ | PROT_WRITE,
+			    MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+	snprintf(path, sizeof(path), "%s/mm-arena-XXXXXX", dir && *dir ? dir : "/var/tmp");
+	fd = mkstemp(path);
+	if (fd < 0) {
+		fprintf(stderr, "host_shim: cannot create %s for the arena\n", path);
+		return MAP_FAILED;
+	}
+	unlink(path);
+	if (ftruncate(fd, (off_t)bytes)) {
+		fprintf(stderr, "host_shim: cannot size the arena file to %llu bytes\n",
+			(unsigned long long)bytes);
+		close(fd);
+		return MAP_FAILED;
+	}
+	p = mmap(NULL, bytes, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+	close(fd);
+	if (p != MAP_FAILED)
+		fprintf(stderr,
+			"host_shim: %llu MiB arena backed by a file in %s (the host has %llu MiB free)\n",
+			(unsigned long long)(bytes >> 20), dir && *dir ? dir : "/var/tmp",
+			(unsigned long long)(avail >> 20));
+	return p;
+}
+
 int host_ram_init(uint64_t phys_end)
 {
 	host_ram_release();
 	phys_end = (phys_end + MM_PAGE_SIZE - 1) & ~(uint64_t)(MM_PAGE_SIZE - 1);
 	if (!phys_end)
 		phys_end = MM_PAGE_SIZE;
-	void *p = mmap(NULL, phys_end, PROT_READ | PROT_WRITE,
-		       MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+	void *p = host_arena_map(phys_end);
 	if (p == MAP_FAILED)
 		return -1;
 	ram_base = p;

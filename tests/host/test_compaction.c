@@ -13,18 +13,9 @@
 
 #define ZONE_MIB 64
 
-/* Fill the zone down to just above its high watermark, interleaved (every
- * 64th page unmovable), then free about half of the movable pages: what
- * stays free at the top is less than a pageblock. */
 static void fragment(struct mix *m)
 {
-	struct zone *z = dma32();
-	unsigned long total = nr_free_pages();
-
-	KT_ASSERT_EQ(mix_init(m, ZONE_MIB * 256), 0);
-	KT_ASSERT(mix_fill(m, high_wmark_pages(z) + 32, 64) > total / 2);
-	mix_thin(m, 50);
-	drain_all_pages(NULL);
+	mix_fragment(m, ZONE_MIB);
 }
 
 /* Free pages (buddy heads walked) in [start, end). */

@@ -186,6 +186,20 @@ static inline void mix_teardown(struct mix *m)
 	free(m->va_present);
 }
 
+/* Fill DMA32 (of @mib MiB) down to just above its high watermark,
+ * interleaved (every 64th page unmovable), then free about half of the
+ * movable pages: what stays free at the top is less than a pageblock. */
+static inline void mix_fragment(struct mix *m, unsigned long mib)
+{
+	struct zone *z = zone_of(ZONE_DMA32);
+	unsigned long total = nr_free_pages();
+
+	KT_ASSERT_EQ(mix_init(m, mib * 256), 0);
+	KT_ASSERT(mix_fill(m, high_wmark_pages(z) + 32, 64) > total / 2);
+	mix_thin(m, 50);
+	drain_all_pages(NULL);
+}
+
 /* Free blocks of @order or more in @z, in units of @order. */
 static inline unsigned long free_blocks_of(struct zone *z, unsigned int order)
 {

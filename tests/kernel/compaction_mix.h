@@ -196,6 +196,19 @@ static inline unsigned long cmix_fill(struct cmix *m, unsigned long stop_free,
 	return placed;
 }
 
+/* Allocate vmarea pages only, written through their mapping, at every
+ * index until an allocation fails or @stop_free pages are left free: what
+ * anonymous memory without swap is to reclaim. Returns the pages placed. */
+static inline unsigned long cmix_fill_va(struct cmix *m, unsigned long stop_free)
+{
+	unsigned long placed = 0;
+
+	for (unsigned long i = 0; i < m->n && nr_free_pages() > stop_free; i++, placed++)
+		if (!cmix_add_va(m, i))
+			break;
+	return placed;
+}
+
 /* Drop one cached (clean) page, as reclaim or truncation would. */
 static inline bool cmix_drop_file(struct cmix *m, unsigned long i)
 {

@@ -5,6 +5,8 @@
 #ifndef TOOLS_MMSIM_MMSIM_H
 #define TOOLS_MMSIM_MMSIM_H
 
+#include <stdbool.h>
+
 /* Run workload @name for @steps steps with random seed @seed. Returns 0,
  * or 2 for an unknown workload (after printing "unknown workload"), or 1
  * when the workload itself failed. */
@@ -14,8 +16,8 @@ int mmsim_run_workload(const char *name, unsigned long seed, unsigned long steps
  * Returns 0, or 2 when @what is unknown (after printing why). */
 int mmsim_print(const char *what);
 
-/* The highalloc workload (highalloc.c). */
-int mmsim_highalloc(unsigned long seed);
+/* The highalloc workloads (highalloc.c): mixed, or movable pages only. */
+int mmsim_highalloc(unsigned long seed, bool movable);
 
 /* The reclaim workload (reclaim.c): 0 only if every check held. */
 int mmsim_reclaim(unsigned long seed, unsigned long steps);

@@ -12,6 +12,8 @@
  *             measurement in ../shared/README.md does)
  *   highalloc stress-highalloc-like order-9 requests after filling with
  *             page cache, vmarea and unmovable pages (highalloc.c)
+ *   highalloc-movable  the same after filling with vmarea pages only,
+ *             which reclaim cannot drop (Linux's anonymous-memory measure)
  *   reclaim   page cache larger than RAM plus held allocations of each
  *             gfp class: direct reclaim, kswapd, OOM (reclaim.c)
  *   soak      cache, allocations and compaction with fault injection,
@@ -212,13 +214,15 @@ int mmsim_run_workload(const char *name, unsigned long seed, unsigned long steps
 	if (!strcmp(name, "fragment"))
 		return workload_fragment(steps);
 	if (!strcmp(name, "highalloc"))
-		return mmsim_highalloc(seed);
+		return mmsim_highalloc(seed, false);
+	if (!strcmp(name, "highalloc-movable"))
+		return mmsim_highalloc(seed, true);
 	if (!strcmp(name, "reclaim"))
 		return mmsim_reclaim(seed, steps);
 	if (!strcmp(name, "soak"))
 		return mmsim_soak(seed, steps);
 	fprintf(stderr,
-		"mmsim: unknown workload '%s' (random, fill, fragment, highalloc, reclaim, soak)\n",
+		"mmsim: unknown workload '%s' (random, fill, fragment, highalloc, highalloc-movable, reclaim, soak)\n",
 		name);
 	return 2;
 }
