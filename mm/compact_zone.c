@@ -103,11 +103,12 @@ static void compact_start_positions(struct compact_control *cc)
 	fpfn = __atomic_load_n(&zone->compact_cached_free_pfn, __ATOMIC_RELAXED);
 	if (cc->whole_zone || mpfn < zstart || mpfn >= zend)
 		mpfn = zstart;
-	if (cc->whole_zone || !fpfn || fpfn > last || (fpfn & (pageblock_nr_pages - 1)) ||
-	    fpfn + pageblock_nr_pages <= zstart)
+	if (cc->whole_zone || !fpfn || fpfn >= zend || fpfn < zstart)
 		fpfn = last;
 	cc->migrate_pfn = mpfn;
-	cc->free_pfn = fpfn;
+	/* The free position is exact: the block, and where in it to resume. */
+	cc->free_pfn = fpfn & ~(pageblock_nr_pages - 1);
+	cc->free_scan_pfn = fpfn;
 	cc->whole_zone = mpfn == zstart && fpfn == last;
 }
 
@@ -120,13 +121,16 @@ static void compact_save_positions(struct compact_control *cc)
 	unsigned long *m0 = &zone->compact_cached_migrate_pfn[0];
 	unsigned long *m1 = &zone->compact_cached_migrate_pfn[1];
 	unsigned long f = __atomic_load_n(&zone->compact_cached_free_pfn, __ATOMIC_RELAXED);
+	unsigned long fpos = cc->free_pfn;
 
+	if (cc->free_scan_pfn > fpos && cc->free_scan_pfn < fpos + pageblock_nr_pages)
+		fpos = cc->free_scan_pfn;
 	if (cc->migrate_pfn > __atomic_load_n(m0, __ATOMIC_RELAXED))
 		__atomic_store_n(m0, cc->migrate_pfn, __ATOMIC_RELAXED);
 	if (cc->mode != MIGRATE_ASYNC && cc->migrate_pfn > __atomic_load_n(m1, __ATOMIC_RELAXED))
 		__atomic_store_n(m1, cc->migrate_pfn, __ATOMIC_RELAXED);
-	if (!f || cc->free_pfn < f)
-		__atomic_store_n(&zone->compact_cached_free_pfn, cc->free_pfn, __ATOMIC_RELAXED);
+	if (!f || fpos < f)
+		__atomic_store_n(&zone->compact_cached_free_pfn, fpos, __ATOMIC_RELAXED);
 }
 
 /* The scanners met: the next pass starts at the ends again. */
@@ -353,8 +357,11 @@ static void release_freepages(struct compact_control *cc)
 		struct page *page = list_first_entry(&cc->freepages, struct page, lru);
 
 		list_del(&page->lru);
-		/* Its block has a free page again. */
+		/* Its block has a free page again; if that is the free
+		 * scanner's block, the next pass looks at it from the start. */
 		pageblock_skip_clear(page_to_pfn(page), PB_free_skip);
+		if ((page_to_pfn(page) & ~(pageblock_nr_pages - 1)) == cc->free_pfn)
+			cc->free_scan_pfn = 0;
 		__free_page(page);
 	}
 	cc->nr_freepages = 0;

@@ -76,8 +76,8 @@ struct zone {
 	/* Pages kept free from requests whose highest zone is [i]. */
 	long lowmem_reserve[MAX_NR_ZONES];
 	/* Compaction's hints (compact_zone.c), read and written without the
-	 * lock: the pageblock where the next pass's free scanner resumes and
-	 * the pfn where its migrate scanner does (async, sync), 0 meaning
+	 * lock: the pfns where the next pass's free scanner resumes and its
+	 * migrate scanners do (async, sync), 0 meaning
 	 * the zone's ends; and whether skip hints were left by a cycle that
 	 * ended, for kswapd to clear once it has balanced the node. */
 	unsigned long compact_cached_free_pfn;
