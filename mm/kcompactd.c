@@ -54,13 +54,15 @@ static bool zone_wants_compaction(struct zone *z, int order, int highest_zoneidx
 				     zone_page_state(z, NR_FREE_PAGES)) == COMPACT_CONTINUE;
 }
 
-/* One kcompactd serves every node: the zones up to @highest_zoneidx of
- * each, node by node. */
-static void compact_node(int order, int highest_zoneidx)
+/* One pass for the request in @z, started again from the zone's ends
+ * while the last one met without having covered the zone (the restart
+ * rule in compact_zone.c): a pass that resumed midway, then one that
+ * stepped over hints (it clears them), then one that looks at everything. */
+static enum compact_result compact_zone_for_kcompactd(struct zone *z, int order)
 {
-	struct zone *z;
+	enum compact_result r = COMPACT_SKIPPED;
 
-	for_each_zone(z) {
+	for (int pass = 0; pass < 3; pass++) {
 		struct compact_control cc = {
 			.zone = z,
 			.order = order,
@@ -70,14 +72,29 @@ static void compact_node(int order, int highest_zoneidx)
 			.mode = MIGRATE_SYNC_LIGHT,
 			.abort = &kcd.parked,
 		};
+
+		r = compact_zone(&cc);
+		kcd.migrated += cc.nr_migrated;
+		if (r != COMPACT_PARTIAL_SKIPPED || !cc.scanners_met)
+			break;
+	}
+	return r;
+}
+
+/* One kcompactd serves every node: the zones up to @highest_zoneidx of
+ * each, node by node. */
+static void compact_node(int order, int highest_zoneidx)
+{
+	struct zone *z;
+
+	for_each_zone(z) {
 		enum compact_result r;
 
 		if (z->zone_idx > highest_zoneidx ||
 		    !zone_wants_compaction(z, order, highest_zoneidx) ||
 		    compaction_deferred(z, (unsigned int)order))
 			continue;
-		r = compact_zone(&cc);
-		kcd.migrated += cc.nr_migrated;
+		r = compact_zone_for_kcompactd(z, order);
 		if (r == COMPACT_SUCCESS) {
 			compaction_defer_reset(z, (unsigned int)order, false);
 			kcd.successes++;

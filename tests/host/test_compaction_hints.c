@@ -255,6 +255,30 @@ HTEST(kswapd_balance_clears_hints_only_where_a_cycle_ended)
 	mix_teardown(&m);
 }
 
+HTEST(kcompactd_starts_again_from_the_ends_when_a_resumed_pass_meets)
+{
+	struct mix m;
+	struct zone *z;
+	unsigned long mid;
+
+	KT_ASSERT_EQ(compact_boot(ZONE_MIB), 0);
+	z = dma32();
+	mix_fragment(&m, ZONE_MIB);
+	KT_EXPECT_EQ(free_blocks_of(z, 9), 0);
+	/* Scanners left where they met in the middle of the zone, as a
+	 * long run of requests leaves them: a pass resumed there meets at
+	 * once without a block. kcompactd must not stop at that. */
+	mid = (z->zone_start_pfn + z->spanned_pages / 2) & ~(pageblock_nr_pages - 1);
+	z->compact_cached_migrate_pfn[0] = z->compact_cached_migrate_pfn[1] = mid;
+	z->compact_cached_free_pfn = mid;
+	wakeup_kcompactd(9, ZONE_DMA32);
+	KT_EXPECT(kcompactd_do_work());
+	KT_EXPECT(free_blocks_of(z, 9) >= 1);
+	KT_EXPECT_EQ(mix_verify(&m), 0);
+	EXPECT_MM_CLEAN();
+	mix_teardown(&m);
+}
+
 /* RAM [5 GiB, 5 GiB + 256 MiB): one Normal zone, every pfn above 2^20;
  * the vmarea range sized from it (2x the arena), past the old 4 GiB. */
 #define HIGH_START (5 * GiB)
