@@ -35,6 +35,17 @@ static enum compact_result run_pass(struct compact_control *cc, struct zone *z, 
 	return compact_zone(cc);
 }
 
+/* A fresh 64 MiB machine, its DMA32 zone fragmented by @m. */
+static struct zone *fragmented_zone(struct mix *m)
+{
+	if (compact_boot(ZONE_MIB)) {
+		ktest_fail(__FILE__, __LINE__, "cannot boot a %d MiB machine", ZONE_MIB);
+		return NULL;
+	}
+	mix_fragment(m, ZONE_MIB);
+	return dma32();
+}
+
 static unsigned long hinted_blocks(struct zone *z)
 {
 	unsigned long n = 0;
@@ -71,9 +82,8 @@ HTEST(a_resumed_pass_that_meets_is_partial_and_the_next_starts_at_the_ends)
 	struct page *big;
 	unsigned long mpos, fpos;
 
-	KT_ASSERT_EQ(compact_boot(ZONE_MIB), 0);
-	z = dma32();
-	mix_fragment(&m, ZONE_MIB);
+	z = fragmented_zone(&m);
+	KT_ASSERT(z != NULL);
 	/* A request's pass stops as soon as a block is free: the scanners
 	 * are left midway, and the next pass resumes there. */
 	KT_EXPECT_EQ(run_pass(&cc, z, 9, false), COMPACT_SUCCESS);
@@ -124,10 +134,9 @@ HTEST(passes_of_one_cycle_scan_each_pageblock_about_once)
 	struct mix m;
 	struct zone *z;
 
-	KT_ASSERT_EQ(compact_boot(ZONE_MIB), 0);
-	z = dma32();
+	z = fragmented_zone(&m);
+	KT_ASSERT(z != NULL);
 	span = z->spanned_pages;
-	mix_fragment(&m, ZONE_MIB);
 	/* Order-9 requests one after the other, each block held, until the
 	 * scanners meet: one cycle through the zone. */
 	do {
@@ -184,9 +193,8 @@ HTEST(skip_hints_mark_only_pageblocks_with_nothing_to_give)
 	struct mix m;
 	struct zone *z;
 
-	KT_ASSERT_EQ(compact_boot(ZONE_MIB), 0);
-	z = dma32();
-	mix_fragment(&m, ZONE_MIB);
+	z = fragmented_zone(&m);
+	KT_ASSERT(z != NULL);
 	/* A cycle of requests, each block held, until the scanners meet. */
 	for (;; passes++) {
 		enum compact_result r = run_pass(&cc, z, 9, false);
@@ -233,9 +241,8 @@ HTEST(kswapd_balance_clears_hints_only_where_a_cycle_ended)
 	struct zone *z;
 	unsigned long hinted;
 
-	KT_ASSERT_EQ(compact_boot(ZONE_MIB), 0);
-	z = dma32();
-	mix_fragment(&m, ZONE_MIB);
+	z = fragmented_zone(&m);
+	KT_ASSERT(z != NULL);
 	KT_EXPECT_EQ(run_pass(&cc, z, 9, false), COMPACT_SUCCESS);
 	hinted = hinted_blocks(z);
 	KT_EXPECT(hinted > 0);
@@ -261,9 +268,8 @@ HTEST(kcompactd_starts_again_from_the_ends_when_a_resumed_pass_meets)
 	struct zone *z;
 	unsigned long mid;
 
-	KT_ASSERT_EQ(compact_boot(ZONE_MIB), 0);
-	z = dma32();
-	mix_fragment(&m, ZONE_MIB);
+	z = fragmented_zone(&m);
+	KT_ASSERT(z != NULL);
 	KT_EXPECT_EQ(free_blocks_of(z, 9), 0);
 	/* Scanners left where they met in the middle of the zone, as a
 	 * long run of requests leaves them: a pass resumed there meets at
