@@ -32,8 +32,26 @@ static int capturing;
 
 static void host_vmap_resize(uint64_t arena_bytes);
 
+/* Memory the host could give without swapping: MemAvailable (page cache
+ * counts as available), or the free pages where /proc/meminfo is absent. */
+static uint64_t host_available_bytes(void)
+{
+	FILE *f = fopen("/proc/meminfo", "r");
+	unsigned long long kb = 0;
+	char line[128];
+
+	while (f && fgets(line, sizeof(line), f))
+		if (sscanf(line, "MemAvailable: %llu kB", &kb) == 1)
+			break;
+	if (f)
+		fclose(f);
+	if (kb)
+		return (uint64_t)kb << 10;
+	return (uint64_t)sysconf(_SC_AVPHYS_PAGES) * (uint64_t)sysconf(_SC_PAGESIZE);
+}
+
 /*
- * An arena larger than half the host's free memory is backed by an
+ * An arena larger than half the host's available memory is backed by an
  * unlinked file in $TMPDIR (default /var/tmp) instead of anonymous memory:
  * a 40 GiB machine whose workload writes most of its pages can then run
  * on a smaller host, the host kernel writing pages out instead of running
@@ -41,7 +59,7 @@ static void host_vmap_resize(uint64_t arena_bytes);
  */
 static void *host_arena_map(uint64_t bytes)
 {
-	uint64_t avail = (uint64_t)sysconf(_SC_AVPHYS_PAGES) * (uint64_t)sysconf(_SC_PAGESIZE);
+	uint64_t avail = host_available_bytes();
 	const char *dir = getenv("TMPDIR");
 	char path[512];
 	void *p;
@@ -67,7 +85,7 @@ static void *host_arena_map(uint64_t bytes)
 	close(fd);
 	if (p != MAP_FAILED)
 		fprintf(stderr,
-			"host_shim: %llu MiB arena backed by a file in %s (the host has %llu MiB free)\n",
+			"host_shim: %llu MiB arena backed by a file in %s (the host has %llu MiB available)\n",
 			(unsigned long long)(bytes >> 20), dir && *dir ? dir : "/var/tmp",
 			(unsigned long long)(avail >> 20));
 	return p;
