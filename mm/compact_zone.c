@@ -34,6 +34,11 @@ uint8_t *pageblock_skip;
  * filled is still worth emptying once the scanners have crossed. */
 #define PB_migrate_skip 0x1u
 #define PB_free_skip 0x2u
+/* Not hints, never cleared: whether the block was looked at for pages the
+ * allocator manages, and it has none (a hole, the struct page array).
+ * Pages stay PG_reserved from boot on, so the answer never changes. */
+#define PB_ram_known 0x4u
+#define PB_no_ram 0x8u
 
 static bool pageblock_skip_test(unsigned long pfn, uint8_t bit)
 {
@@ -52,6 +57,30 @@ static void pageblock_skip_clear(unsigned long pfn, uint8_t bit)
 	if (pageblock_skip)
 		__atomic_fetch_and(&pageblock_skip[pfn >> pageblock_order], (uint8_t)~bit,
 				   __ATOMIC_RELAXED);
+}
+
+/* Does the pageblock at @block hold no page the allocator manages? Found
+ * out once per block (the pages looked at are added to *scanned), then
+ * remembered: both scanners step over such blocks without a look. */
+static bool pageblock_without_ram(const struct zone *zone, unsigned long block,
+				  unsigned long *scanned)
+{
+	unsigned long pfn, start, end;
+	uint8_t v;
+
+	if (!pageblock_skip)
+		return false;
+	v = __atomic_load_n(&pageblock_skip[block >> pageblock_order], __ATOMIC_RELAXED);
+	if (v & PB_ram_known)
+		return v & PB_no_ram;
+	start = block < zone->zone_start_pfn ? zone->zone_start_pfn : block;
+	end = block + pageblock_nr_pages < zone_end_pfn(zone) ? block + pageblock_nr_pages
+							      : zone_end_pfn(zone);
+	for (pfn = start; pfn < end && PageReserved(pfn_to_page(pfn)); pfn++)
+		;
+	*scanned += pfn < end ? pfn - start + 1 : end - start;
+	pageblock_skip_set(block, pfn < end ? PB_ram_known : PB_ram_known | PB_no_ram);
+	return pfn >= end;
 }
 
 bool compact_pageblock_skipped(unsigned long pfn, bool free_scanner)
@@ -308,7 +337,9 @@ static void isolate_freepages(struct compact_control *cc)
 		/* Resume inside the block where the last batch stopped. */
 		if (cc->free_scan_pfn > pfn && cc->free_scan_pfn < end)
 			pfn = cc->free_scan_pfn;
-		if (!suitable_migration_target(pfn)) {
+		if (pageblock_without_ram(cc->zone, block, &cc->free_scanned)) {
+			/* A hole: nothing to take, ever. */
+		} else if (!suitable_migration_target(pfn)) {
 			/* Nothing to take: not a target type, or left whole. */
 		} else if (!cc->ignore_skip_hint && pageblock_skip_test(pfn, PB_free_skip)) {
 			cc->nr_hint_skipped++;
@@ -403,6 +434,10 @@ static void isolate_migratepages(struct compact_control *cc)
 		return; /* met the free scanner or the zone's end */
 	if (pfn == block || pfn == zstart) {
 		/* Entering a block: is it worth a look? */
+		if (pageblock_without_ram(cc->zone, block, &cc->migrate_scanned)) {
+			cc->migrate_pfn = end;
+			return;
+		}
 		cc->migrate_block_clean = true;
 		if (!cc->ignore_skip_hint && pageblock_skip_test(pfn, PB_migrate_skip)) {
 			cc->nr_hint_skipped++;

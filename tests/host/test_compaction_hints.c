@@ -285,6 +285,37 @@ HTEST(kcompactd_starts_again_from_the_ends_when_a_resumed_pass_meets)
 	mix_teardown(&m);
 }
 
+/* RAM [16, 48) and [80, 112) MiB: one DMA32 zone with a 32 MiB hole
+ * (16 pageblocks of PG_reserved pages) in its middle. */
+HTEST(pageblocks_without_ram_are_looked_at_once)
+{
+	struct memmap empty = { 0 };
+	struct compact_control cc;
+	unsigned long first;
+	struct zone *z;
+
+	numa_reset();
+	KT_ASSERT_EQ(host_ram_init(112 * MiB), 0);
+	memblock_init_from_memmap(&empty);
+	memblock_add(16 * MiB, 32 * MiB);
+	memblock_add(80 * MiB, 32 * MiB);
+	KT_ASSERT_EQ(mm_init(), 0);
+	mm_reclaim_init();
+	compact_zone_events_reset();
+	compaction_reset();
+	z = dma32();
+	KT_ASSERT_EQ(z->spanned_pages - z->present_pages, 32 * 256);
+	/* Nothing allocated: the migrate scanner steps over free blocks in
+	 * one look each, and the hole's pages one by one - the first time. */
+	KT_EXPECT_EQ(run_pass(&cc, z, -1, true), COMPACT_COMPLETE);
+	first = cc.migrate_scanned;
+	KT_EXPECT(first >= 32 * 256);
+	KT_EXPECT_EQ(run_pass(&cc, z, -1, true), COMPACT_COMPLETE);
+	printf("# migrate scanner: %lu pfns, then %lu\n", first, cc.migrate_scanned);
+	KT_EXPECT(cc.migrate_scanned < pageblock_nr_pages);
+	EXPECT_MM_CLEAN();
+}
+
 /* RAM [5 GiB, 5 GiB + 256 MiB): one Normal zone, every pfn above 2^20;
  * the vmarea range sized from it (2x the arena), past the old 4 GiB. */
 #define HIGH_START (5 * GiB)
