@@ -200,7 +200,9 @@ static void decay_boosts(struct kswapd_node *k, const unsigned long *boosts, int
  * Linux's balance_pgdat: reclaim the node zone by zone (each a full
  * priority sweep in balance_zone) until it is balanced. Passes continue
  * while they make progress; a pass that frees nothing while a zone still
- * needs memory is a failure. Boosted reclaim does no writeback.
+ * needs memory is a failure. Boosted reclaim does no writeback. A
+ * high-order request is balanced for order 0 once reclaim has freed
+ * enough for compaction to work with (kcompactd is woken after the pass).
  */
 static void balance_node(struct kswapd_node *k, unsigned int order, int highest_zoneidx)
 {
@@ -225,6 +227,9 @@ static void balance_node(struct kswapd_node *k, unsigned int order, int highest_
 			if (!populated_zone(z) || zone_done(z, order))
 				continue;
 			reclaimed += balance_zone(z, order, highest_zoneidx, &sc);
+			/* balance_zone stopped reclaiming for the order once it
+			 * freed enough for compaction: so does the node. */
+			order = sc.order;
 			mm_cond_resched();
 		}
 		if (!reclaimed) {

@@ -151,6 +151,21 @@ unsigned long lru_isolate_pages(struct lruvec *lv, enum lru_list lru, unsigned l
 	return taken;
 }
 
+bool lru_isolate_page(struct page *page)
+{
+	struct lruvec *lv = page_lruvec(page);
+	unsigned long flags = mm_spin_lock_irqsave(&lv->lru_lock);
+	bool taken = PageLRU(page) && page_ref_count(page) > 0;
+
+	if (taken) {
+		del_page_from_lru(lv, page);
+		ClearPageFlag(page, PG_active); /* reclaim takes it as inactive */
+		get_page(page);
+	}
+	mm_spin_unlock_irqrestore(&lv->lru_lock, flags);
+	return taken;
+}
+
 void lru_putback_page(struct page *page)
 {
 	struct lruvec *lv = page_lruvec(page);
@@ -194,6 +209,30 @@ static bool pfn_in_free_block(unsigned long pfn)
 			return true;
 	}
 	return false;
+}
+
+enum block_state lru_block_state(unsigned long pfn, unsigned int order, unsigned long *nr_lru)
+{
+	const unsigned long nr = 1UL << order;
+
+	*nr_lru = 0;
+	for (unsigned long i = 0; i < nr;) {
+		const struct page *p = pfn_to_page(pfn + i);
+
+		if (PageBuddy(p)) {
+			if (!i && p->private >= order)
+				return BLOCK_FREE;
+			i += 1UL << p->private; /* a smaller free block, aligned */
+		} else if (PagePcp(p) || PageLRU(p)) {
+			*nr_lru += PageLRU(p);
+			i++;
+		} else if (!i && pfn_in_free_block(pfn)) {
+			return BLOCK_FREE; /* inside a larger free block */
+		} else {
+			return BLOCK_PINNED;
+		}
+	}
+	return BLOCK_MAKEABLE;
 }
 
 static void check_list(struct lruvec *lv, enum lru_list lru)

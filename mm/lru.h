@@ -89,6 +89,19 @@ bool lru_del_page(struct page *page);
 unsigned long lru_isolate_pages(struct lruvec *lv, enum lru_list lru, unsigned long nr_to_scan,
 				struct list_head *dst, unsigned long *nr_scanned);
 
+/* Isolate one given page (in-place reclaim of a block): off its list,
+ * inactive from now on, with a reference taken. Returns false when it is
+ * on no list or being freed. */
+bool lru_isolate_page(struct page *page);
+
+/* What the aligned 2^@order block at @pfn holds: one free buddy block
+ * (BLOCK_FREE); only free pages (buddy or per-CPU) and LRU pages, of
+ * which *@nr_lru (BLOCK_MAKEABLE: compaction could migrate them away or
+ * reclaim drop them); or some page neither can move (BLOCK_PINNED).
+ * Caller holds the zone's lock; LRU flags may still change. */
+enum block_state { BLOCK_FREE, BLOCK_MAKEABLE, BLOCK_PINNED };
+enum block_state lru_block_state(unsigned long pfn, unsigned int order, unsigned long *nr_lru);
+
 /* Give an isolated page back: to the head of the list PG_active says, and
  * drop the isolation reference. A page that left the page cache meanwhile
  * (mapping NULL) is not listed again. */

@@ -33,6 +33,7 @@ void reclaim_events_reset(void)
 	for (int cpu = 0; cpu < MM_MAX_CPUS; cpu++)
 		for (int i = 0; i < NR_RECLAIM_EVENTS; i++)
 			reclaim_event_states[cpu][i] = 0;
+	reclaim_profile_reset();
 }
 
 void mm_print_reclaim_vmstat(void)
@@ -50,6 +51,92 @@ void mm_print_reclaim_vmstat(void)
 	for (int i = 0; i < NR_RECLAIM_EVENTS; i++)
 		mm_printk("%s %lu\n", reclaim_event_names[i],
 			  global_reclaim_event((enum reclaim_event)i));
+}
+
+/* ---- the reclaim profile ---- */
+
+static struct reclaim_profile reclaim_profiles[MM_MAX_CPUS];
+
+static void profile_scan(const struct scan_control *sc, unsigned long scanned,
+			 const unsigned long *outcome, unsigned long written)
+{
+	unsigned long flags = mm_irq_save();
+	struct reclaim_profile *rp = &reclaim_profiles[mm_cpu_id()];
+	int who = sc->kswapd, prio = sc->priority;
+
+	if (prio < 0 || prio > DEF_PRIORITY)
+		prio = 0;
+	rp->scanned[who][prio] += scanned;
+	rp->freed[who][prio] += outcome[SCAN_FREED];
+	if (sc->kswapd && sc->order < MAX_ORDER) {
+		rp->kswapd_scanned_by_order[sc->order] += scanned;
+		rp->kswapd_freed_by_order[sc->order] += outcome[SCAN_FREED];
+	}
+	for (int i = 0; i < NR_SCAN_OUTCOMES; i++)
+		rp->outcome[who][i] += outcome[i];
+	rp->written[who] += written;
+	mm_irq_restore(flags);
+}
+
+static void profile_block(bool made)
+{
+	unsigned long flags = mm_irq_save();
+	struct reclaim_profile *rp = &reclaim_profiles[mm_cpu_id()];
+
+	rp->blocks_tried++;
+	rp->blocks_made += made;
+	mm_irq_restore(flags);
+}
+
+void reclaim_profile_get(struct reclaim_profile *out)
+{
+	unsigned long *dst = (unsigned long *)out;
+	const unsigned long n = sizeof(*out) / sizeof(unsigned long);
+
+	for (unsigned long i = 0; i < n; i++)
+		dst[i] = 0;
+	for (int cpu = 0; cpu < MM_MAX_CPUS; cpu++) {
+		const unsigned long *src = (const unsigned long *)&reclaim_profiles[cpu];
+
+		for (unsigned long i = 0; i < n; i++)
+			dst[i] += __atomic_load_n(&src[i], __ATOMIC_RELAXED);
+	}
+}
+
+void reclaim_profile_reset(void)
+{
+	for (int cpu = 0; cpu < MM_MAX_CPUS; cpu++)
+		reclaim_profiles[cpu] = (struct reclaim_profile){ 0 };
+}
+
+static const char *const outcome_names[NR_SCAN_OUTCOMES] = {
+	"freed", "referenced", "busy", "dirty_kept", "skipped",
+};
+
+void mm_print_reclaim_profile(void)
+{
+	static const char *const who_names[2] = { "direct", "kswapd" };
+	struct reclaim_profile rp;
+
+	reclaim_profile_get(&rp);
+	for (int who = 1; who >= 0; who--) {
+		mm_printk("scan profile %s: by priority (scanned/freed):", who_names[who]);
+		for (int prio = DEF_PRIORITY; prio >= 0; prio--)
+			if (rp.scanned[who][prio])
+				mm_printk(" p%d %lu/%lu", prio, rp.scanned[who][prio],
+					  rp.freed[who][prio]);
+		mm_printk("\nscan profile %s: outcomes:", who_names[who]);
+		for (int i = 0; i < NR_SCAN_OUTCOMES; i++)
+			mm_printk(" %s %lu", outcome_names[i], rp.outcome[who][i]);
+		mm_printk(" (written then freed %lu)\n", rp.written[who]);
+	}
+	mm_printk("scan profile kswapd: by wake-up order (scanned/freed):");
+	for (int o = 0; o < MAX_ORDER; o++)
+		if (rp.kswapd_scanned_by_order[o])
+			mm_printk(" o%d %lu/%lu", o, rp.kswapd_scanned_by_order[o],
+				  rp.kswapd_freed_by_order[o]);
+	mm_printk("\nblocks reclaimed in place before an OOM kill: %lu of %lu tried\n",
+		  rp.blocks_made, rp.blocks_tried);
 }
 
 void mm_reclaim_init(void)
@@ -70,27 +157,32 @@ static bool may_writeback(const struct scan_control *sc)
 }
 
 /* One isolated inactive page (we hold a reference besides the cache's). */
-static enum page_verdict shrink_page(struct page *page, struct scan_control *sc)
+static enum page_verdict shrink_page(struct page *page, struct scan_control *sc,
+				     enum scan_outcome *why)
 {
 	if (PageFlag(page, PG_locked) || page_ref_count(page) > 2 || !page->mapping) {
 		sc->nr_busy++;
+		*why = SCAN_BUSY;
 		return PAGE_KEEP;
 	}
-	if (PageFlag(page, PG_referenced)) {
-		/* Used since it came in or since the last scan: one more round. */
-		ClearPageFlag(page, PG_referenced);
-		sc->nr_rotated++;
-		return PAGE_ROTATE;
-	}
+	/* Linux's page_check_references for a page no page table maps: one
+	 * use on the inactive list does not save it (a second would have
+	 * moved it to the active list already). Linux keeps such a page
+	 * when it is dirty, for its flusher threads to clean meanwhile; we
+	 * have no flusher, so keeping it would only mean scanning it again,
+	 * dirty still: it is written and freed like the others. */
+	ClearPageFlag(page, PG_referenced);
 	if (PageFlag(page, PG_dirty)) {
 		if (!may_writeback(sc)) {
 			sc->nr_dirty_kept++;
+			*why = SCAN_DIRTY_KEPT;
 			return PAGE_ROTATE;
 		}
 		/* The block device is synchronous: once written, the page is
 		 * clean and can go in this same pass. */
 		if (filemap_writepage(page)) {
 			sc->nr_busy++;
+			*why = SCAN_BUSY;
 			return PAGE_ROTATE;
 		}
 		sc->nr_written++;
@@ -98,27 +190,30 @@ static enum page_verdict shrink_page(struct page *page, struct scan_control *sc)
 	}
 	if (!filemap_remove_page(page)) {
 		sc->nr_busy++;
+		*why = SCAN_BUSY;
 		return PAGE_KEEP;
 	}
+	*why = SCAN_FREED;
 	return PAGE_FREED;
 }
 
-static unsigned long shrink_inactive_list(struct lruvec *lv, unsigned long nr_to_scan,
-					  struct scan_control *sc)
+/* Reclaim the isolated pages on @isolated, @scanned of them looked at
+ * (the rest were skipped at isolation); the list ends empty. */
+static unsigned long shrink_page_list(struct list_head *isolated, unsigned long scanned,
+				      unsigned long taken, struct scan_control *sc)
 {
-	struct list_head isolated;
-	unsigned long scanned = 0, freed = 0;
+	unsigned long freed = 0, written = sc->nr_written;
+	unsigned long outcome[NR_SCAN_OUTCOMES] = { 0 };
 
-	INIT_LIST_HEAD(&isolated);
-	lru_isolate_pages(lv, LRU_INACTIVE_FILE, nr_to_scan, &isolated, &scanned);
 	sc->nr_scanned += scanned;
 	count_reclaim_event(sc->kswapd ? PGSCAN_KSWAPD : PGSCAN_DIRECT, scanned);
-
-	while (!list_empty(&isolated)) {
-		struct page *page = list_first_entry(&isolated, struct page, lru);
+	outcome[SCAN_SKIPPED] = scanned - taken;
+	while (!list_empty(isolated)) {
+		struct page *page = list_first_entry(isolated, struct page, lru);
+		enum scan_outcome why;
 
 		list_del(&page->lru);
-		switch (shrink_page(page, sc)) {
+		switch (shrink_page(page, sc, &why)) {
 		case PAGE_FREED:
 			__free_page(page); /* ours, the last one */
 			freed++;
@@ -131,11 +226,24 @@ static unsigned long shrink_inactive_list(struct lruvec *lv, unsigned long nr_to
 			lru_putback_page(page);
 			break;
 		}
+		outcome[why]++;
 	}
 	sc->nr_reclaimed += freed;
 	sc->nr_lru_reclaimed += freed;
 	count_reclaim_event(sc->kswapd ? PGSTEAL_KSWAPD : PGSTEAL_DIRECT, freed);
+	profile_scan(sc, scanned, outcome, sc->nr_written - written);
 	return freed;
+}
+
+static unsigned long shrink_inactive_list(struct lruvec *lv, unsigned long nr_to_scan,
+					  struct scan_control *sc)
+{
+	struct list_head isolated;
+	unsigned long scanned = 0, taken;
+
+	INIT_LIST_HEAD(&isolated);
+	taken = lru_isolate_pages(lv, LRU_INACTIVE_FILE, nr_to_scan, &isolated, &scanned);
+	return shrink_page_list(&isolated, scanned, taken, sc);
 }
 
 /* ---- the active list ---- */
@@ -323,12 +431,46 @@ bool zone_balanced(struct zone *zone, unsigned int order, int highest_zoneidx)
 	return zone_watermark_ok(zone, order, high_wmark_pages(zone), highest_zoneidx, 0);
 }
 
+/* Free pages compaction needs to make an @order block (Linux's
+ * compact_gap): beyond that, reclaim for the order only frees pages. */
+static unsigned long compact_gap(unsigned int order)
+{
+	return 2UL << order;
+}
+
+/* Has balance_zone done its part? The zone is tested against its own
+ * index, as kswapd's balance test does: a lower zone's lowmem reserve for
+ * the higher zones of the request decides who may use it, not how much
+ * kswapd frees in it (DMA's reserve for Normal can exceed DMA itself, and
+ * reclaim would then empty DMA's lists).
+ *
+ * A high order: Linux stops reclaiming for it once compact_gap(order)
+ * pages are freed and leaves the block to kcompactd. Here that gives 3-6
+ * times more direct reclaim on mmsim's reclaim workload (bursts of
+ * order-4 requests between kcompactd's passes), while reclaim for the
+ * order costs no efficiency: freed pages merge into the block. So kswapd
+ * keeps the order while reclaim is light and falls back to order 0 only
+ * when it has to press hard (below half the priorities), when freeing
+ * more would mostly empty the cache for a block that pinned pages keep
+ * from forming. */
+static bool balance_zone_done(struct zone *zone, struct scan_control *sc, unsigned long start)
+{
+	if (sc->order && sc->priority < DEF_PRIORITY / 2 &&
+	    sc->nr_reclaimed - start >= compact_gap(sc->order))
+		sc->order = 0;
+	return zone_balanced(zone, sc->order, zone->zone_idx);
+}
+
 unsigned long balance_zone(struct zone *zone, unsigned int order, int highest_zoneidx,
 			   struct scan_control *sc)
 {
 	struct scan_control local = { 0 };
 	unsigned long start;
 	bool drained = false;
+	/* Boosted reclaim (no writeback) stays at light priorities and stops
+	 * when a round frees nothing, as Linux's does: it is there to get
+	 * ahead of fragmentation, not to dig through dirty pages. */
+	const int lowest = sc && sc->no_writeback ? DEF_PRIORITY - 2 : 0;
 
 	if (!sc)
 		sc = &local;
@@ -336,24 +478,28 @@ unsigned long balance_zone(struct zone *zone, unsigned int order, int highest_zo
 	start = sc->nr_reclaimed;
 	/* At most two rounds per priority (one after a drain); the cap only
 	 * guards against a zone that never balances despite progress. */
-	for (int prio = DEF_PRIORITY, rounds = 0; prio >= 0 && rounds < 8 * (DEF_PRIORITY + 1) &&
-						  !zone_balanced(zone, order, highest_zoneidx);
+	for (int prio = DEF_PRIORITY, rounds = 0; prio >= lowest && rounds < 8 * (DEF_PRIORITY + 1) &&
+						  !balance_zone_done(zone, sc, start);
 	     rounds++) {
 		unsigned long free = (unsigned long)zone_page_state(zone, NR_FREE_PAGES);
 		unsigned long high = high_wmark_pages(zone), before = sc->nr_reclaimed;
 		unsigned long want = high > free ? high - free : 0;
 
+		if (sc->order && want < compact_gap(sc->order))
+			want = compact_gap(sc->order);
 		sc->priority = prio;
 		sc->nr_to_reclaim = before + (want > SWAP_CLUSTER_MAX ? want : SWAP_CLUSTER_MAX);
 		shrink_zone(zone, sc);
 		/* Reclaimed pages sit on per-CPU lists and do not count as free:
 		 * give them back once before deciding we are stuck. */
-		if (!zone_balanced(zone, order, highest_zoneidx) && !drained &&
-		    (sc->nr_reclaimed == before || prio == 0)) {
+		if (!balance_zone_done(zone, sc, start) && !drained &&
+		    (sc->nr_reclaimed == before || prio == lowest)) {
 			drain_all_pages(zone);
 			drained = true;
 			continue;
 		}
+		if (sc->no_writeback && sc->nr_reclaimed == before)
+			break;
 		/* Like kswapd, press harder only when a round fell short. */
 		if (sc->nr_reclaimed - before < sc->nr_to_reclaim - before)
 			prio--;
@@ -361,4 +507,74 @@ unsigned long balance_zone(struct zone *zone, unsigned int order, int highest_zo
 	}
 	sc->nr_to_reclaim = 0;
 	return sc->nr_reclaimed - start;
+}
+
+/* ---- in-place reclaim of one block ---- */
+
+/* The makeable block of @zone with the fewest LRU pages (at least one),
+ * or 0 when none. */
+static unsigned long find_block_to_reclaim(struct zone *zone, unsigned int order)
+{
+	const unsigned long nr = 1UL << order;
+	unsigned long best = 0, best_lru = ~0UL, end = zone_end_pfn(zone);
+	unsigned long flags = mm_spin_lock_irqsave(&zone->lock);
+
+	for (unsigned long pfn = (zone->zone_start_pfn + nr - 1) & ~(nr - 1);
+	     pfn + nr <= end && best_lru > 1; pfn += nr) {
+		unsigned long nr_lru;
+
+		if (lru_block_state(pfn, order, &nr_lru) == BLOCK_MAKEABLE && nr_lru &&
+		    nr_lru < best_lru) {
+			best = pfn;
+			best_lru = nr_lru;
+		}
+	}
+	mm_spin_unlock_irqrestore(&zone->lock, flags);
+	return best;
+}
+
+static bool reclaim_block(struct zone *zone, unsigned int order, struct scan_control *sc)
+{
+	unsigned long pfn = find_block_to_reclaim(zone, order), taken = 0, freed;
+	struct list_head isolated;
+
+	if (!pfn)
+		return false;
+	INIT_LIST_HEAD(&isolated);
+	for (unsigned long i = 0; i < (1UL << order); i++) {
+		struct page *page = pfn_to_page(pfn + i);
+
+		if (PageLRU(page) && lru_isolate_page(page)) {
+			list_add_tail(&page->lru, &isolated);
+			taken++;
+		}
+	}
+	freed = shrink_page_list(&isolated, taken, taken, sc);
+	drain_all_pages(zone); /* the freed pages merge only in the buddy lists */
+	profile_block(freed == taken && taken);
+	return freed == taken && taken;
+}
+
+bool try_to_reclaim_block(gfp_t gfp, unsigned int order, const struct zonelist *zl,
+			  int highest_zoneidx)
+{
+	struct scan_control sc = { .nr_to_reclaim = 1UL << order };
+	struct zone *const *zp;
+	struct zone *z;
+
+	if (!order || order >= MAX_ORDER)
+		return false;
+	scan_control_setup(&sc, gfp, order, highest_zoneidx, false);
+	sc.priority = 0;
+	for_each_zone_zonelist(z, zp, zl, highest_zoneidx) {
+		/* Only where pages are not short, blocks are: a zone below its
+		 * min watermark needs reclaim, and one with the block free
+		 * fails on its watermark, not on fragmentation. */
+		if (!zone_watermark_ok(z, 0, min_wmark_pages(z), highest_zoneidx, 0) ||
+		    zone_watermark_ok(z, order, min_wmark_pages(z), highest_zoneidx, 0))
+			continue;
+		if (reclaim_block(z, order, &sc))
+			return true;
+	}
+	return false;
 }

@@ -66,6 +66,18 @@ unsigned long try_to_free_zonelist(gfp_t gfp, unsigned int order, const struct z
 unsigned long balance_zone(struct zone *zone, unsigned int order, int highest_zoneidx,
 			   struct scan_control *sc);
 
+/*
+ * The last resort before an OOM kill for a high order (Linux's lumpy
+ * reclaim, which compaction replaced there): in the first zone of @zl up
+ * to @highest_zoneidx that has the pages but not the block, find the
+ * aligned @order block holding only free and page-cache pages, the
+ * fewest of the latter, and reclaim those (writing dirty ones if @gfp
+ * allows). Counted as direct reclaim. Returns true when a whole block
+ * was freed. Context: thread, no mm lock held; O(zone span).
+ */
+bool try_to_reclaim_block(gfp_t gfp, unsigned int order, const struct zonelist *zl,
+			  int highest_zoneidx);
+
 /* Is @zone above its high watermark for @order (Linux's pgdat_balanced
  * test, per zone)? */
 bool zone_balanced(struct zone *zone, unsigned int order, int highest_zoneidx);
@@ -115,6 +127,35 @@ static inline void count_reclaim_event(enum reclaim_event item, unsigned long de
 
 unsigned long global_reclaim_event(enum reclaim_event item);
 void reclaim_events_reset(void);
+/*
+ * Where the scanning goes: inactive pages looked at, by who scanned
+ * (direct reclaim 0, kswapd 1) and priority, by the order kswapd was
+ * balancing for, and what became of each page. Not /proc/vmstat items:
+ * a reclaimer's own profile, printed by mm_print_reclaim_profile().
+ */
+enum scan_outcome {
+	SCAN_FREED,	 /* dropped from the cache (after writeback if dirty) */
+	SCAN_REFERENCED, /* PG_referenced: rotated for another round */
+	SCAN_BUSY,	 /* locked, in use or raced: kept */
+	SCAN_DIRTY_KEPT, /* dirty, no writeback allowed: rotated */
+	SCAN_SKIPPED,	 /* being freed by its last user: not isolated */
+	NR_SCAN_OUTCOMES
+};
+struct reclaim_profile {
+	unsigned long scanned[2][DEF_PRIORITY + 1];
+	unsigned long freed[2][DEF_PRIORITY + 1];
+	unsigned long kswapd_scanned_by_order[MAX_ORDER];
+	unsigned long kswapd_freed_by_order[MAX_ORDER];
+	unsigned long outcome[2][NR_SCAN_OUTCOMES];
+	unsigned long written[2]; /* dirty pages written, then freed */
+	unsigned long blocks_tried, blocks_made; /* try_to_reclaim_block */
+};
+/* Sums over CPUs into @out. */
+void reclaim_profile_get(struct reclaim_profile *out);
+void reclaim_profile_reset(void); /* reclaim_events_reset() calls it too */
+/* The profile as a few labelled lines (rows with no scans left out). */
+void mm_print_reclaim_profile(void);
+
 /* "pgscan_kswapd 0" ... and the LRU and page-cache sizes
  * ("nr_inactive_file", "nr_active_file", "nr_file_pages", "nr_dirty"),
  * one per line, as /proc/vmstat prints them. */

@@ -65,6 +65,7 @@ static struct {
 	unsigned long held_pages;
 	uint64_t rnd;
 	struct class_stats cls[NR_GFP_CLASSES];
+	unsigned long order_stalls[MAX_ORDER]; /* allocations that entered direct reclaim */
 	unsigned long cache_ops, cache_stalls, cache_errors;
 	unsigned long pages_read, pages_written, mismatches, disk_mismatches;
 	unsigned long kswapd_runs, kcompactd_runs;
@@ -150,7 +151,7 @@ static void alloc_one(void)
 	p = alloc_pages(class_gfp[c] | __GFP_NOWARN, order);
 	rs.cls[c].requests++;
 	if (allocstalls() != before)
-		rs.cls[c].stalls++;
+		rs.cls[c].stalls++, rs.order_stalls[order]++;
 	if (p)
 		held_push(p, order);
 	else
@@ -274,6 +275,11 @@ static void report(unsigned long steps)
 	       rs.held_pages);
 	printf("allocations: %lu, entered direct reclaim: %lu, direct reclaim share: %.2f%%\n",
 	       all.requests, all.stalls, pct(all.stalls, all.requests));
+	printf("  by order:");
+	for (unsigned int o = 0; o < MAX_ORDER; o++)
+		if (rs.order_stalls[o])
+			printf(" %u: %lu", o, rs.order_stalls[o]);
+	printf("\n");
 	printf("cache page operations: %lu, entered direct reclaim: %lu (%.2f%%)\n", rs.cache_ops,
 	       rs.cache_stalls, pct(rs.cache_stalls, rs.cache_ops));
 	for (int c = 0; c < NR_GFP_CLASSES; c++)
@@ -302,6 +308,10 @@ static void report(unsigned long steps)
 	       allocstalls(), global_reclaim_event(PGSCAN_KSWAPD),
 	       global_reclaim_event(PGSCAN_DIRECT), global_reclaim_event(PGSTEAL_KSWAPD),
 	       global_reclaim_event(PGSTEAL_DIRECT));
+	printf("kswapd efficiency %.1f%%, direct efficiency %.1f%% (pgsteal / pgscan)\n",
+	       pct(global_reclaim_event(PGSTEAL_KSWAPD), global_reclaim_event(PGSCAN_KSWAPD)),
+	       pct(global_reclaim_event(PGSTEAL_DIRECT), global_reclaim_event(PGSCAN_DIRECT)));
+	mm_print_reclaim_profile();
 	printf("written back by reclaim %lu pages (nr_vmscan_write), to disk in all %lu pages; "
 	       "kswapd passes %lu, kcompactd passes %lu, oom_kill %lu\n",
 	       global_reclaim_event(NR_VMSCAN_WRITE), global_reclaim_event(PGPGOUT_PAGES),
