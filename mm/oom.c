@@ -1,13 +1,16 @@
 /*
  * mm/oom.c - the out-of-memory killer: a registry of memory-owning tasks,
- * choosing the largest, the kill and its report in Linux's words, and the
- * gfp flag names reports print.
+ * choosing the largest, the kill and its report in Linux's words (with,
+ * for a high order, a census of the blocks compaction could still have
+ * made), and the gfp flag names reports print.
  */
 #include "oom.h"
 
 #include "host.h"
+#include "lru.h"
 #include "spinlock.h"
 #include "vmstat.h"
+#include "zone.h"
 
 static mm_spinlock_t oom_lock = MM_SPINLOCK_INIT; /* guards tasks, next_pid */
 static struct list_head tasks = LIST_HEAD_INIT(tasks);
@@ -156,6 +159,55 @@ static void dump_tasks(void)
 	}
 }
 
+/* ---- could the order have been made? ---- */
+
+void oom_block_census(struct zone *zone, unsigned int order, struct oom_block_census *bc)
+{
+	const unsigned long nr = 1UL << order;
+	unsigned long end = zone_end_pfn(zone), flags;
+
+	bc->blocks = bc->free = bc->makeable = bc->pinned_in_movable = 0;
+	if (order >= MAX_ORDER || !populated_zone(zone))
+		return;
+	/* zone->lock holds the free lists still; LRU flags may move under
+	 * us, which only blurs a report. */
+	flags = mm_spin_lock_irqsave(&zone->lock);
+	for (unsigned long pfn = (zone->zone_start_pfn + nr - 1) & ~(nr - 1); pfn + nr <= end;
+	     pfn += nr) {
+		unsigned long nr_lru;
+		enum block_state st = lru_block_state(pfn, order, &nr_lru);
+
+		bc->blocks++;
+		bc->free += st == BLOCK_FREE;
+		bc->makeable += st != BLOCK_PINNED;
+		bc->pinned_in_movable +=
+			st == BLOCK_PINNED && get_pageblock_migratetype(pfn) == MIGRATE_MOVABLE;
+	}
+	mm_spin_unlock_irqrestore(&zone->lock, flags);
+}
+
+/* For order > 0: per zone, how many aligned blocks of the order are free
+ * and how many hold only free or page-cache pages (compaction at full
+ * sync priority, which ignores pageblock suitability, or reclaim could
+ * have made those). A kill with makeable blocks was avoidable. */
+static void report_block_census(unsigned int order)
+{
+	struct zone *z;
+
+	if (!order)
+		return;
+	for_each_zone(z) {
+		struct oom_block_census bc;
+
+		if (!populated_zone(z))
+			continue;
+		oom_block_census(z, order, &bc);
+		mm_printk("Node %d, zone %8s: order-%u blocks %lu, free %lu, makeable from free and page-cache pages %lu, pinned in movable pageblocks %lu\n",
+			  z->node, z->name, order, bc.blocks, bc.free, bc.makeable,
+			  bc.pinned_in_movable);
+	}
+}
+
 bool out_of_memory(gfp_t gfp, unsigned int order)
 {
 	unsigned long flags, kb, freed;
@@ -177,6 +229,7 @@ bool out_of_memory(gfp_t gfp, unsigned int order)
 		  mm_current_name(), gfp, gfpname, order);
 	dump_tasks();
 	mm_spin_unlock_irqrestore(&oom_lock, flags);
+	report_block_census(order);
 	kb = victim->nr_pages * (MM_PAGE_SIZE / 1024);
 	mm_printk("Out of memory: Killed task %d (%s) total-vm:%lukB, anon-rss:%lukB, file-rss:0kB, shmem-rss:0kB, UID:0 pgtables:0kB oom_score_adj:0\n",
 		  victim->pid, victim->name, kb, kb);

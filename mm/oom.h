@@ -43,6 +43,20 @@ void oom_task_account(struct oom_task *t, long delta);
  */
 bool out_of_memory(gfp_t gfp, unsigned int order);
 
+/*
+ * For the kill report and tests: aligned order-@order blocks of @zone, how
+ * many are free already, and how many hold only free pages and page-cache
+ * pages on the LRU lists (movable or reclaimable: compaction ignoring
+ * pageblock types, or reclaim, could make each of them), and how many of
+ * the others lie in MOVABLE pageblocks (unmovable pages that fell back
+ * there). Takes zone->lock; O(zone span).
+ */
+struct zone;
+struct oom_block_census {
+	unsigned long blocks, free, makeable, pinned_in_movable;
+};
+void oom_block_census(struct zone *zone, unsigned int order, struct oom_block_census *bc);
+
 /* Kills so far (Linux's oom_kill vmstat counter). */
 unsigned long oom_kill_count(void);
 /* Forget every task and the counter (host tests after a fake boot). */

@@ -446,7 +446,8 @@ bool should_compact_retry(const struct alloc_context *ac, unsigned int order,
 /*
  * 12. The OOM killer: one last try at the high watermark first (memory
  * may have come back meanwhile; high keeps us from killing for a page
- * someone just freed), and not for costly orders (killing need not make
+ * someone just freed), then for a high order a block reclaimed in place
+ * (vmscan.c's last resort), and not for costly orders (killing need not make
  * a large block), __GFP_RETRY_MAYFAIL or __GFP_NORETRY. Linux also spares
  * requests limited to lowmem zones; here DMA32 is the main zone of any
  * machine below 4 GiB, so that rule is left out. *did_some_progress says
@@ -455,8 +456,11 @@ bool should_compact_retry(const struct alloc_context *ac, unsigned int order,
  */
 static struct page *alloc_pages_may_oom(gfp_t gfp, unsigned int order,
 					const struct alloc_context *ac,
+					enum compact_priority compact_priority,
+					enum compact_result compact_result,
 					unsigned long *did_some_progress)
 {
+	static const char *const prio_names[] = { "sync_full", "sync_light", "async" };
 	struct page *page;
 
 	*did_some_progress = 0;
@@ -466,6 +470,23 @@ static struct page *alloc_pages_may_oom(gfp_t gfp, unsigned int order,
 	if (order > PAGE_ALLOC_COSTLY_ORDER ||
 	    (gfp & (__GFP_RETRY_MAYFAIL | __GFP_NORETRY | __GFP_THISNODE)))
 		return NULL;
+	/* Compaction could not make the block, but if a zone has the pages
+	 * and a block of only free and page-cache pages, reclaiming those
+	 * in place makes it without a kill. */
+	if (order && try_to_reclaim_block(gfp, order, ac->zonelist, ac->highest_zoneidx)) {
+		*did_some_progress = 1;
+		return NULL;
+	}
+	/* What compaction last did, for the kill report (oom.c then says
+	 * whether any block could still have been made). */
+	if (order && (gfp & __GFP_FS))
+		mm_printk("%s: order-%u compaction last ran at priority %s%s: %s\n",
+			  mm_current_name(), order,
+			  compact_priority <= COMPACT_PRIO_ASYNC ? prio_names[compact_priority] : "?",
+			  compact_priority == MIN_COMPACT_PRIORITY ? " (the highest)" : "",
+			  compact_result == COMPACT_COMPLETE ? "failed, the scanners met" :
+			  compact_result == COMPACT_SKIPPED ? "skipped, too few free pages" :
+			  compact_result == COMPACT_DEFERRED ? "deferred" : "no block");
 	/* A request that could not enter the filesystem reclaimed with one
 	 * hand tied: killing for it would be premature. Linux reports progress
 	 * and loops, waiting for others to reclaim; here it fails instead (a
@@ -588,7 +609,8 @@ retry:
 							  &compact_priority, &compaction_retries))
 		goto retry;
 	/* 12. Kill the largest task; retry if that freed memory. */
-	page = alloc_pages_may_oom(gfp, order, ac, &did_some_progress);
+	page = alloc_pages_may_oom(gfp, order, ac, compact_priority, compact_result,
+				   &did_some_progress);
 	if (page)
 		goto got_pg;
 	if (did_some_progress) {
