@@ -567,10 +567,11 @@ bool try_to_reclaim_block(gfp_t gfp, unsigned int order, const struct zonelist *
 	scan_control_setup(&sc, gfp, order, highest_zoneidx, false);
 	sc.priority = 0;
 	for_each_zone_zonelist(z, zp, zl, highest_zoneidx) {
-		/* Only where pages are not short, blocks are: a zone below its
-		 * min watermark needs reclaim, and one with the block free
-		 * fails on its watermark, not on fragmentation. */
-		if (!zone_watermark_ok(z, 0, min_wmark_pages(z), highest_zoneidx, 0) ||
+		/* Only where pages are not short, blocks are: the zone must
+		 * stay above its min watermark (and lowmem reserve) once the
+		 * block is taken, and must not have one already. */
+		if (!zone_watermark_ok(z, 0, min_wmark_pages(z) + (1UL << order), highest_zoneidx,
+				       0) ||
 		    zone_watermark_ok(z, order, min_wmark_pages(z), highest_zoneidx, 0))
 			continue;
 		if (reclaim_block(z, order, &sc))

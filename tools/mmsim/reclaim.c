@@ -69,6 +69,8 @@ static struct {
 	unsigned long cache_ops, cache_stalls, cache_errors;
 	unsigned long pages_read, pages_written, mismatches, disk_mismatches;
 	unsigned long kswapd_runs, kcompactd_runs;
+	unsigned int last_order;       /* of the request being served */
+	unsigned long avoidable_kills; /* see kill_avoidable() */
 	long lowest_free[MM_BUDDYINFO_ZONES]; /* by node * MAX_NR_ZONES + zone */
 	uint64_t recent[RECENT];	      /* starts of recent write runs */
 } rs;
@@ -109,12 +111,40 @@ static void held_release(size_t i)
 	oom_task_account(&rs.task, -(long)(1L << order));
 }
 
+/* Could a kill for @order have been avoided: does a zone have the pages
+ * for the block above its min watermark, for the node's highest zone (the
+ * workload's requests reach it), and an aligned block of only free and
+ * page-cache pages? */
+static bool kill_avoidable(unsigned int order)
+{
+	struct zone *z;
+
+	for_each_zone(z) {
+		struct pglist_data *pgdat = NODE_DATA(z->node);
+		struct oom_block_census bc;
+		int top = 0;
+
+		for (int zi = 0; zi < MAX_NR_ZONES; zi++)
+			if (populated_zone(&pgdat->node_zones[zi]))
+				top = zi;
+		if (!populated_zone(z) ||
+		    !zone_watermark_ok(z, 0, min_wmark_pages(z) + (1UL << order), top, 0))
+			continue;
+		oom_block_census(z, order, &bc);
+		if (bc.makeable)
+			return true;
+	}
+	return false;
+}
+
 /* The OOM killer's victim: everything held goes back at once. */
 static unsigned long task_kill(struct oom_task *t)
 {
 	unsigned long n = rs.held_pages;
 
 	(void)t;
+	if (rs.last_order && kill_avoidable(rs.last_order))
+		rs.avoidable_kills++;
 	if (!oom_kill_count()) { /* the first time: what the killer saw */
 		printf("workload reclaim: first OOM kill; buddyinfo before it frees %lu held pages:\n",
 		       n);
@@ -148,7 +178,9 @@ static void alloc_one(void)
 		order = r < 90 ? 0 : 1 + (unsigned int)(rnd() % 3);
 	else /* the limited-retry classes also ask for costly orders */
 		order = r < 70 ? 0 : r < 90 ? 1 + (unsigned int)(rnd() % 3) : 4;
+	rs.last_order = order;
 	p = alloc_pages(class_gfp[c] | __GFP_NOWARN, order);
+	rs.last_order = 0;
 	rs.cls[c].requests++;
 	if (allocstalls() != before)
 		rs.cls[c].stalls++, rs.order_stalls[order]++;
@@ -316,6 +348,8 @@ static void report(unsigned long steps)
 	       "kswapd passes %lu, kcompactd passes %lu, oom_kill %lu\n",
 	       global_reclaim_event(NR_VMSCAN_WRITE), global_reclaim_event(PGPGOUT_PAGES),
 	       rs.kswapd_runs, rs.kcompactd_runs, oom_kill_count());
+	printf("oom kills with a block still makeable from free and page-cache pages: %lu\n",
+	       rs.avoidable_kills);
 }
 
 /* Sync the file, then check every block written against its version. */
