@@ -2,8 +2,9 @@
  * tests/kernel/test_kswapd.c - kswapd, the slowpath and the OOM killer on
  * the booted machine (suite "kswapd"): most of RAM is held so that the
  * page cache over the kernel's RAM disk runs into the watermarks; kswapd
- * must wake, reclaim to high and sleep; a paced stream of cache writes
- * must mostly stay out of direct reclaim; with kswapd parked the stream
+ * must wake, reclaim to high and sleep, freeing at least 9 of every 10
+ * pages it scans; a paced stream of cache writes must mostly stay out of
+ * direct reclaim; with kswapd parked the stream
  * reclaims directly; every page read back is verified; NORETRY,
  * RETRY_MAYFAIL, GFP_ATOMIC and NOFAIL-after-OOM behave as documented; on
  * a NUMA boot each node's kswapd reclaims its own node back to high and
@@ -187,11 +188,46 @@ static bool setup(struct address_space *f, uint64_t id, uint64_t *n, unsigned lo
 	return true;
 }
 
+/* Reclaim counters at the start of a phase. */
+struct scan_mark {
+	unsigned long ks, kst, ds, dst;
+};
+
+static void scan_mark(struct scan_mark *m)
+{
+	m->ks = global_reclaim_event(PGSCAN_KSWAPD);
+	m->kst = global_reclaim_event(PGSTEAL_KSWAPD);
+	m->ds = global_reclaim_event(PGSCAN_DIRECT);
+	m->dst = global_reclaim_event(PGSTEAL_DIRECT);
+}
+
+static unsigned long permille(unsigned long part, unsigned long whole)
+{
+	return whole ? part * 1000 / whole : 0;
+}
+
+/* Reclaim since @m freed at least 9 of every 10 pages it scanned: kswapd
+ * always, direct reclaim once it scanned more than a thousand. */
+static void expect_efficient(const char *phase, const struct scan_mark *m)
+{
+	unsigned long ks = global_reclaim_event(PGSCAN_KSWAPD) - m->ks;
+	unsigned long kst = global_reclaim_event(PGSTEAL_KSWAPD) - m->kst;
+	unsigned long ds = global_reclaim_event(PGSCAN_DIRECT) - m->ds;
+	unsigned long dst = global_reclaim_event(PGSTEAL_DIRECT) - m->dst;
+
+	ktest_diag("%s: kswapd efficiency %lu.%lu%% (%lu of %lu), direct efficiency %lu.%lu%% (%lu of %lu)",
+		   phase, permille(kst, ks) / 10, permille(kst, ks) % 10, kst, ks,
+		   permille(dst, ds) / 10, permille(dst, ds) % 10, dst, ds);
+	KT_EXPECT(kst * 10 >= ks * 9);
+	KT_EXPECT(ds <= 1000 || dst * 10 >= ds * 9);
+}
+
 KTEST(kswapd, cache_pressure_wakes_kswapd_which_reclaims_to_high_and_sleeps)
 {
 	struct address_space f;
 	struct zone *top = top_zone();
 	unsigned long wake0, steal0, run0;
+	struct scan_mark mark;
 	uint64_t n;
 
 	if (!setup(&f, 400, &n, 4096))
@@ -199,6 +235,7 @@ KTEST(kswapd, cache_pressure_wakes_kswapd_which_reclaims_to_high_and_sleeps)
 	wake0 = global_reclaim_event(KSWAPD_WAKEUPS);
 	steal0 = global_reclaim_event(PGSTEAL_KSWAPD);
 	run0 = global_reclaim_event(PAGEOUTRUN);
+	scan_mark(&mark);
 	KT_ASSERT_EQ(kswapd_run(), 0);
 	for (uint64_t i = 0; i < n; i++) {
 		KT_ASSERT_EQ(write_version(&f, i, 1), 0);
@@ -217,6 +254,7 @@ KTEST(kswapd, cache_pressure_wakes_kswapd_which_reclaims_to_high_and_sleeps)
 		   global_reclaim_event(PAGEOUTRUN) - run0,
 		   global_reclaim_event(PGSTEAL_KSWAPD) - steal0,
 		   global_reclaim_event(PGSTEAL_DIRECT), zfree(top), high_wmark_pages(top));
+	expect_efficient("fill", &mark);
 	KT_EXPECT(global_reclaim_event(KSWAPD_WAKEUPS) > wake0);
 	KT_EXPECT(global_reclaim_event(PGSTEAL_KSWAPD) > steal0);
 	KT_EXPECT(zone_balanced(top, 0, top->zone_idx));
@@ -246,6 +284,7 @@ KTEST(kswapd, paced_stream_under_cache_pressure_rarely_enters_direct_reclaim)
 	struct zone *top = top_zone();
 	struct kswapd_stats st;
 	unsigned long stall0, alloc0, steal0, sd0;
+	struct scan_mark mark;
 	uint64_t n, t0, ns;
 
 	if (!setup(&f, 401, &n, 4096))
@@ -255,6 +294,7 @@ KTEST(kswapd, paced_stream_under_cache_pressure_rarely_enters_direct_reclaim)
 	sd0 = global_reclaim_event(PGSTEAL_DIRECT);
 	steal0 = global_reclaim_event(PGSTEAL_KSWAPD);
 	alloc0 = pgalloc_total();
+	scan_mark(&mark);
 	t0 = rdtsc();
 	uint64_t done = stream(&f, n, 1, 32);
 	ns = (rdtsc() - t0) * 1000000000ull / (arch_tsc_hz() ? arch_tsc_hz() : 1);
@@ -272,6 +312,7 @@ KTEST(kswapd, paced_stream_under_cache_pressure_rarely_enters_direct_reclaim)
 		   st.lowest_free[top->zone_idx], min_wmark_pages(top), low_wmark_pages(top),
 		   high_wmark_pages(top), top->name, (unsigned long)(st.busy_ns / 1000000),
 		   (unsigned long)(ns / 1000000), ns ? (unsigned long)(st.busy_ns * 100 / ns) : 0);
+	expect_efficient("stream", &mark);
 	KT_EXPECT(allocs > 0 && stalls * 100 < allocs * 5); /* target < 1%; fail above 5% */
 	KT_EXPECT(global_reclaim_event(PGSTEAL_KSWAPD) > steal0);
 	KT_EXPECT(st.lowest_free[top->zone_idx] >= 0);

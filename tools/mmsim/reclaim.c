@@ -70,6 +70,7 @@ static struct {
 	unsigned long pages_read, pages_written, mismatches, disk_mismatches;
 	unsigned long kswapd_runs, kcompactd_runs;
 	unsigned int last_order;       /* of the request being served */
+	unsigned long step;
 	unsigned long avoidable_kills; /* see kill_avoidable() */
 	long lowest_free[MM_BUDDYINFO_ZONES]; /* by node * MAX_NR_ZONES + zone */
 	uint64_t recent[RECENT];	      /* starts of recent write runs */
@@ -146,8 +147,8 @@ static unsigned long task_kill(struct oom_task *t)
 	if (rs.last_order && kill_avoidable(rs.last_order))
 		rs.avoidable_kills++;
 	if (!oom_kill_count()) { /* the first time: what the killer saw */
-		printf("workload reclaim: first OOM kill; buddyinfo before it frees %lu held pages:\n",
-		       n);
+		printf("workload reclaim: first OOM kill at step %lu; buddyinfo before it frees %lu held pages:\n",
+		       rs.step, n);
 		mm_print_buddyinfo();
 	}
 	while (rs.nheld)
@@ -396,6 +397,7 @@ int mmsim_reclaim(unsigned long seed, unsigned long steps)
 	for (unsigned long s = 0; s < steps; s++) {
 		unsigned long r = rnd() % 100;
 
+		rs.step = s;
 		if (rs.task.killed) { /* a victim may come back for more */
 			oom_unregister_task(&rs.task);
 			oom_register_task(&rs.task);
