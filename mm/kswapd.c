@@ -200,7 +200,10 @@ static void decay_boosts(struct kswapd_node *k, const unsigned long *boosts, int
  * Linux's balance_pgdat: reclaim the node zone by zone (each a full
  * priority sweep in balance_zone) until it is balanced. Passes continue
  * while they make progress; a pass that frees nothing while a zone still
- * needs memory is a failure. Boosted reclaim does no writeback. A
+ * needs memory is a failure. Boosted reclaim stays light (balance_zone)
+ * but writes dirty pages back: Linux's boosted kswapd does not, leaving
+ * them to its flusher threads; we have none, so a dirty page skipped is
+ * only scanned again (at 4 GiB, 12% of kswapd's scans were that). A
  * high-order request is balanced for order 0 once reclaim has freed
  * enough for compaction to work with (kcompactd is woken after the pass).
  */
@@ -215,7 +218,7 @@ static void balance_node(struct kswapd_node *k, unsigned int order, int highest_
 		boosted |= boosts[zi] != 0;
 	}
 	for (int pass = 0; pass < MAX_RECLAIM_RETRIES; pass++) {
-		struct scan_control sc = { .no_writeback = boosted };
+		struct scan_control sc = { .boosted = boosted };
 		unsigned long reclaimed = 0;
 
 		if (node_balanced(k, order, highest_zoneidx))
@@ -233,8 +236,8 @@ static void balance_node(struct kswapd_node *k, unsigned int order, int highest_
 			mm_cond_resched();
 		}
 		if (!reclaimed) {
-			/* Boosted reclaim may have found only dirty pages:
-			 * Linux retries without the boost before failing. */
+			/* Boosted reclaim stops early: Linux retries without
+			 * the boost before counting a failure. */
 			if (boosted) {
 				boosted = false;
 				continue;

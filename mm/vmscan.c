@@ -467,10 +467,12 @@ unsigned long balance_zone(struct zone *zone, unsigned int order, int highest_zo
 	struct scan_control local = { 0 };
 	unsigned long start;
 	bool drained = false;
-	/* Boosted reclaim (no writeback) stays at light priorities and stops
-	 * when a round frees nothing, as Linux's does: it is there to get
-	 * ahead of fragmentation, not to dig through dirty pages. */
-	const int lowest = sc && sc->no_writeback ? DEF_PRIORITY - 2 : 0;
+	/* Boosted reclaim stays at light priorities and stops when a round
+	 * frees nothing, as Linux's does: it is there to get ahead of
+	 * fragmentation, not to dig. So does reclaim that may not write:
+	 * deeper priorities would only rescan the same dirty pages. */
+	const bool light = sc && (sc->boosted || sc->no_writeback);
+	const int lowest = light ? DEF_PRIORITY - 2 : 0;
 
 	if (!sc)
 		sc = &local;
@@ -498,7 +500,7 @@ unsigned long balance_zone(struct zone *zone, unsigned int order, int highest_zo
 			drained = true;
 			continue;
 		}
-		if (sc->no_writeback && sc->nr_reclaimed == before)
+		if (light && sc->nr_reclaimed == before)
 			break;
 		/* Like kswapd, press harder only when a round fell short. */
 		if (sc->nr_reclaimed - before < sc->nr_to_reclaim - before)

@@ -19,7 +19,8 @@
 struct scan_control {
 	/* In (0/false: the default). */
 	unsigned long nr_to_reclaim; /* stop once this many are freed (0: 32) */
-	bool no_writeback;	     /* leave dirty pages (boosted kswapd) */
+	bool no_writeback;	     /* leave dirty pages */
+	bool boosted;		     /* kswapd for a watermark boost only */
 	/* Set by the entry points. */
 	gfp_t gfp_mask;
 	unsigned int order;
@@ -59,7 +60,8 @@ unsigned long try_to_free_zonelist(gfp_t gfp, unsigned int order, const struct z
 /*
  * kswapd's work on one zone: reclaim until zone_balanced(@zone, @order,
  * @highest_zoneidx) or nothing more can be done at priority 0. Honours
- * sc->no_writeback (boosted reclaim). Counts pgscan_kswapd and
+ * sc->no_writeback; with it or sc->boosted, stays at the light priorities
+ * and stops at the first round that frees nothing. Counts pgscan_kswapd and
  * pgsteal_kswapd (kswapd itself counts pageoutrun and kswapd_wakeups).
  * Returns pages reclaimed by this call; @sc may be NULL.
  */

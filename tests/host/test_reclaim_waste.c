@@ -1,9 +1,9 @@
 /*
  * tests/host/test_reclaim_waste.c - reclaim that does no needless work:
  * kswapd's balancing of a lower zone stops at that zone's own high
- * watermark whatever its lowmem reserve for the request's zone, boosted
- * (no-writeback) kswapd does not dig through dirty pages down to priority
- * 0, and a high-order request whose zone has the pages but no block gets
+ * watermark whatever its lowmem reserve for the request's zone, kswapd
+ * that may not write (or is only boosted) does not dig through dirty
+ * pages down to priority 0, and a high-order request whose zone has the pages but no block gets
  * one by reclaiming a block of page-cache pages in place, not by a kill.
  * Counts are exact where the set-up fixes them.
  */
@@ -62,7 +62,7 @@ HTEST(balance_zone_stops_a_lower_zone_at_its_own_high_watermark)
 	ramdisk_host_destroy(&bd);
 }
 
-HTEST(boosted_kswapd_leaves_dirty_pages_without_digging_to_priority_0)
+HTEST(kswapd_that_may_not_write_stops_instead_of_rescanning_dirty_pages)
 {
 	struct block_device bd;
 	struct address_space f;
@@ -85,7 +85,14 @@ HTEST(boosted_kswapd_leaves_dirty_pages_without_digging_to_priority_0)
 	KT_EXPECT_EQ(f.nrpages, cached);
 	KT_EXPECT_EQ(bd.nr_writes, 0);
 	ktest_diag("boosted: %lu scanned of %lu dirty pages", sc.nr_scanned, cached);
-	/* Unboosted, kswapd writes them back and balances. */
+	/* Boosted kswapd writes them back (no flusher would), at the light
+	 * priorities only, each page scanned freed. */
+	sc = (struct scan_control){ .boosted = true };
+	KT_EXPECT(balance_zone(dma32(), 0, ZONE_DMA32, &sc) > 0);
+	KT_EXPECT(sc.priority >= DEF_PRIORITY - 2);
+	KT_EXPECT_EQ(sc.nr_scanned, sc.nr_reclaimed);
+	KT_EXPECT_EQ(sc.nr_written, sc.nr_reclaimed);
+	/* Unboosted, kswapd balances. */
 	sc = (struct scan_control){ 0 };
 	KT_EXPECT(balance_zone(dma32(), 0, ZONE_DMA32, &sc) > 0);
 	KT_EXPECT(zone_balanced(dma32(), 0, ZONE_DMA32));
