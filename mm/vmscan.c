@@ -461,18 +461,24 @@ static bool balance_zone_done(struct zone *zone, struct scan_control *sc, unsign
 	return zone_balanced(zone, sc->order, zone->zone_idx);
 }
 
+/* Light reclaim stays at the first priorities and stops when a round
+ * frees nothing: reclaim that may not write (deeper priorities would only
+ * rescan the same dirty pages), and boosted reclaim once only the boost
+ * is missing (Linux's nr_boost_reclaim: it is there to get ahead of
+ * fragmentation, not to dig). */
+static bool reclaim_is_light(struct zone *zone, const struct scan_control *sc)
+{
+	return sc->no_writeback ||
+	       (sc->boosted && zone_watermark_ok(zone, sc->order, zone->_watermark[WMARK_HIGH],
+						 zone->zone_idx, 0));
+}
+
 unsigned long balance_zone(struct zone *zone, unsigned int order, int highest_zoneidx,
 			   struct scan_control *sc)
 {
 	struct scan_control local = { 0 };
 	unsigned long start;
 	bool drained = false;
-	/* Boosted reclaim stays at light priorities and stops when a round
-	 * frees nothing, as Linux's does: it is there to get ahead of
-	 * fragmentation, not to dig. So does reclaim that may not write:
-	 * deeper priorities would only rescan the same dirty pages. */
-	const bool light = sc && (sc->boosted || sc->no_writeback);
-	const int lowest = light ? DEF_PRIORITY - 2 : 0;
 
 	if (!sc)
 		sc = &local;
@@ -480,13 +486,16 @@ unsigned long balance_zone(struct zone *zone, unsigned int order, int highest_zo
 	start = sc->nr_reclaimed;
 	/* At most two rounds per priority (one after a drain); the cap only
 	 * guards against a zone that never balances despite progress. */
-	for (int prio = DEF_PRIORITY, rounds = 0; prio >= lowest && rounds < 8 * (DEF_PRIORITY + 1) &&
+	for (int prio = DEF_PRIORITY, rounds = 0; prio >= 0 && rounds < 8 * (DEF_PRIORITY + 1) &&
 						  !balance_zone_done(zone, sc, start);
 	     rounds++) {
 		unsigned long free = (unsigned long)zone_page_state(zone, NR_FREE_PAGES);
 		unsigned long high = high_wmark_pages(zone), before = sc->nr_reclaimed;
 		unsigned long want = high > free ? high - free : 0;
+		bool light = reclaim_is_light(zone, sc);
 
+		if (light && prio < DEF_PRIORITY - 2)
+			break;
 		if (sc->order && want < compact_gap(sc->order))
 			want = compact_gap(sc->order);
 		sc->priority = prio;
@@ -495,7 +504,8 @@ unsigned long balance_zone(struct zone *zone, unsigned int order, int highest_zo
 		/* Reclaimed pages sit on per-CPU lists and do not count as free:
 		 * give them back once before deciding we are stuck. */
 		if (!balance_zone_done(zone, sc, start) && !drained &&
-		    (sc->nr_reclaimed == before || prio == lowest)) {
+		    (sc->nr_reclaimed == before || prio == 0 ||
+		     (light && prio == DEF_PRIORITY - 2))) {
 			drain_all_pages(zone);
 			drained = true;
 			continue;

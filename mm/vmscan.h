@@ -60,8 +60,9 @@ unsigned long try_to_free_zonelist(gfp_t gfp, unsigned int order, const struct z
 /*
  * kswapd's work on one zone: reclaim until zone_balanced(@zone, @order,
  * @highest_zoneidx) or nothing more can be done at priority 0. Honours
- * sc->no_writeback; with it or sc->boosted, stays at the light priorities
- * and stops at the first round that frees nothing. Counts pgscan_kswapd and
+ * sc->no_writeback; with it, or with sc->boosted once only the boost is
+ * missing, stays at the light priorities and stops at the first round
+ * that frees nothing. Counts pgscan_kswapd and
  * pgsteal_kswapd (kswapd itself counts pageoutrun and kswapd_wakeups).
  * Returns pages reclaimed by this call; @sc may be NULL.
  */

@@ -75,6 +75,7 @@ HTEST(kswapd_that_may_not_write_stops_instead_of_rescanning_dirty_pages)
 	KT_ASSERT_EQ(filemap_init(&f, 22, &bd, 0, n, GFP_HIGHUSER_MOVABLE & ~__GFP_RECLAIM), 0);
 	KT_ASSERT(fill_cache(&f, 0, n) < n);
 	cached = f.nrpages;
+	dma32()->watermark_boost = 0; /* whatever the fill's steals raised */
 	KT_EXPECT_EQ(f.nrdirty, cached); /* every page dirty: nothing to free */
 	KT_EXPECT(!zone_balanced(dma32(), 0, ZONE_DMA32));
 	KT_EXPECT_EQ(balance_zone(dma32(), 0, ZONE_DMA32, &sc), 0);
@@ -85,18 +86,25 @@ HTEST(kswapd_that_may_not_write_stops_instead_of_rescanning_dirty_pages)
 	KT_EXPECT_EQ(f.nrpages, cached);
 	KT_EXPECT_EQ(bd.nr_writes, 0);
 	ktest_diag("boosted: %lu scanned of %lu dirty pages", sc.nr_scanned, cached);
-	/* Boosted kswapd writes them back (no flusher would), at the light
-	 * priorities only, each page scanned freed. */
+	/* Unboosted, kswapd writes them back and balances. */
+	sc = (struct scan_control){ 0 };
+	KT_EXPECT(balance_zone(dma32(), 0, ZONE_DMA32, &sc) > 0);
+	KT_EXPECT(zone_balanced(dma32(), 0, ZONE_DMA32));
+	KT_EXPECT_EQ(sc.nr_scanned, sc.nr_reclaimed);
+	/* A boost on top: boosted kswapd writes dirty pages back too (no
+	 * flusher would), at the light priorities only, until the boost is
+	 * met or a round frees nothing. */
+	dma32()->watermark_boost = (unsigned long)zone_page_state(dma32(), NR_FREE_PAGES) -
+				   dma32()->_watermark[WMARK_HIGH] + 256;
+	KT_EXPECT(!zone_balanced(dma32(), 0, ZONE_DMA32));
 	sc = (struct scan_control){ .boosted = true };
 	KT_EXPECT(balance_zone(dma32(), 0, ZONE_DMA32, &sc) > 0);
 	KT_EXPECT(sc.priority >= DEF_PRIORITY - 2);
 	KT_EXPECT_EQ(sc.nr_scanned, sc.nr_reclaimed);
 	KT_EXPECT_EQ(sc.nr_written, sc.nr_reclaimed);
-	/* Unboosted, kswapd balances. */
-	sc = (struct scan_control){ 0 };
-	KT_EXPECT(balance_zone(dma32(), 0, ZONE_DMA32, &sc) > 0);
-	KT_EXPECT(zone_balanced(dma32(), 0, ZONE_DMA32));
-	KT_EXPECT_EQ(sc.nr_scanned, sc.nr_reclaimed);
+	ktest_diag("boost %lu: %lu reclaimed, down to priority %d", dma32()->watermark_boost,
+		   sc.nr_reclaimed, sc.priority);
+	dma32()->watermark_boost = 0;
 	filemap_evict(&f, true);
 	EXPECT_MM_CLEAN();
 	ramdisk_host_destroy(&bd);
