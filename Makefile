@@ -98,6 +98,7 @@ host-tests: $(BUILD)/efi/test_efi
 all: $(BUILD)/esp.img
 -include tools/bench/bench.mk
 -include tests/fuzz/fuzz.mk
+-include tests/host/smp/smp.mk
 
 deps:
 	@./tools/ensure-deps.sh

@@ -2,6 +2,10 @@
  * tests/host/host_shim.c - implements mm/host.h on a POSIX host: printing to
  * stdout (or a capture buffer), panics that abort or longjmp to a test, and
  * a direct map onto an mmap'd arena, threads and wait points on pthreads.
+ *
+ * Built with -DHOST_SHIM_NO_CPUS it leaves out the CPU half (CPU id,
+ * interrupt state, cross-CPU calls, threads, wait points, the running
+ * thread's flags): tests/host/smp/smp_host.c gives those for many CPUs.
  */
 #ifndef _GNU_SOURCE
 #define _GNU_SOURCE
@@ -196,6 +200,14 @@ void mm_panic(const char *fmt, ...)
 	abort();
 }
 
+uint64_t mm_time_ns(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ull + ts.tv_nsec;
+}
+
+#ifndef HOST_SHIM_NO_CPUS
 /* One thread plays every CPU, one at a time: host_set_cpu() switches
  * which CPU's per-CPU lists it uses, and a cross-CPU call runs on each of
  * the host_set_nr_cpus() CPUs in turn. */
@@ -244,13 +256,6 @@ void mm_on_each_cpu(void (*fn)(void *), void *arg)
 void mm_cpu_relax(void)
 {
 	__asm__ volatile("" ::: "memory");
-}
-
-uint64_t mm_time_ns(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000ull + ts.tv_nsec;
 }
 
 /* ---- threads (kswapd as a pthread when a host program starts it) ---- */
@@ -354,6 +359,8 @@ void mm_cond_resched(void)
 {
 	sched_yield();
 }
+
+#endif /* !HOST_SHIM_NO_CPUS */
 
 /* ---- the vmarea slots, a table instead of page tables ---- */
 
