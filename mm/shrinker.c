@@ -20,7 +20,11 @@ static bool shrinker_trylock(unsigned long *flags)
 	uint16_t owner;
 
 	*flags = mm_irq_save();
-	owner = __atomic_load_n(&shrinker_lock.owner, __ATOMIC_RELAXED);
+	/* Acquire, as in mm_spin_trylock: the last holder's unlock is a
+	 * release store to owner, and only this load orders its critical
+	 * section before ours (the CAS on next synchronises with lockers,
+	 * not with the unlocker). */
+	owner = __atomic_load_n(&shrinker_lock.owner, __ATOMIC_ACQUIRE);
 	uint16_t expect = owner;
 	if (__atomic_compare_exchange_n(&shrinker_lock.next, &expect, (uint16_t)(owner + 1), false,
 					__ATOMIC_ACQUIRE, __ATOMIC_RELAXED))
