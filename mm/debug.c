@@ -166,7 +166,7 @@ static const char *tail_page_problem(const struct page *head, const struct page 
 		return "corrupted compound tail page";
 	if (!compound && PageTail(p))
 		return "unexpected tail page";
-	if (p->flags & PAGE_FLAGS_CHECK_AT_FREE)
+	if (page_flags_read(p) & PAGE_FLAGS_CHECK_AT_FREE)
 		return "PAGE_FLAGS_CHECK_AT_FREE flag(s) set";
 	if (page_ref_count(p) != 0)
 		return "nonzero _refcount";
@@ -249,7 +249,7 @@ bool free_pages_prepare(struct page *page, unsigned int order, void *caller)
 		bad_page(page, order, "non-NULL mapping", caller);
 		return false;
 	}
-	if (page->flags & PAGE_FLAGS_CHECK_AT_FREE) {
+	if (page_flags_read(page) & PAGE_FLAGS_CHECK_AT_FREE) {
 		bad_page(page, order, "PAGE_FLAGS_CHECK_AT_FREE flag(s) set", caller);
 		return false;
 	}
@@ -268,7 +268,7 @@ bool free_pages_prepare(struct page *page, unsigned int order, void *caller)
 	for (unsigned long i = 0; i < walk; i++) {
 		struct page *p = page + i;
 
-		p->flags &= keep;
+		page_flags_write(p, page_flags_read(p) & keep);
 		p->lru.next = p->lru.prev = NULL;
 		p->index = 0;
 		p->private = 0;
@@ -291,7 +291,7 @@ bool check_new_pages(struct page *page, unsigned int order)
 	for (unsigned long i = 0; i < n; i++) {
 		struct page *p = page + i;
 
-		if (unlikely((p->flags & ((1u << PG_buddy) | (1u << PG_pcp) | (1u << PG_reserved) |
+		if (unlikely((page_flags_read(p) & ((1u << PG_buddy) | (1u << PG_pcp) | (1u << PG_reserved) |
 					  (1u << PG_lru))) ||
 			     p->_refcount != 0 || p->mapping)) {
 			bad_page(p, order, "bad state on allocation", __builtin_return_address(0));

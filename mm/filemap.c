@@ -432,7 +432,7 @@ static struct page *new_page(struct address_space *m)
 	struct page *page = pagecache_alloc(m->gfp);
 
 	if (page)
-		page->flags &= ~((1u << PG_dirty) | (1u << PG_referenced) | (1u << PG_active));
+		page_flags_clear(page, (1u << PG_dirty) | (1u << PG_referenced) | (1u << PG_active));
 	return page;
 }
 
@@ -608,7 +608,7 @@ bool filemap_remove_page(struct page *page)
 	m->nrpages--;
 	stat_add(&nr_file_pages, -1);
 	page->mapping = NULL;
-	page->flags &= ~((1u << PG_referenced) | (1u << PG_active));
+	page_flags_clear(page, (1u << PG_referenced) | (1u << PG_active));
 	mm_spin_unlock_irqrestore(&m->tree_lock, flags);
 	free_node_pages(&to_free);
 	__free_page(page); /* the cache's reference */
@@ -682,9 +682,9 @@ bool filemap_replace_page(struct page *src, struct page *dst)
 	migrate_copy_content(dst, src);
 	dst->mapping = m;
 	dst->index = src->index;
-	dst->flags |= src->flags & moved;
+	page_flags_set(dst, page_flags_read(src) & moved);
 	*slot = dst;
-	src->flags &= ~moved;
+	page_flags_clear(src, moved);
 	src->mapping = NULL;
 	__atomic_fetch_sub(&src->_refcount, 1, __ATOMIC_RELAXED); /* the cache's */
 	mm_spin_unlock_irqrestore(&m->tree_lock, flags);

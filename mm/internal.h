@@ -167,7 +167,7 @@ static inline bool mm_tail_pass(void)
  * compares; the rest only when debugging or something looks wrong. */
 static __always_inline bool check_new_pages_fast(struct page *page, unsigned int order)
 {
-	bool clean = !((page->flags & PAGE_FLAGS_CHECK_AT_PREP) | (uint32_t)page->_refcount |
+	bool clean = !((page_flags_read(page) & PAGE_FLAGS_CHECK_AT_PREP) | (uint32_t)page->_refcount |
 		       (uintptr_t)page->mapping);
 
 	if (likely(clean) && (!order || likely(!mm_tail_pass())))
@@ -213,12 +213,12 @@ static __always_inline struct page *rmqueue_pcplist(struct zone *zone, unsigned 
 	struct page *page = list_entry(first, struct page, lru);
 
 	if (unlikely(first == list) ||
-	    unlikely(((page->flags & PAGE_FLAGS_CHECK_AT_PREP) ^ (1u << PG_pcp)) |
+	    unlikely(((page_flags_read(page) & PAGE_FLAGS_CHECK_AT_PREP) ^ (1u << PG_pcp)) |
 		     (uint32_t)page->_refcount | (uintptr_t)page->mapping) ||
 	    (order && unlikely(mm_tail_pass())))
 		return rmqueue_pcplist_slow(zone, pcp, cpu, order, migratetype, alloc_flags, flags);
 	list_del(first);
-	page->flags &= ~(1u << PG_pcp);
+	page_flags_write(page, page_flags_read(page) & ~(1u << PG_pcp));
 	page->private = 0;
 	pcp->count -= 1 << order;
 	__count_cpu_vm_events(cpu, (enum vm_event_item)(PGALLOC_DMA + zone->zone_idx),

@@ -70,17 +70,45 @@ enum pageflags {
 extern struct page *mem_map;  /* struct page of pfn 0 */
 extern unsigned long max_pfn; /* pfns [0, max_pfn) have a struct page */
 
+/*
+ * page->flags is read by CPUs that do not own the page: the buddy merge
+ * looks at a neighbour's PG_buddy, compaction's scanners at pages they
+ * have not isolated, under locks the owner does not hold. Such readers see
+ * an old or a new word, never a torn one, and decide again under the lock
+ * that matters; so every access is a single relaxed atomic one (Linux's
+ * READ_ONCE/WRITE_ONCE). Set and clear are atomic read-modify-writes
+ * because two CPUs may change different flags of one page under different
+ * locks (the page cache's PG_dirty under tree_lock, reclaim's PG_lru under
+ * the LRU lock): a plain |= would lose one of the two.
+ */
+static inline uint32_t page_flags_read(const struct page *p)
+{
+	return __atomic_load_n(&p->flags, __ATOMIC_RELAXED);
+}
+/* A whole new word, by the page's only owner (allocation and free). */
+static inline void page_flags_write(struct page *p, uint32_t flags)
+{
+	__atomic_store_n(&p->flags, flags, __ATOMIC_RELAXED);
+}
+static inline void page_flags_set(struct page *p, uint32_t mask)
+{
+	__atomic_fetch_or(&p->flags, mask, __ATOMIC_RELAXED);
+}
+static inline void page_flags_clear(struct page *p, uint32_t mask)
+{
+	__atomic_fetch_and(&p->flags, ~mask, __ATOMIC_RELAXED);
+}
 static inline bool PageFlag(const struct page *p, enum pageflags f)
 {
-	return p->flags & (1u << f);
+	return page_flags_read(p) & (1u << f);
 }
 static inline void SetPageFlag(struct page *p, enum pageflags f)
 {
-	p->flags |= 1u << f;
+	page_flags_set(p, 1u << f);
 }
 static inline void ClearPageFlag(struct page *p, enum pageflags f)
 {
-	p->flags &= ~(1u << f);
+	page_flags_clear(p, 1u << f);
 }
 
 #define PageReserved(p) PageFlag(p, PG_reserved)
@@ -144,31 +172,31 @@ static inline struct page *virt_to_page(const void *addr)
 
 static inline unsigned int page_zonenum(const struct page *page)
 {
-	return (page->flags >> PAGE_ZONE_SHIFT) & PAGE_ZONE_MASK;
+	return (page_flags_read(page) >> PAGE_ZONE_SHIFT) & PAGE_ZONE_MASK;
 }
 
 static inline int page_to_nid(const struct page *page)
 {
-	return (int)((page->flags >> PAGE_NODE_SHIFT) & PAGE_NODE_MASK);
+	return (int)((page_flags_read(page) >> PAGE_NODE_SHIFT) & PAGE_NODE_MASK);
 }
 
 /* Node and zone in one number (node << 2 | zone): equal for two pages of
  * the same zone of the same node. */
 static inline unsigned int page_zoneid(const struct page *page)
 {
-	return (page->flags >> PAGE_ZONEID_SHIFT) & PAGE_ZONEID_MASK;
+	return (page_flags_read(page) >> PAGE_ZONEID_SHIFT) & PAGE_ZONEID_MASK;
 }
 
 /* Order recorded on an allocated block's head page (0 for single pages). */
 static inline unsigned int page_alloc_order(const struct page *page)
 {
-	return (page->flags >> PAGE_ORDER_SHIFT) & PAGE_ORDER_MASK;
+	return (page_flags_read(page) >> PAGE_ORDER_SHIFT) & PAGE_ORDER_MASK;
 }
 
 static inline void set_page_alloc_order(struct page *page, unsigned int order)
 {
-	page->flags = (page->flags & ~(PAGE_ORDER_MASK << PAGE_ORDER_SHIFT)) |
-		      ((uint32_t)order << PAGE_ORDER_SHIFT);
+	page_flags_write(page, (page_flags_read(page) & ~(PAGE_ORDER_MASK << PAGE_ORDER_SHIFT)) |
+				       ((uint32_t)order << PAGE_ORDER_SHIFT));
 }
 
 static inline struct page *compound_head(struct page *page)

@@ -828,7 +828,7 @@ static __always_inline struct page *alloc_page_fast(gfp_t gfp, const struct fast
 	first = list->next;
 	page = list_entry(first, struct page, lru);
 	if (unlikely(first == list) ||
-	    unlikely(((page->flags & PAGE_FLAGS_CHECK_AT_PREP) ^ (1u << PG_pcp)) |
+	    unlikely(((page_flags_read(page) & PAGE_FLAGS_CHECK_AT_PREP) ^ (1u << PG_pcp)) |
 		     (uint32_t)page->_refcount | (uintptr_t)page->mapping)) {
 		mm_irq_restore(irqflags);
 		return NULL;
@@ -839,7 +839,8 @@ static __always_inline struct page *alloc_page_fast(gfp_t gfp, const struct fast
 	list->next = first->next;
 	/* Order 0 and PG_pcp cleared in one store: a page on a per-CPU list
 	 * of order 0 has order 0 in its flags already. */
-	page->flags &= ~((1u << PG_pcp) | (PAGE_ORDER_MASK << PAGE_ORDER_SHIFT));
+	page_flags_write(page, page_flags_read(page) &
+				       ~((1u << PG_pcp) | (PAGE_ORDER_MASK << PAGE_ORDER_SHIFT)));
 	page->private = 0;
 	pcp->count--;
 	__count_cpu_vm_events(cpu, (enum vm_event_item)(PGALLOC_DMA + zone->zone_idx), 1);
@@ -950,7 +951,7 @@ static __always_inline void __free_pages_caller(struct page *page, unsigned int 
 	if (unlikely(order >= MAX_ORDER || pfn >= max_pfn || mem_map + pfn != page ||
 		     (pfn & ((1UL << order) - 1)) || pfn + (1UL << order) > max_pfn))
 		goto slow;
-	flags = page->flags;
+	flags = page_flags_read(page);
 	if (unlikely((flags & (PAGE_FLAGS_CHECK_AT_ENTRY | PAGE_FLAGS_CHECK_AT_FREE_FAST)) !=
 			     order << PAGE_ORDER_SHIFT ||
 		     page_ref_count(page) <= 0 || page->mapping || mm_debug_poison ||
@@ -958,7 +959,7 @@ static __always_inline void __free_pages_caller(struct page *page, unsigned int 
 		goto slow;
 	if (__atomic_sub_fetch(&page->_refcount, 1, __ATOMIC_ACQ_REL) != 0)
 		return;
-	page->flags = flags & PAGE_ZONEID_FLAGS;
+	page_flags_write(page, flags & PAGE_ZONEID_FLAGS);
 	page->index = 0;
 	free_to_lists(page, pfn, order);
 	return;
@@ -994,7 +995,7 @@ static __always_inline bool free_page_fast(struct page *page)
 
 	if (unlikely(pfn == ~0UL))
 		return false;
-	flags = page->flags;
+	flags = page_flags_read(page);
 	if (unlikely((flags & (PAGE_FLAGS_CHECK_AT_ENTRY | PAGE_FLAGS_CHECK_AT_FREE_FAST)) ||
 		     page_ref_count(page) != 1 || page->mapping || mm_debug_poison))
 		return false;
@@ -1007,7 +1008,7 @@ static __always_inline bool free_page_fast(struct page *page)
 		return true;
 	page->index = 0;
 	page->private = (uint32_t)mt;
-	page->flags = (flags & PAGE_ZONEID_FLAGS) | (1u << PG_pcp);
+	page_flags_write(page, (flags & PAGE_ZONEID_FLAGS) | (1u << PG_pcp));
 	irqflags = mm_irq_save();
 	cpu = mm_cpu_id();
 	pcp = &zone->pcp[cpu];
