@@ -53,7 +53,8 @@ static inline void add_to_free_list(struct page *page, struct zone *zone, unsign
 		list_add_tail(&page->lru, &area->free_list[mt]);
 	else
 		list_add(&page->lru, &area->free_list[mt]);
-	area->nr_free++;
+	/* Relaxed: __zone_watermark_ok reads it without the lock. */
+	__atomic_store_n(&area->nr_free, area->nr_free + 1, __ATOMIC_RELAXED);
 }
 
 static inline void del_page_from_free_list(struct page *page, struct zone *zone, unsigned int order)
@@ -61,7 +62,8 @@ static inline void del_page_from_free_list(struct page *page, struct zone *zone,
 	list_del(&page->lru);
 	ClearPageFlag(page, PG_buddy);
 	page->private = 0;
-	zone->free_area[order].nr_free--;
+	__atomic_store_n(&zone->free_area[order].nr_free, zone->free_area[order].nr_free - 1,
+			 __ATOMIC_RELAXED);
 }
 
 static inline void move_to_free_list(struct page *page, struct zone *zone, unsigned int order,

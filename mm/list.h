@@ -25,9 +25,21 @@ struct list_head {
 	for ((pos) = (head)->next, (n) = (pos)->next; (pos) != (head); \
 	     (pos) = (n), (n) = (pos)->next)
 
+/*
+ * A list's ->next pointers are stored and list_empty() loads them with
+ * single relaxed atomic accesses (Linux's WRITE_ONCE/READ_ONCE), so that a
+ * lockless "is there anything?" look sees an old or a new pointer: the
+ * watermark check peeks at the free lists without zone->lock. Walking a
+ * list still needs its lock.
+ */
+static inline void list_set_next(struct list_head *e, struct list_head *next)
+{
+	__atomic_store_n(&e->next, next, __ATOMIC_RELAXED);
+}
+
 static inline void INIT_LIST_HEAD(struct list_head *h)
 {
-	h->next = h;
+	list_set_next(h, h);
 	h->prev = h;
 }
 
@@ -36,7 +48,7 @@ static inline void __list_link(struct list_head *n, struct list_head *prev, stru
 	next->prev = n;
 	n->next = next;
 	n->prev = prev;
-	prev->next = n;
+	list_set_next(prev, n);
 }
 
 /* Insert after @head: a stack (LIFO) when used with list_first_entry. */
@@ -54,34 +66,34 @@ static inline void list_add_tail(struct list_head *n, struct list_head *head)
 static inline void list_del(struct list_head *e)
 {
 	e->next->prev = e->prev;
-	e->prev->next = e->next;
+	list_set_next(e->prev, e->next);
 	e->next = e->prev = NULL;
 }
 
 static inline void list_del_init(struct list_head *e)
 {
 	e->next->prev = e->prev;
-	e->prev->next = e->next;
+	list_set_next(e->prev, e->next);
 	INIT_LIST_HEAD(e);
 }
 
 static inline void list_move(struct list_head *e, struct list_head *head)
 {
 	e->next->prev = e->prev;
-	e->prev->next = e->next;
+	list_set_next(e->prev, e->next);
 	list_add(e, head);
 }
 
 static inline void list_move_tail(struct list_head *e, struct list_head *head)
 {
 	e->next->prev = e->prev;
-	e->prev->next = e->next;
+	list_set_next(e->prev, e->next);
 	list_add_tail(e, head);
 }
 
 static inline bool list_empty(const struct list_head *h)
 {
-	return h->next == h;
+	return __atomic_load_n(&h->next, __ATOMIC_RELAXED) == h;
 }
 
 #endif /* MM_LIST_H */
