@@ -25,12 +25,14 @@ static const int fallbacks[MIGRATE_PCPTYPES][2] = {
 
 int get_pageblock_migratetype(unsigned long pfn)
 {
-	return pageblock_mt[pfn >> pageblock_order];
+	return pfn_pageblock_mt(pfn);
 }
 
+/* Relaxed: the free path reads it without zone->lock (pfn_pageblock_mt). */
 void set_pageblock_migratetype(unsigned long pfn, int migratetype)
 {
-	pageblock_mt[pfn >> pageblock_order] = (uint8_t)migratetype;
+	__atomic_store_n(&pageblock_mt[pfn >> pageblock_order], (uint8_t)migratetype,
+			 __ATOMIC_RELAXED);
 }
 
 static inline unsigned int buddy_order(const struct page *page)

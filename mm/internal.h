@@ -49,10 +49,13 @@ static inline void zone_mod_free(struct zone *z, long delta)
 
 /* ---- buddy.c: all need zone->lock held ---- */
 extern uint8_t *pageblock_mt; /* one migratetype per pageblock, by pfn >> 9 */
-/* get_pageblock_migratetype() without the call, for the free fast path. */
+/* get_pageblock_migratetype() without the call, for the free fast path.
+ * Read without zone->lock, so a block changing type meanwhile may send the
+ * page to its old type's list, as in Linux; the next merge under the lock
+ * uses the new type. A relaxed load says the race is intended. */
 static inline int pfn_pageblock_mt(unsigned long pfn)
 {
-	return pageblock_mt[pfn >> pageblock_order];
+	return __atomic_load_n(&pageblock_mt[pfn >> pageblock_order], __ATOMIC_RELAXED);
 }
 void set_pageblock_migratetype(unsigned long pfn, int migratetype);
 /* Compaction's skip hints, one byte per pageblock by pfn >> 9 (PB_*_skip
