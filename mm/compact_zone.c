@@ -264,7 +264,7 @@ static void isolate_free_block(struct compact_control *cc, struct page *page, un
 		struct page *p = page + i;
 
 		ClearPageFlag(p, PG_poisoned);
-		p->_refcount = 1;
+		set_page_count(p, 1);
 		set_page_alloc_order(p, 0);
 		list_add_tail(&p->lru, &cc->freepages);
 	}

@@ -206,6 +206,13 @@ static inline struct page *compound_head(struct page *page)
 	return PageTail(page) && (h & 1) ? (struct page *)(h - 1) : page;
 }
 
+/* A new count for a page nobody else holds. Relaxed atomic: compaction's
+ * scanner reads counts of pages it does not own (page_ref_count). */
+static inline void set_page_count(struct page *page, int v)
+{
+	__atomic_store_n(&page->_refcount, v, __ATOMIC_RELAXED);
+}
+
 static inline int page_ref_count(const struct page *page)
 {
 	return __atomic_load_n(&page->_refcount, __ATOMIC_RELAXED);

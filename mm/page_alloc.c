@@ -138,7 +138,7 @@ static __attribute__((noinline)) void prep_new_page_extra(struct page *page, uns
 
 static __always_inline void prep_new_page(struct page *page, unsigned int order, gfp_t gfp)
 {
-	page->_refcount = 1;
+	set_page_count(page, 1);
 	set_page_alloc_order(page, order);
 	if (unlikely(gfp & (__GFP_ZERO | __GFP_COMP)))
 		prep_new_page_extra(page, order, gfp);
@@ -845,7 +845,7 @@ static __always_inline struct page *alloc_page_fast(gfp_t gfp, const struct fast
 	pcp->count--;
 	__count_cpu_vm_events(cpu, (enum vm_event_item)(PGALLOC_DMA + zone->zone_idx), 1);
 	mm_irq_restore(irqflags);
-	page->_refcount = 1;
+	set_page_count(page, 1);
 	return page;
 }
 
@@ -1061,7 +1061,7 @@ void split_page(struct page *page, unsigned int order)
 {
 	set_page_alloc_order(page, 0);
 	for (unsigned long i = 1; i < (1UL << order); i++)
-		page[i]._refcount = 1;
+		set_page_count(&page[i], 1);
 }
 
 void *alloc_pages_exact(size_t size, gfp_t gfp)
