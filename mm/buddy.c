@@ -37,12 +37,12 @@ void set_pageblock_migratetype(unsigned long pfn, int migratetype)
 
 static inline unsigned int buddy_order(const struct page *page)
 {
-	return page->private;
+	return __atomic_load_n(&page->private, __ATOMIC_RELAXED);
 }
 
 static inline void set_buddy_order(struct page *page, unsigned int order)
 {
-	page->private = order;
+	set_page_private(page, order);
 	SetPageFlag(page, PG_buddy);
 }
 
@@ -63,7 +63,7 @@ static inline void del_page_from_free_list(struct page *page, struct zone *zone,
 {
 	list_del(&page->lru);
 	ClearPageFlag(page, PG_buddy);
-	page->private = 0;
+	set_page_private(page, 0);
 	__atomic_store_n(&zone->free_area[order].nr_free, zone->free_area[order].nr_free - 1,
 			 __ATOMIC_RELAXED);
 }

@@ -206,6 +206,14 @@ static inline struct page *compound_head(struct page *page)
 	return PageTail(page) && (h & 1) ? (struct page *)(h - 1) : page;
 }
 
+/* page->private (a free block's order, a listed page's migratetype) is
+ * read as a hint by compaction's scanner without zone->lock: stores are
+ * relaxed atomic ones. */
+static inline void set_page_private(struct page *page, uint32_t v)
+{
+	__atomic_store_n(&page->private, v, __ATOMIC_RELAXED);
+}
+
 /* A new count for a page nobody else holds. Relaxed atomic: compaction's
  * scanner reads counts of pages it does not own (page_ref_count). */
 static inline void set_page_count(struct page *page, int v)

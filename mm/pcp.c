@@ -110,7 +110,7 @@ static int rmqueue_bulk(struct zone *zone, unsigned int order, int count, struct
 		if (!page)
 			break;
 		SetPageFlag(page, PG_pcp);
-		page->private = (uint32_t)migratetype;
+		set_page_private(page, (uint32_t)migratetype);
 		list_add_tail(&page->lru, list);
 	}
 	mm_spin_unlock(&zone->lock);
