@@ -411,7 +411,8 @@ static int add_to_page_cache(struct address_space *m, struct page *page, uint64_
 	err = pc_insert(m, index, page);
 	pool_unreserve();
 	if (!err) {
-		page->mapping = m;
+		/* Relaxed: compaction's scanner reads it unlocked (movable.h). */
+		__atomic_store_n(&page->mapping, m, __ATOMIC_RELAXED);
 		page->index = (uint32_t)index;
 		get_page(page);
 		m->nrpages++;
@@ -607,7 +608,7 @@ bool filemap_remove_page(struct page *page)
 	pc_delete(m, page->index, &to_free);
 	m->nrpages--;
 	stat_add(&nr_file_pages, -1);
-	page->mapping = NULL;
+	__atomic_store_n(&page->mapping, NULL, __ATOMIC_RELAXED);
 	page_flags_clear(page, (1u << PG_referenced) | (1u << PG_active));
 	mm_spin_unlock_irqrestore(&m->tree_lock, flags);
 	free_node_pages(&to_free);
@@ -680,12 +681,12 @@ bool filemap_replace_page(struct page *src, struct page *dst)
 		return false;
 	}
 	migrate_copy_content(dst, src);
-	dst->mapping = m;
+	__atomic_store_n(&dst->mapping, m, __ATOMIC_RELAXED);
 	dst->index = src->index;
 	page_flags_set(dst, page_flags_read(src) & moved);
 	*slot = dst;
 	page_flags_clear(src, moved);
-	src->mapping = NULL;
+	__atomic_store_n(&src->mapping, NULL, __ATOMIC_RELAXED);
 	__atomic_fetch_sub(&src->_refcount, 1, __ATOMIC_RELAXED); /* the cache's */
 	mm_spin_unlock_irqrestore(&m->tree_lock, flags);
 	return true;
