@@ -38,8 +38,8 @@ struct block_device {
 	uint64_t nr_blocks; /* capacity in MM_PAGE_SIZE blocks */
 	const struct block_device_ops *ops;
 	void *priv; /* the implementation's */
-	/* Completed transfers, for tests (updated without a lock: tests
-	 * read them when nothing else runs). */
+	/* Completed transfers, for tests: atomic increments, since several
+	 * CPUs (and kswapd) read and write one device at once. */
 	unsigned long nr_reads, nr_writes;
 };
 
@@ -51,7 +51,7 @@ static inline int bdev_read_page(struct block_device *bdev, uint64_t block, void
 		return -MM_EINVAL;
 	err = bdev->ops->read_page(bdev, block, buf);
 	if (!err)
-		bdev->nr_reads++;
+		__atomic_fetch_add(&bdev->nr_reads, 1, __ATOMIC_RELAXED);
 	return err;
 }
 
@@ -63,7 +63,7 @@ static inline int bdev_write_page(struct block_device *bdev, uint64_t block, con
 		return -MM_EINVAL;
 	err = bdev->ops->write_page(bdev, block, buf);
 	if (!err)
-		bdev->nr_writes++;
+		__atomic_fetch_add(&bdev->nr_writes, 1, __ATOMIC_RELAXED);
 	return err;
 }
 

@@ -458,7 +458,7 @@ struct page *filemap_get_page(struct address_space *m, uint64_t index, int *err)
 		}
 		e = bdev_read_page(m->bdev, m->first_block + index, page_address(page));
 		if (!e) {
-			m->nr_reads++;
+			__atomic_fetch_add(&m->nr_reads, 1, __ATOMIC_RELAXED);
 			count_reclaim_event(PGPGIN_PAGES, 1);
 			e = add_to_page_cache(m, page, index);
 		}
@@ -564,7 +564,7 @@ int filemap_writepage(struct page *page)
 		m->wb_err = err;
 		filemap_set_page_dirty(page);
 	} else {
-		m->nr_writes++;
+		__atomic_fetch_add(&m->nr_writes, 1, __ATOMIC_RELAXED);
 		count_reclaim_event(PGPGOUT_PAGES, 1);
 	}
 	ClearPageFlag(page, PG_locked);

@@ -50,7 +50,8 @@ struct address_space {
 	unsigned int height;  /* levels below and including root */
 	unsigned long nrpages;
 	unsigned long nrdirty;
-	/* Statistics (reads/writes of this file's blocks). */
+	/* Statistics (reads/writes of this file's blocks): atomic increments,
+	 * as readers on several CPUs and reclaim count them at once. */
 	unsigned long nr_reads, nr_writes;
 	int wb_err; /* last writeback error, 0 if none */
 };
