@@ -141,7 +141,7 @@ static struct oom_task *select_bad_task(void)
 
 		if (t->killed || !n)
 			continue;
-		if (!victim || n > victim->nr_pages)
+		if (!victim || n > __atomic_load_n(&victim->nr_pages, __ATOMIC_RELAXED))
 			victim = t;
 	}
 	return victim;
@@ -154,7 +154,8 @@ static void dump_tasks(void)
 	for (struct list_head *p = tasks.next; p != &tasks; p = p->next) {
 		struct oom_task *t = list_entry(p, struct oom_task, node);
 
-		mm_printk("[%7d] %10lu %s%s\n", t->pid, t->nr_pages, t->name,
+		mm_printk("[%7d] %10lu %s%s\n", t->pid, __atomic_load_n(&t->nr_pages, __ATOMIC_RELAXED),
+			  t->name,
 			  t->killed ? " (killed)" : "");
 	}
 }
@@ -230,12 +231,13 @@ bool out_of_memory(gfp_t gfp, unsigned int order)
 	dump_tasks();
 	mm_spin_unlock_irqrestore(&oom_lock, flags);
 	report_block_census(order);
-	kb = victim->nr_pages * (MM_PAGE_SIZE / 1024);
+	kb = __atomic_load_n(&victim->nr_pages, __ATOMIC_RELAXED) * (MM_PAGE_SIZE / 1024);
 	mm_printk("Out of memory: Killed task %d (%s) total-vm:%lukB, anon-rss:%lukB, file-rss:0kB, shmem-rss:0kB, UID:0 pgtables:0kB oom_score_adj:0\n",
 		  victim->pid, victim->name, kb, kb);
 	freed = victim->kill(victim);
 	__atomic_fetch_add(&nr_kills, 1, __ATOMIC_RELAXED);
 	mm_printk("oom_reaper: reaped task %d (%s), now anon-rss:%lukB, freed %lu pages\n",
-		  victim->pid, victim->name, victim->nr_pages * (MM_PAGE_SIZE / 1024), freed);
+		  victim->pid, victim->name,
+		  __atomic_load_n(&victim->nr_pages, __ATOMIC_RELAXED) * (MM_PAGE_SIZE / 1024), freed);
 	return true;
 }

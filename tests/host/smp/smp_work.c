@@ -226,12 +226,14 @@ static void cache_read(struct smp_cpu_work *c, struct address_space *m, uint64_t
 
 /* ---- OOM hogs ---- */
 
-static unsigned long hog_kill(struct oom_task *t)
+/* Free every page of @h (stamps checked); it takes no more after. */
+static unsigned long hog_free_all(struct smp_hog *h, bool by_killer)
 {
-	struct smp_hog *h = t->data;
 	unsigned long n;
 
 	pthread_mutex_lock(&h->lock);
+	h->killed = true;
+	h->kills += by_killer;
 	n = h->nr;
 	for (unsigned long i = 0; i < h->nr; i++) {
 		if (!stamp_ok(h->pages[i], 0))
@@ -239,9 +241,15 @@ static unsigned long hog_kill(struct oom_task *t)
 		__free_page(h->pages[i]);
 	}
 	h->nr = 0;
-	oom_task_account(t, -(long)n);
+	oom_task_account(&h->task, -(long)n);
 	pthread_mutex_unlock(&h->lock);
 	return n;
+}
+
+/* The OOM killer's callback, on whichever CPU's allocation failed. */
+static unsigned long hog_kill(struct oom_task *t)
+{
+	return hog_free_all(t->data, true);
 }
 
 /* Grow this CPU's hog by one page; false once the killer took it. */
@@ -257,7 +265,7 @@ static bool hog_grow(struct smp_cpu_work *c)
 	c->f.allocs--; /* hog pages are counted apart */
 	c->f.pages_allocated--;
 	pthread_mutex_lock(&h->lock);
-	killed = __atomic_load_n(&h->task.killed, __ATOMIC_ACQUIRE);
+	killed = h->killed;
 	if (!killed && h->nr < h->cap) {
 		h->pages[h->nr++] = p;
 		oom_task_account(&h->task, 1);
@@ -274,10 +282,9 @@ static void hog_release(struct smp_cpu_work *c)
 	struct smp_hog *h = &c->hog;
 
 	c->f.hog_pages += h->nr;
-	if (__atomic_load_n(&h->task.killed, __ATOMIC_ACQUIRE))
-		c->f.hog_kills_seen++;
 	oom_unregister_task(&h->task);
-	hog_kill(&h->task);
+	hog_free_all(h, false);
+	c->f.hog_kills_seen += h->kills;
 	c->f.bad_stamps += h->bad;
 	h->bad = 0;
 }
@@ -386,6 +393,8 @@ static void phase_oom(struct smp_cpu_work *c)
 {
 	struct smp_hog *h = &c->hog;
 
+	h->killed = false;
+	h->kills = 0;
 	h->task.killed = false;
 	h->task.nr_pages = 0;
 	if (oom_register_task(&h->task))

@@ -28,6 +28,8 @@ struct smp_hog {
 	struct page **pages;
 	unsigned long nr, cap;
 	unsigned long bad; /* pages whose stamp was wrong when freed */
+	bool killed;	   /* by the OOM killer or the owner's release */
+	unsigned long kills; /* by the OOM killer (not the owner's release) */
 };
 
 /* Figures of one CPU; summed for the report. */
