@@ -222,7 +222,7 @@ static __always_inline struct page *rmqueue_pcplist(struct zone *zone, unsigned 
 		return rmqueue_pcplist_slow(zone, pcp, cpu, order, migratetype, alloc_flags, flags);
 	list_del(first);
 	page_flags_write(page, page_flags_read(page) & ~(1u << PG_pcp));
-	page->private = 0;
+	set_page_private(page, 0);
 	pcp->count -= 1 << order;
 	__count_cpu_vm_events(cpu, (enum vm_event_item)(PGALLOC_DMA + zone->zone_idx),
 			      1UL << order);

@@ -841,7 +841,7 @@ static __always_inline struct page *alloc_page_fast(gfp_t gfp, const struct fast
 	 * of order 0 has order 0 in its flags already. */
 	page_flags_write(page, page_flags_read(page) &
 				       ~((1u << PG_pcp) | (PAGE_ORDER_MASK << PAGE_ORDER_SHIFT)));
-	page->private = 0;
+	set_page_private(page, 0);
 	pcp->count--;
 	__count_cpu_vm_events(cpu, (enum vm_event_item)(PGALLOC_DMA + zone->zone_idx), 1);
 	mm_irq_restore(irqflags);

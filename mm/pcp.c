@@ -192,7 +192,7 @@ struct page *rmqueue_pcplist_slow(struct zone *zone, struct per_cpu_pages *pcp, 
 		page = list_first_entry(list, struct page, lru);
 		list_del(&page->lru);
 		ClearPageFlag(page, PG_pcp);
-		page->private = 0;
+		set_page_private(page, 0);
 		pcp->count -= 1 << order;
 	} while (!check_new_pages_fast(page, order));
 	__count_cpu_vm_events(cpu, (enum vm_event_item)(PGALLOC_DMA + zone->zone_idx),
