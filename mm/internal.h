@@ -157,7 +157,8 @@ const char *zone_name_safe(const struct zone *z);
 /* Is a pass over every page of a block wanted (debug only)? */
 static inline bool mm_tail_pass(void)
 {
-	return mm_debug_check_tails || mm_poison_seen;
+	/* Relaxed: set once, on any CPU, by the first poisoned free. */
+	return mm_debug_check_tails || __atomic_load_n(&mm_poison_seen, __ATOMIC_RELAXED);
 }
 
 /* Flags a page may not carry when handed out; PG_poisoned is not wrong but
