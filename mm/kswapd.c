@@ -152,7 +152,7 @@ void wakeup_kswapd(struct zone *zone, gfp_t gfp, unsigned int order, int highest
 	flags = mm_spin_lock_irqsave(&k->lock);
 	note_lowest_free(k, zone);
 	/* Hopeless: leave it to direct reclaim until someone frees memory. */
-	if (k->failures >= MAX_RECLAIM_RETRIES ||
+	if (__atomic_load_n(&k->failures, __ATOMIC_RELAXED) >= MAX_RECLAIM_RETRIES ||
 	    (node_balanced(k, order, highest_zoneidx) && !node_boosted(k, highest_zoneidx))) {
 		mm_spin_unlock_irqrestore(&k->lock, flags);
 		return;
@@ -161,7 +161,8 @@ void wakeup_kswapd(struct zone *zone, gfp_t gfp, unsigned int order, int highest
 		k->order = order;
 	if (!k->pending || highest_zoneidx > k->highest_zoneidx)
 		k->highest_zoneidx = highest_zoneidx;
-	k->pending = true;
+	/* Release: kswapd_has_work reads it without k->lock. */
+	__atomic_store_n(&k->pending, true, __ATOMIC_RELEASE);
 	k->requests++;
 	mm_spin_unlock_irqrestore(&k->lock, flags);
 	/* Wake whatever the state says: kswapd may be between its last look
@@ -190,8 +191,12 @@ static void decay_boosts(struct kswapd_node *k, const unsigned long *boosts, int
 		if (!boosts[zi])
 			continue;
 		flags = mm_spin_lock_irqsave(&z->lock);
-		z->watermark_boost -= z->watermark_boost < boosts[zi] ? z->watermark_boost
-								      : boosts[zi];
+		/* Relaxed store: the watermark checks read the boost unlocked. */
+		__atomic_store_n(&z->watermark_boost,
+				 z->watermark_boost - (z->watermark_boost < boosts[zi]
+								? z->watermark_boost
+								: boosts[zi]),
+				 __ATOMIC_RELAXED);
 		mm_spin_unlock_irqrestore(&z->lock, flags);
 	}
 }
@@ -265,7 +270,7 @@ static bool kswapd_serve(struct kswapd_node *k)
 	}
 	order = k->order;
 	zi = k->highest_zoneidx;
-	k->pending = false;
+	__atomic_store_n(&k->pending, false, __ATOMIC_RELAXED);
 	mm_spin_unlock_irqrestore(&k->lock, flags);
 
 	count_reclaim_event(KSWAPD_WAKEUPS, 1);
