@@ -44,27 +44,38 @@ void compaction_reset(void)
 		compact_events[i] = 0;
 }
 
+/*
+ * The deferral state is updated without a lock by every CPU that
+ * compacts, as Linux's zone->compact_considered is: a lost update only
+ * shifts when the next attempt comes. Each field is one relaxed atomic
+ * access, so the race is explicit and never tears.
+ */
+#define DEFER_GET(field) __atomic_load_n(&(field), __ATOMIC_RELAXED)
+#define DEFER_SET(field, v) __atomic_store_n(&(field), (v), __ATOMIC_RELAXED)
+
 void defer_compaction(struct zone *zone, unsigned int order)
 {
 	struct compact_defer *d = &defer[zone->node * MAX_NR_ZONES + zone->zone_idx];
 
-	d->considered = 0;
-	if (d->defer_shift < COMPACT_MAX_DEFER_SHIFT)
-		d->defer_shift++;
-	if (order < d->order_failed)
-		d->order_failed = order;
+	DEFER_SET(d->considered, 0);
+	if (DEFER_GET(d->defer_shift) < COMPACT_MAX_DEFER_SHIFT)
+		DEFER_SET(d->defer_shift, DEFER_GET(d->defer_shift) + 1);
+	if (order < DEFER_GET(d->order_failed))
+		DEFER_SET(d->order_failed, order);
 }
 
 bool compaction_deferred(struct zone *zone, unsigned int order)
 {
 	struct compact_defer *d = &defer[zone->node * MAX_NR_ZONES + zone->zone_idx];
-	unsigned int limit = 1u << d->defer_shift;
+	unsigned int limit = 1u << DEFER_GET(d->defer_shift), considered;
 
-	if (order < d->order_failed)
+	if (order < DEFER_GET(d->order_failed))
 		return false;
-	if (++d->considered > limit)
-		d->considered = limit;
-	return d->considered < limit;
+	considered = DEFER_GET(d->considered) + 1;
+	if (considered > limit)
+		considered = limit;
+	DEFER_SET(d->considered, considered);
+	return considered < limit;
 }
 
 void compaction_defer_reset(struct zone *zone, unsigned int order, bool alloc_success)
@@ -72,11 +83,11 @@ void compaction_defer_reset(struct zone *zone, unsigned int order, bool alloc_su
 	struct compact_defer *d = &defer[zone->node * MAX_NR_ZONES + zone->zone_idx];
 
 	if (alloc_success) {
-		d->considered = 0;
-		d->defer_shift = 0;
+		DEFER_SET(d->considered, 0);
+		DEFER_SET(d->defer_shift, 0);
 	}
-	if (order >= d->order_failed)
-		d->order_failed = order + 1;
+	if (order >= DEFER_GET(d->order_failed))
+		DEFER_SET(d->order_failed, order + 1);
 }
 
 /*
