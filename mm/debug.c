@@ -271,7 +271,7 @@ bool free_pages_prepare(struct page *page, unsigned int order, void *caller)
 		page_flags_write(p, page_flags_read(p) & keep);
 		p->lru.next = p->lru.prev = NULL;
 		p->index = 0;
-		p->private = 0;
+		set_page_private(p, 0);
 		if (mm_debug_poison) {
 			unsigned long pfn = page_to_pfn(p);
 

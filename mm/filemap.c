@@ -104,7 +104,7 @@ static int pool_preload(gfp_t gfp)
 		page = pagecache_alloc(ngfp);
 		if (!page)
 			return -MM_ENOMEM;
-		page->private = 0; /* nodes in use */
+		set_page_private(page, 0); /* nodes in use */
 		nodes = page_address(page);
 		flags = mm_spin_lock_irqsave(&pool_lock);
 		for (unsigned long i = 0; i < NODES_PER_PAGE; i++)

@@ -388,7 +388,7 @@ void kswapd_park(void)
 	for_each_zone(z) {
 		unsigned long flags = mm_spin_lock_irqsave(&z->lock);
 
-		z->watermark_boost = 0;
+		__atomic_store_n(&z->watermark_boost, 0, __ATOMIC_RELAXED);
 		mm_spin_unlock_irqrestore(&z->lock, flags);
 	}
 	if (!idle_wq)
