@@ -255,7 +255,7 @@ static void isolate_free_block(struct compact_control *cc, struct page *page, un
 
 	list_del(&page->lru);
 	ClearPageFlag(page, PG_buddy);
-	page->private = 0;
+	set_page_private(page, 0);
 	zone->free_area[order].nr_free--;
 	zone_mod_free(zone, -(1L << order));
 	if (!check_new_pages(page, order))

@@ -135,7 +135,7 @@ static struct pc_node *node_alloc(unsigned int shift)
 		list_del(l);
 		pool_nr_free--;
 		n = (struct pc_node *)(void *)l;
-		virt_to_page(n)->private ++;
+		set_page_private(virt_to_page(n), virt_to_page(n)->private + 1);
 	}
 	mm_spin_unlock_irqrestore(&pool_lock, flags);
 	if (n) {
@@ -154,7 +154,8 @@ static void node_free(struct pc_node *n, struct list_head *to_free)
 
 	list_add(node_link(n), &pool_free);
 	pool_nr_free++;
-	if (--page->private == 0 && pool_can_release()) {
+	set_page_private(page, page->private - 1);
+	if (page->private == 0 && pool_can_release()) {
 		struct pc_node *nodes = page_address(page);
 
 		for (unsigned long i = 0; i < NODES_PER_PAGE; i++)
@@ -171,7 +172,7 @@ static void free_node_pages(struct list_head *to_free)
 		struct page *page = list_first_entry(to_free, struct page, lru);
 
 		list_del(&page->lru);
-		page->private = 0;
+		set_page_private(page, 0);
 		__free_page(page);
 		stat_add(&nr_node_pages, -1);
 	}

@@ -242,7 +242,7 @@ static __always_inline void free_unref_page(struct page *page, unsigned int orde
 	struct per_cpu_pages *pcp = &zone->pcp[cpu];
 	int list_mt = migratetype < MIGRATE_PCPTYPES ? migratetype : MIGRATE_MOVABLE;
 
-	page->private = (uint32_t)migratetype;
+	set_page_private(page, (uint32_t)migratetype);
 	SetPageFlag(page, PG_pcp);
 	list_add(&page->lru, &pcp->lists[order_to_pindex(list_mt, order)]);
 	pcp->count += 1 << order;

@@ -1007,7 +1007,7 @@ static __always_inline bool free_page_fast(struct page *page)
 	if (__atomic_sub_fetch(&page->_refcount, 1, __ATOMIC_ACQ_REL) != 0)
 		return true;
 	page->index = 0;
-	page->private = (uint32_t)mt;
+	set_page_private(page, (uint32_t)mt);
 	page_flags_write(page, (flags & PAGE_ZONEID_FLAGS) | (1u << PG_pcp));
 	irqflags = mm_irq_save();
 	cpu = mm_cpu_id();
