@@ -247,8 +247,8 @@ static __always_inline void free_unref_page(struct page *page, unsigned int orde
 	list_add(&page->lru, &pcp->lists[order_to_pindex(list_mt, order)]);
 	pcp->count += 1 << order;
 	__count_cpu_vm_events(cpu, PGFREE, 1UL << order);
-	if (unlikely(pcp->count >= pcp->high))
-		free_pcppages_bulk(zone, pcp->count - pcp->high + pcp->batch, pcp);
+	if (unlikely(pcp->count >= pcp_high(pcp)))
+		free_pcppages_bulk(zone, pcp->count - pcp_high(pcp) + pcp_batch(pcp), pcp);
 	mm_irq_restore(flags);
 }
 

@@ -973,7 +973,7 @@ static __attribute__((noinline)) void free_pcp_over_high(struct zone *zone,
 							 struct per_cpu_pages *pcp,
 							 unsigned long irqflags)
 {
-	free_pcppages_bulk(zone, pcp->count - pcp->high + pcp->batch, pcp);
+	free_pcppages_bulk(zone, pcp->count - pcp_high(pcp) + pcp_batch(pcp), pcp);
 	mm_irq_restore(irqflags);
 }
 
@@ -1014,7 +1014,7 @@ static __always_inline bool free_page_fast(struct page *page)
 	pcp = &zone->pcp[cpu];
 	list_add(&page->lru, &pcp->lists[order_to_pindex(mt, 0)]);
 	__count_cpu_vm_events(cpu, PGFREE, 1);
-	if (unlikely(++pcp->count >= pcp->high))
+	if (unlikely(++pcp->count >= pcp_high(pcp)))
 		free_pcp_over_high(zone, pcp, irqflags);
 	else
 		mm_irq_restore(irqflags);

@@ -91,9 +91,11 @@ void zone_pcp_update(struct zone *zone)
 		high = 0;
 	}
 
+	/* Every CPU's, while they run: each reads its own with pcp_high()
+	 * and pcp_batch(), relaxed loads (see pcp_set_enabled). */
 	for (int cpu = 0; cpu < MM_MAX_CPUS; cpu++) {
-		zone->pcp[cpu].batch = batch;
-		zone->pcp[cpu].high = high;
+		__atomic_store_n(&zone->pcp[cpu].batch, batch, __ATOMIC_RELAXED);
+		__atomic_store_n(&zone->pcp[cpu].high, high, __ATOMIC_RELAXED);
 	}
 }
 
@@ -165,7 +167,7 @@ void free_pcppages_bulk(struct zone *zone, int count, struct per_cpu_pages *pcp)
 static int pcp_refill(struct zone *zone, struct per_cpu_pages *pcp, struct list_head *list,
 		      unsigned int order, int migratetype, unsigned int alloc_flags)
 {
-	int want = order ? pcp->batch >> order : pcp->batch;
+	int want = order ? pcp_batch(pcp) >> order : pcp_batch(pcp);
 	int got;
 
 	if (want < 2)

@@ -55,6 +55,19 @@ struct per_cpu_pages {
 
 #define PCP_CANARY 0x50435053u /* "PCPS" */
 
+/* high and batch are rewritten for every CPU by zone_pcp_update (pcp on
+ * and off, watermark changes) while the CPUs use them: an intended race,
+ * one more operation with the old value does no harm. Relaxed loads. */
+static inline int pcp_high(const struct per_cpu_pages *pcp)
+{
+	return __atomic_load_n(&pcp->high, __ATOMIC_RELAXED);
+}
+
+static inline int pcp_batch(const struct per_cpu_pages *pcp)
+{
+	return __atomic_load_n(&pcp->batch, __ATOMIC_RELAXED);
+}
+
 #define ZONE_CANARY 0x5a4f4e45u /* "ZONE" */
 
 struct zone {
