@@ -242,7 +242,7 @@ static bool suitable_migration_target(unsigned long block_pfn)
 {
 	struct page *page = pfn_to_page(block_pfn);
 
-	if (PageBuddy(page) && page->private >= pageblock_order)
+	if (PageBuddy(page) && __atomic_load_n(&page->private, __ATOMIC_RELAXED) >= pageblock_order)
 		return false;
 	return get_pageblock_migratetype(block_pfn) == MIGRATE_MOVABLE;
 }
