@@ -245,7 +245,7 @@ bool free_pages_prepare(struct page *page, unsigned int order, void *caller)
 	unsigned long walk = (compound || mm_tail_pass() || mm_debug_poison) ? n : 1;
 	const uint32_t keep = PAGE_ZONEID_FLAGS;
 
-	if (page->mapping) {
+	if (page_mapping_peek(page)) {
 		bad_page(page, order, "non-NULL mapping", caller);
 		return false;
 	}

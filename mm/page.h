@@ -206,6 +206,14 @@ static inline struct page *compound_head(struct page *page)
 	return PageTail(page) && (h & 1) ? (struct page *)(h - 1) : page;
 }
 
+/* page->mapping read by a CPU that may race with its owner clearing it
+ * (a reference being dropped while reclaim removes the page from its file;
+ * compaction's scanner). Relaxed: the value is only a test. */
+static inline const void *page_mapping_peek(const struct page *page)
+{
+	return __atomic_load_n(&page->mapping, __ATOMIC_RELAXED);
+}
+
 /* page->private (a free block's order, a listed page's migratetype) is
  * read as a hint by compaction's scanner without zone->lock: stores are
  * relaxed atomic ones. */

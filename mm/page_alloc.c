@@ -954,7 +954,7 @@ static __always_inline void __free_pages_caller(struct page *page, unsigned int 
 	flags = page_flags_read(page);
 	if (unlikely((flags & (PAGE_FLAGS_CHECK_AT_ENTRY | PAGE_FLAGS_CHECK_AT_FREE_FAST)) !=
 			     order << PAGE_ORDER_SHIFT ||
-		     page_ref_count(page) <= 0 || page->mapping || mm_debug_poison ||
+		     page_ref_count(page) <= 0 || page_mapping_peek(page) || mm_debug_poison ||
 		     (order && mm_tail_pass())))
 		goto slow;
 	if (__atomic_sub_fetch(&page->_refcount, 1, __ATOMIC_ACQ_REL) != 0)
@@ -997,7 +997,7 @@ static __always_inline bool free_page_fast(struct page *page)
 		return false;
 	flags = page_flags_read(page);
 	if (unlikely((flags & (PAGE_FLAGS_CHECK_AT_ENTRY | PAGE_FLAGS_CHECK_AT_FREE_FAST)) ||
-		     page_ref_count(page) != 1 || page->mapping || mm_debug_poison))
+		     page_ref_count(page) != 1 || page_mapping_peek(page) || mm_debug_poison))
 		return false;
 	mt = pfn_pageblock_mt(pfn);
 	if (unlikely(mt >= MIGRATE_PCPTYPES))

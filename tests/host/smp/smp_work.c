@@ -269,6 +269,7 @@ static bool hog_grow(struct smp_cpu_work *c)
 	if (!killed && h->nr < h->cap) {
 		h->pages[h->nr++] = p;
 		oom_task_account(&h->task, 1);
+		c->f.hog_pages++;
 		p = NULL;
 	}
 	pthread_mutex_unlock(&h->lock);
@@ -281,7 +282,6 @@ static void hog_release(struct smp_cpu_work *c)
 {
 	struct smp_hog *h = &c->hog;
 
-	c->f.hog_pages += h->nr;
 	oom_unregister_task(&h->task);
 	hog_free_all(h, false);
 	c->f.hog_kills_seen += h->kills;
@@ -329,7 +329,8 @@ static void step_alloc(struct smp_work *w, struct smp_cpu_work *c, unsigned long
 		drain_all_pages(z);
 		c->f.drains++;
 	}
-	if (c->cpu == 1 % w->nr_cpus && op % 1000 == 999) {
+	/* Off at a third of the phase, on again at two thirds. */
+	if (c->cpu == 1 % w->nr_cpus && (op == w->ops / 3 || op == 2 * w->ops / 3)) {
 		pcp_set_enabled(!pcp_enabled());
 		c->f.pcp_toggles++;
 	}
@@ -383,7 +384,7 @@ static void step_compact(struct smp_work *w, struct smp_cpu_work *c, unsigned lo
 	} else if (c->nheld) {
 		release(c, rnd(c) % c->nheld);
 	}
-	if (c->cpu == 0 && op % 2000 == 1999) {
+	if (c->cpu == 0 && op == w->ops / 2) {
 		compact_memory();
 		c->f.compactions++;
 	}
