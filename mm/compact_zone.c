@@ -256,7 +256,9 @@ static void isolate_free_block(struct compact_control *cc, struct page *page, un
 	list_del(&page->lru);
 	ClearPageFlag(page, PG_buddy);
 	set_page_private(page, 0);
-	zone->free_area[order].nr_free--;
+	/* Relaxed: __zone_watermark_ok reads it without the lock. */
+	__atomic_store_n(&zone->free_area[order].nr_free, zone->free_area[order].nr_free - 1,
+			 __ATOMIC_RELAXED);
 	zone_mod_free(zone, -(1L << order));
 	if (!check_new_pages(page, order))
 		return; /* reported; leaked like any bad block */
