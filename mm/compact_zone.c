@@ -472,7 +472,8 @@ static void isolate_migratepages(struct compact_control *cc)
 			pfn += (1UL << order) - 1;
 			continue;
 		}
-		if (!__atomic_load_n(&page->mapping, __ATOMIC_RELAXED) || !isolate_movable_page(page))
+		if (!__atomic_load_n(&page->mapping, __ATOMIC_RELAXED) ||
+		    !isolate_movable_page(page))
 			continue;
 		list_add_tail(&page->lru, &cc->migratepages);
 		cc->nr_migratepages++;

@@ -291,8 +291,8 @@ bool check_new_pages(struct page *page, unsigned int order)
 	for (unsigned long i = 0; i < n; i++) {
 		struct page *p = page + i;
 
-		if (unlikely((page_flags_read(p) & ((1u << PG_buddy) | (1u << PG_pcp) | (1u << PG_reserved) |
-					  (1u << PG_lru))) ||
+		if (unlikely((page_flags_read(p) & ((1u << PG_buddy) | (1u << PG_pcp) |
+						    (1u << PG_reserved) | (1u << PG_lru))) ||
 			     p->_refcount != 0 || p->mapping)) {
 			bad_page(p, order, "bad state on allocation", __builtin_return_address(0));
 			return false;

@@ -434,7 +434,8 @@ static struct page *new_page(struct address_space *m)
 	struct page *page = pagecache_alloc(m->gfp);
 
 	if (page)
-		page_flags_clear(page, (1u << PG_dirty) | (1u << PG_referenced) | (1u << PG_active));
+		page_flags_clear(page,
+				 (1u << PG_dirty) | (1u << PG_referenced) | (1u << PG_active));
 	return page;
 }
 

@@ -171,8 +171,8 @@ static inline bool mm_tail_pass(void)
  * compares; the rest only when debugging or something looks wrong. */
 static __always_inline bool check_new_pages_fast(struct page *page, unsigned int order)
 {
-	bool clean = !((page_flags_read(page) & PAGE_FLAGS_CHECK_AT_PREP) | (uint32_t)page->_refcount |
-		       (uintptr_t)page->mapping);
+	bool clean = !((page_flags_read(page) & PAGE_FLAGS_CHECK_AT_PREP) |
+		       (uint32_t)page->_refcount | (uintptr_t)page->mapping);
 
 	if (likely(clean) && (!order || likely(!mm_tail_pass())))
 		return true;

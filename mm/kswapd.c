@@ -194,8 +194,8 @@ static void decay_boosts(struct kswapd_node *k, const unsigned long *boosts, int
 		/* Relaxed store: the watermark checks read the boost unlocked. */
 		__atomic_store_n(&z->watermark_boost,
 				 z->watermark_boost - (z->watermark_boost < boosts[zi]
-								? z->watermark_boost
-								: boosts[zi]),
+							       ? z->watermark_boost
+							       : boosts[zi]),
 				 __ATOMIC_RELAXED);
 		mm_spin_unlock_irqrestore(&z->lock, flags);
 	}

@@ -154,8 +154,8 @@ static void dump_tasks(void)
 	for (struct list_head *p = tasks.next; p != &tasks; p = p->next) {
 		struct oom_task *t = list_entry(p, struct oom_task, node);
 
-		mm_printk("[%7d] %10lu %s%s\n", t->pid, __atomic_load_n(&t->nr_pages, __ATOMIC_RELAXED),
-			  t->name,
+		mm_printk("[%7d] %10lu %s%s\n", t->pid,
+			  __atomic_load_n(&t->nr_pages, __ATOMIC_RELAXED), t->name,
 			  t->killed ? " (killed)" : "");
 	}
 }
@@ -238,6 +238,7 @@ bool out_of_memory(gfp_t gfp, unsigned int order)
 	__atomic_fetch_add(&nr_kills, 1, __ATOMIC_RELAXED);
 	mm_printk("oom_reaper: reaped task %d (%s), now anon-rss:%lukB, freed %lu pages\n",
 		  victim->pid, victim->name,
-		  __atomic_load_n(&victim->nr_pages, __ATOMIC_RELAXED) * (MM_PAGE_SIZE / 1024), freed);
+		  __atomic_load_n(&victim->nr_pages, __ATOMIC_RELAXED) * (MM_PAGE_SIZE / 1024),
+		  freed);
 	return true;
 }

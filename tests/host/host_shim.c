@@ -4,7 +4,7 @@
  * a direct map onto an mmap'd arena, threads and wait points on pthreads.
  *
  * Built with -DHOST_SHIM_NO_CPUS it leaves out the CPU half (CPU id,
- * interrupt state, cross-CPU calls, threads, wait points, the running
+ * interrupt state, cross-CPU calls, threads, waiting at a wait point, the running
  * thread's flags): tests/host/smp/smp_host.c gives those for many CPUs.
  */
 #ifndef _GNU_SOURCE
@@ -207,6 +207,40 @@ uint64_t mm_time_ns(void)
 	return (uint64_t)ts.tv_sec * 1000000000ull + ts.tv_nsec;
 }
 
+/* ---- wait points (the waiting itself is the CPU half's) ---- */
+
+struct mm_waitq *mm_waitq_create(void)
+{
+	struct mm_waitq *wq = malloc(sizeof(*wq));
+
+	if (!wq)
+		return NULL;
+	pthread_mutex_init(&wq->lock, NULL);
+	pthread_cond_init(&wq->cond, NULL);
+	return wq;
+}
+
+void mm_wake_up(struct mm_waitq *wq)
+{
+	pthread_mutex_lock(&wq->lock);
+	pthread_cond_broadcast(&wq->cond);
+	pthread_mutex_unlock(&wq->lock);
+}
+
+struct timespec host_deadline(unsigned int ms)
+{
+	struct timespec until;
+
+	clock_gettime(CLOCK_REALTIME, &until);
+	until.tv_sec += ms / 1000;
+	until.tv_nsec += (long)(ms % 1000) * 1000000L;
+	if (until.tv_nsec >= 1000000000L) {
+		until.tv_sec++;
+		until.tv_nsec -= 1000000000L;
+	}
+	return until;
+}
+
 #ifndef HOST_SHIM_NO_CPUS
 /* One thread plays every CPU, one at a time: host_set_cpu() switches
  * which CPU's per-CPU lists it uses, and a cross-CPU call runs on each of
@@ -297,36 +331,13 @@ int mm_kthread_run(int (*fn)(void *), void *arg, const char *name)
 	return 0;
 }
 
-struct mm_waitq {
-	pthread_mutex_t lock;
-	pthread_cond_t cond;
-};
-
-struct mm_waitq *mm_waitq_create(void)
-{
-	struct mm_waitq *wq = malloc(sizeof(*wq));
-
-	if (!wq)
-		return NULL;
-	pthread_mutex_init(&wq->lock, NULL);
-	pthread_cond_init(&wq->cond, NULL);
-	return wq;
-}
-
 /* @cond is tested under wq->lock and mm_wake_up takes it: a waker that
  * made the condition true before waking cannot slip between test and sleep. */
 bool mm_wait_timeout(struct mm_waitq *wq, bool (*cond)(void *), void *arg, unsigned int ms)
 {
-	struct timespec until;
+	struct timespec until = host_deadline(ms);
 	bool ok;
 
-	clock_gettime(CLOCK_REALTIME, &until);
-	until.tv_sec += ms / 1000;
-	until.tv_nsec += (long)(ms % 1000) * 1000000L;
-	if (until.tv_nsec >= 1000000000L) {
-		until.tv_sec++;
-		until.tv_nsec -= 1000000000L;
-	}
 	pthread_mutex_lock(&wq->lock);
 	while (!(ok = cond(arg))) {
 		if (!ms)
@@ -338,13 +349,6 @@ bool mm_wait_timeout(struct mm_waitq *wq, bool (*cond)(void *), void *arg, unsig
 	}
 	pthread_mutex_unlock(&wq->lock);
 	return ok;
-}
-
-void mm_wake_up(struct mm_waitq *wq)
-{
-	pthread_mutex_lock(&wq->lock);
-	pthread_cond_broadcast(&wq->cond);
-	pthread_mutex_unlock(&wq->lock);
 }
 
 unsigned int *mm_current_flags(void)

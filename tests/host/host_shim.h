@@ -18,6 +18,17 @@ void host_ram_release(void);
 extern jmp_buf *host_panic_catcher;
 extern char host_panic_msg[512];
 
+/* A wait point of mm/host.h: condition variable and its mutex. Both CPU
+ * halves (host_shim.c's single CPU, smp/smp_host.c's many) wait on it. */
+#include <pthread.h>
+#include <time.h>
+struct mm_waitq {
+	pthread_mutex_t lock;
+	pthread_cond_t cond;
+};
+/* CLOCK_REALTIME @ms milliseconds from now, for pthread_cond_timedwait. */
+struct timespec host_deadline(unsigned int ms);
+
 /* Capture mm_printk output into a buffer instead of stdout (NULL: stdout). */
 void host_capture_start(void);
 const char *host_capture_stop(void); /* returns the captured text */

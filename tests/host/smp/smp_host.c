@@ -22,17 +22,13 @@
 
 #include "mm/host.h"
 #include "mm/zone.h"
+#include "../host_shim.h"
 #include "smp_host.h"
 
-struct mm_waitq {
-	pthread_mutex_t lock;
-	pthread_cond_t cond;
-};
-
 struct smp_cpu {
-	bool online;		     /* a thread runs as this CPU */
-	uintptr_t irq_owner;	     /* thread with interrupts off here, 0: on */
-	struct mm_waitq *asleep_on;  /* where this CPU's thread sleeps, or NULL */
+	bool online;		    /* a thread runs as this CPU */
+	uintptr_t irq_owner;	    /* thread with interrupts off here, 0: on */
+	struct mm_waitq *asleep_on; /* where this CPU's thread sleeps, or NULL */
 	unsigned long ipis_served;
 	char name[16];
 };
@@ -126,8 +122,7 @@ void mm_irq_restore(unsigned long flags)
 
 static bool call_aimed_at_me(void)
 {
-	return this_cpu >= 0 &&
-	       (__atomic_load_n(&call.pending, __ATOMIC_ACQUIRE) >> this_cpu & 1);
+	return this_cpu >= 0 && (__atomic_load_n(&call.pending, __ATOMIC_ACQUIRE) >> this_cpu & 1);
 }
 
 void smp_host_ipi_poll(void)
@@ -218,7 +213,8 @@ void mm_on_each_cpu(void (*fn)(void *), void *arg)
 		__atomic_fetch_add(&call.calls, 1, __ATOMIC_RELAXED);
 		__atomic_store_n(&call.pending, targets, __ATOMIC_SEQ_CST);
 		kick_sleepers(targets);
-		for (unsigned long spin = 1; __atomic_load_n(&call.pending, __ATOMIC_ACQUIRE); spin++) {
+		for (unsigned long spin = 1; __atomic_load_n(&call.pending, __ATOMIC_ACQUIRE);
+		     spin++) {
 			/* A kick can land between a sleeper's look at
 			 * asleep_on and its wait: kick the rest again now
 			 * and then. */
@@ -346,17 +342,6 @@ int mm_kthread_run(int (*fn)(void *), void *arg, const char *name)
 
 /* ---- wait points ---- */
 
-struct mm_waitq *mm_waitq_create(void)
-{
-	struct mm_waitq *wq = malloc(sizeof(*wq));
-
-	if (!wq)
-		return NULL;
-	pthread_mutex_init(&wq->lock, NULL);
-	pthread_cond_init(&wq->cond, NULL);
-	return wq;
-}
-
 /* @cond is tested under wq->lock and mm_wake_up takes it, so a wake-up
  * after the condition became true is never lost. Cross-CPU calls are
  * served with wq->lock dropped: the call may take zone->lock, under which
@@ -364,16 +349,9 @@ struct mm_waitq *mm_waitq_create(void)
 bool mm_wait_timeout(struct mm_waitq *wq, bool (*cond)(void *), void *arg, unsigned int ms)
 {
 	struct smp_cpu *c = this_cpu >= 0 ? &cpus[this_cpu] : NULL;
-	struct timespec until;
+	struct timespec until = host_deadline(ms);
 	bool ok;
 
-	clock_gettime(CLOCK_REALTIME, &until);
-	until.tv_sec += ms / 1000;
-	until.tv_nsec += (long)(ms % 1000) * 1000000L;
-	if (until.tv_nsec >= 1000000000L) {
-		until.tv_sec++;
-		until.tv_nsec -= 1000000000L;
-	}
 	pthread_mutex_lock(&wq->lock);
 	while (!(ok = cond(arg))) {
 		int timed_out = 0;
@@ -402,13 +380,6 @@ bool mm_wait_timeout(struct mm_waitq *wq, bool (*cond)(void *), void *arg, unsig
 	pthread_mutex_unlock(&wq->lock);
 	smp_host_ipi_poll();
 	return ok;
-}
-
-void mm_wake_up(struct mm_waitq *wq)
-{
-	pthread_mutex_lock(&wq->lock);
-	pthread_cond_broadcast(&wq->cond);
-	pthread_mutex_unlock(&wq->lock);
 }
 
 unsigned int *mm_current_flags(void)

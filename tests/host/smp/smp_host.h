@@ -51,10 +51,10 @@ int smp_barrier_init(struct smp_barrier *b, unsigned int n);
 bool smp_barrier_wait(struct smp_barrier *b);
 
 struct smp_host_stats {
-	unsigned long calls;	    /* mm_on_each_cpu calls that needed other CPUs */
-	unsigned long ipis_served;  /* calls run on a CPU on behalf of another */
+	unsigned long calls;	     /* mm_on_each_cpu calls that needed other CPUs */
+	unsigned long ipis_served;   /* calls run on a CPU on behalf of another */
 	unsigned long sleeper_kicks; /* sleeping CPUs woken to serve a call */
-	unsigned int kthreads;	    /* threads mm_kthread_run started */
+	unsigned int kthreads;	     /* threads mm_kthread_run started */
 };
 void smp_host_get_stats(struct smp_host_stats *st);
 

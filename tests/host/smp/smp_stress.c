@@ -43,7 +43,8 @@ static unsigned long base_allocated;
 /* Results per phase: problems found by the checks after it. */
 static int phase_problems[NR_SMP_PHASES];
 static struct smp_figures before[NR_SMP_PHASES], after[NR_SMP_PHASES];
-static unsigned long injected_before, injected_in_alloc, oom_kills, compact_stalls, pgscan, ipis_during;
+static unsigned long injected_before, injected_in_alloc, oom_kills, compact_stalls, pgscan,
+	ipis_during;
 
 struct books {
 	unsigned long free, allocated, reserved, managed;
@@ -136,8 +137,9 @@ static void between_phases(int done, int next, unsigned int round)
 		smp_work_sum(&work, &before[next]);
 		if (next == PHASE_ALLOC && round % 2 == 0) {
 			/* Every other round (the first too) injects failures. */
-			struct fail_page_alloc_attr a = { .probability = 5, .interval = 1,
-							  .times = -1, .seed = opt.seed };
+			struct fail_page_alloc_attr a = {
+				.probability = 5, .interval = 1, .times = -1, .seed = opt.seed
+			};
 
 			injected_before = fail_page_alloc_injected();
 			fail_page_alloc_setup(&a);
@@ -158,8 +160,10 @@ static void cpu_main(unsigned int cpu, void *arg)
 	for (unsigned int round = 0; round < opt.rounds; round++) {
 		for (int ph = 0; ph < NR_SMP_PHASES; ph++) {
 			if (smp_barrier_wait(&barrier))
-				between_phases(ph ? ph - 1 : round ? NR_SMP_PHASES - 1 : -1, ph,
-					       round);
+				between_phases(ph      ? ph - 1
+					       : round ? NR_SMP_PHASES - 1
+						       : -1,
+					       ph, round);
 			smp_barrier_wait(&barrier);
 			smp_work_phase(&work, cpu, (enum smp_phase)ph);
 		}
@@ -246,16 +250,17 @@ static void report(int end_problems, const struct smp_figures *t, unsigned long 
 	result(injected_in_alloc > 0, "fail_page_alloc_injects_while_every_cpu_allocates");
 	printf("# cache: %lu writes, %lu reads (%lu verified), %lu ENOMEM, %lu mismatches, pgscan %lu\n",
 	       t->writes, t->reads, t->verified, t->enomem, t->mismatches, pgscan);
-	result(!phase_problems[PHASE_CACHE] && !t->mismatches && D(PHASE_CACHE, verified) &&
-		       pgscan,
+	result(!phase_problems[PHASE_CACHE] && !t->mismatches && D(PHASE_CACHE, verified) && pgscan,
 	       smp_phase_name(PHASE_CACHE));
 	printf("# compact: %lu of %lu high-order requests served, %lu compact_memory, %lu compaction stalls\n",
 	       t->high_order_ok, t->high_order_tries, t->compactions, compact_stalls);
-	result(!phase_problems[PHASE_COMPACT] && t->high_order_ok && compact_stalls + t->compactions,
+	result(!phase_problems[PHASE_COMPACT] && t->high_order_ok &&
+		       compact_stalls + t->compactions,
 	       smp_phase_name(PHASE_COMPACT));
-	printf("# oom: %lu kills, %lu hog pages, %lu hogs saw their kill\n", oom_kills, t->hog_pages,
-	       t->hog_kills_seen);
-	result(!phase_problems[PHASE_OOM] && oom_kills && t->hog_kills_seen, smp_phase_name(PHASE_OOM));
+	printf("# oom: %lu kills, %lu hog pages, %lu hogs saw their kill\n", oom_kills,
+	       t->hog_pages, t->hog_kills_seen);
+	result(!phase_problems[PHASE_OOM] && oom_kills && t->hog_kills_seen,
+	       smp_phase_name(PHASE_OOM));
 	printf("# end: pgalloc %lu pgfree %lu; harness pages allocated %lu freed %lu; %lu cross-CPU calls, %lu served by other CPUs, %lu sleepers woken, %u kthreads\n",
 	       pgalloc, pgfree, t->pages_allocated, t->pages_freed, hs.calls, hs.ipis_served,
 	       hs.sleeper_kicks, hs.kthreads);
@@ -295,7 +300,8 @@ static int parse(int argc, char **argv)
 		else if (!strcmp(a, "--pcp") && (!strcmp(v, "on") || !strcmp(v, "off")))
 			opt.bench_pcp = !strcmp(v, "on");
 		else {
-			fprintf(stderr, "smp_stress: bad option %s %s (--cpus 1..%d, --nodes 1|2, --ops, --rounds, --seed, --bench-ms, --pcp on|off)\n",
+			fprintf(stderr,
+				"smp_stress: bad option %s %s (--cpus 1..%d, --nodes 1|2, --ops, --rounds, --seed, --bench-ms, --pcp on|off)\n",
 				a, v, SMP_WORK_MAX_CPUS);
 			return -1;
 		}

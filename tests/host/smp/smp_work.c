@@ -65,7 +65,8 @@ static bool stamp_ok(struct page *page, unsigned int order)
 	for (unsigned long i = 0; i < 1ul << order; i++) {
 		const uint64_t *w = mm_pfn_to_virt(pfn + i);
 
-		if (w[0] != (STAMP ^ (pfn + i)) || w[MM_PAGE_SIZE / 8 - 1] != ~(uint64_t)(pfn + i)) {
+		if (w[0] != (STAMP ^ (pfn + i)) ||
+		    w[MM_PAGE_SIZE / 8 - 1] != ~(uint64_t)(pfn + i)) {
 			mm_printk("smp: block at pfn 0x%lx order %u: page %lu lost its stamp (cpu word %lu)\n",
 				  pfn, order, i, (unsigned long)w[1]);
 			return false;
@@ -205,7 +206,8 @@ static void cache_write(struct smp_cpu_work *c, uint64_t i)
 		c->f.mismatches++;
 }
 
-static void cache_read(struct smp_cpu_work *c, struct address_space *m, uint64_t i, uint32_t version)
+static void cache_read(struct smp_cpu_work *c, struct address_space *m, uint64_t i,
+		       uint32_t version)
 {
 	int err = filemap_read(m, i, c->buf);
 
@@ -219,7 +221,8 @@ static void cache_read(struct smp_cpu_work *c, struct address_space *m, uint64_t
 		if (page_pattern_check(c->buf, m->id, i, version)) {
 			c->f.mismatches++;
 			mm_printk("smp: cpu %u: page %llu of file %llx does not hold version %u\n",
-				  c->cpu, (unsigned long long)i, (unsigned long long)m->id, version);
+				  c->cpu, (unsigned long long)i, (unsigned long long)m->id,
+				  version);
 		}
 	}
 }
@@ -336,19 +339,30 @@ static void step_alloc(struct smp_work *w, struct smp_cpu_work *c, unsigned long
 	}
 }
 
+/* With @r below @writes, a write of this CPU's file; below @reads, a
+ * verified read of it. False: @r is for the caller's other operations. */
+static bool own_file_op(struct smp_work *w, struct smp_cpu_work *c, uint64_t r, uint64_t writes,
+			uint64_t reads)
+{
+	uint64_t i = rnd(c) % w->file_pages;
+
+	if (r < writes)
+		cache_write(c, i);
+	else if (r < reads)
+		cache_read(c, &c->file, i, c->version[i]);
+	return r < reads;
+}
+
 static void step_cache(struct smp_work *w, struct smp_cpu_work *c)
 {
 	uint64_t r = rnd(c) % 100;
 
-	if (r < 35) {
-		cache_write(c, rnd(c) % w->file_pages);
-	} else if (r < 65) {
-		uint64_t i = rnd(c) % w->file_pages;
-
-		cache_read(c, &c->file, i, c->version[i]);
-	} else if (r < 80) {
+	if (own_file_op(w, c, r, 35, 65))
+		return;
+	if (r < 80) {
 		cache_read(c, &w->shared, rnd(c) % w->shared_pages, 1);
-	} else if (r < 90 && c->nheld < c->cap && c->held_pages < w->ballast_pages + w->hold_pages) {
+	} else if (r < 90 && c->nheld < c->cap &&
+		   c->held_pages < w->ballast_pages + w->hold_pages) {
 		unsigned int order = pick_order(c, 0, 3);
 		struct page *p = alloc_one(c, GFP_KERNEL, &order, NUMA_NO_NODE);
 
@@ -363,13 +377,13 @@ static void step_compact(struct smp_work *w, struct smp_cpu_work *c, unsigned lo
 {
 	uint64_t r = rnd(c) % 100;
 
-	if (r < 30) {
-		cache_write(c, rnd(c) % w->file_pages);
-	} else if (r < 45) {
-		uint64_t i = rnd(c) % w->file_pages;
-
-		cache_read(c, &c->file, i, c->version[i]);
-	} else if (r < 65 && c->nheld < c->cap) {
+	if (c->cpu == 0 && op == w->ops / 2) {
+		compact_memory();
+		c->f.compactions++;
+	}
+	if (own_file_op(w, c, r, 30, 45))
+		return;
+	if (r < 65 && c->nheld < c->cap) {
 		static const gfp_t high[] = { GFP_KERNEL, GFP_KERNEL | __GFP_NORETRY,
 					      GFP_KERNEL | __GFP_RETRY_MAYFAIL,
 					      GFP_HIGHUSER_MOVABLE | __GFP_COMP };
@@ -383,10 +397,6 @@ static void step_compact(struct smp_work *w, struct smp_cpu_work *c, unsigned lo
 		}
 	} else if (c->nheld) {
 		release(c, rnd(c) % c->nheld);
-	}
-	if (c->cpu == 0 && op == w->ops / 2) {
-		compact_memory();
-		c->f.compactions++;
 	}
 }
 
@@ -464,7 +474,9 @@ int smp_work_init(struct smp_work *w, uint64_t seed)
 		if (!c->held || !c->version || !c->hog.pages)
 			return -1;
 		pthread_mutex_init(&c->hog.lock, NULL);
-		c->hog.task = (struct oom_task){ .name = "smp_hog", .kill = hog_kill, .data = &c->hog };
+		c->hog.task = (struct oom_task){ .name = "smp_hog",
+						 .kill = hog_kill,
+						 .data = &c->hog };
 		if (filemap_init(&c->file, CPU_FILE_ID(cpu), w->bdev, first, w->file_pages, 0))
 			return -1;
 	}

@@ -27,8 +27,8 @@ struct smp_hog {
 	pthread_mutex_t lock;
 	struct page **pages;
 	unsigned long nr, cap;
-	unsigned long bad; /* pages whose stamp was wrong when freed */
-	bool killed;	   /* by the OOM killer or the owner's release */
+	unsigned long bad;   /* pages whose stamp was wrong when freed */
+	bool killed;	     /* by the OOM killer or the owner's release */
 	unsigned long kills; /* by the OOM killer (not the owner's release) */
 };
 
@@ -54,20 +54,20 @@ struct smp_cpu_work {
 };
 
 enum smp_phase {
-	PHASE_ALLOC,	 /* every order and gfp, cross-CPU frees, drains, pcp on/off */
-	PHASE_CACHE,	 /* page-cache reads and writes under reclaim */
-	PHASE_COMPACT,	 /* high-order requests over cached pages: compaction */
-	PHASE_OOM,	 /* hogs until the OOM killer picks some */
+	PHASE_ALLOC,   /* every order and gfp, cross-CPU frees, drains, pcp on/off */
+	PHASE_CACHE,   /* page-cache reads and writes under reclaim */
+	PHASE_COMPACT, /* high-order requests over cached pages: compaction */
+	PHASE_OOM,     /* hogs until the OOM killer picks some */
 	NR_SMP_PHASES
 };
 
 struct smp_work {
 	unsigned int nr_cpus;
-	unsigned long ops;	   /* operations per CPU per phase */
-	unsigned long hold_pages;  /* per CPU in blocks */
+	unsigned long ops;	     /* operations per CPU per phase */
+	unsigned long hold_pages;    /* per CPU in blocks */
 	unsigned long ballast_pages; /* per CPU, held through the cache and compaction phases */
-	uint64_t file_pages;	   /* per CPU file */
-	uint64_t shared_pages;	   /* the file every CPU reads */
+	uint64_t file_pages;	     /* per CPU file */
+	uint64_t shared_pages;	     /* the file every CPU reads */
 	struct block_device *bdev;
 	struct address_space shared; /* written once, read by all */
 	uint64_t exchange[64];	     /* blocks handed to another CPU: pfn << 4 | order, 0 empty */
