@@ -378,7 +378,7 @@ static void step_compact(struct smp_work *w, struct smp_cpu_work *c, unsigned lo
 	uint64_t r = rnd(c) % 100;
 
 	if (c->cpu == 0 && op == w->ops / 2) {
-		compact_memory();
+		c->f.migrated += compact_memory();
 		c->f.compactions++;
 	}
 	if (own_file_op(w, c, r, 30, 45))

@@ -37,6 +37,7 @@ struct smp_figures {
 	unsigned long allocs, alloc_fails, frees, given, taken, bad_stamps, not_zeroed;
 	unsigned long writes, reads, verified, enomem, mismatches;
 	unsigned long drains, pcp_toggles, compactions, high_order_ok, high_order_tries;
+	unsigned long migrated; /* pages compact_memory moved */
 	unsigned long hog_pages, hog_kills_seen;
 	unsigned long pages_allocated, pages_freed; /* harness blocks, in pages */
 };
