@@ -10,6 +10,7 @@
 #
 #   make tsan         build, then the short runs of tests/host/smp_tsan.sh
 #   make tsan-soak    longer runs (SMP_SOAK_OPS, SMP_SOAK_ROUNDS)
+#   make smp-harness  all four, o2 included (smp_stress --bench-ms, BENCHMARKS.md)
 
 SMP_SRCS := $(wildcard tests/host/smp/*.c) tests/host/host_shim.c tests/host/ramdisk_host.c \
 	$(MM_SRCS)
@@ -35,14 +36,17 @@ $(foreach v,$(SMP_VARIANTS),$(eval $(call SMP_VARIANT_RULES,$(v))))
 $(BUILD)/smp/tsan-race/obj/mm/pcp.o: SMP_EXTRA := -include tests/host/smp/race_drop_zone_lock.h
 $(BUILD)/smp/tsan-race/obj/mm/pcp.o: tests/host/smp/race_drop_zone_lock.h
 
+# What tests/host/smp_tsan.sh runs; o2 (the benchmark) only with smp-harness.
+SMP_TEST_BINS := $(filter-out $(BUILD)/smp/o2/%,$(SMP_BINS))
+
 .PHONY: tsan tsan-soak smp-harness
 smp-harness: $(SMP_BINS)
-host-tests: smp-harness
+host-tests: $(SMP_TEST_BINS)
 
-tsan: smp-harness
+tsan: $(SMP_TEST_BINS)
 	tests/host/smp_tsan.sh
 
 SMP_SOAK_OPS    ?= 20000
 SMP_SOAK_ROUNDS ?= 4
-tsan-soak: smp-harness
+tsan-soak: $(SMP_TEST_BINS)
 	SMP_OPS=$(SMP_SOAK_OPS) SMP_ROUNDS=$(SMP_SOAK_ROUNDS) tests/host/smp_tsan.sh
