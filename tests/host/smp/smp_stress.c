@@ -46,7 +46,7 @@ static unsigned long base_allocated;
 static int phase_problems[NR_SMP_PHASES];
 static struct smp_figures before[NR_SMP_PHASES], after[NR_SMP_PHASES];
 static unsigned long migrated_all, injected_before, injected_in_alloc, oom_kills, compact_stalls,
-	pgscan, ipis_during;
+	pgscan;
 
 struct books {
 	unsigned long free, allocated, reserved, managed;
@@ -303,7 +303,6 @@ static void report(int end_problems, const struct smp_figures *t, unsigned long 
 	result(!end_problems && !t->bad_stamps && !t->mismatches &&
 		       t->pages_allocated == t->pages_freed && pgfree >= pgalloc && hs.ipis_served,
 	       "end_every_page_back_and_counters_add_up");
-	(void)ipis_during;
 }
 
 static int parse(int argc, char **argv)
@@ -357,7 +356,7 @@ static int boot(void)
 	if (opt.nodes == 2) {
 		numa_add_memblk(0, 0, mem / 2);
 		numa_add_memblk(1, mem / 2, mem);
-		for (unsigned int cpu = 0; cpu < opt.cpus + 3; cpu++)
+		for (unsigned int cpu = 0; cpu < opt.cpus + opt.nodes + 1; cpu++)
 			numa_set_cpu_node(cpu, (int)(cpu % 2));
 		if (numa_finalize(mem) != 2)
 			return -1;
