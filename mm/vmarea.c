@@ -234,8 +234,9 @@ static int vmarea_migrate(struct page *dst, struct page *src)
 	vmarea_sanity(va);
 	mm_spin_lock(&va->lock);
 	/* Owner's reference and ours only: no pin, nobody reading through
-	 * the old frame. */
-	if (*slot_of(va, idx) != src || page_ref_count(src) != 2) {
+	 * the old frame. Acquire: the last unpin's release orders the pinner's
+	 * writes to the page before the copy below. */
+	if (*slot_of(va, idx) != src || __atomic_load_n(&src->_refcount, __ATOMIC_ACQUIRE) != 2) {
 		rc = -MIGRATE_EAGAIN;
 	} else {
 		migrate_copy_content(dst, src);
