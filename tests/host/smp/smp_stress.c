@@ -285,7 +285,12 @@ static void report(int end_problems, const struct smp_figures *t, unsigned long 
 	printf("# compact: %lu of %lu high-order requests served, %lu compact_memory moving %lu pages, %lu compaction stalls; kswapd %lu passes, kcompactd %lu wake-ups moving %lu pages\n",
 	       t->high_order_ok, t->high_order_tries, t->compactions, t->migrated, compact_stalls,
 	       ks.rounds, kc.wakeups, kc.migrated);
-	printf("# migration: %lu pages counted by pgmigrate_success\n", migrated_all);
+	unsigned long va_moved = 0;
+
+	for (unsigned int i = 0; i < work.nr_cpus; i++)
+		va_moved += work.cpu[i].va.nr_moved;
+	printf("# migration: %lu pages counted by pgmigrate_success, %lu of them vmarea pages; vmarea %lu writes, %lu verified\n",
+	       migrated_all, va_moved, t->va_writes, t->va_verified);
 	/* Compaction did something: direct compaction ran or pages moved.
 	 * Which of the two, and how many pages, depends on timing. */
 	result(!phase_problems[PHASE_COMPACT] && t->high_order_ok &&

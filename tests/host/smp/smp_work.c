@@ -20,6 +20,8 @@
 #define STAMP 0x5a5a0000cafe0000ull
 #define SHARED_FILE_ID 0x5ead
 #define CPU_FILE_ID(cpu) (0x100u + (cpu))
+#define CPU_VA_ID(cpu) (0x7a00u + (cpu))
+#define VA_PAGES 64
 
 static uint64_t rnd(struct smp_cpu_work *c)
 {
@@ -227,6 +229,47 @@ static void cache_read(struct smp_cpu_work *c, struct address_space *m, uint64_t
 	}
 }
 
+/* ---- vmarea: kernel-mapped pages compaction may move under us ---- */
+
+/* Map, rewrite (pinned, after checking the last version) or unmap one
+ * slot of this CPU's area. */
+static void vmarea_op(struct smp_cpu_work *c)
+{
+	unsigned long idx = rnd(c) % VA_PAGES;
+	uint32_t v = c->va_version[idx];
+	struct page *pin;
+	void *addr;
+
+	if (!v) {
+		if (vmarea_populate(&c->va, idx))
+			return;
+	} else if (rnd(c) % 4 == 0) {
+		vmarea_unpopulate(&c->va, idx);
+		c->va_version[idx] = 0;
+		return;
+	}
+	pin = vmarea_pin(&c->va, idx);
+	addr = vmarea_addr(&c->va, idx);
+	if (!pin || !addr) {
+		c->f.mismatches++;
+		if (pin)
+			vmarea_unpin(pin);
+		return;
+	}
+	if (v) {
+		c->f.va_verified++;
+		if (page_pattern_check(addr, CPU_VA_ID(c->cpu), idx, v)) {
+			c->f.mismatches++;
+			mm_printk("smp: cpu %u: vmarea slot %lu does not hold version %u\n", c->cpu,
+				  idx, v);
+		}
+	}
+	page_pattern_fill(addr, CPU_VA_ID(c->cpu), idx, v + 1);
+	c->va_version[idx] = v + 1;
+	c->f.va_writes++;
+	vmarea_unpin(pin);
+}
+
 /* ---- OOM hogs ---- */
 
 /* Free every page of @h (stamps checked); it takes no more after. */
@@ -383,7 +426,9 @@ static void step_compact(struct smp_work *w, struct smp_cpu_work *c, unsigned lo
 	}
 	if (own_file_op(w, c, r, 30, 45))
 		return;
-	if (r < 65 && c->nheld < c->cap) {
+	if (r < 55) {
+		vmarea_op(c);
+	} else if (r < 70 && c->nheld < c->cap) {
 		static const gfp_t high[] = { GFP_KERNEL, GFP_KERNEL | __GFP_NORETRY,
 					      GFP_KERNEL | __GFP_RETRY_MAYFAIL,
 					      GFP_HIGHUSER_MOVABLE | __GFP_COMP };
@@ -469,6 +514,9 @@ int smp_work_init(struct smp_work *w, uint64_t seed)
 		c->cap = 4096;
 		c->held = calloc(c->cap, sizeof(*c->held));
 		c->version = calloc(w->file_pages, sizeof(*c->version));
+		c->va_version = calloc(VA_PAGES, sizeof(*c->va_version));
+		if (!c->va_version || vmarea_create(&c->va, VA_PAGES, 0))
+			return -1;
 		c->hog.cap = 1ul << 16;
 		c->hog.pages = calloc(c->hog.cap, sizeof(*c->hog.pages));
 		if (!c->held || !c->version || !c->hog.pages)
@@ -498,7 +546,7 @@ unsigned long smp_work_owned_pages(const struct smp_work *w)
 	unsigned long n = 0;
 
 	for (unsigned int cpu = 0; cpu < w->nr_cpus; cpu++)
-		n += w->cpu[cpu].held_pages + w->cpu[cpu].hog.nr;
+		n += w->cpu[cpu].held_pages + w->cpu[cpu].hog.nr + w->cpu[cpu].va.nr_mapped;
 	for (int i = 0; i < 64; i++) {
 		uint64_t v = __atomic_load_n(&w->exchange[i], __ATOMIC_ACQUIRE);
 
@@ -518,6 +566,15 @@ int smp_work_finish(struct smp_work *w)
 
 		while (c->nheld)
 			release(c, c->nheld - 1);
+		for (unsigned long i = 0; i < VA_PAGES; i++) {
+			const void *addr = vmarea_addr(&c->va, i);
+
+			if (c->va_version[i] && (!addr || page_pattern_check(addr, CPU_VA_ID(cpu),
+									     i, c->va_version[i])))
+				c->f.mismatches++;
+			vmarea_unpopulate(&c->va, i);
+			c->va_version[i] = 0;
+		}
 		if (filemap_sync(&c->file))
 			problems++;
 		filemap_evict(&c->file, false);

@@ -12,6 +12,7 @@
 #include "mm/filemap.h"
 #include "mm/oom.h"
 #include "mm/page.h"
+#include "mm/vmarea.h"
 
 #define SMP_WORK_MAX_CPUS 16
 
@@ -37,7 +38,8 @@ struct smp_figures {
 	unsigned long allocs, alloc_fails, frees, given, taken, bad_stamps, not_zeroed;
 	unsigned long writes, reads, verified, enomem, mismatches;
 	unsigned long drains, pcp_toggles, compactions, high_order_ok, high_order_tries;
-	unsigned long migrated; /* pages compact_memory moved */
+	unsigned long migrated;		      /* pages compact_memory moved */
+	unsigned long va_writes, va_verified; /* through the CPU's vmarea, pinned */
 	unsigned long hog_pages, hog_kills_seen;
 	unsigned long pages_allocated, pages_freed; /* harness blocks, in pages */
 };
@@ -49,6 +51,8 @@ struct smp_cpu_work {
 	unsigned long nheld, cap, held_pages;
 	struct address_space file; /* this CPU's own file */
 	uint32_t *version;	   /* last version written per page, 0 none */
+	struct vmarea va;	   /* kernel-mapped movable pages of this CPU */
+	uint32_t *va_version;	   /* per slot, 0: unmapped */
 	struct smp_hog hog;
 	struct smp_figures f;
 	unsigned char buf[4096] __attribute__((aligned(64)));
