@@ -131,9 +131,9 @@ int vmarea_populate(struct vmarea *va, unsigned long idx)
 	} else if (mm_vmap_map(va->first_slot + idx, page_to_pfn(page))) {
 		err = -MM_ENOMEM; /* no page table */
 	} else {
-		page->mapping = va;
+		__atomic_store_n(&page->mapping, va, __ATOMIC_RELAXED);
 		page->index = (uint32_t)idx;
-		page->private = 0;
+		set_page_private(page, 0);
 		*slot_of(va, idx) = page;
 		va->nr_mapped++;
 	}
@@ -157,7 +157,7 @@ void vmarea_unpopulate(struct vmarea *va, unsigned long idx)
 		*slot_of(va, idx) = NULL;
 		va->nr_mapped--;
 		/* An isolated page stays with its isolator, who frees it. */
-		page->mapping = NULL;
+		__atomic_store_n(&page->mapping, NULL, __ATOMIC_RELAXED);
 	}
 	mm_spin_unlock(&va->lock);
 	if (page)
@@ -245,13 +245,13 @@ static int vmarea_migrate(struct page *dst, struct page *src)
 		if (mm_vmap_map(va->first_slot + idx, page_to_pfn(dst))) {
 			rc = -MIGRATE_EAGAIN;
 		} else {
-			dst->mapping = va;
+			__atomic_store_n(&dst->mapping, va, __ATOMIC_RELAXED);
 			dst->index = (uint32_t)idx;
-			dst->private = 0;
+			set_page_private(dst, 0);
 			*slot_of(va, idx) = dst;
 			va->nr_moved++;
-			src->mapping = NULL;
-			src->private = 0;
+			__atomic_store_n(&src->mapping, NULL, __ATOMIC_RELAXED);
+			set_page_private(src, 0);
 			__atomic_fetch_sub(&src->_refcount, 1, __ATOMIC_RELAXED); /* the area's */
 		}
 	}
