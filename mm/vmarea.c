@@ -217,7 +217,7 @@ static bool vmarea_isolate(struct page *page)
 	if (page->mapping == va && page->index < va->nr_pages &&
 	    *slot_of(va, page->index) == page && !(page->private & VMAREA_ISOLATED) &&
 	    page_ref_count(page) > 0) {
-		page->private |= VMAREA_ISOLATED;
+		set_page_private(page, page->private | VMAREA_ISOLATED);
 		get_page(page);
 		ok = true;
 	}
@@ -266,7 +266,7 @@ static void vmarea_putback(struct page *page)
 	if (va && va->canary == VMAREA_CANARY) {
 		mm_spin_lock(&va->lock);
 
-		page->private &= ~VMAREA_ISOLATED;
+		set_page_private(page, page->private & ~VMAREA_ISOLATED);
 		mm_spin_unlock(&va->lock);
 	}
 	__free_page(page); /* the isolation reference */
