@@ -12,6 +12,7 @@
 
 #include "internal.h"
 #include "memblock.h"
+#include "slab.h"
 #include "util.h"
 #include "vmstat.h"
 
@@ -79,6 +80,7 @@ const char *const migratetype_names[MIGRATE_TYPES] = {
 static const char *const pageflag_names[NR_PAGEFLAGS] = {
 	"reserved", "buddy",  "pcp",   "head",	     "tail",   "poisoned",
 	"lru",	    "locked", "dirty", "referenced", "active", "checked",
+	"slab",	    "large_kmalloc",
 };
 
 static void print_page_flags(uint32_t flags)
@@ -158,7 +160,7 @@ bool free_page_check_entry(struct page *page, unsigned int order, void *caller)
 /* Flags a page may not carry when it is freed. */
 #define PAGE_FLAGS_CHECK_AT_FREE \
 	((1u << PG_lru) | (1u << PG_locked) | (1u << PG_buddy) | (1u << PG_pcp) | \
-	 (1u << PG_reserved))
+	 (1u << PG_reserved) | (1u << PG_slab) | (1u << PG_large_kmalloc))
 
 static const char *tail_page_problem(const struct page *head, const struct page *p, bool compound)
 {
@@ -654,6 +656,7 @@ int mm_check_invariants(void)
 		check_pfns(z);
 		mm_spin_unlock_irqrestore(&z->lock, flags);
 	}
+	problems += slab_check_invariants();
 	if (problems > CHECK_REPORT_LIMIT)
 		mm_printk("mm_check_invariants: %d problems in all\n", problems);
 	return problems;

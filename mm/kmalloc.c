@@ -1,0 +1,317 @@
+/*
+ * mm/kmalloc.c - the allocator's entry points: kmem_cache_alloc/free with
+ * their lock-free per-CPU fast paths, and kmalloc's size classes (8 bytes
+ * to 8 KiB: the powers of two and 96, 192) with kzalloc, kcalloc,
+ * krealloc, kfree and ksize. Larger kmallocs are page-allocator blocks.
+ * The slow paths (refill, flush, debugged caches) are in slab.c.
+ */
+#include "slab_internal.h"
+
+#include "util.h"
+
+static void *zero_object(struct kmem_cache *s, void *obj)
+{
+	uint64_t *w = obj;
+	unsigned int words = s->object_size / 8, i;
+
+	for (i = 0; i < words; i++)
+		w[i] = 0;
+	mm_memset((char *)obj + 8 * words, 0, s->object_size % 8);
+	return obj;
+}
+
+static __always_inline void *slab_alloc(struct kmem_cache *s, gfp_t gfp, void *caller)
+{
+	unsigned long flags = mm_irq_save();
+	struct array_cache *ac = s->cpu_cache[mm_cpu_id()];
+	void *obj;
+
+	if (likely(ac->avail)) {
+		obj = ac->entry[--ac->avail];
+		mm_irq_restore(flags);
+	} else if (likely(ac->limit)) {
+		obj = cache_alloc_refill(s, gfp, flags);
+	} else {
+		mm_irq_restore(flags);
+		obj = slab_alloc_debug(s, gfp, caller);
+	}
+	if (unlikely(gfp & __GFP_ZERO) && obj)
+		zero_object(s, obj);
+	return obj;
+}
+
+static bool bad_zero_request(struct kmem_cache *s, gfp_t gfp, void *caller)
+{
+	if (!(gfp & __GFP_ZERO) || !s->ctor)
+		return false;
+	slab_report(SLAB_REPORT_BAD_REQUEST, s, NULL, 0, caller,
+		    "__GFP_ZERO would destroy what the constructor built");
+	return true;
+}
+
+void *kmem_cache_alloc(struct kmem_cache *s, gfp_t gfp)
+{
+	if (unlikely(gfp & __GFP_ZERO) && bad_zero_request(s, gfp, __builtin_return_address(0)))
+		return NULL;
+	return slab_alloc(s, gfp, __builtin_return_address(0));
+}
+
+void *kmem_cache_zalloc(struct kmem_cache *s, gfp_t gfp)
+{
+	if (bad_zero_request(s, gfp | __GFP_ZERO, __builtin_return_address(0)))
+		return NULL;
+	return slab_alloc(s, gfp | __GFP_ZERO, __builtin_return_address(0));
+}
+
+static __always_inline void slab_free(struct kmem_cache *s, struct page *slab, void *obj,
+				      void *caller)
+{
+	unsigned long flags = mm_irq_save();
+	struct array_cache *ac = s->cpu_cache[mm_cpu_id()];
+
+	if (likely(ac->avail < ac->limit) && likely(page_to_nid(slab) == ac->node)) {
+		/* The cheap double-free check: the same object twice in a row. */
+		if (unlikely(ac->avail && ac->entry[ac->avail - 1] == obj)) {
+			mm_irq_restore(flags);
+			slab_report(SLAB_REPORT_DOUBLE_FREE, s, obj, 0, caller,
+				    "double free of object %p", obj);
+			return;
+		}
+		ac->entry[ac->avail++] = obj;
+	} else if (!ac->limit) {
+		mm_irq_restore(flags);
+		slab_free_debug(s, slab, obj, caller);
+		return;
+	} else if (page_to_nid(slab) != ac->node) {
+		slab_free_to_node(s, slab, obj);
+	} else {
+		cache_flusharray(s, ac, obj);
+	}
+	mm_irq_restore(flags);
+}
+
+/*
+ * The slab of @p and the checks every free makes: that @p lies in a slab
+ * (or is a large kmalloc, returned as NULL with *large set) and is exactly
+ * an object's start. NULL after a report otherwise.
+ */
+static __always_inline struct page *free_lookup(const void *p, bool *large, void *caller)
+{
+	unsigned long pfn = mm_virt_to_pfn(p);
+	struct page *page;
+	unsigned int idx;
+
+	if (unlikely(!pfn_valid(pfn)))
+		goto invalid;
+	page = compound_head(pfn_to_page(pfn));
+	if (likely(PageSlab(page))) {
+		if (likely(slab_obj_index(page->mapping, page, p, &idx)))
+			return page;
+		slab_report(SLAB_REPORT_MID_OBJECT, page->mapping, p, 0, caller,
+			    "free of %p: not the start of an object", p);
+		return NULL;
+	}
+	if (PageFlag(page, PG_large_kmalloc) && page_address(page) == p) {
+		*large = true;
+		return page;
+	}
+invalid:
+	slab_report(SLAB_REPORT_INVALID_FREE, NULL, p, 0, caller,
+		    "free of %p: not an object of any slab cache", p);
+	return NULL;
+}
+
+void kmem_cache_free(struct kmem_cache *s, void *obj)
+{
+	void *caller = __builtin_return_address(0);
+	bool large = false;
+	struct page *slab;
+
+	if (!obj)
+		return;
+	slab = free_lookup(obj, &large, caller);
+	if (unlikely(!slab))
+		return;
+	if (unlikely(large || slab->mapping != s)) {
+		slab_report(SLAB_REPORT_WRONG_CACHE, s, obj, 0, caller,
+			    "object %p freed to %s, but it belongs to %s", obj, s->name,
+			    large ? "a large kmalloc"
+				  : ((struct kmem_cache *)slab->mapping)->name);
+		return;
+	}
+	slab_free(s, slab, obj, caller);
+}
+
+/* ---- kmalloc ---- */
+
+enum kmalloc_type { KMALLOC_NORMAL, KMALLOC_RECLAIM, NR_KMALLOC_TYPES };
+#define KMALLOC_SHIFT_HIGH 13 /* 8 KiB */
+static struct kmem_cache *kmalloc_caches[NR_KMALLOC_TYPES][KMALLOC_SHIFT_HIGH + 1];
+
+/* Class of sizes 1..192 by (size - 1) / 8: index 1 is 96 bytes, 2 is 192,
+ * n >= 3 is 2^n (Linux's numbering). */
+static const uint8_t kmalloc_size_index[24] = {
+	3, 4, 5, 5, 6, 6, 6, 6, 1, 1, 1, 1, 7, 7, 7, 7, 2, 2, 2, 2, 2, 2, 2, 2,
+};
+
+static __always_inline unsigned int kmalloc_index(size_t size)
+{
+	if (size <= 192)
+		return kmalloc_size_index[(size - 1) / 8];
+	return fls_u(size - 1);
+}
+
+static unsigned int kmalloc_class_size(unsigned int idx)
+{
+	return idx == 1 ? 96 : idx == 2 ? 192 : 1u << idx;
+}
+
+static void *kmalloc_large(size_t size, gfp_t gfp)
+{
+	unsigned int order = get_order(size);
+	struct page *page;
+
+	page = alloc_pages((gfp & ~__GFP_RECLAIMABLE) | (order ? __GFP_COMP : 0), order);
+	if (!page)
+		return NULL;
+	SetPageFlag(page, PG_large_kmalloc);
+	return page_address(page);
+}
+
+static void *kmalloc_bad(size_t size, gfp_t gfp, void *caller, const char *why)
+{
+	if (!(gfp & __GFP_NOWARN) || size <= KMALLOC_MAX_SIZE)
+		slab_report(SLAB_REPORT_BAD_REQUEST, NULL, NULL, size, caller,
+			    "kmalloc(%lu, 0x%x): %s", (unsigned long)size, gfp, why);
+	return NULL;
+}
+
+static __always_inline void *__kmalloc(size_t size, gfp_t gfp, void *caller)
+{
+	if (unlikely(gfp & (__GFP_DMA | __GFP_DMA32 | __GFP_HIGHMEM | __GFP_MOVABLE)))
+		return kmalloc_bad(size, gfp, caller,
+				   "zone and movable flags are not for kmalloc (use a SLAB_CACHE_DMA cache)");
+	if (likely(size - 1 < KMALLOC_MAX_CACHE_SIZE)) {
+		struct kmem_cache *s =
+			kmalloc_caches[!!(gfp & __GFP_RECLAIMABLE)][kmalloc_index(size)];
+
+		if (unlikely(!s))
+			return kmalloc_bad(size, gfp, caller, "kmem_cache_init() has not run");
+		return slab_alloc(s, gfp, caller);
+	}
+	if (!size)
+		return ZERO_SIZE_PTR;
+	if (size > KMALLOC_MAX_SIZE)
+		return kmalloc_bad(size, gfp, caller, "too large");
+	return kmalloc_large(size, gfp);
+}
+
+void *kmalloc(size_t size, gfp_t gfp)
+{
+	return __kmalloc(size, gfp, __builtin_return_address(0));
+}
+
+void *kmalloc_array(size_t n, size_t size, gfp_t gfp)
+{
+	if (size && n > ~(size_t)0 / size)
+		return kmalloc_bad(~(size_t)0, gfp, __builtin_return_address(0),
+				   "array size overflows");
+	return __kmalloc(n * size, gfp, __builtin_return_address(0));
+}
+
+void kfree(const void *p)
+{
+	void *caller = __builtin_return_address(0);
+	bool large = false;
+	struct page *page;
+
+	if (unlikely(ZERO_OR_NULL_PTR(p)))
+		return;
+	page = free_lookup(p, &large, caller);
+	if (unlikely(!page))
+		return;
+	if (unlikely(large)) {
+		ClearPageFlag(page, PG_large_kmalloc);
+		__free_pages(page, page_alloc_order(page));
+		return;
+	}
+	slab_free(page->mapping, page, (void *)p, caller);
+}
+
+size_t ksize(const void *p)
+{
+	bool large = false;
+	struct page *page;
+
+	if (ZERO_OR_NULL_PTR(p))
+		return 0;
+	page = free_lookup(p, &large, __builtin_return_address(0));
+	if (!page)
+		return 0;
+	if (large)
+		return MM_PAGE_SIZE << page_alloc_order(page);
+	return ((struct kmem_cache *)page->mapping)->object_size;
+}
+
+void *krealloc(const void *p, size_t new_size, gfp_t gfp)
+{
+	size_t old = ksize(p);
+	char *n;
+
+	if (!new_size) {
+		kfree(p);
+		return ZERO_SIZE_PTR;
+	}
+	if (p && !ZERO_OR_NULL_PTR(p) && !old)
+		return NULL; /* not ours: reported by ksize */
+	if (new_size <= old) /* ksize() bytes were always usable: nothing to zero */
+		return (void *)p;
+	n = __kmalloc(new_size, gfp & ~__GFP_ZERO, __builtin_return_address(0));
+	if (!n)
+		return NULL;
+	if (old)
+		mm_memcpy(n, p, old);
+	if (gfp & __GFP_ZERO)
+		mm_memset(n + old, 0, ksize(n) - old);
+	kfree(p);
+	return n;
+}
+
+/* ---- boot ---- */
+
+int kmem_cache_init(void)
+{
+	static const char *const prefix[NR_KMALLOC_TYPES] = { "kmalloc-", "kmalloc-rcl-" };
+
+	INIT_LIST_HEAD(&slab_caches);
+	mm_spin_lock_init(&slab_caches_lock);
+	slab_nr_pages[0] = slab_nr_pages[1] = 0;
+	for (int t = 0; t < NR_KMALLOC_TYPES; t++)
+		for (unsigned int i = 0; i <= KMALLOC_SHIFT_HIGH; i++)
+			kmalloc_caches[t][i] = NULL;
+	for (int t = 0; t < NR_KMALLOC_TYPES; t++) {
+		for (unsigned int i = 1; i <= KMALLOC_SHIFT_HIGH; i++) {
+			unsigned int size = kmalloc_class_size(i);
+			char name[32], *q = name;
+			unsigned int digits = 0, v = size;
+
+			for (const char *c = prefix[t]; *c;)
+				*q++ = *c++;
+			for (unsigned int d = v; d; d /= 10)
+				digits++;
+			for (unsigned int d = digits; d-- > 0; v /= 10)
+				q[d] = (char)('0' + v % 10);
+			q[digits] = 0;
+			/* natural alignment: the largest power of two dividing size */
+			unsigned int align = size & -size;
+
+			if (align > MM_PAGE_SIZE)
+				align = MM_PAGE_SIZE;
+			kmalloc_caches[t][i] = kmem_cache_create(
+				name, size, align, t == KMALLOC_RECLAIM ? SLAB_RECLAIM_ACCOUNT : 0, NULL);
+			if (!kmalloc_caches[t][i])
+				return -1;
+		}
+	}
+	return slab_shrinker_init();
+}
