@@ -134,7 +134,7 @@ size_t ksize(const void *p);
  * allocator and freer, - none; without letters: all four. Without cache
  * names it applies to every cache created afterwards (so, given before
  * kmem_cache_init, to the kmalloc caches too). Returns 0, or -MM_EINVAL
- * with a message. Debugged caches keep no per-CPU objects: every
+ * with a message; a second call replaces the first. Debugged caches keep no per-CPU objects: every
  * operation is checked under the node lock.
  */
 int slab_debug_setup(const char *arg);

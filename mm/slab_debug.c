@@ -32,6 +32,9 @@ int slab_debug_setup(const char *arg)
 	const char *p = arg ? arg : "";
 	bool letters = false;
 
+	/* The option given last wins, whole. */
+	slab_debug_default = 0;
+	slab_debug_nr_named = 0;
 	for (; *p && *p != ','; p++) {
 		letters = true;
 		switch (*p) {

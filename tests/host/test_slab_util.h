@@ -52,6 +52,15 @@ static inline size_t obj_check(const void *p, size_t n, uint64_t id)
 	return bad;
 }
 
+static inline size_t count_newlines(const char *s)
+{
+	size_t n = 0;
+
+	for (; *s; s++)
+		n += *s == '\n';
+	return n;
+}
+
 /* Slab pages of every cache (kmalloc's included), from the counters. */
 static inline unsigned long slab_pages(void)
 {
