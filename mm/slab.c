@@ -280,10 +280,9 @@ static void report_leaks(struct kmem_cache *s, void *caller)
 						free = f == obj;
 					if (free || listed++ >= 16)
 						continue;
-					struct slab_track *t = slab_tracks(s, obj);
 					slab_report(SLAB_REPORT_LEAK, s, obj, 0, caller,
-						    "object %p still allocated at kmem_cache_destroy (allocated by %p)",
-						    (void *)obj, t && t[0].valid ? t[0].addr : NULL);
+						    "object %p still allocated at kmem_cache_destroy",
+						    (void *)obj);
 				}
 			}
 		}
