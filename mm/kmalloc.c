@@ -175,6 +175,8 @@ static void *kmalloc_large(size_t size, gfp_t gfp)
 	if (!page)
 		return NULL;
 	SetPageFlag(page, PG_large_kmalloc);
+	/* counted as unreclaimable slab, as Linux counts large kmallocs */
+	__atomic_fetch_add(&slab_nr_pages[0], 1L << order, __ATOMIC_RELAXED);
 	return page_address(page);
 }
 
@@ -232,6 +234,7 @@ void kfree(const void *p)
 		return;
 	if (unlikely(large)) {
 		ClearPageFlag(page, PG_large_kmalloc);
+		__atomic_fetch_sub(&slab_nr_pages[0], 1L << page_alloc_order(page), __ATOMIC_RELAXED);
 		__free_pages(page, page_alloc_order(page));
 		return;
 	}
@@ -313,5 +316,5 @@ int kmem_cache_init(void)
 				return -1;
 		}
 	}
-	return slab_shrinker_init();
+	return slab_shrinker_register();
 }

@@ -95,6 +95,9 @@ void kmem_cache_free(struct kmem_cache *s, void *obj);
  */
 unsigned long kmem_cache_shrink(struct kmem_cache *s);
 
+/* kmem_cache_shrink for every cache (Linux's drop_caches=2 for slabs). */
+unsigned long kmem_cache_shrink_all(void);
+
 /* The object size @s was created with, and its name. */
 unsigned int kmem_cache_size(const struct kmem_cache *s);
 const char *kmem_cache_name(const struct kmem_cache *s);
@@ -163,6 +166,11 @@ struct slab_report {
 	unsigned long count; /* reports so far */
 };
 extern struct slab_report slab_last_report;
+
+/* Register the slab shrinker again: kmem_cache_init does it once, and a
+ * host program that resets reclaim later (mm_reclaim_init forgets every
+ * shrinker) calls this after. Returns 0, or -1. */
+int slab_shrinker_register(void);
 
 /* Slab pages now in use, SReclaimable and SUnreclaim in meminfo. */
 unsigned long slab_reclaimable_pages(void);

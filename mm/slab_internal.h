@@ -215,10 +215,6 @@ void cache_drain_local(struct kmem_cache *s);
 unsigned long cache_free_empty_slabs(struct kmem_cache *s, unsigned long max_objects,
 				     unsigned long *objects_freed);
 
-/* ---- slab_stat.c ---- */
-/* Register the slab shrinker (kmem_cache_init). 0, or -1. */
-int slab_shrinker_init(void);
-
 /* ---- slab_debug.c ---- */
 extern slab_flags_t slab_debug_default; /* slab_debug= without cache names */
 /* The debug flags slab_debug= asked for @name. */

@@ -106,33 +106,61 @@ static unsigned long slab_shrink_count(struct shrinker *sh, struct shrink_contro
  * Objects in empty slabs are what can be freed: the running CPU's arrays
  * go back to their slabs first (other CPUs' arrays cannot be reached from
  * here without waiting for them; kmem_cache_shrink does that), then empty
- * slabs are freed until nr_to_scan objects' worth is gone.
+ * slabs are freed until nr_to_scan objects' worth is gone. Caches take
+ * turns: each one scanned moves to the end of the list, so small requests
+ * do not always fall on the first caches.
  */
 static unsigned long slab_shrink_scan(struct shrinker *sh, struct shrink_control *sc)
 {
 	unsigned long flags = mm_spin_lock_irqsave(&slab_caches_lock);
-	unsigned long freed = 0, pages = 0;
+	unsigned long freed = 0, pages = 0, nr = 0;
 	struct list_head *pos;
 
 	(void)sh;
-	list_for_each(pos, &slab_caches) {
-		struct kmem_cache *s = list_entry(pos, struct kmem_cache, list);
+	list_for_each(pos, &slab_caches)
+		nr++;
+	while (nr-- && freed < sc->nr_to_scan) {
+		struct kmem_cache *s = list_first_entry(&slab_caches, struct kmem_cache, list);
 		unsigned long objs;
 
-		if (freed >= sc->nr_to_scan)
-			break;
 		cache_drain_local(s);
 		pages += cache_free_empty_slabs(s, sc->nr_to_scan - freed, &objs);
 		freed += objs;
+		list_move_tail(&s->list, &slab_caches);
 	}
 	mm_spin_unlock_irqrestore(&slab_caches_lock, flags);
 	shrinker_note_freed_pages(pages);
 	return freed;
 }
 
+static void drain_every_cache_local(void *unused)
+{
+	unsigned long flags = mm_spin_lock_irqsave(&slab_caches_lock);
+	struct list_head *pos;
+
+	(void)unused;
+	list_for_each(pos, &slab_caches)
+		cache_drain_local(list_entry(pos, struct kmem_cache, list));
+	mm_spin_unlock_irqrestore(&slab_caches_lock, flags);
+}
+
+unsigned long kmem_cache_shrink_all(void)
+{
+	unsigned long flags, pages = 0;
+	struct list_head *pos;
+
+	mm_on_each_cpu(drain_every_cache_local, NULL);
+	flags = mm_spin_lock_irqsave(&slab_caches_lock);
+	list_for_each(pos, &slab_caches)
+		pages += cache_free_empty_slabs(list_entry(pos, struct kmem_cache, list), ~0UL,
+						NULL);
+	mm_spin_unlock_irqrestore(&slab_caches_lock, flags);
+	return pages;
+}
+
 static struct shrinker slab_shrinker;
 
-int slab_shrinker_init(void)
+int slab_shrinker_register(void)
 {
 	/* A fresh struct each boot: host programs boot many times and reset
 	 * the shrinker list under it (mm_reclaim_init). */

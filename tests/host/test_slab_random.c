@@ -126,12 +126,7 @@ static size_t random_run(uint64_t seed, int ncaches, size_t steps, size_t max, s
 	}
 	for (int c = 0; c < ncaches; c++)
 		bad += kmem_cache_destroy(caches[c]) != 0;
-	for (unsigned long loops = 0; loops < 2; loops++) { /* kmalloc caches too */
-		struct list_head *pos;
-
-		list_for_each(pos, &slab_caches)
-			kmem_cache_shrink(list_entry(pos, struct kmem_cache, list));
-	}
+	kmem_cache_shrink_all(); /* kmalloc's caches too */
 	bad += fails != 0;
 	drain_all_pages(NULL);
 	if (slab_pages() != slab_before || nr_free_pages() != free_before) {
@@ -186,9 +181,7 @@ HTEST(tight_memory_fails_cleanly_and_recovers)
 	KT_EXPECT_EQ(mm_check_invariants(), 0);
 	while (n)
 		kfree(v[--n]);
-	struct list_head *pos;
-	list_for_each(pos, &slab_caches)
-		kmem_cache_shrink(list_entry(pos, struct kmem_cache, list));
+	kmem_cache_shrink_all();
 	drain_all_pages(NULL);
 	KT_EXPECT_EQ(nr_free_pages(), free_before);
 	free(v);

@@ -25,4 +25,7 @@ int mmsim_reclaim(unsigned long seed, unsigned long steps);
 /* The soak workload (soak.c): 0 only if every check held. */
 int mmsim_soak(unsigned long seed, unsigned long steps);
 
+/* The slab workload (slab.c): 0 only if every check held. */
+int mmsim_slab(unsigned long seed, unsigned long steps);
+
 #endif

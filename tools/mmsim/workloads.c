@@ -26,6 +26,7 @@
 #include "mm/debug.h"
 #include "mm/gfp.h"
 #include "mm/pbmap.h"
+#include "mm/slab.h"
 #include "mm/vmstat.h"
 #include "mm/zone.h"
 #include "mmsim.h"
@@ -221,8 +222,10 @@ int mmsim_run_workload(const char *name, unsigned long seed, unsigned long steps
 		return mmsim_reclaim(seed, steps);
 	if (!strcmp(name, "soak"))
 		return mmsim_soak(seed, steps);
+	if (!strcmp(name, "slab"))
+		return mmsim_slab(seed, steps);
 	fprintf(stderr,
-		"mmsim: unknown workload '%s' (random, fill, fragment, highalloc, highalloc-movable, reclaim, soak)\n",
+		"mmsim: unknown workload '%s' (random, fill, fragment, highalloc, highalloc-movable, reclaim, soak, slab)\n",
 		name);
 	return 2;
 }
@@ -239,6 +242,8 @@ int mmsim_print(const char *what)
 		mm_print_vmstat();
 	else if (!strcmp(what, "pbmap"))
 		mm_print_pbmap();
+	else if (!strcmp(what, "slabinfo"))
+		mm_print_slabinfo();
 	else {
 		fprintf(stderr,
 			"mmsim: unknown report '%s' (buddyinfo, zoneinfo, pagetypeinfo, vmstat, pbmap)\n",
