@@ -185,7 +185,8 @@ static int cmd_meminfo(int argc, char **argv)
 	printk("%-16s%8lu kB\n", "MemTotal:", KB(total));
 	printk("%-16s%8lu kB\n", "MemFree:", KB(free));
 	printk("%-16s%8lu kB\n", "MemAvailable:", KB(free > reserve ? free - reserve : 0));
-	printk("%-16s%8lu kB\n", "Slab:", KB(slab_reclaimable_pages() + slab_unreclaimable_pages()));
+	printk("%-16s%8lu kB\n",
+	       "Slab:", KB(slab_reclaimable_pages() + slab_unreclaimable_pages()));
 	printk("%-16s%8lu kB\n", "SReclaimable:", KB(slab_reclaimable_pages()));
 	printk("%-16s%8lu kB\n", "SUnreclaim:", KB(slab_unreclaimable_pages()));
 	/* Ours, not Linux's: where the rest of the managed pages are. */

@@ -78,9 +78,8 @@ const char *const migratetype_names[MIGRATE_TYPES] = {
 };
 
 static const char *const pageflag_names[NR_PAGEFLAGS] = {
-	"reserved", "buddy",  "pcp",   "head",	     "tail",   "poisoned",
-	"lru",	    "locked", "dirty", "referenced", "active", "checked",
-	"slab",	    "large_kmalloc",
+	"reserved", "buddy", "pcp",	   "head",   "tail",	"poisoned", "lru",
+	"locked",   "dirty", "referenced", "active", "checked", "slab",	    "large_kmalloc",
 };
 
 static void print_page_flags(uint32_t flags)

@@ -9,35 +9,61 @@
 
 #include "util.h"
 
-static void *zero_object(struct kmem_cache *s, void *obj)
-{
-	uint64_t *w = obj;
-	unsigned int words = s->object_size / 8, i;
-
-	for (i = 0; i < words; i++)
-		w[i] = 0;
-	mm_memset((char *)obj + 8 * words, 0, s->object_size % 8);
-	return obj;
-}
-
-static __always_inline void *slab_alloc(struct kmem_cache *s, gfp_t gfp, void *caller)
+/*
+ * The fast paths are leaves: the common case pops or pushes the running
+ * CPU's array with interrupts off and returns; anything else is a tail
+ * call into the slow path, which decides again from the start. No stack
+ * frame, no callee-saved registers on the way (BENCHMARKS.md).
+ */
+static __always_inline void *slab_alloc_fast(struct kmem_cache *s, gfp_t gfp, void *caller)
 {
 	unsigned long flags = mm_irq_save();
 	struct array_cache *ac = s->cpu_cache[mm_cpu_id()];
-	void *obj;
 
 	if (likely(ac->avail)) {
-		obj = ac->entry[--ac->avail];
+		void *obj = ac->entry[--ac->avail];
+
 		mm_irq_restore(flags);
-	} else if (likely(ac->limit)) {
-		obj = cache_alloc_refill(s, gfp, flags);
-	} else {
-		mm_irq_restore(flags);
-		obj = slab_alloc_debug(s, gfp, caller);
+		return obj;
 	}
-	if (unlikely(gfp & __GFP_ZERO) && obj)
-		zero_object(s, obj);
-	return obj;
+	mm_irq_restore(flags);
+	return slab_alloc_slow(s, gfp, caller);
+}
+
+/* The slab of @p when @p is exactly an object's start; NULL otherwise (a
+ * large kmalloc, a bad pointer: the caller's slow path sorts it out). */
+static __always_inline struct page *slab_lookup(const void *p)
+{
+	unsigned long pfn = mm_virt_to_pfn(p);
+	struct page *slab;
+	unsigned int idx;
+
+	if (unlikely(!pfn_valid(pfn)))
+		return NULL;
+	slab = compound_head(pfn_to_page(pfn));
+	if (unlikely(!PageSlab(slab)) ||
+	    unlikely(!slab_off_index(slab->mapping, slab, slab_offset_of(slab, p, pfn), &idx)))
+		return NULL;
+	return slab;
+}
+
+/* Push @obj on the running CPU's array if it has room, @obj is local
+ * memory and not the object freed last (a double free). */
+static __always_inline bool slab_free_fast(struct kmem_cache *s, struct page *slab, void *obj)
+{
+	unsigned long flags = mm_irq_save();
+	struct array_cache *ac = s->cpu_cache[mm_cpu_id()];
+	unsigned int n = ac->avail;
+
+	if (likely(n < ac->limit) && likely(page_to_nid(slab) == ac->node) &&
+	    likely(!n || ac->entry[n - 1] != obj)) {
+		ac->entry[n] = obj;
+		ac->avail = n + 1;
+		mm_irq_restore(flags);
+		return true;
+	}
+	mm_irq_restore(flags);
+	return false;
 }
 
 static bool bad_zero_request(struct kmem_cache *s, gfp_t gfp, void *caller)
@@ -49,63 +75,43 @@ static bool bad_zero_request(struct kmem_cache *s, gfp_t gfp, void *caller)
 	return true;
 }
 
+static __attribute__((noinline)) void *kmem_cache_alloc_zero(struct kmem_cache *s, gfp_t gfp,
+							     void *caller)
+{
+	if (bad_zero_request(s, gfp, caller))
+		return NULL;
+	return slab_alloc_slow(s, gfp, caller);
+}
+
 void *kmem_cache_alloc(struct kmem_cache *s, gfp_t gfp)
 {
-	if (unlikely(gfp & __GFP_ZERO) && bad_zero_request(s, gfp, __builtin_return_address(0)))
-		return NULL;
-	return slab_alloc(s, gfp, __builtin_return_address(0));
+	if (unlikely(gfp & __GFP_ZERO))
+		return kmem_cache_alloc_zero(s, gfp, __builtin_return_address(0));
+	return slab_alloc_fast(s, gfp, __builtin_return_address(0));
 }
 
 void *kmem_cache_zalloc(struct kmem_cache *s, gfp_t gfp)
 {
-	if (bad_zero_request(s, gfp | __GFP_ZERO, __builtin_return_address(0)))
-		return NULL;
-	return slab_alloc(s, gfp | __GFP_ZERO, __builtin_return_address(0));
-}
-
-static __always_inline void slab_free(struct kmem_cache *s, struct page *slab, void *obj,
-				      void *caller)
-{
-	unsigned long flags = mm_irq_save();
-	struct array_cache *ac = s->cpu_cache[mm_cpu_id()];
-
-	if (likely(ac->avail < ac->limit) && likely(page_to_nid(slab) == ac->node)) {
-		/* The cheap double-free check: the same object twice in a row. */
-		if (unlikely(ac->avail && ac->entry[ac->avail - 1] == obj)) {
-			mm_irq_restore(flags);
-			slab_report(SLAB_REPORT_DOUBLE_FREE, s, obj, 0, caller,
-				    "double free of object %p", obj);
-			return;
-		}
-		ac->entry[ac->avail++] = obj;
-	} else if (!ac->limit) {
-		mm_irq_restore(flags);
-		slab_free_debug(s, slab, obj, caller);
-		return;
-	} else if (page_to_nid(slab) != ac->node) {
-		slab_free_to_node(s, slab, obj);
-	} else {
-		cache_flusharray(s, ac, obj);
-	}
-	mm_irq_restore(flags);
+	return kmem_cache_alloc_zero(s, gfp | __GFP_ZERO, __builtin_return_address(0));
 }
 
 /*
  * The slab of @p and the checks every free makes: that @p lies in a slab
- * (or is a large kmalloc, returned as NULL with *large set) and is exactly
- * an object's start. NULL after a report otherwise.
+ * (or is a large kmalloc, returned with *large set) and is exactly an
+ * object's start. NULL after a report otherwise.
  */
-static __always_inline struct page *free_lookup(const void *p, bool *large, void *caller)
+static struct page *free_lookup(const void *p, bool *large, void *caller)
 {
 	unsigned long pfn = mm_virt_to_pfn(p);
 	struct page *page;
 	unsigned int idx;
 
+	*large = false;
 	if (unlikely(!pfn_valid(pfn)))
 		goto invalid;
 	page = compound_head(pfn_to_page(pfn));
 	if (likely(PageSlab(page))) {
-		if (likely(slab_obj_index(page->mapping, page, p, &idx)))
+		if (likely(slab_off_index(page->mapping, page, slab_offset_of(page, p, pfn), &idx)))
 			return page;
 		slab_report(SLAB_REPORT_MID_OBJECT, page->mapping, p, 0, caller,
 			    "free of %p: not the start of an object", p);
@@ -121,25 +127,33 @@ invalid:
 	return NULL;
 }
 
-void kmem_cache_free(struct kmem_cache *s, void *obj)
+static __attribute__((noinline)) void kmem_cache_free_slow(struct kmem_cache *s, void *obj,
+							   void *caller)
 {
-	void *caller = __builtin_return_address(0);
-	bool large = false;
-	struct page *slab;
+	bool large;
+	struct page *slab = free_lookup(obj, &large, caller);
 
-	if (!obj)
-		return;
-	slab = free_lookup(obj, &large, caller);
 	if (unlikely(!slab))
 		return;
 	if (unlikely(large || slab->mapping != s)) {
 		slab_report(SLAB_REPORT_WRONG_CACHE, s, obj, 0, caller,
 			    "object %p freed to %s, but it belongs to %s", obj, s->name,
-			    large ? "a large kmalloc"
-				  : ((struct kmem_cache *)slab->mapping)->name);
+			    large ? "a large kmalloc" : ((struct kmem_cache *)slab->mapping)->name);
 		return;
 	}
-	slab_free(s, slab, obj, caller);
+	slab_free_slow(s, slab, obj, caller);
+}
+
+void kmem_cache_free(struct kmem_cache *s, void *obj)
+{
+	struct page *slab;
+
+	if (unlikely(!obj))
+		return;
+	slab = slab_lookup(obj);
+	if (likely(slab) && likely(slab->mapping == s) && likely(slab_free_fast(s, slab, obj)))
+		return;
+	kmem_cache_free_slow(s, obj, __builtin_return_address(0));
 }
 
 /* ---- kmalloc ---- */
@@ -188,24 +202,40 @@ static void *kmalloc_bad(size_t size, gfp_t gfp, void *caller, const char *why)
 	return NULL;
 }
 
-static __always_inline void *__kmalloc(size_t size, gfp_t gfp, void *caller)
+#define KMALLOC_BAD_GFP (__GFP_DMA | __GFP_DMA32 | __GFP_HIGHMEM | __GFP_MOVABLE)
+
+/* Every kmalloc but a plain small one: bad flags, sizes 0 and above the
+ * classes, __GFP_ZERO, before kmem_cache_init. */
+static __attribute__((noinline)) void *kmalloc_slow(size_t size, gfp_t gfp, void *caller)
 {
-	if (unlikely(gfp & (__GFP_DMA | __GFP_DMA32 | __GFP_HIGHMEM | __GFP_MOVABLE)))
+	struct kmem_cache *s;
+
+	if (gfp & KMALLOC_BAD_GFP)
 		return kmalloc_bad(size, gfp, caller,
 				   "zone and movable flags are not for kmalloc (use a SLAB_CACHE_DMA cache)");
-	if (likely(size - 1 < KMALLOC_MAX_CACHE_SIZE)) {
-		struct kmem_cache *s =
-			kmalloc_caches[!!(gfp & __GFP_RECLAIMABLE)][kmalloc_index(size)];
-
-		if (unlikely(!s))
-			return kmalloc_bad(size, gfp, caller, "kmem_cache_init() has not run");
-		return slab_alloc(s, gfp, caller);
-	}
 	if (!size)
 		return ZERO_SIZE_PTR;
 	if (size > KMALLOC_MAX_SIZE)
 		return kmalloc_bad(size, gfp, caller, "too large");
-	return kmalloc_large(size, gfp);
+	if (size > KMALLOC_MAX_CACHE_SIZE)
+		return kmalloc_large(size, gfp);
+	s = kmalloc_caches[!!(gfp & __GFP_RECLAIMABLE)][kmalloc_index(size)];
+	if (!s)
+		return kmalloc_bad(size, gfp, caller, "kmem_cache_init() has not run");
+	return slab_alloc_slow(s, gfp, caller);
+}
+
+static __always_inline void *__kmalloc(size_t size, gfp_t gfp, void *caller)
+{
+	struct kmem_cache *s;
+
+	if (unlikely(size - 1 >= KMALLOC_MAX_CACHE_SIZE) ||
+	    unlikely(gfp & (KMALLOC_BAD_GFP | __GFP_ZERO)))
+		return kmalloc_slow(size, gfp, caller);
+	s = kmalloc_caches[!!(gfp & __GFP_RECLAIMABLE)][kmalloc_index(size)];
+	if (unlikely(!s))
+		return kmalloc_slow(size, gfp, caller);
+	return slab_alloc_fast(s, gfp, caller);
 }
 
 void *kmalloc(size_t size, gfp_t gfp)
@@ -221,24 +251,33 @@ void *kmalloc_array(size_t n, size_t size, gfp_t gfp)
 	return __kmalloc(n * size, gfp, __builtin_return_address(0));
 }
 
-void kfree(const void *p)
+static __attribute__((noinline)) void kfree_slow(const void *p, void *caller)
 {
-	void *caller = __builtin_return_address(0);
-	bool large = false;
-	struct page *page;
+	bool large;
+	struct page *page = free_lookup(p, &large, caller);
 
-	if (unlikely(ZERO_OR_NULL_PTR(p)))
-		return;
-	page = free_lookup(p, &large, caller);
 	if (unlikely(!page))
 		return;
 	if (unlikely(large)) {
 		ClearPageFlag(page, PG_large_kmalloc);
-		__atomic_fetch_sub(&slab_nr_pages[0], 1L << page_alloc_order(page), __ATOMIC_RELAXED);
+		__atomic_fetch_sub(&slab_nr_pages[0], 1L << page_alloc_order(page),
+				   __ATOMIC_RELAXED);
 		__free_pages(page, page_alloc_order(page));
 		return;
 	}
-	slab_free(page->mapping, page, (void *)p, caller);
+	slab_free_slow(page->mapping, page, (void *)p, caller);
+}
+
+void kfree(const void *p)
+{
+	struct page *slab;
+
+	if (unlikely(ZERO_OR_NULL_PTR(p)))
+		return;
+	slab = slab_lookup(p);
+	if (likely(slab) && likely(slab_free_fast(slab->mapping, slab, (void *)p)))
+		return;
+	kfree_slow(p, __builtin_return_address(0));
 }
 
 size_t ksize(const void *p)
@@ -310,8 +349,11 @@ int kmem_cache_init(void)
 
 			if (align > MM_PAGE_SIZE)
 				align = MM_PAGE_SIZE;
-			kmalloc_caches[t][i] = kmem_cache_create(
-				name, size, align, t == KMALLOC_RECLAIM ? SLAB_RECLAIM_ACCOUNT : 0, NULL);
+			kmalloc_caches[t][i] = kmem_cache_create(name, size, align,
+								 t == KMALLOC_RECLAIM
+									 ? SLAB_RECLAIM_ACCOUNT
+									 : 0,
+								 NULL);
 			if (!kmalloc_caches[t][i])
 				return -1;
 		}

@@ -51,7 +51,7 @@ enum pageflags {
 	PG_dirty,
 	PG_referenced,
 	PG_active,
-	PG_checked, /* scratch bit of the invariant checker */
+	PG_checked,	  /* scratch bit of the invariant checker */
 	PG_slab,	  /* head of a slab (mm/slab.c): mapping is its kmem_cache */
 	PG_large_kmalloc, /* head of a kmalloc too large for the slab caches */
 	NR_PAGEFLAGS

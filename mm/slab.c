@@ -407,36 +407,57 @@ static void free_slab_list(struct kmem_cache *s, struct list_head *list)
 	}
 }
 
-/* Give @obj back to @slab; an emptied slab beyond the node's quota goes
- * to @discard. Node lock held. */
-static void slab_put_object(struct kmem_cache *s, struct kmem_cache_node *n, struct page *slab,
-			    void *obj, struct list_head *discard)
+/* Give @obj (at @base's slab) back to @slab; an emptied slab beyond the
+ * node's quota goes to @discard. Node lock held. Only the transitions
+ * (full to partial, to empty) touch the lists. */
+static __always_inline void slab_put_object(struct kmem_cache *s, struct kmem_cache_node *n,
+					    struct page *slab, char *base, void *obj,
+					    struct list_head *discard)
 {
-	struct list_head *from = slab_list_for(n, slab);
+	bool was_full = slab_inuse(slab) == slab_objects(slab);
 
-	slab_push(s, slab, obj);
+	slab_push(s, slab, base, obj);
 	n->free_objects++;
-	if (slab_inuse(slab)) {
-		slab_relist(n, slab, from);
+	if (likely(slab_inuse(slab))) {
+		if (unlikely(was_full)) {
+			n->nr_full--;
+			n->nr_partial++;
+			list_move(&slab->lru, &n->partial);
+		}
 		return;
 	}
+	(*slab_list_count(n, was_full ? &n->full : &n->partial))--;
 	if (n->nr_free < s->min_partial) {
-		slab_relist(n, slab, from);
+		n->nr_free++;
+		list_move(&slab->lru, &n->free);
 		return;
 	}
-	(*slab_list_count(n, from))--;
 	list_move(&slab->lru, discard);
 	n->total_objects -= slab_objects(slab);
 	n->free_objects -= slab_objects(slab);
 }
 
-void slab_free_to_node(struct kmem_cache *s, struct page *slab, void *obj)
+/* An object on its way back to its slab: the slab and the slab's base,
+ * from one address translation. */
+static inline struct page *slab_locate(void *obj, char **base)
+{
+	unsigned long pfn = mm_virt_to_pfn(obj);
+	struct page *slab = compound_head(pfn_to_page(pfn));
+
+	*base = (char *)obj - slab_offset_of(slab, obj, pfn);
+	return slab;
+}
+
+/* @obj straight back to its slab, under its node's lock (interrupts off). */
+static void slab_free_to_node(struct kmem_cache *s, struct page *slab, void *obj)
 {
 	struct kmem_cache_node *n = &s->node[page_to_nid(slab)];
 	struct list_head discard = LIST_HEAD_INIT(discard);
+	char *base;
 
+	slab_locate(obj, &base);
 	mm_spin_lock(&n->list_lock);
-	slab_put_object(s, n, slab, obj, &discard);
+	slab_put_object(s, n, slab, base, obj, &discard);
 	mm_spin_unlock(&n->list_lock);
 	free_slab_list(s, &discard);
 }
@@ -446,20 +467,28 @@ void slab_free_to_node(struct kmem_cache *s, struct page *slab, void *obj)
 static void free_block(struct kmem_cache *s, struct array_cache *ac, unsigned int nr)
 {
 	struct list_head discard = LIST_HEAD_INIT(discard);
-	struct kmem_cache_node *locked = NULL;
+	struct kmem_cache_node *locked = NULL, *n = NULL;
+	struct page *slab = NULL;
+	char *base = NULL;
+	uintptr_t bytes = 0;
 
 	for (unsigned int i = 0; i < nr; i++) {
 		void *obj = ac->entry[i];
-		struct page *slab = slab_page_of(obj);
-		struct kmem_cache_node *n = &s->node[page_to_nid(slab)];
 
+		/* Objects freed together mostly share a slab: the last one's
+		 * bounds answer without an address translation. */
+		if ((uintptr_t)obj - (uintptr_t)base >= bytes) {
+			slab = slab_locate(obj, &base);
+			bytes = MM_PAGE_SIZE << page_alloc_order(slab);
+			n = &s->node[page_to_nid(slab)];
+		}
 		if (n != locked) {
 			if (locked)
 				mm_spin_unlock(&locked->list_lock);
 			mm_spin_lock(&n->list_lock);
 			locked = n;
 		}
-		slab_put_object(s, n, slab, obj, &discard);
+		slab_put_object(s, n, slab, base, obj, &discard);
 	}
 	if (locked)
 		mm_spin_unlock(&locked->list_lock);
@@ -518,10 +547,11 @@ static unsigned int slab_take(struct kmem_cache *s, struct kmem_cache_node *n, s
 			      struct array_cache *ac, unsigned int want)
 {
 	struct list_head *from = slab_list_for(n, slab);
+	char *base = slab_base(slab);
 	unsigned int got = 0;
 
 	while (got < want && slab->index) {
-		ac->entry[ac->avail++] = slab_pop(s, slab);
+		ac->entry[ac->avail++] = slab_pop(s, slab, base);
 		got++;
 	}
 	n->free_objects -= got;
@@ -571,7 +601,7 @@ static void node_add_slab(struct kmem_cache *s, struct page *slab, struct array_
  * off (@irqflags: the caller's state); enables them as the caller had them
  * while the page allocator runs, which may sleep for a sleeping @gfp.
  */
-void *cache_alloc_refill(struct kmem_cache *s, gfp_t gfp, unsigned long irqflags)
+static void *cache_alloc_refill(struct kmem_cache *s, gfp_t gfp, unsigned long irqflags)
 {
 	struct array_cache *ac = s->cpu_cache[mm_cpu_id()];
 	void *obj = NULL;
@@ -598,7 +628,7 @@ void *cache_alloc_refill(struct kmem_cache *s, gfp_t gfp, unsigned long irqflags
 }
 
 /* A debugged cache: every object checked under its node's lock. */
-void *slab_alloc_debug(struct kmem_cache *s, gfp_t gfp, void *caller)
+static void *slab_alloc_debug(struct kmem_cache *s, gfp_t gfp, void *caller)
 {
 	unsigned long flags = mm_irq_save();
 	int node = cpu_to_mem(mm_cpu_id());
@@ -619,11 +649,12 @@ void *slab_alloc_debug(struct kmem_cache *s, gfp_t gfp, void *caller)
 
 			if (!slab->index) { /* counts disagree with the free list */
 				slab_report(SLAB_REPORT_FREELIST, s, slab_base(slab), 0, caller,
-					    "slab %p on a list with free objects has none", slab_base(slab));
+					    "slab %p on a list with free objects has none",
+					    slab_base(slab));
 				list_move(&slab->lru, &n->full);
 				break;
 			}
-			obj = slab_pop(s, slab);
+			obj = slab_pop(s, slab, slab_base(slab));
 			n->free_objects--;
 			slab_relist(n, slab, from);
 			if (!slab_debug_alloc(s, slab, obj, caller))
@@ -647,7 +678,7 @@ void *slab_alloc_debug(struct kmem_cache *s, gfp_t gfp, void *caller)
 	return obj;
 }
 
-void slab_free_debug(struct kmem_cache *s, struct page *slab, void *obj, void *caller)
+static void slab_free_debug(struct kmem_cache *s, struct page *slab, void *obj, void *caller)
 {
 	struct kmem_cache_node *n = &s->node[page_to_nid(slab)];
 	struct list_head discard = LIST_HEAD_INIT(discard);
@@ -655,16 +686,67 @@ void slab_free_debug(struct kmem_cache *s, struct page *slab, void *obj, void *c
 
 	mm_spin_lock(&n->list_lock);
 	if (slab_debug_free(s, slab, obj, caller))
-		slab_put_object(s, n, slab, obj, &discard);
+		slab_put_object(s, n, slab, slab_base(slab), obj, &discard);
 	mm_spin_unlock(&n->list_lock);
 	free_slab_list(s, &discard);
 	mm_irq_restore(flags);
 }
 
-/* The array is full: give the older half back to the slabs, keep the rest. */
-void cache_flusharray(struct kmem_cache *s, struct array_cache *ac, void *obj)
+void slab_free_slow(struct kmem_cache *s, struct page *slab, void *obj, void *caller)
 {
-	s->free_slowpath++;
-	free_block(s, ac, ac->batchcount);
-	ac->entry[ac->avail++] = obj;
+	unsigned long flags = mm_irq_save();
+	struct array_cache *ac = s->cpu_cache[mm_cpu_id()];
+
+	if (!ac->limit) {
+		mm_irq_restore(flags);
+		slab_free_debug(s, slab, obj, caller);
+		return;
+	}
+	if (page_to_nid(slab) != ac->node) {
+		slab_free_to_node(s, slab, obj);
+	} else if (ac->avail && ac->entry[ac->avail - 1] == obj) {
+		/* The cheap double-free check: the same object twice in a row. */
+		mm_irq_restore(flags);
+		slab_report(SLAB_REPORT_DOUBLE_FREE, s, obj, 0, caller, "double free of object %p",
+			    obj);
+		return;
+	} else {
+		if (ac->avail >= ac->limit) {
+			/* Full: the older half goes back to the slabs. */
+			s->free_slowpath++;
+			free_block(s, ac, ac->batchcount);
+		}
+		ac->entry[ac->avail++] = obj;
+	}
+	mm_irq_restore(flags);
+}
+
+static void zero_object(struct kmem_cache *s, void *obj)
+{
+	uint64_t *w = obj;
+	unsigned int words = s->object_size / 8, i;
+
+	for (i = 0; i < words; i++)
+		w[i] = 0;
+	mm_memset((char *)obj + 8 * words, 0, s->object_size % 8);
+}
+
+void *slab_alloc_slow(struct kmem_cache *s, gfp_t gfp, void *caller)
+{
+	unsigned long flags = mm_irq_save();
+	struct array_cache *ac = s->cpu_cache[mm_cpu_id()];
+	void *obj;
+
+	if (ac->avail) {
+		obj = ac->entry[--ac->avail];
+		mm_irq_restore(flags);
+	} else if (ac->limit) {
+		obj = cache_alloc_refill(s, gfp, flags);
+	} else {
+		mm_irq_restore(flags);
+		obj = slab_alloc_debug(s, gfp, caller);
+	}
+	if (unlikely(gfp & __GFP_ZERO) && obj)
+		zero_object(s, obj);
+	return obj;
 }

@@ -145,15 +145,15 @@ int slab_debug_setup(const char *arg);
 /* The last debug report, for tests that cannot read the console. */
 enum slab_report_kind {
 	SLAB_REPORT_NONE,
-	SLAB_REPORT_INVALID_FREE,  /* not an object of any slab cache */
-	SLAB_REPORT_MID_OBJECT,	   /* into the middle of an object */
-	SLAB_REPORT_WRONG_CACHE,   /* kmem_cache_free to another cache */
-	SLAB_REPORT_DOUBLE_FREE,   /* object already free */
-	SLAB_REPORT_REDZONE,	   /* a red zone byte overwritten */
-	SLAB_REPORT_POISON,	   /* a free object written after its free */
-	SLAB_REPORT_FREELIST,	   /* a slab's free list or counters corrupt */
-	SLAB_REPORT_LEAK,	   /* kmem_cache_destroy with live objects */
-	SLAB_REPORT_BAD_REQUEST,   /* bad size, flags or gfp */
+	SLAB_REPORT_INVALID_FREE, /* not an object of any slab cache */
+	SLAB_REPORT_MID_OBJECT,	  /* into the middle of an object */
+	SLAB_REPORT_WRONG_CACHE,  /* kmem_cache_free to another cache */
+	SLAB_REPORT_DOUBLE_FREE,  /* object already free */
+	SLAB_REPORT_REDZONE,	  /* a red zone byte overwritten */
+	SLAB_REPORT_POISON,	  /* a free object written after its free */
+	SLAB_REPORT_FREELIST,	  /* a slab's free list or counters corrupt */
+	SLAB_REPORT_LEAK,	  /* kmem_cache_destroy with live objects */
+	SLAB_REPORT_BAD_REQUEST,  /* bad size, flags or gfp */
 };
 struct slab_report {
 	enum slab_report_kind kind;

@@ -38,14 +38,27 @@ int slab_debug_setup(const char *arg)
 	for (; *p && *p != ','; p++) {
 		letters = true;
 		switch (*p) {
-		case 'F': case 'f': flags |= SLAB_CONSISTENCY_CHECKS; break;
-		case 'Z': case 'z': flags |= SLAB_RED_ZONE; break;
-		case 'P': case 'p': flags |= SLAB_POISON; break;
-		case 'U': case 'u': flags |= SLAB_STORE_USER; break;
-		case '-': break;
+		case 'F':
+		case 'f':
+			flags |= SLAB_CONSISTENCY_CHECKS;
+			break;
+		case 'Z':
+		case 'z':
+			flags |= SLAB_RED_ZONE;
+			break;
+		case 'P':
+		case 'p':
+			flags |= SLAB_POISON;
+			break;
+		case 'U':
+		case 'u':
+			flags |= SLAB_STORE_USER;
+			break;
+		case '-':
+			break;
 		default:
-			mm_printk("slab_debug: unknown option '%c' in \"%s\" (F, Z, P, U or -)\n", *p,
-				  arg);
+			mm_printk("slab_debug: unknown option '%c' in \"%s\" (F, Z, P, U or -)\n",
+				  *p, arg);
 			return -MM_EINVAL;
 		}
 	}
@@ -64,7 +77,8 @@ int slab_debug_setup(const char *arg)
 		len = (size_t)(p - start);
 		if (!len)
 			continue;
-		if (len >= sizeof(slab_debug_named[0].name) || slab_debug_nr_named >= SLAB_DEBUG_NAMES) {
+		if (len >= sizeof(slab_debug_named[0].name) ||
+		    slab_debug_nr_named >= SLAB_DEBUG_NAMES) {
 			mm_printk("slab_debug: cache name too long or more than %d names in \"%s\"\n",
 				  SLAB_DEBUG_NAMES, arg);
 			return -MM_EINVAL;
@@ -89,7 +103,7 @@ slab_flags_t slab_debug_flags_for(const char *name)
 struct slab_track *slab_tracks(const struct kmem_cache *s, void *obj)
 {
 	return s && (s->flags & SLAB_STORE_USER) ? (struct slab_track *)((char *)obj + s->track_off)
-						: NULL;
+						 : NULL;
 }
 
 void slab_report(enum slab_report_kind kind, const struct kmem_cache *s, const void *obj,
@@ -203,8 +217,8 @@ void slab_debug_init_slab(struct kmem_cache *s, struct page *slab)
 
 /* Walk @slab's free list: is @obj on it, and is the list sane (objects of
  * this slab, no loop, as many as the counts say)? */
-static bool freelist_check(struct kmem_cache *s, struct page *slab, const void *obj,
-			   bool *found, void *caller)
+static bool freelist_check(struct kmem_cache *s, struct page *slab, const void *obj, bool *found,
+			   void *caller)
 {
 	char *base = slab_base(slab);
 	unsigned int nfree = 0, idx;
@@ -237,7 +251,8 @@ bool slab_debug_alloc(struct kmem_cache *s, struct page *slab, void *obj, void *
 
 	/* The next free object is what the freed object's pointer said: a
 	 * write after free may have changed it. */
-	if (slab->index && !slab_obj_index(s, slab, (char *)slab_base(slab) + slab->index - 1, &idx)) {
+	if (slab->index &&
+	    !slab_obj_index(s, slab, (char *)slab_base(slab) + slab->index - 1, &idx)) {
 		slab_report(SLAB_REPORT_FREELIST, s, obj, s->offset, caller,
 			    "free pointer of object %p overwritten: rest of slab %p's free list lost",
 			    obj, slab_base(slab));
@@ -245,7 +260,8 @@ bool slab_debug_alloc(struct kmem_cache *s, struct page *slab, void *obj, void *
 	}
 	if ((s->flags & SLAB_CONSISTENCY_CHECKS) && !slab_obj_index(s, slab, obj, &idx)) {
 		slab_report(SLAB_REPORT_FREELIST, s, obj, 0, caller,
-			    "free list of slab %p hands out %p, not an object", slab_base(slab), obj);
+			    "free list of slab %p hands out %p, not an object", slab_base(slab),
+			    obj);
 		return false;
 	}
 	if (cache_poisons(s)) {
@@ -254,8 +270,8 @@ bool slab_debug_alloc(struct kmem_cache *s, struct page *slab, void *obj, void *
 			off = s->object_size - 1;
 		if (off >= 0)
 			slab_report(SLAB_REPORT_POISON, s, obj, (unsigned long)off, caller,
-				    "object %p written after free at offset %ld: 0x%02x",
-				    obj, off, ((unsigned char *)obj)[off]);
+				    "object %p written after free at offset %ld: 0x%02x", obj, off,
+				    ((unsigned char *)obj)[off]);
 	}
 	if (s->flags & SLAB_RED_ZONE) {
 		check_redzones(s, obj, SLUB_RED_INACTIVE, caller);
@@ -322,8 +338,9 @@ static unsigned int check_slab(struct kmem_cache *s, struct kmem_cache_node *n,
 		return 0;
 	}
 	if (bound != want || slab_inuse(slab) > bound)
-		check_problem("%s: slab %p counts %u of %u objects in use, order %u holds %u", s->name,
-			      (void *)base, slab_inuse(slab), bound, page_alloc_order(slab), want);
+		check_problem("%s: slab %p counts %u of %u objects in use, order %u holds %u",
+			      s->name, (void *)base, slab_inuse(slab), bound,
+			      page_alloc_order(slab), want);
 	if (slab_list_for(n, slab) != list)
 		check_problem("%s: slab %p with %u of %u in use is on the wrong list", s->name,
 			      (void *)base, slab_inuse(slab), bound);
@@ -335,8 +352,10 @@ static unsigned int check_slab(struct kmem_cache *s, struct kmem_cache_node *n,
 		}
 		if ((s->flags & SLAB_RED_ZONE) &&
 		    (first_not(f - s->red_left, SLUB_RED_INACTIVE, s->red_left) >= 0 ||
-		     first_not(f + s->object_size, SLUB_RED_INACTIVE, s->rz_end - s->object_size) >= 0))
-			check_problem("%s: free object %p: red zone overwritten", s->name, (void *)f);
+		     first_not(f + s->object_size, SLUB_RED_INACTIVE, s->rz_end - s->object_size) >=
+			     0))
+			check_problem("%s: free object %p: red zone overwritten", s->name,
+				      (void *)f);
 		if (cache_poisons(s) && (first_not(f, POISON_FREE, s->object_size - 1) >= 0 ||
 					 (unsigned char)f[s->object_size - 1] != POISON_END))
 			check_problem("%s: free object %p: poison overwritten (use after free)",
@@ -372,8 +391,8 @@ static void check_node(struct kmem_cache *s, int nid)
 			total += slab_objects(slab);
 		}
 		if (seen != counts[l])
-			check_problem("%s: node %d has %lu slabs on a list that counts %lu", s->name,
-				      nid, seen, counts[l]);
+			check_problem("%s: node %d has %lu slabs on a list that counts %lu",
+				      s->name, nid, seen, counts[l]);
 	}
 	if (total != n->total_objects || nfree != n->free_objects)
 		check_problem("%s: node %d: %lu objects, %lu free in its slabs; counters say %lu, %lu",
@@ -389,8 +408,8 @@ static void check_arrays(struct kmem_cache *s)
 		if (!ac)
 			continue;
 		if (ac->avail > ac->limit) {
-			check_problem("%s: cpu %u holds %u objects, limit %u", s->name, cpu, ac->avail,
-				      ac->limit);
+			check_problem("%s: cpu %u holds %u objects, limit %u", s->name, cpu,
+				      ac->avail, ac->limit);
 			continue;
 		}
 		for (unsigned int i = 0; i < ac->avail; i++) {
@@ -399,8 +418,8 @@ static void check_arrays(struct kmem_cache *s)
 
 			if (!PageSlab(slab) || slab->mapping != s ||
 			    !slab_obj_index(s, slab, ac->entry[i], &idx))
-				check_problem("%s: cpu %u holds %p, not an object of the cache", s->name,
-					      cpu, ac->entry[i]);
+				check_problem("%s: cpu %u holds %p, not an object of the cache",
+					      s->name, cpu, ac->entry[i]);
 			for (unsigned int j = 0; j < i; j++)
 				if (ac->entry[j] == ac->entry[i])
 					check_problem("%s: cpu %u holds %p twice", s->name, cpu,

@@ -33,7 +33,7 @@
 #include "slab.h"
 #include "spinlock.h"
 
-#define SLAB_CACHE_TAG 0x42414c53u /* "SLAB" */
+#define SLAB_CACHE_TAG 0x42414c53u   /* "SLAB" */
 #define SLAB_NODE_CANARY 0x534c4e44u /* "SLND" */
 
 /* Linux's debug bytes. */
@@ -134,35 +134,50 @@ static inline void **slab_freeptr(const struct kmem_cache *s, void *obj)
 	return (void **)((char *)obj + s->offset);
 }
 
-/* The slot index of @obj in @slab and whether @obj is exactly an object
- * start (not a pointer into one, nor past the last). */
+/* The byte offset of @p in @slab, @p's pfn known: no address translation
+ * (the direct map is linear over a block). */
+static inline unsigned long slab_offset_of(const struct page *slab, const void *p,
+					   unsigned long pfn)
+{
+	return ((pfn - page_to_pfn(slab)) << MM_PAGE_SHIFT) + ((uintptr_t)p & (MM_PAGE_SIZE - 1));
+}
+
+/* Is byte @off of @slab exactly an object's start? Its slot index in
+ * *@idx. One multiply by the reciprocal instead of a division. */
+static inline bool slab_off_index(const struct kmem_cache *s, const struct page *slab,
+				  unsigned long off, unsigned int *idx)
+{
+	uint64_t o = (uint64_t)off - s->red_left;
+	uint64_t i = (uint64_t)(((unsigned __int128)o * s->reciprocal) >> 64);
+
+	*idx = (unsigned int)i;
+	return i * s->size == o && i < slab_objects(slab);
+}
+
 static inline bool slab_obj_index(const struct kmem_cache *s, const struct page *slab,
 				  const void *obj, unsigned int *idx)
 {
-	uint64_t off = (uint64_t)((uintptr_t)obj - (uintptr_t)slab_base(slab)) - s->red_left;
-	uint64_t i = (uint64_t)(((unsigned __int128)off * s->reciprocal) >> 64);
-
-	*idx = (unsigned int)i;
-	return i * s->size == off && i < slab_objects(slab);
+	return slab_off_index(s, slab, (unsigned long)((uintptr_t)obj - (uintptr_t)slab_base(slab)),
+			      idx);
 }
 
-/* Take the first free object of @slab (node lock held). */
-static inline void *slab_pop(struct kmem_cache *s, struct page *slab)
+/* Take the first free object of @slab, whose first byte is at @base
+ * (node lock held). */
+static inline void *slab_pop(struct kmem_cache *s, struct page *slab, char *base)
 {
-	char *obj = (char *)slab_base(slab) + slab->index - 1;
-	void *next = *slab_freeptr(s, obj);
+	char *obj = base + slab->index - 1;
+	char *next = *slab_freeptr(s, obj);
 
-	slab->index = next ? (uint32_t)((char *)next - (char *)slab_base(slab)) + 1 : SLAB_FREE_NONE;
-	slab->private++; /* inuse, the low half */
+	slab->index = next ? (uint32_t)(next - base) + 1 : SLAB_FREE_NONE;
+	slab->private ++; /* inuse, the low half */
 	return obj;
 }
 
-static inline void slab_push(struct kmem_cache *s, struct page *slab, void *obj)
+static inline void slab_push(struct kmem_cache *s, struct page *slab, char *base, void *obj)
 {
-	*slab_freeptr(s, obj) =
-		slab->index ? (char *)slab_base(slab) + slab->index - 1 : NULL;
-	slab->index = (uint32_t)((char *)obj - (char *)slab_base(slab)) + 1;
-	slab->private--;
+	*slab_freeptr(s, obj) = slab->index ? base + slab->index - 1 : NULL;
+	slab->index = (uint32_t)((char *)obj - base) + 1;
+	slab->private --;
 }
 
 static inline struct list_head *slab_list_for(struct kmem_cache_node *n, const struct page *slab)
@@ -194,21 +209,11 @@ static inline unsigned int fls_u(unsigned long x)
 }
 
 /* ---- slab.c: the slow paths of kmalloc.c's fast paths ---- */
-/* The running CPU's array is empty: refill it with a batch from the local
- * node's slabs (making a slab if need be) and return one object, or NULL.
- * Called with interrupts off, @irqflags the caller's state, which it
- * restores (and has on while the page allocator runs). */
-void *cache_alloc_refill(struct kmem_cache *s, gfp_t gfp, unsigned long irqflags);
-/* The array is full: flush a batch to the slabs, then push @obj.
- * Interrupts off. */
-void cache_flusharray(struct kmem_cache *s, struct array_cache *ac, void *obj);
-/* A debugged cache's allocation and free: checked under the node lock. */
-void *slab_alloc_debug(struct kmem_cache *s, gfp_t gfp, void *caller);
-void slab_free_debug(struct kmem_cache *s, struct page *slab, void *obj, void *caller);
-/* Free @obj (of @s, in @slab) to its slab under the node lock taken here;
- * an emptied slab beyond min_partial is given back to the page allocator.
- * Interrupts off. */
-void slab_free_to_node(struct kmem_cache *s, struct page *slab, void *obj);
+/* Everything but the fast paths' common case: an empty array (refill or
+ * debugged cache), __GFP_ZERO; and on free a full array, an object of
+ * another node, a debugged cache, the same object twice. */
+void *slab_alloc_slow(struct kmem_cache *s, gfp_t gfp, void *caller);
+void slab_free_slow(struct kmem_cache *s, struct page *slab, void *obj, void *caller);
 /* Drain the running CPU's array of @s to the slabs (interrupts off). */
 void cache_drain_local(struct kmem_cache *s);
 /* Free every empty slab of @s; returns pages freed. Interrupts off. */

@@ -18,7 +18,7 @@ static size_t count_substr(const char *hay, const char *needle)
 
 HTEST(kmalloc_sizes_map_to_linux_classes_with_natural_alignment)
 {
-	static const unsigned int classes[] = { 8,   16,  32,  64,	 96,   128, 192,
+	static const unsigned int classes[] = { 8,   16,  32,	64,   96,   128, 192,
 						256, 512, 1024, 2048, 4096, 8192 };
 
 	KT_ASSERT_EQ(slab_boot(32), 0);
@@ -38,8 +38,8 @@ HTEST(kmalloc_sizes_map_to_linux_classes_with_natural_alignment)
 		if (align > 4096)
 			align = 4096;
 		if ((uintptr_t)p % align) {
-			ktest_fail(__FILE__, __LINE__, "kmalloc(%zu) = %p not aligned to %zu", size, p,
-				   align);
+			ktest_fail(__FILE__, __LINE__, "kmalloc(%zu) = %p not aligned to %zu", size,
+				   p, align);
 			break;
 		}
 		kfree(p);
@@ -68,10 +68,10 @@ HTEST(objects_per_slab_follow_slub_rule)
 		const char *name;
 		unsigned int objects, pages;
 	} want[] = {
-		{ "kmalloc-8", 512, 1 },   { "kmalloc-16", 256, 1 },  { "kmalloc-32", 128, 1 },
-		{ "kmalloc-64", 64, 1 },   { "kmalloc-96", 42, 1 },   { "kmalloc-128", 32, 1 },
-		{ "kmalloc-192", 21, 1 },  { "kmalloc-256", 16, 1 },  { "kmalloc-512", 8, 1 },
-		{ "kmalloc-1024", 8, 2 },  { "kmalloc-2048", 8, 4 },  { "kmalloc-4096", 8, 8 },
+		{ "kmalloc-8", 512, 1 },  { "kmalloc-16", 256, 1 }, { "kmalloc-32", 128, 1 },
+		{ "kmalloc-64", 64, 1 },  { "kmalloc-96", 42, 1 },  { "kmalloc-128", 32, 1 },
+		{ "kmalloc-192", 21, 1 }, { "kmalloc-256", 16, 1 }, { "kmalloc-512", 8, 1 },
+		{ "kmalloc-1024", 8, 2 }, { "kmalloc-2048", 8, 4 }, { "kmalloc-4096", 8, 8 },
 		{ "kmalloc-8192", 4, 8 },
 	};
 	struct list_head *pos;
@@ -86,8 +86,9 @@ HTEST(objects_per_slab_follow_slub_rule)
 				continue;
 			found++;
 			if (s->objects != want[i].objects || (1u << s->order) != want[i].pages)
-				ktest_fail(__FILE__, __LINE__, "%s: %u objects in %u pages, want %u in %u",
-					   s->name, s->objects, 1u << s->order, want[i].objects,
+				ktest_fail(__FILE__, __LINE__,
+					   "%s: %u objects in %u pages, want %u in %u", s->name,
+					   s->objects, 1u << s->order, want[i].objects,
 					   want[i].pages);
 			KT_EXPECT_EQ(s->size, s->object_size); /* no per-object overhead */
 		}
@@ -351,8 +352,10 @@ HTEST(slabinfo_and_vmstat_print_linux_formats)
 	host_capture_start();
 	mm_print_slabinfo();
 	const char *out = host_capture_stop();
-	KT_EXPECT(strncmp(out, "slabinfo - version: 2.1\n# name            <active_objs> <num_objs> <objsize> <objperslab> <pagesperslab> : tunables <limit> <batchcount> <sharedfactor> : slabdata <active_slabs> <num_slabs> <sharedavail>\n",
-			  180) == 0);
+	KT_EXPECT(
+		strncmp(out,
+			"slabinfo - version: 2.1\n# name            <active_objs> <num_objs> <objsize> <objperslab> <pagesperslab> : tunables <limit> <batchcount> <sharedfactor> : slabdata <active_slabs> <num_slabs> <sharedavail>\n",
+			180) == 0);
 	/* 104-byte slots, 39 a page; 50 taken in batches of 60 => 2 slabs */
 	char want[200];
 	snprintf(want, sizeof(want),

@@ -42,8 +42,8 @@ HTEST(double_free_is_reported_on_plain_and_debugged_caches)
 	kmem_cache_free(s, a);
 	kmem_cache_free(s, b);
 	CAPTURE(kmem_cache_free(s, a));
-	snprintf(want, sizeof(want), "BUG dbg-double: double free of object %p (last allocated by 0x",
-		 a);
+	snprintf(want, sizeof(want),
+		 "BUG dbg-double: double free of object %p (last allocated by 0x", a);
 	KT_EXPECT(strstr(out, want) != NULL);
 	KT_EXPECT_EQ(slab_last_report.kind, SLAB_REPORT_DOUBLE_FREE);
 	KT_EXPECT(slab_last_report.alloc_caller != NULL);
@@ -97,8 +97,8 @@ HTEST(red_zone_overruns_are_caught_at_free)
 	memset(o, 1, 20);
 	o[21] = 'x'; /* two bytes past the end */
 	CAPTURE(kmem_cache_free(s, o));
-	snprintf(want, sizeof(want), "BUG dbg-rz: red zone of object %p overwritten at offset 21: 0x78",
-		 (void *)o);
+	snprintf(want, sizeof(want),
+		 "BUG dbg-rz: red zone of object %p overwritten at offset 21: 0x78", (void *)o);
 	KT_EXPECT(strstr(out, want) != NULL);
 	KT_EXPECT_EQ(slab_last_report.kind, SLAB_REPORT_REDZONE);
 	KT_EXPECT_EQ(slab_last_report.offset, 21);

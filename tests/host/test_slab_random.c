@@ -11,7 +11,7 @@
 
 struct live {
 	char *p;
-	size_t len;	      /* bytes the caller may use */
+	size_t len; /* bytes the caller may use */
 	uint64_t id;
 	struct kmem_cache *s; /* NULL: kmalloc */
 };
@@ -83,7 +83,7 @@ static size_t random_run(uint64_t seed, int ncaches, size_t steps, size_t max, s
 				o.len = slab_rand() % 8 ? 1 + slab_rand() % 512
 							: 1 + slab_rand() % 20000;
 				o.p = (slab_rand() % 4) ? kmalloc(o.len, GFP_KERNEL)
-							 : kzalloc(o.len, GFP_KERNEL);
+							: kzalloc(o.len, GFP_KERNEL);
 				if (o.p && ksize(o.p) < o.len)
 					bad++;
 			} else {
@@ -145,8 +145,8 @@ HTEST(random_sequences_over_many_caches_keep_every_object_intact)
 		size_t bad = random_run(seed * 0x9e3779b97f4a7c15ull, 14, 60000, 6000, 0);
 
 		if (bad)
-			ktest_fail(__FILE__, __LINE__, "seed %lu: %zu failures", (unsigned long)seed,
-				   bad);
+			ktest_fail(__FILE__, __LINE__, "seed %lu: %zu failures",
+				   (unsigned long)seed, bad);
 		KT_EXPECT_EQ(mm_check_invariants(), 0);
 	}
 }

@@ -49,7 +49,7 @@ struct soak {
 	unsigned long held_pages;
 	unsigned long base_allocated;
 	unsigned long base_slab; /* slab pages at the start, caches shrunk */
-	void *obj[SOAK_OBJS]; /* kmalloc objects, stamped at both ends */
+	void *obj[SOAK_OBJS];	 /* kmalloc objects, stamped at both ends */
 	unsigned int obj_len[SOAK_OBJS];
 	size_t nobj;
 	uint64_t rnd;
@@ -239,7 +239,11 @@ static void soak_alloc_one(struct soak *s)
 }
 
 static const gfp_t soak_kmalloc_gfps[] = {
-	GFP_KERNEL, GFP_ATOMIC, GFP_NOWAIT, GFP_KERNEL | __GFP_ZERO, GFP_KERNEL | __GFP_RECLAIMABLE,
+	GFP_KERNEL,
+	GFP_ATOMIC,
+	GFP_NOWAIT,
+	GFP_KERNEL | __GFP_ZERO,
+	GFP_KERNEL | __GFP_RECLAIMABLE,
 	GFP_KERNEL | __GFP_NORETRY,
 };
 
@@ -255,8 +259,8 @@ static void soak_kmalloc_one(struct soak *s)
 	uint64_t r = soak_rand(s);
 	unsigned int len = r % 16 ? 16 + (unsigned int)(r >> 8) % 2000
 				  : 8193 + (unsigned int)(r >> 8) % 12000;
-	gfp_t gfp = soak_kmalloc_gfps[(r >> 32) % (sizeof(soak_kmalloc_gfps) /
-						  sizeof(soak_kmalloc_gfps[0]))];
+	gfp_t gfp = soak_kmalloc_gfps[(r >> 32) %
+				      (sizeof(soak_kmalloc_gfps) / sizeof(soak_kmalloc_gfps[0]))];
 	unsigned char *p = kmalloc(len, gfp | __GFP_NOWARN);
 
 	if (!p) {

@@ -124,7 +124,8 @@ KTEST(slab, objects_freed_on_other_cpus_keep_contents_and_books)
 	unsigned long slab0 = slab_unreclaimable_pages();
 
 	for (unsigned int c = 0; c < xcpu_n; c++) {
-		t[c] = thread_create_on("xcpu", xcpu_worker, (void *)(uintptr_t)c, THREAD_JOINABLE, c);
+		t[c] = thread_create_on("xcpu", xcpu_worker, (void *)(uintptr_t)c, THREAD_JOINABLE,
+					c);
 		KT_ASSERT(t[c] != NULL);
 	}
 	for (unsigned int c = 0; c < xcpu_n; c++) {
@@ -185,7 +186,8 @@ KTEST(slab, gfp_atomic_from_interrupts_on_every_cpu)
 
 KTEST(slab, shrink_returns_every_page_and_destroy_checks_leaks)
 {
-	struct kmem_cache *s = kmem_cache_create("ktest-shrink", 200, 0, SLAB_RECLAIM_ACCOUNT, NULL);
+	struct kmem_cache *s = kmem_cache_create("ktest-shrink", 200, 0, SLAB_RECLAIM_ACCOUNT,
+						 NULL);
 	static void *v[3000];
 	unsigned long rcl0 = slab_reclaimable_pages();
 
