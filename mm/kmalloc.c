@@ -34,15 +34,18 @@ static __always_inline void *slab_alloc_fast(struct kmem_cache *s, gfp_t gfp, vo
  * large kmalloc, a bad pointer: the caller's slow path sorts it out). */
 static __always_inline struct page *slab_lookup(const void *p)
 {
-	unsigned long pfn = mm_virt_to_pfn(p);
+	unsigned long pfn = mm_virt_to_pfn(p), off = (uintptr_t)p & (MM_PAGE_SIZE - 1);
 	struct page *slab;
 	unsigned int idx;
 
-	if (unlikely(!pfn_valid(pfn)))
+	if (unlikely(pfn >= max_pfn)) /* max_pfn is 0 before mm_init() */
 		return NULL;
-	slab = compound_head(pfn_to_page(pfn));
-	if (unlikely(!PageSlab(slab)) ||
-	    unlikely(!slab_off_index(slab->mapping, slab, slab_offset_of(slab, p, pfn), &idx)))
+	slab = pfn_to_page(pfn);
+	if (unlikely(PageTail(slab))) { /* a later page of a multi-page slab */
+		slab = compound_head(slab);
+		off = slab_offset_of(slab, p, pfn);
+	}
+	if (unlikely(!PageSlab(slab)) || unlikely(!slab_off_index(slab->mapping, slab, off, &idx)))
 		return NULL;
 	return slab;
 }
