@@ -342,17 +342,22 @@ bool zone_canaries_ok(const struct zone *z, int cpu, const char *where)
 
 static int problems;
 
+void mm_invariant_vproblem(const char *fmt, va_list ap)
+{
+	if (++problems > CHECK_REPORT_LIMIT)
+		return;
+	mm_printk("mm_check_invariants: ");
+	mm_vprintk(fmt, ap);
+	mm_printk("\n");
+}
+
 __attribute__((format(printf, 1, 2))) static void problem(const char *fmt, ...)
 {
 	va_list ap;
 
-	if (++problems > CHECK_REPORT_LIMIT)
-		return;
-	mm_printk("mm_check_invariants: ");
 	va_start(ap, fmt);
-	mm_vprintk(fmt, ap);
+	mm_invariant_vproblem(fmt, ap);
 	va_end(ap);
-	mm_printk("\n");
 }
 
 /*
@@ -655,7 +660,7 @@ int mm_check_invariants(void)
 		check_pfns(z);
 		mm_spin_unlock_irqrestore(&z->lock, flags);
 	}
-	problems += slab_check_invariants();
+	slab_check_invariants(); /* its problems count here too */
 	if (problems > CHECK_REPORT_LIMIT)
 		mm_printk("mm_check_invariants: %d problems in all\n", problems);
 	return problems;

@@ -181,8 +181,9 @@ unsigned long slab_unreclaimable_pages(void);
 void mm_print_slabinfo(void);
 void mm_print_slab_vmstat(void);
 
-/* For the invariant checker (mm_check_invariants): walk every cache's
- * slabs and per-CPU objects; print one line per problem; return how many. */
+/* Part of mm_check_invariants (which counts these problems too): walk
+ * every cache's slabs and per-CPU objects, one line per problem; returns
+ * how many. */
 int slab_check_invariants(void);
 
 #endif /* MM_SLAB_H */

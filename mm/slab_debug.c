@@ -307,20 +307,16 @@ bool slab_debug_free(struct kmem_cache *s, struct page *slab, void *obj, void *c
 /* ---- the invariant checker ---- */
 
 static int check_problems;
-#define SLAB_CHECK_LIMIT 20
 
 static void check_problem(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 static void check_problem(const char *fmt, ...)
 {
 	va_list ap;
 
-	if (++check_problems > SLAB_CHECK_LIMIT)
-		return;
-	mm_printk("mm_check_invariants: ");
+	check_problems++;
 	va_start(ap, fmt);
-	mm_vprintk(fmt, ap);
+	mm_invariant_vproblem(fmt, ap);
 	va_end(ap);
-	mm_printk("\n");
 }
 
 /* One slab on @list: its page, its free list and, for debugged caches,
@@ -450,7 +446,5 @@ int slab_check_invariants(void)
 		}
 	}
 	mm_spin_unlock_irqrestore(&slab_caches_lock, flags);
-	if (check_problems > SLAB_CHECK_LIMIT)
-		mm_printk("mm_check_invariants: %d slab problems in all\n", check_problems);
 	return check_problems;
 }
