@@ -24,7 +24,6 @@
 #include "mm/kswapd.h"
 #include "mm/lru.h"
 #include "mm/oom.h"
-#include "mm/slab.h"
 #include "mm/vmscan.h"
 #include "mm/vmstat.h"
 #include "mm/zone.h"
@@ -561,10 +560,6 @@ KTEST(kswapd, noretry_mayfail_atomic_and_nofail_after_oom_kills_the_largest)
 	INIT_LIST_HEAD(&large.pages);
 	KT_ASSERT_EQ(oom_register_task(&small.task), 0);
 	KT_ASSERT_EQ(oom_register_task(&large.task), 0);
-	/* Nothing reclaimable may be left for the NORETRY attempt to find:
-	 * the slab shrinker would hand back empty slabs (and lift a zone
-	 * above min again before the atomic check). */
-	kmem_cache_shrink_all();
 	drain_all_pages(NULL);
 	KT_EXPECT_EQ(hog_take(&small, 64), 64);
 	hog_take(&large, 0);

@@ -42,7 +42,7 @@ struct xcpu_slot {
 	unsigned int size[XCPU_OBJS];
 	volatile int ready; /* round whose objects are in obj[] */
 };
-static struct xcpu_slot xcpu[SCHED_MAX_CPUS];
+static struct xcpu_slot *xcpu; /* one per CPU, kcalloc'ed: 24 KiB each */
 static unsigned int xcpu_n;
 static unsigned long xcpu_bad[SCHED_MAX_CPUS], xcpu_fail[SCHED_MAX_CPUS];
 
@@ -117,7 +117,8 @@ KTEST(slab, objects_freed_on_other_cpus_keep_contents_and_books)
 	xcpu_n = sched_nr_online();
 	xcpu_cache = kmem_cache_create("xcpu-64", 64, 0, 0, NULL);
 	KT_ASSERT(xcpu_cache != NULL);
-	memset(xcpu, 0, sizeof(xcpu));
+	xcpu = kcalloc(xcpu_n, sizeof(*xcpu), GFP_KERNEL);
+	KT_ASSERT(xcpu != NULL);
 	memset(xcpu_done, 0, sizeof(xcpu_done));
 	memset(xcpu_bad, 0, sizeof(xcpu_bad));
 	memset(xcpu_fail, 0, sizeof(xcpu_fail));
@@ -137,6 +138,7 @@ KTEST(slab, objects_freed_on_other_cpus_keep_contents_and_books)
 	KT_EXPECT_EQ(fail, 0);
 	KT_EXPECT_EQ(mm_check_invariants(), 0);
 	KT_EXPECT_EQ(kmem_cache_destroy(xcpu_cache), 0);
+	kfree(xcpu);
 	ktest_diag("%u CPUs, %u objects each way per round, %d rounds; slab pages %lu -> %lu",
 		   xcpu_n, XCPU_OBJS, XCPU_ROUNDS, slab0, slab_unreclaimable_pages());
 	xcpu_cache = NULL;
