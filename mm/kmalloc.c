@@ -338,7 +338,8 @@ int kmem_cache_init(void)
 		for (unsigned int i = 1; i <= KMALLOC_SHIFT_HIGH; i++) {
 			unsigned int size = kmalloc_class_size(i);
 			char name[32], *q = name;
-			unsigned int digits = 0, v = size;
+			/* Linux's names: kmalloc-96, kmalloc-1k, kmalloc-rcl-8k */
+			unsigned int digits = 0, v = size >= 1024 ? size / 1024 : size;
 
 			for (const char *c = prefix[t]; *c;)
 				*q++ = *c++;
@@ -346,6 +347,8 @@ int kmem_cache_init(void)
 				digits++;
 			for (unsigned int d = digits; d-- > 0; v /= 10)
 				q[d] = (char)('0' + v % 10);
+			if (size >= 1024)
+				q[digits++] = 'k';
 			q[digits] = 0;
 			/* natural alignment: the largest power of two dividing size */
 			unsigned int align = size & -size;

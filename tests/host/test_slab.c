@@ -71,8 +71,8 @@ HTEST(objects_per_slab_follow_slub_rule)
 		{ "kmalloc-8", 512, 1 },  { "kmalloc-16", 256, 1 }, { "kmalloc-32", 128, 1 },
 		{ "kmalloc-64", 64, 1 },  { "kmalloc-96", 42, 1 },  { "kmalloc-128", 32, 1 },
 		{ "kmalloc-192", 21, 1 }, { "kmalloc-256", 16, 1 }, { "kmalloc-512", 8, 1 },
-		{ "kmalloc-1024", 8, 2 }, { "kmalloc-2048", 8, 4 }, { "kmalloc-4096", 8, 8 },
-		{ "kmalloc-8192", 4, 8 },
+		{ "kmalloc-1k", 8, 2 },	  { "kmalloc-2k", 8, 4 },   { "kmalloc-4k", 8, 8 },
+		{ "kmalloc-8k", 4, 8 },
 	};
 	struct list_head *pos;
 	size_t found = 0;
@@ -363,7 +363,7 @@ HTEST(slabinfo_and_vmstat_print_linux_formats)
 	KT_EXPECT(strstr(out, want) != NULL);
 	if (!strstr(out, want))
 		ktest_diag("%s", out);
-	KT_EXPECT(strstr(out, "kmalloc-rcl-8192 ") != NULL);
+	KT_EXPECT(strstr(out, "kmalloc-rcl-8k ") != NULL);
 	host_capture_start();
 	mm_print_vmstat();
 	out = host_capture_stop();
