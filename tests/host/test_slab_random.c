@@ -188,4 +188,69 @@ HTEST(tight_memory_fails_cleanly_and_recovers)
 	KT_EXPECT_EQ(mm_check_invariants(), 0);
 }
 
+/* Four CPUs played in turn (host_set_cpu): objects allocated on one CPU
+ * and freed on another, in random order, land on the freeing CPU's array
+ * and flow back to their slabs; contents survive, nothing is lost, and
+ * kmem_cache_shrink drains every CPU. */
+HTEST(objects_freed_on_other_cpus_flow_back_to_their_slabs)
+{
+	enum { N = 3000, CPUS = 4 };
+	static struct live v[N];
+	unsigned long free0, slab0;
+	size_t bad = 0;
+
+	host_set_nr_cpus(CPUS); /* before the caches: one array per CPU */
+	KT_ASSERT_EQ(slab_boot(32), 0);
+	drain_all_pages(NULL);
+	free0 = nr_free_pages();
+	slab0 = slab_pages();
+	struct kmem_cache *s = kmem_cache_create("xcpu", 72, 0, 0, NULL);
+	KT_ASSERT(s != NULL);
+	slab_rng_state = 99;
+	for (int round = 0; round < 4; round++) {
+		for (size_t i = 0; i < N; i++) {
+			host_set_cpu((unsigned int)(slab_rand() % CPUS));
+			v[i].len = i % 2 ? 72 : 1 + slab_rand() % 700;
+			v[i].s = i % 2 ? s : NULL;
+			v[i].p = v[i].s ? kmem_cache_alloc(s, GFP_KERNEL)
+					: kmalloc(v[i].len, GFP_KERNEL);
+			v[i].id = (uint64_t)round * N + i;
+			KT_ASSERT(v[i].p != NULL);
+			obj_fill(v[i].p, v[i].len, v[i].id);
+		}
+		bad += overlaps(v, N);
+		for (size_t i = N; i > 0; i--) { /* free in another order, elsewhere */
+			size_t k = slab_rand() % i;
+			struct live o = v[k];
+
+			host_set_cpu((unsigned int)(slab_rand() % CPUS));
+			bad += obj_check(o.p, o.len, o.id) != 0;
+			if (o.s)
+				kmem_cache_free(o.s, o.p);
+			else
+				kfree(o.p);
+			v[k] = v[i - 1];
+		}
+		host_set_cpu(0);
+		KT_EXPECT_EQ(mm_check_invariants(), 0);
+	}
+	KT_EXPECT_EQ(bad, 0);
+	/* every CPU's array holds some of them until the caches are shrunk */
+	unsigned long cached = 0;
+	for (unsigned int cpu = 0; cpu < CPUS; cpu++)
+		cached += s->cpu_cache[cpu]->avail;
+	KT_EXPECT(cached > 0);
+	KT_EXPECT_EQ(kmem_cache_destroy(s), 0);
+	kmem_cache_shrink_all();
+	for (unsigned int cpu = 0; cpu < CPUS; cpu++)
+		for (struct list_head *pos = slab_caches.next; pos != &slab_caches; pos = pos->next)
+			KT_EXPECT_EQ(list_entry(pos, struct kmem_cache, list)->cpu_cache[cpu]->avail,
+				     0);
+	drain_all_pages(NULL);
+	KT_EXPECT_EQ(slab_pages(), slab0);
+	KT_EXPECT_EQ(nr_free_pages(), free0);
+	KT_EXPECT_EQ(mm_check_invariants(), 0);
+	host_set_nr_cpus(1);
+}
+
 HTEST_MAIN("slab_random")
