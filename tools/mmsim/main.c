@@ -18,7 +18,6 @@
 #include "mm/memmap.h"
 #include "mm/mm_init.h"
 #include "mm/numa.h"
-#include "mm/slab.h"
 #include "mmsim.h"
 #include "replay.h"
 #include "tests/host/host_shim.h"
@@ -264,8 +263,6 @@ static int boot(const struct options *o)
 	if (mm_init())
 		return 1;
 	mm_print_zone_summary();
-	if (kmem_cache_init())
-		return 1;
 	return 0;
 }
 

@@ -131,6 +131,8 @@ int mmsim_slab(unsigned long seed, unsigned long steps)
 		return 1;
 	}
 	rnd_state = seed * 0x9e3779b97f4a7c15ull + 1;
+	if (mmsim_slab_ready())
+		return 1;
 	mm_reclaim_init(); /* forgets every shrinker: the slab's comes back */
 	if (slab_shrinker_register())
 		return 1;

@@ -53,6 +53,8 @@ int mmsim_soak(unsigned long seed, unsigned long steps)
 		fprintf(stderr, "mmsim: soak: out of host memory\n");
 		return 1;
 	}
+	if (mmsim_slab_ready())
+		return 1;
 	mm_reclaim_init();
 	if (slab_shrinker_register()) /* mm_reclaim_init forgot it */
 		return 1;
