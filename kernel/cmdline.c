@@ -142,6 +142,17 @@ static int parse_option(const char *w, size_t n, struct kernel_options *opt)
 		opt->fail_page_alloc_set = true;
 		return 0;
 	}
+	if (word_is(w, key_len, "slab_debug")) {
+		if (has_val && val_len >= sizeof(opt->slab_debug)) {
+			printk("cmdline: value too long in '%.*s', ignored\n", (int)n, w);
+			return 1;
+		}
+		/* checked by slab_debug_setup() at boot, which says what is wrong */
+		memcpy(opt->slab_debug, has_val ? val : "", has_val ? val_len : 0);
+		opt->slab_debug[has_val ? val_len : 0] = 0;
+		opt->slab_debug_set = true;
+		return 0;
+	}
 	if (word_is(w, n, "exit")) {
 		opt->exit = true;
 		return 0;

@@ -30,6 +30,9 @@
  *                       (mm/debug.h). Default: on when self-tests run,
  *                       except test=bench (it measures the plain allocator)
  *                       and test=none.
+ *   slab_debug[=<FZPU->[,<cache>...]]  slab debugging (mm/slab.h): F checks,
+ *                       Z red zones, P poisoning, U callers; bare: all, for
+ *                       every cache; with names: those caches only.
  *
  * Unknown options are reported and ignored; malformed values are reported
  * and the option keeps its default.
@@ -58,6 +61,8 @@ struct kernel_options {
 	bool pcp_off;		  /* pcp=off */
 	int page_poison;	  /* page_poison=0|1; -1: the default (main.c) */
 	bool numa_off;		  /* numa=off */
+	bool slab_debug_set;	  /* slab_debug[=...] given */
+	char slab_debug[64];	  /* its value ("" when bare) */
 	bool fail_page_alloc_set; /* fail_page_alloc= given */
 	struct fail_page_alloc_attr fail_page_alloc;
 };

@@ -35,6 +35,7 @@
 #include "mm/memblock.h"
 #include "mm/memmap.h"
 #include "mm/mm_init.h"
+#include "mm/slab.h"
 #include "mm/pcp.h"
 #include "mm/kswapd.h"
 #include "mm/vmscan.h"
@@ -237,6 +238,10 @@ void kernel_main(uint32_t magic, uint64_t mbi_phys)
 		printk("mm: per-CPU page lists off (pcp=off)\n");
 	}
 	mm_reclaim_init();
+	if (kernel_opts.slab_debug_set && !slab_debug_setup(kernel_opts.slab_debug))
+		printk("mm: slab debugging on (slab_debug=%s)\n", kernel_opts.slab_debug);
+	if (kmem_cache_init())
+		panic("mm: kmem_cache_init failed");
 	sched_init();
 	smp_boot_aps();
 	if (!strcmp(kernel_opts.crash, "panic-smp"))

@@ -25,6 +25,7 @@
 #include "mm/kswapd.h"
 #include "mm/gfp.h"
 #include "mm/pbmap.h"
+#include "mm/slab.h"
 #include "mm/vmscan.h"
 #include "mm/vmstat.h"
 #include "mm/zone.h"
@@ -167,7 +168,7 @@ static int cmd_help(int argc, char **argv)
 }
 
 /* Linux's /proc/meminfo layout ("%-16s%8lu kB"); the fields Linux derives
- * from page cache, slab and swap do not exist here yet and are left out. */
+ * from page cache and swap do not exist here yet and are left out. */
 static int cmd_meminfo(int argc, char **argv)
 {
 	unsigned long total = 0, free = nr_free_pages(), reserve = 0;
@@ -184,6 +185,10 @@ static int cmd_meminfo(int argc, char **argv)
 	printk("%-16s%8lu kB\n", "MemTotal:", KB(total));
 	printk("%-16s%8lu kB\n", "MemFree:", KB(free));
 	printk("%-16s%8lu kB\n", "MemAvailable:", KB(free > reserve ? free - reserve : 0));
+	printk("%-16s%8lu kB\n",
+	       "Slab:", KB(slab_reclaimable_pages() + slab_unreclaimable_pages()));
+	printk("%-16s%8lu kB\n", "SReclaimable:", KB(slab_reclaimable_pages()));
+	printk("%-16s%8lu kB\n", "SUnreclaim:", KB(slab_unreclaimable_pages()));
 	/* Ours, not Linux's: where the rest of the managed pages are. */
 	printk("%-16s%8lu kB\n", "PerCpuFree:", KB(pcp_pages()));
 	printk("%-16s%8lu kB\n", "ShellHeld:", KB(held_total()));
@@ -220,6 +225,14 @@ static int cmd_pbmap(int argc, char **argv)
 	if (!usage_ok(argc, 0, 0, argv[0]))
 		return 1;
 	mm_print_pbmap();
+	return 0;
+}
+
+static int cmd_slabinfo(int argc, char **argv)
+{
+	if (!usage_ok(argc, 0, 0, argv[0]))
+		return 1;
+	mm_print_slabinfo();
 	return 0;
 }
 
@@ -662,6 +675,7 @@ static int cmd_trace(int argc, char **argv)
 const struct shell_cmd shell_cmds[] = {
 	{"help", "[COMMAND]", "list the commands (help alloc: the flag names)", cmd_help},
 	{"meminfo", "", "memory totals, as /proc/meminfo", cmd_meminfo},
+	{"slabinfo", "", "slab caches, as /proc/slabinfo", cmd_slabinfo},
 	{"buddyinfo", "", "free blocks per order and zone, as /proc/buddyinfo", cmd_buddyinfo},
 	{"zoneinfo", "", "watermarks and counts per zone, as /proc/zoneinfo", cmd_zoneinfo},
 	{"pagetypeinfo", "", "free blocks per migratetype, as /proc/pagetypeinfo", cmd_pagetypeinfo},

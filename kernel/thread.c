@@ -1,7 +1,8 @@
 /*
  * kernel/thread.c - creating, ending and freeing kernel threads. A thread
- * is one allocation: a 2^THREAD_STACK_ORDER page block with struct thread
- * at its bottom and the stack above it, growing down towards it.
+ * is two allocations: its struct thread from the "thread" slab cache, and
+ * a 2^THREAD_STACK_ORDER page block for the stack, whose lowest word holds
+ * THREAD_GUARD (overwritten: the stack overflowed).
  */
 #include "thread.h"
 #include "panic.h"
@@ -10,6 +11,7 @@
 #include "arch/x86_64/irq.h"
 #include "mm/gfp.h"
 #include "mm/page.h"
+#include "mm/slab.h"
 
 void thread_trampoline(void);
 void thread_start(struct thread *t) __attribute__((noreturn));
@@ -21,7 +23,6 @@ static void thread_init_common(struct thread *t, const char *name, unsigned int 
 {
 	memset(t, 0, sizeof(*t));
 	t->canary = THREAD_CANARY;
-	t->stack_guard = THREAD_GUARD;
 	t->tid = __atomic_fetch_add(&next_tid, 1, __ATOMIC_RELAXED);
 	size_t n = strlen(name);
 	if (n >= THREAD_NAME_LEN)
@@ -66,20 +67,30 @@ void thread_check_sp(const struct thread *t, uintptr_t sp)
 		      (unsigned long)t->stack_hi);
 }
 
+static struct kmem_cache *thread_cache;
+
 /* A thread that is not queued anywhere yet; its first switch_stack RET
- * goes to thread_trampoline with R12 = t, RBP = 0 (see switch.asm). */
+ * goes to thread_trampoline with R12 = t, RBP = 0 (see switch.asm). The
+ * first call (sched_init's idle thread, on the boot CPU) makes the cache. */
 struct thread *thread_alloc(const char *name, int (*fn)(void *), void *arg, unsigned int flags)
 {
-	struct page *page = alloc_pages(GFP_KERNEL, THREAD_STACK_ORDER);
+	if (!thread_cache)
+		thread_cache = kmem_cache_create("thread", sizeof(struct thread), 0,
+						 SLAB_HWCACHE_ALIGN | SLAB_PANIC, NULL);
+	struct thread *t = kmem_cache_alloc(thread_cache, GFP_KERNEL);
+	struct page *page = t ? alloc_pages(GFP_KERNEL, THREAD_STACK_ORDER) : NULL;
 
-	if (!page)
+	if (!page) {
+		if (t)
+			kmem_cache_free(thread_cache, t);
 		return NULL;
+	}
 	uint8_t *base = page_address(page);
-	struct thread *t = (struct thread *)base;
 	thread_init_common(t, name, flags);
 	t->stack_page = page;
-	t->stack_lo = (uintptr_t)&t->stack_guard;
+	t->stack_lo = (uintptr_t)base;
 	t->stack_hi = (uintptr_t)(base + THREAD_STACK_SIZE);
+	*(uint64_t *)t->stack_lo = THREAD_GUARD;
 	t->fn = fn;
 	t->arg = arg;
 
@@ -139,9 +150,10 @@ static void thread_free(struct thread *t)
 {
 	struct page *page = t->stack_page;
 
-	t->canary = 0; /* a stale pointer now fails thread_check */
+	t->canary = 0; /* a stale pointer now fails thread_check (until reused) */
 	__atomic_fetch_sub(&nr_threads, 1, __ATOMIC_RELAXED);
 	__free_pages(page, THREAD_STACK_ORDER);
+	kmem_cache_free(thread_cache, t);
 }
 
 void thread_reap(struct thread *t)

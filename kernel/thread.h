@@ -56,7 +56,6 @@ struct thread {
 	int exit_code;
 	bool reaped; /* off the CPU for good; join may free it */
 	struct wait_queue_head exit_wq;
-	uint64_t stack_guard; /* last field: nearest to the stack */
 };
 
 /*

@@ -12,6 +12,7 @@
 
 #include "internal.h"
 #include "memblock.h"
+#include "slab.h"
 #include "util.h"
 #include "vmstat.h"
 
@@ -77,8 +78,8 @@ const char *const migratetype_names[MIGRATE_TYPES] = {
 };
 
 static const char *const pageflag_names[NR_PAGEFLAGS] = {
-	"reserved", "buddy",  "pcp",   "head",	     "tail",   "poisoned",
-	"lru",	    "locked", "dirty", "referenced", "active", "checked",
+	"reserved", "buddy", "pcp",	   "head",   "tail",	"poisoned", "lru",
+	"locked",   "dirty", "referenced", "active", "checked", "slab",	    "large_kmalloc",
 };
 
 static void print_page_flags(uint32_t flags)
@@ -158,7 +159,7 @@ bool free_page_check_entry(struct page *page, unsigned int order, void *caller)
 /* Flags a page may not carry when it is freed. */
 #define PAGE_FLAGS_CHECK_AT_FREE \
 	((1u << PG_lru) | (1u << PG_locked) | (1u << PG_buddy) | (1u << PG_pcp) | \
-	 (1u << PG_reserved))
+	 (1u << PG_reserved) | (1u << PG_slab) | (1u << PG_large_kmalloc))
 
 static const char *tail_page_problem(const struct page *head, const struct page *p, bool compound)
 {
@@ -341,17 +342,22 @@ bool zone_canaries_ok(const struct zone *z, int cpu, const char *where)
 
 static int problems;
 
+void mm_invariant_vproblem(const char *fmt, va_list ap)
+{
+	if (++problems > CHECK_REPORT_LIMIT)
+		return;
+	mm_printk("mm_check_invariants: ");
+	mm_vprintk(fmt, ap);
+	mm_printk("\n");
+}
+
 __attribute__((format(printf, 1, 2))) static void problem(const char *fmt, ...)
 {
 	va_list ap;
 
-	if (++problems > CHECK_REPORT_LIMIT)
-		return;
-	mm_printk("mm_check_invariants: ");
 	va_start(ap, fmt);
-	mm_vprintk(fmt, ap);
+	mm_invariant_vproblem(fmt, ap);
 	va_end(ap);
-	mm_printk("\n");
 }
 
 /*
@@ -654,6 +660,7 @@ int mm_check_invariants(void)
 		check_pfns(z);
 		mm_spin_unlock_irqrestore(&z->lock, flags);
 	}
+	slab_check_invariants(); /* its problems count here too */
 	if (problems > CHECK_REPORT_LIMIT)
 		mm_printk("mm_check_invariants: %d problems in all\n", problems);
 	return problems;

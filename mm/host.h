@@ -29,7 +29,6 @@ void mm_panic(const char *fmt, ...) __attribute__((noreturn, format(printf, 1, 2
 /* Direct map: the virtual address of physical frame @pfn's first byte, and
  * back. Valid for every pfn the host handed to mm/ as RAM. */
 void *mm_pfn_to_virt(unsigned long pfn);
-unsigned long mm_virt_to_pfn(const void *addr);
 
 /*
  * Interrupt state: save and disable, then restore. Hosts without interrupts
@@ -48,6 +47,12 @@ unsigned long mm_virt_to_pfn(const void *addr);
 unsigned long mm_irq_save(void);
 void mm_irq_restore(unsigned long flags);
 unsigned int mm_cpu_id(void);
+#endif
+/* The pfn of the direct-map address @addr (the inverse of mm_pfn_to_virt),
+ * on every kfree. The inline header may give it too, and then defines
+ * MM_HOST_INLINE_VIRT_TO_PFN. */
+#ifndef MM_HOST_INLINE_VIRT_TO_PFN
+unsigned long mm_virt_to_pfn(const void *addr);
 #endif
 unsigned int mm_nr_cpus(void);
 
@@ -74,7 +79,8 @@ void mm_cpu_relax(void);
 int mm_kthread_run(int (*fn)(void *), void *arg, const char *name);
 
 /* A wait point. mm_waitq_create returns NULL when the host has no room
- * left (the kernel keeps a small fixed pool). Context: thread. */
+ * left (the kernel kmallocs them). Context: thread, after
+ * kmem_cache_init() when the host allocates them from mm/. */
 struct mm_waitq;
 struct mm_waitq *mm_waitq_create(void);
 

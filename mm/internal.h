@@ -151,6 +151,9 @@ void page_freer_init(void);
 /* Zone and per-CPU canaries (cpu < 0: the zone's only); false, after one
  * "BUG: <where>: canary overwritten in zone Z cpu N" line, when broken. */
 bool zone_canaries_ok(const struct zone *z, int cpu, const char *where);
+/* One line "mm_check_invariants: <message>" (up to a limit), counted in
+ * mm_check_invariants()'s result: for checkers of other parts of mm/. */
+void mm_invariant_vproblem(const char *fmt, va_list ap);
 /* A zone's name from its index, safe when the zone is overwritten. */
 const char *zone_name_safe(const struct zone *z);
 

@@ -51,7 +51,9 @@ enum pageflags {
 	PG_dirty,
 	PG_referenced,
 	PG_active,
-	PG_checked, /* scratch bit of the invariant checker */
+	PG_checked,	  /* scratch bit of the invariant checker */
+	PG_slab,	  /* head of a slab (mm/slab.c): mapping is its kmem_cache */
+	PG_large_kmalloc, /* head of a kmalloc too large for the slab caches */
 	NR_PAGEFLAGS
 };
 
@@ -117,6 +119,7 @@ static inline void ClearPageFlag(struct page *p, enum pageflags f)
 #define PageHead(p) PageFlag(p, PG_head)
 #define PageTail(p) PageFlag(p, PG_tail)
 #define PageLRU(p) PageFlag(p, PG_lru)
+#define PageSlab(p) PageFlag(p, PG_slab)
 
 static inline unsigned long page_to_pfn(const struct page *page)
 {

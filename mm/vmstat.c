@@ -6,6 +6,7 @@
 #include "vmstat.h"
 #include "vmscan.h"
 #include "compact_zone.h"
+#include "slab.h"
 
 #include "internal.h"
 
@@ -176,6 +177,7 @@ void mm_print_pagetypeinfo(void)
 void mm_print_vmstat(void)
 {
 	mm_printk("nr_free_pages %lu\n", nr_free_pages());
+	mm_print_slab_vmstat();
 	for (int i = 0; i < NR_VM_EVENT_ITEMS; i++)
 		mm_printk("%s %lu\n", vm_event_names[i], global_vm_event((enum vm_event_item)i));
 	/* Reclaim and compaction keep their counters beside their code; one

@@ -5,6 +5,7 @@
  * to kernel/thread.h and wait.h. One CPU for now.
  */
 #include "mm/host.h"
+#include "mm/slab.h"
 #include "cpu.h"
 #include "layout.h"
 #include "smp.h"
@@ -43,10 +44,6 @@ void *mm_pfn_to_virt(unsigned long pfn)
 	return phys_to_virt((uint64_t)pfn << MM_PAGE_SHIFT);
 }
 
-unsigned long mm_virt_to_pfn(const void *addr)
-{
-	return (unsigned long)(virt_to_phys(addr) >> MM_PAGE_SHIFT);
-}
 
 /* mm_irq_save, mm_irq_restore and mm_cpu_id are inline
  * (mm_host_inline.h); its hard-coded offset of the CPU id must match. */
@@ -75,23 +72,19 @@ int mm_kthread_run(int (*fn)(void *), void *arg, const char *name)
 	return thread_create(name, fn, arg, 0) ? 0 : -1;
 }
 
-/* mm/ needs one wait point per node and a few for tests: a fixed pool
- * keeps wait points out of the allocator they serve. */
+/* Wait points are small objects made once per kswapd/kcompactd and by
+ * tests: kmalloc'ed (they are never freed; mm/ keeps them for good). */
 struct mm_waitq {
 	struct wait_queue_head head;
 };
-#define MM_WAITQ_POOL 16
-static struct mm_waitq waitq_pool[MM_WAITQ_POOL];
-static unsigned int waitq_used;
 
 struct mm_waitq *mm_waitq_create(void)
 {
-	unsigned int i = __atomic_fetch_add(&waitq_used, 1, __ATOMIC_RELAXED);
+	struct mm_waitq *wq = kmalloc(sizeof(*wq), GFP_KERNEL);
 
-	if (i >= MM_WAITQ_POOL)
-		return NULL;
-	init_waitqueue_head(&waitq_pool[i].head);
-	return &waitq_pool[i];
+	if (wq)
+		init_waitqueue_head(&wq->head);
+	return wq;
 }
 
 bool mm_wait_timeout(struct mm_waitq *wq, bool (*cond)(void *), void *arg, unsigned int ms)

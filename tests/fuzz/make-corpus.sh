@@ -9,7 +9,7 @@ cd "$(dirname "$0")"
 C=corpus
 rm -rf "$C"
 mkdir -p "$C/fuzz_bootinfo" "$C/fuzz_memmap" "$C/fuzz_e820_file" "$C/fuzz_alloc_ops" \
-	"$C/fuzz_reserves" "$C/fuzz_trace_parse"
+	"$C/fuzz_reserves" "$C/fuzz_trace_parse" "$C/fuzz_slab"
 
 # Little-endian numbers as printf escapes.
 le() { # bytes value
@@ -218,6 +218,35 @@ printf '%s\n' "bash 12 [001] 1.0: kmem:mm_page_alloc: page=000000007dc0b519 pfn=
 	>"$T/perf-hashed-other.txt"
 printf '%s\n' "mm_page_alloc: [FAILED TO PARSE] pfn=4660 order=0 migratetype=1 gfp_flags=1264842" \
 	"mm_page_free: [FAILED TO PARSE] pfn=4660 order=0" >"$T/raw-numeric.txt"
+
+# ---- slab operations (fuzz_slab) ----
+# Four cache specs (flags byte, size le16), then ops of 4 bytes (op, a, b le16).
+# Seeds: each flag set once; a long mixed run from a fixed LCG; misuse of
+# every kind; big kmallocs and krealloc chains.
+S=corpus/fuzz_slab
+caches() { # four flag bytes
+	local out="" f
+	for f in "$@"; do out+=$(printf '\\x%02x' "$f")$(le 2 $((f * 37 + 24))); done
+	printf '%s' "$out"
+}
+sop() { printf '\\x%02x\\x%02x%s' "$1" "$2" "$(le 2 "$3")"; }
+s=$(caches 0x00 0x08 0x10 0x18)
+for ((i = 0; i < 60; i++)); do s+=$(sop $((i % 10)) $((i * 13 % 256)) $((i * 977))); done
+printf "$s" >"$S/plain-mixed.bin"
+s=$(caches 0x28 0x30 0x38 0x60)
+for ((i = 0; i < 80; i++)); do s+=$(sop $((i % 12)) $((i * 29 % 256)) $((i * 613))); done
+printf "$s" >"$S/debug-caches-misuse.bin"
+s=$(caches 0x83 0xa4 0x4d 0xc2)
+x=12345
+for ((i = 0; i < 300; i++)); do
+	x=$(((x * 1103515245 + 12345) % 2147483648))
+	s+=$(sop $((x % 256)) $((x / 256 % 256)) $((x / 65536 % 65536)))
+done
+printf "$s" >"$S/lcg-300-ops.bin"
+s=$(caches 0x01 0x02 0x03 0x04)
+for ((i = 0; i < 20; i++)); do s+=$(sop 3 $((0x80 | i)) $((i * 3001)))$(sop 6 $((0x80 | i)) $i); done
+for ((i = 0; i < 10; i++)); do s+=$(sop 10 $i $i)$(sop 5 $((0x80 | i)) 7); done
+printf "$s" >"$S/big-kmalloc-krealloc.bin"
 
 # Inputs that once failed (harness or mm bugs), kept as seeds so fuzz-smoke
 # replays them: regress/<target>-<what>.bin

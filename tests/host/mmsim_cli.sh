@@ -3,7 +3,7 @@
 # maps boot (exit 0, map echoed exactly, zones printed), every malformed map
 # in tests/data/e820/bad-*.txt fails with exit status 2 and exactly the
 # "FILE:LINE: message" of its .err file, bad options are refused, the
-# reclaim workload stays clean, and --numa runs everything per node.
+# reclaim and slab workloads stay clean, and --numa runs everything per node.
 # Run from the repository root (tests/run-tests.sh does).
 set -u
 cd "$(dirname "$0")/../.."
@@ -197,6 +197,20 @@ grep -q '^checks: mm_check_invariants 0 problems, lru_check 0 problems$' "$TMP/o
 check numa_reclaim_workload_checks_clean $? "exit $RC; $(grep -E '^(checks|pattern)' "$TMP/out" | tr '\n' ' ')"
 expect_usage_error numa_node_count_out_of_range_is_refused "--numa wants 1 to 8 nodes, got '9'" \
 	--e820 "$DATA/qemu-512m.txt" --numa 9
+
+# The slab workload: objects under memory pressure, the shrinker gives
+# empty slabs back, everything returns; slabinfo in Linux's format.
+run --e820 "$DATA/qemu-512m.txt" --mem 64M --workload slab --seed 5 --steps 12000 --print slabinfo
+shrunk=$(sed -n 's/.*(shrinker gave back \([0-9]*\) pages in all).*/\1/p' "$TMP/out")
+[ $RC = 0 ] && grep -q '^workload slab: passed$' "$TMP/out" && grep -q ' 0 bad stamps,' "$TMP/out" &&
+	[ -n "$shrunk" ] && [ "$shrunk" -gt 0 ]
+check slab_workload_shrinks_under_pressure_and_passes $? "exit $RC; $(grep '^workload slab' "$TMP/out" | tr '\n' ' ')"
+grep -q '^slabinfo - version: 2.1$' "$TMP/out" &&
+	grep -Eq '^kmalloc-64 +[0-9]+ +[0-9]+ +64 +64 +1 : tunables +120 +60 +0 : slabdata +[0-9]+ +[0-9]+ +0$' "$TMP/out"
+check print_slabinfo_in_linux_format $? "$(grep -A3 '^slabinfo' "$TMP/out" | tr '\n' ' ')"
+run --e820 "$DATA/qemu-512m.txt" --numa 2 --mem 128M --workload slab --seed 2 --steps 8000
+grep -q '^workload slab: passed$' "$TMP/out" && [ $RC = 0 ]
+check numa_slab_workload_passes $? "exit $RC; $(grep '^workload slab' "$TMP/out" | tail -2 | tr '\n' ' ')"
 
 echo "KTAP version 1"
 echo "# host suite mmsim_cli"

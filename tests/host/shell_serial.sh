@@ -92,7 +92,7 @@ ok prompt_appears_after_boot
 # 2. help names every command.
 send help
 missing=""
-for c in help meminfo buddyinfo zoneinfo pagetypeinfo vmstat alloc free fill fragment \
+for c in help meminfo buddyinfo zoneinfo pagetypeinfo vmstat slabinfo alloc free fill fragment \
 	drop_caches compact kswapd trace test bench reboot poweroff; do
 	printf '%s\n' "$OUT" | grep -qE "^  $c( |$)" || missing="$missing $c"
 done
@@ -115,6 +115,11 @@ check zoneinfo_prints_zones $? "$(printf '%s\n' "$OUT" | head -2 | tr '\n' '|')"
 send vmstat
 printf '%s\n' "$OUT" | grep -qE '^pgfree [0-9]+$'
 check vmstat_prints_counters $? "$(printf '%s\n' "$OUT" | head -2 | tr '\n' '|')"
+send slabinfo
+printf '%s\n' "$OUT" | grep -qx 'slabinfo - version: 2.1' &&
+	printf '%s\n' "$OUT" | grep -qE '^thread +[0-9]+ +[0-9]+ +[0-9]+ +[0-9]+ +[0-9]+ : tunables ' &&
+	printf '%s\n' "$OUT" | grep -qE '^kmalloc-64 +[0-9]+ +[0-9]+ +64 +64 +1 : tunables +120 +60 +0 : slabdata '
+check slabinfo_lists_the_kernels_caches $? "$(printf '%s\n' "$OUT" | head -3 | tr '\n' '|')"
 
 # 5. alloc then free restores buddyinfo (per-CPU lists drained around it,
 # since an order-3 free lands on them first).

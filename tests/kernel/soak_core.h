@@ -8,7 +8,9 @@
  * balances the books: every page of every zone is free, allocated or
  * reserved, free + allocated = managed, and the allocated pages are
  * exactly those the soak holds (blocks, cache pages, radix nodes) plus
- * what was allocated before it started. Static functions only: each
+ * what was allocated before it started, plus the slab allocator's pages
+ * (kmalloc objects of varied size and gfp are a quarter of the held
+ * allocations). Static functions only: each
  * includer gets its own copy.
  */
 #ifndef TESTS_KERNEL_SOAK_CORE_H
@@ -21,10 +23,12 @@
 #include "mm/filemap.h"
 #include "mm/gfp.h"
 #include "mm/lru.h"
+#include "mm/slab.h"
 #include "mm/zone.h"
 
 #define SOAK_FILE_ID 0x50a4
 #define SOAK_STAMP 0x50a4c0de00000000ull
+#define SOAK_OBJS 2048 /* kmalloc objects held at most */
 
 struct soak_block {
 	struct page *page;
@@ -44,11 +48,16 @@ struct soak {
 	size_t nheld, cap;
 	unsigned long held_pages;
 	unsigned long base_allocated;
+	unsigned long base_slab; /* slab pages at the start, caches shrunk */
+	void *obj[SOAK_OBJS];	 /* kmalloc objects, stamped at both ends */
+	unsigned int obj_len[SOAK_OBJS];
+	size_t nobj;
 	uint64_t rnd;
 	unsigned char buf[MM_PAGE_SIZE] __attribute__((aligned(64)));
 	/* figures */
 	unsigned long ops, writes, reads, verified, enomem, mismatches;
 	unsigned long allocs, alloc_fails, nofail_fails, frees, bad_stamps, compactions;
+	unsigned long kmallocs, kmalloc_fails;
 	unsigned long checks_passed, checks_failed;
 };
 
@@ -96,9 +105,12 @@ static void soak_count_pages(struct soak_books *b)
 	}
 }
 
+/* Slab pages count as the soak's: its objects live in them, and what
+ * the caches keep besides is given back by kmem_cache_shrink_all(). */
 static unsigned long soak_owned_pages(const struct soak *s)
 {
-	return s->held_pages + filemap_nr_pages() + filemap_nr_node_pages();
+	return s->held_pages + filemap_nr_pages() + filemap_nr_node_pages() +
+	       slab_reclaimable_pages() + slab_unreclaimable_pages();
 }
 
 /* @version and @held are the caller's (no allocator here for them). */
@@ -119,8 +131,12 @@ static int soak_init(struct soak *s, struct block_device *bd, uint64_t nr_file, 
 	s->ops = s->writes = s->reads = s->verified = s->enomem = s->mismatches = 0;
 	s->allocs = s->alloc_fails = s->nofail_fails = s->frees = s->bad_stamps = 0;
 	s->compactions = s->checks_passed = s->checks_failed = 0;
+	s->nobj = 0;
+	s->kmallocs = s->kmalloc_fails = 0;
 	if (filemap_init(&s->file, SOAK_FILE_ID, bd, 0, nr_file, 0))
 		return -1;
+	kmem_cache_shrink_all();
+	s->base_slab = slab_reclaimable_pages() + slab_unreclaimable_pages();
 	drain_all_pages(NULL);
 	soak_count_pages(&b);
 	s->base_allocated = b.allocated - soak_owned_pages(s);
@@ -222,6 +238,69 @@ static void soak_alloc_one(struct soak *s)
 	s->allocs++;
 }
 
+static const gfp_t soak_kmalloc_gfps[] = {
+	GFP_KERNEL,
+	GFP_ATOMIC,
+	GFP_NOWAIT,
+	GFP_KERNEL | __GFP_ZERO,
+	GFP_KERNEL | __GFP_RECLAIMABLE,
+	GFP_KERNEL | __GFP_NORETRY,
+};
+
+static uint64_t soak_obj_stamp(const void *p, unsigned int end)
+{
+	return SOAK_STAMP ^ (uintptr_t)p ^ end;
+}
+
+/* A kmalloc object, mostly small, some past the slab classes; its first
+ * and last 8 bytes stamped. */
+static void soak_kmalloc_one(struct soak *s)
+{
+	uint64_t r = soak_rand(s);
+	unsigned int len = r % 16 ? 16 + (unsigned int)(r >> 8) % 2000
+				  : 8193 + (unsigned int)(r >> 8) % 12000;
+	gfp_t gfp = soak_kmalloc_gfps[(r >> 32) %
+				      (sizeof(soak_kmalloc_gfps) / sizeof(soak_kmalloc_gfps[0]))];
+	unsigned char *p = kmalloc(len, gfp | __GFP_NOWARN);
+
+	if (!p) {
+		s->kmalloc_fails++;
+		return;
+	}
+	if (gfp & __GFP_ZERO)
+		for (unsigned int i = 0; i < len; i++)
+			if (p[i]) {
+				s->bad_stamps++;
+				break;
+			}
+	uint64_t head = soak_obj_stamp(p, 0), tail = soak_obj_stamp(p, len);
+
+	/* the tail need not be aligned: copied, not stored as a word */
+	__builtin_memcpy(p, &head, 8);
+	__builtin_memcpy(p + len - 8, &tail, 8);
+	s->obj[s->nobj] = p;
+	s->obj_len[s->nobj++] = len;
+	s->kmallocs++;
+}
+
+static void soak_kfree_one(struct soak *s, size_t k)
+{
+	unsigned char *p = s->obj[k];
+	unsigned int len = s->obj_len[k];
+	uint64_t head, tail;
+
+	__builtin_memcpy(&head, p, 8);
+	__builtin_memcpy(&tail, p + len - 8, 8);
+	if (head != soak_obj_stamp(p, 0) || tail != soak_obj_stamp(p, len)) {
+		s->bad_stamps++;
+		mm_printk("soak: kmalloc object %p (%u bytes) lost its stamp\n", (void *)p, len);
+	}
+	kfree(p);
+	s->frees++;
+	s->obj[k] = s->obj[--s->nobj];
+	s->obj_len[k] = s->obj_len[s->nobj];
+}
+
 /* One operation. Holds at most @hold_pages pages in blocks. */
 static void soak_step(struct soak *s, unsigned long hold_pages)
 {
@@ -236,6 +315,12 @@ static void soak_step(struct soak *s, unsigned long hold_pages)
 		soak_alloc_one(s);
 	else if (s->nheld)
 		soak_free_one(s, soak_rand(s) % s->nheld);
+	/* kmalloc on top, so the page traffic keeps its pressure */
+	r = soak_rand(s) % 100;
+	if (r < 14 && s->nobj < SOAK_OBJS)
+		soak_kmalloc_one(s);
+	else if (r < 25 && s->nobj)
+		soak_kfree_one(s, soak_rand(s) % s->nobj);
 	if (s->ops % 5000 == 0) {
 		compact_memory();
 		s->compactions++;
@@ -258,9 +343,10 @@ static int soak_check(struct soak *s, struct soak_books *b)
 		problems++;
 	}
 	if (b->allocated != b->expected_allocated) {
-		mm_printk("soak: %lu pages allocated, expected %lu (before %lu + blocks %lu + cache %lu + nodes %lu)\n",
+		mm_printk("soak: %lu pages allocated, expected %lu (before %lu + blocks %lu + cache %lu + nodes %lu + slab %lu)\n",
 			  b->allocated, b->expected_allocated, s->base_allocated, s->held_pages,
-			  filemap_nr_pages(), filemap_nr_node_pages());
+			  filemap_nr_pages(), filemap_nr_node_pages(),
+			  slab_reclaimable_pages() + slab_unreclaimable_pages());
 		problems++;
 	}
 	if (problems)
@@ -279,6 +365,8 @@ static int soak_finish(struct soak *s, struct soak_books *b)
 
 	while (s->nheld)
 		soak_free_one(s, s->nheld - 1);
+	while (s->nobj)
+		soak_kfree_one(s, s->nobj - 1);
 	/* The final read-back must not be refused on purpose. */
 	fail_page_alloc_disable();
 	if (filemap_sync(&s->file))
@@ -289,10 +377,11 @@ static int soak_finish(struct soak *s, struct soak_books *b)
 			soak_cache_read(s, i);
 	filemap_evict(&s->file, true);
 	filemap_drain_node_pool();
+	kmem_cache_shrink_all();
 	problems += soak_check(s, b);
-	if (b->allocated != s->base_allocated) {
-		mm_printk("soak: %lu pages still allocated, %lu before the soak\n", b->allocated,
-			  s->base_allocated);
+	if (b->allocated != s->base_allocated + s->base_slab) {
+		mm_printk("soak: %lu pages still allocated, %lu before the soak (%lu of them slab)\n",
+			  b->allocated, s->base_allocated + s->base_slab, s->base_slab);
 		problems++;
 	}
 	if (s->mismatches || s->bad_stamps || s->nofail_fails)

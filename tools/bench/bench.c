@@ -1,7 +1,9 @@
 /*
  * tools/bench/bench.c - host benchmark of mm/'s page allocator, side by side
  * with a bare LIFO free list of struct pages measured in the same run (the
- * floor: no allocator can hand out a page with less work than a list pop).
+ * floor: no allocator can hand out a page with less work than a list pop),
+ * then of the slab allocator: kmalloc and kmem_cache pairs, and 8192
+ * objects allocated in a row then freed (each half its own figure).
  *
  * Each case runs R times; the median ns/op is printed. Under callgrind
  * (`make bench` runs it once more that way) every case dumps its own
@@ -22,6 +24,7 @@
 #include "mm/memmap.h"
 #include "mm/mm_init.h"
 #include "mm/page.h"
+#include "mm/slab.h"
 #include "tests/host/host_shim.h"
 
 #define RUNS 7
@@ -98,6 +101,100 @@ static void floor_bulk(const struct bench_case *c)
 	}
 	for (unsigned long i = 0; i < c->ops / 2; i++)
 		list_add(&bulk_buf[i]->lru, &floor_list);
+}
+
+/* ---- the slab allocator ---- */
+
+#define SLAB_BULK 8192 /* objects held at once: Linux's bulk figure's size */
+static struct kmem_cache *bench_cache;
+static void *slab_buf[SLAB_BULK];
+
+static void slab_fail(const char *name)
+{
+	fprintf(stderr, "bench: %s: allocation failed\n", name);
+	exit(1);
+}
+
+static void kmalloc_pair(const struct bench_case *c)
+{
+	for (unsigned long i = 0; i < c->ops; i++) {
+		void *p = kmalloc(c->order, GFP_KERNEL);
+
+		if (!p)
+			slab_fail(c->name);
+		kfree(p);
+	}
+}
+
+static void cache_pair(const struct bench_case *c)
+{
+	for (unsigned long i = 0; i < c->ops; i++) {
+		void *p = kmem_cache_alloc(bench_cache, GFP_KERNEL);
+
+		if (!p)
+			slab_fail(c->name);
+		kmem_cache_free(bench_cache, p);
+	}
+}
+
+/* The bulk case in two halves, each its own figure: SLAB_BULK
+ * kmalloc(@order) in a row, then their frees in the same order. */
+static void bulk_kmalloc_alloc(const struct bench_case *c)
+{
+	for (unsigned long i = 0; i < c->ops; i++)
+		if (!(slab_buf[i] = kmalloc(c->order, GFP_KERNEL)))
+			slab_fail(c->name);
+}
+
+static void bulk_kmalloc_free(const struct bench_case *c)
+{
+	for (unsigned long i = 0; i < c->ops; i++)
+		kfree(slab_buf[i]);
+}
+
+static void bulk_cache_alloc(const struct bench_case *c)
+{
+	for (unsigned long i = 0; i < c->ops; i++)
+		if (!(slab_buf[i] = kmem_cache_alloc(bench_cache, GFP_KERNEL)))
+			slab_fail(c->name);
+}
+
+static void bulk_cache_free(const struct bench_case *c)
+{
+	for (unsigned long i = 0; i < c->ops; i++)
+		kmem_cache_free(bench_cache, slab_buf[i]);
+}
+
+/* Median ns per operation of @alloc's and of @free's half of a bulk run
+ * (one warm-up round first), or under callgrind one dump per half. */
+static void measure_bulk(const struct bench_case *alloc, const struct bench_case *free_,
+			 double *alloc_ns, double *free_ns)
+{
+	double ta[RUNS], tf[RUNS];
+
+	alloc->run(alloc);
+	free_->run(free_);
+	if (under_callgrind) {
+		CALLGRIND_ZERO_STATS;
+		alloc->run(alloc);
+		CALLGRIND_DUMP_STATS_AT(alloc->name);
+		free_->run(free_);
+		CALLGRIND_DUMP_STATS_AT(free_->name);
+		return;
+	}
+	for (int r = 0; r < RUNS; r++) {
+		double t0 = now_ns(), t1;
+
+		alloc->run(alloc);
+		t1 = now_ns();
+		free_->run(free_);
+		ta[r] = (t1 - t0) / alloc->ops;
+		tf[r] = (now_ns() - t1) / free_->ops;
+	}
+	qsort(ta, RUNS, sizeof(ta[0]), cmp_double);
+	qsort(tf, RUNS, sizeof(tf[0]), cmp_double);
+	*alloc_ns = ta[RUNS / 2];
+	*free_ns = tf[RUNS / 2];
 }
 
 static double measure(const struct bench_case *c)
@@ -216,6 +313,41 @@ int main(int argc, char **argv)
 			continue;
 		double base = cases[i].run == bulk_order0 ? floor_bulk_ns : floor_pair_ns;
 		printf("%-18s %10lu %10.2f %8.2f\n", cases[i].name, cases[i].ops, ns, ns / base);
+	}
+
+	/* The slab allocator, set up only now so the page figures above are
+	 * those of the allocator alone. order = the kmalloc size. */
+	if (kmem_cache_init() ||
+	    !(bench_cache = kmem_cache_create("bench-64", 64, 0, SLAB_HWCACHE_ALIGN, NULL))) {
+		fprintf(stderr, "bench: slab set-up failed\n");
+		return 1;
+	}
+	struct bench_case slab_cases[] = {
+		{ "kmalloc64_pair", 64, iters, kmalloc_pair },
+		{ "kmalloc256_pair", 256, iters, kmalloc_pair },
+		{ "kmalloc4096_pair", 4096, iters / 4, kmalloc_pair },
+		{ "cache64_pair", 64, iters, cache_pair },
+	};
+	for (size_t i = 0; i < sizeof(slab_cases) / sizeof(slab_cases[0]); i++) {
+		double ns = measure(&slab_cases[i]);
+		if (!under_callgrind)
+			printf("%-18s %10lu %10.2f %8s\n", slab_cases[i].name, slab_cases[i].ops,
+			       ns, "-");
+	}
+	struct bench_case bulk_cases[][2] = {
+		{ { "bulk_kmalloc64_alloc", 64, SLAB_BULK, bulk_kmalloc_alloc },
+		  { "bulk_kmalloc64_free", 64, SLAB_BULK, bulk_kmalloc_free } },
+		{ { "bulk_cache64_alloc", 64, SLAB_BULK, bulk_cache_alloc },
+		  { "bulk_cache64_free", 64, SLAB_BULK, bulk_cache_free } },
+	};
+	for (size_t i = 0; i < sizeof(bulk_cases) / sizeof(bulk_cases[0]); i++) {
+		double a = 0, f = 0;
+
+		measure_bulk(&bulk_cases[i][0], &bulk_cases[i][1], &a, &f);
+		if (!under_callgrind) {
+			printf("%-18s %10d %10.2f %8s\n", bulk_cases[i][0].name, SLAB_BULK, a, "-");
+			printf("%-18s %10d %10.2f %8s\n", bulk_cases[i][1].name, SLAB_BULK, f, "-");
+		}
 	}
 	return 0;
 }

@@ -24,6 +24,7 @@
 #include "mm/memblock.h"
 #include "mm/memmap.h"
 #include "mm/mm_init.h"
+#include "mm/slab.h"
 #include "mm/vmscan.h"
 #include "mm/vmstat.h"
 #include "mm/zone.h"
@@ -149,7 +150,8 @@ static int boot(void)
 		return -1;
 	/* LRU lists, shrinkers and reclaim counters: once, after mm_init. */
 	mm_reclaim_init();
-	return 0;
+	/* kmalloc's caches and the slab shrinker: once, after reclaim. */
+	return kmem_cache_init();
 }
 
 int main(void)
@@ -181,8 +183,45 @@ int main(void)
 		printf("order %u: pfn 0x%lx (zone %s)\n", orders[i], page_to_pfn(pages[i]),
 		       page_zone(pages[i])->name);
 	}
+	/* Small objects: a cache of our own and kmalloc, all given back. */
+	struct example_node {
+		struct example_node *next;
+		unsigned long key;
+		char name[40];
+	} *list = NULL;
+	struct kmem_cache *nodes = kmem_cache_create("example_node", sizeof(struct example_node),
+						     0, SLAB_HWCACHE_ALIGN, NULL);
+	char *buf = kmalloc(100, GFP_KERNEL);
+	unsigned long n = 0;
+
+	for (unsigned long k = 0; nodes && k < 1000; k++) {
+		struct example_node *e = kmem_cache_alloc(nodes, GFP_KERNEL);
+
+		if (!e)
+			break;
+		e->key = k;
+		e->next = list;
+		list = e;
+		n++;
+	}
+	printf("slab: %lu objects of %u bytes in cache %s, kmalloc(100) got %zu bytes\n", n,
+	       nodes ? kmem_cache_size(nodes) : 0, nodes ? kmem_cache_name(nodes) : "-",
+	       buf ? ksize(buf) : 0);
+	if (n != 1000 || !buf)
+		bad++;
 	printf("after allocating:\n");
 	mm_print_buddyinfo();
+	while (list) {
+		struct example_node *next = list->next;
+
+		kmem_cache_free(nodes, list);
+		list = next;
+	}
+	kfree(buf);
+	if (nodes && kmem_cache_destroy(nodes))
+		bad++;
+	/* What the caches keep for speed goes back too. */
+	kmem_cache_shrink_all();
 
 	for (size_t i = 0; i < sizeof(orders) / sizeof(orders[0]); i++)
 		if (pages[i])

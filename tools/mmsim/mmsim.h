@@ -25,4 +25,12 @@ int mmsim_reclaim(unsigned long seed, unsigned long steps);
 /* The soak workload (soak.c): 0 only if every check held. */
 int mmsim_soak(unsigned long seed, unsigned long steps);
 
+/* kmem_cache_init() once, when a workload or report first needs the slab
+ * allocator (the kernel does it at boot; mmsim later, so that workloads
+ * without slab keep their figures). Returns 0, or -1 after a message. */
+int mmsim_slab_ready(void);
+
+/* The slab workload (slab.c): 0 only if every check held. */
+int mmsim_slab(unsigned long seed, unsigned long steps);
+
 #endif

@@ -13,6 +13,7 @@
 #include "tests/kernel/soak_core.h"
 #include "mm/kcompactd.h"
 #include "mm/kswapd.h"
+#include "mm/slab.h"
 #include "mm/vmscan.h"
 #include "mm/vmstat.h"
 #include "mmsim.h"
@@ -52,7 +53,11 @@ int mmsim_soak(unsigned long seed, unsigned long steps)
 		fprintf(stderr, "mmsim: soak: out of host memory\n");
 		return 1;
 	}
+	if (mmsim_slab_ready())
+		return 1;
 	mm_reclaim_init();
+	if (slab_shrinker_register()) /* mm_reclaim_init forgot it */
+		return 1;
 	kswapd_reset();
 	kcompactd_reset();
 	if (!fail_page_alloc_on) {
@@ -81,11 +86,11 @@ int mmsim_soak(unsigned long seed, unsigned long steps)
 		}
 	}
 	printf("soak: %lu writes, %lu reads (%lu verified), %lu -ENOMEM, %lu mismatches; %lu "
-	       "allocations, %lu refused, %lu frees, %lu bad stamps; %lu compactions; kswapd %lu "
-	       "passes, kcompactd %lu\n",
+	       "allocations, %lu refused, %lu kmallocs, %lu refused, %lu frees, %lu bad stamps; "
+	       "%lu compactions; kswapd %lu passes, kcompactd %lu\n",
 	       soak.writes, soak.reads, soak.verified, soak.enomem, soak.mismatches, soak.allocs,
-	       soak.alloc_fails, soak.frees, soak.bad_stamps, soak.compactions, kswapd_runs,
-	       kcompactd_runs);
+	       soak.alloc_fails, soak.kmallocs, soak.kmalloc_fails, soak.frees, soak.bad_stamps,
+	       soak.compactions, kswapd_runs, kcompactd_runs);
 	problems += soak_finish(&soak, &b);
 	soak_print("end", &b, problems);
 	ramdisk_host_destroy(&soak_bd);

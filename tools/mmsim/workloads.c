@@ -24,8 +24,10 @@
 #include <string.h>
 
 #include "mm/debug.h"
+#include "mm/fail_page_alloc.h"
 #include "mm/gfp.h"
 #include "mm/pbmap.h"
+#include "mm/slab.h"
 #include "mm/vmstat.h"
 #include "mm/zone.h"
 #include "mmsim.h"
@@ -203,6 +205,33 @@ static int workload_fragment(unsigned long steps)
 	return problems ? 1 : 0;
 }
 
+int mmsim_slab_ready(void)
+{
+	static bool ready;
+
+	struct fail_page_alloc_attr fa;
+	bool inject = fail_page_alloc_on;
+	int rc;
+
+	if (ready)
+		return 0;
+	/* Boot-time set-up, which --fail-page-alloc must not fail: injection
+	 * resumes afterwards as it was set up (nothing was injected yet). */
+	if (inject) {
+		fail_page_alloc_get(&fa);
+		fail_page_alloc_disable();
+	}
+	rc = kmem_cache_init();
+	if (inject)
+		fail_page_alloc_setup(&fa);
+	if (rc) {
+		fprintf(stderr, "mmsim: kmem_cache_init failed\n");
+		return -1;
+	}
+	ready = true;
+	return 0;
+}
+
 int mmsim_run_workload(const char *name, unsigned long seed, unsigned long steps)
 {
 	rnd_state = seed * 0x9e3779b97f4a7c15ull + 1;
@@ -221,8 +250,10 @@ int mmsim_run_workload(const char *name, unsigned long seed, unsigned long steps
 		return mmsim_reclaim(seed, steps);
 	if (!strcmp(name, "soak"))
 		return mmsim_soak(seed, steps);
+	if (!strcmp(name, "slab"))
+		return mmsim_slab(seed, steps);
 	fprintf(stderr,
-		"mmsim: unknown workload '%s' (random, fill, fragment, highalloc, highalloc-movable, reclaim, soak)\n",
+		"mmsim: unknown workload '%s' (random, fill, fragment, highalloc, highalloc-movable, reclaim, soak, slab)\n",
 		name);
 	return 2;
 }
@@ -239,7 +270,11 @@ int mmsim_print(const char *what)
 		mm_print_vmstat();
 	else if (!strcmp(what, "pbmap"))
 		mm_print_pbmap();
-	else {
+	else if (!strcmp(what, "slabinfo")) {
+		if (mmsim_slab_ready())
+			return 1;
+		mm_print_slabinfo();
+	} else {
 		fprintf(stderr,
 			"mmsim: unknown report '%s' (buddyinfo, zoneinfo, pagetypeinfo, vmstat, pbmap)\n",
 			what);
