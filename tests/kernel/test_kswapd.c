@@ -571,12 +571,15 @@ KTEST(kswapd, noretry_mayfail_atomic_and_nofail_after_oom_kills_the_largest)
 	KT_EXPECT(global_reclaim_event(ALLOCSTALL) - stall0 <= 1);
 	KT_EXPECT(alloc_page(GFP_KERNEL | __GFP_RETRY_MAYFAIL | __GFP_NOWARN) == NULL);
 	KT_EXPECT_EQ(oom_kill_count(), kills0);
-	/* an atomic request still gets a page from below min (in the first
-	 * zone of this CPU's zonelist: on NUMA not necessarily top) */
+	/* an atomic request still gets a page where the min watermark test
+	 * fails (free <= min; in the first zone of this CPU's zonelist: on
+	 * NUMA not necessarily top). At exactly min the page may come from a
+	 * per-CPU list, which NR_FREE_PAGES does not count: seen on a 2-node
+	 * boot once slabs held a few more pages at boot. */
 	p = alloc_page(GFP_ATOMIC | __GFP_NOWARN);
 	KT_EXPECT(p != NULL);
 	if (p) {
-		KT_EXPECT(zfree(page_zone(p)) < (long)min_wmark_pages(page_zone(p)));
+		KT_EXPECT(zfree(page_zone(p)) <= (long)min_wmark_pages(page_zone(p)));
 		__free_page(p);
 	}
 
