@@ -138,6 +138,11 @@ KTEST(buddy, exhaust_each_zone_and_free_all)
 		if (!z->managed_pages)
 			continue;
 		held_init(&h);
+		/* Pages the last round freed may wait on per-CPU lists of
+		 * another migratetype, where these unmovable requests cannot
+		 * reach them and no reclaim progress drains them: back to the
+		 * buddy lists first. */
+		drain_all_pages(NULL);
 		/* __GFP_MEMALLOC ignores watermarks: the zones really run dry */
 		held_fill(&h, zone_gfp[zi] | __GFP_MEMALLOC, MAX_ORDER - 1);
 		drain_all_pages(NULL);
