@@ -647,7 +647,7 @@ unsigned long filemap_evict(struct address_space *m, bool discard)
 	return dropped;
 }
 
-/* ---- migration (issue 5) ---- */
+/* ---- migration ---- */
 
 #include "movable.h"
 

@@ -117,7 +117,7 @@ void filemap_drain_node_pool(void);
 /* Forget the node pool (boot, and host tests after each fake boot). */
 void filemap_init_global(void);
 
-/* For migration (mm/filemap_migrate.c, issue 5): put @dst in @src's place
+/* For migration (mm/filemap_migrate.c): put @dst in @src's place
  * in its file's index, with @src's content, index and dirty/referenced/
  * active state; @dst's reference becomes the cache's, @src loses the
  * cache's reference and its mapping. Only when the cache's and the

@@ -105,7 +105,7 @@ const char *mm_current_name(void);
 /* Let another thread run if this one has used its share. Context: thread. */
 void mm_cond_resched(void);
 
-/* ---- issue 5 (compaction): the kernel virtual area mm/vmarea.c maps ---- */
+/* ---- compaction: the kernel virtual area mm/vmarea.c maps ---- */
 
 /*
  * A fixed range of page-sized virtual slots in which the host maps single

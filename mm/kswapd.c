@@ -144,7 +144,7 @@ void wakeup_kswapd(struct zone *zone, gfp_t gfp, unsigned int order, int highest
 	struct kswapd_node *k;
 	unsigned long flags;
 
-	(void)gfp; /* Linux wakes kcompactd for non-reclaiming callers: issue 5 */
+	(void)gfp; /* Linux also wakes kcompactd for non-reclaiming callers */
 	if (!zone->managed_pages || highest_zoneidx < 0 || highest_zoneidx >= MAX_NR_ZONES ||
 	    zone->node < 0 || zone->node >= mm_nr_nodes)
 		return;

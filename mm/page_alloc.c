@@ -48,9 +48,8 @@ unsigned long nr_free_pages(void)
  *    (Linux warns and takes a bogus migratetype);
  *  - __GFP_NOFAIL with __GFP_NORETRY: "never fail" and "fail early" at once;
  *  - __GFP_NOFAIL above PAGE_ALLOC_COSTLY_ORDER: Linux warns and loops,
- *    but such orders never reach the OOM killer and, until compaction
- *    migrates (issue 5), nothing can assemble the block: the loop could
- *    be endless. Orders 2 and 3 are honoured with Linux's warning;
+ *    but such orders never reach the OOM killer, and when compaction
+ *    cannot assemble the block the loop could be endless. Orders 2 and 3 are honoured with Linux's warning;
  *  - order >= MAX_ORDER, and bits outside __GFP_BITS_MASK.
  */
 static const char *gfp_invalid_reason(gfp_t gfp, unsigned int order)

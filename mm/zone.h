@@ -40,7 +40,7 @@ struct free_area {
 /* Per-CPU cache of free pages of one zone. Touched only by its own CPU,
  * with interrupts off; filled and drained in batches under zone->lock.
  * Cache-line aligned: neighbouring CPUs' counts and list heads in one
- * line cost a line transfer per operation (BENCHMARKS.md, issue 6: 1.2x
+ * line cost a line transfer per operation (BENCHMARKS.md, SMP throughput: 1.2x
  * against 1.9-2.0x at 2 CPUs). */
 struct per_cpu_pages {
 	int count; /* pages on the lists */

@@ -41,7 +41,7 @@ BOOTS+=("smp4-bios-q35-512M|--boot bios --machine q35 --mem 512M --smp 4|120|no"
 BOOTS+=("smp4-bios-pc-4G|--boot bios --machine pc --mem 4G --smp 4|180|no")
 BOOTS+=("smp2-uefi-gnuefi-q35-4G|--boot uefi-gnuefi --machine q35 --mem 4G --smp 2|180|no")
 
-# NUMA (issue 6): nodes of unequal size from QEMU's SRAT/SLIT (run-qemu.sh
+# NUMA: nodes of unequal size from QEMU's SRAT/SLIT (run-qemu.sh
 # --numa: node i gets i+1 shares of RAM, CPUs round robin), every suite; the
 # numa suite checks placement, zonelists and locality, kswapd one per node.
 BOOTS+=("numa2-bios-q35-1G|--boot bios --machine q35 --mem 1G --smp 2 --numa 2|120|no")
@@ -52,7 +52,7 @@ BOOTS+=("numa2-uefi-gnuefi-q35-4G|--boot uefi-gnuefi --machine q35 --mem 4G --sm
 BOOTS+=("numa4-bios-q35-32M|--boot bios --machine q35 --mem 32M --smp 4 --numa 4|90|no")
 BOOTS+=("numa2-memoryless-bios-q35-1G|--boot bios --machine q35 --mem 1G --smp 2 --numa 2 --cmdline mem=256M|120|no")
 
-# Soak (issue 8): mixed workload with fault injection and kswapd, books balanced.
+# Soak: mixed workload with fault injection and kswapd, books balanced.
 BOOTS+=("soak-smp2-bios-q35-512M|--boot bios --machine q35 --mem 512M --smp 2 --cmdline 'test=soak duration=20'|150|no")
 
 BOOTS+=("crash-df|--boot bios --mem 64M --cmdline crash=df|60|no|2:^PANIC: exception 8 \(Double fault\)")

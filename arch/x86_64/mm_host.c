@@ -135,7 +135,7 @@ void mm_cond_resched(void)
 		schedule();
 }
 
-/* ---- issue 5: the vmarea range (arch/x86_64/vmap.c) ---- */
+/* ---- the vmarea range (arch/x86_64/vmap.c) ---- */
 
 #include "vmap.h"
 

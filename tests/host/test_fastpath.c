@@ -1,6 +1,6 @@
 /*
  * tests/host/test_fastpath.c - host tests of the allocator's fast paths
- * (issue 3, perf): the inline order-0 path keeps counters exact and
+ * (performance): the inline order-0 path keeps counters exact and
  * catches bad heads; the per-tail-page checks follow mm_debug_check_tails;
  * switching poisoning off leaves no stale marks; the gfp table agrees with
  * the long-hand rules.
