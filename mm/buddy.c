@@ -348,7 +348,6 @@ static struct page *claim_fallback_block(struct zone *zone, struct page *page, u
 
 	if (have >= pageblock_order) {
 		change_pageblock_range(pfn, have, start_type);
-		move_to_free_list(page, zone, have, start_type);
 		return take_free_block(zone, page, order, have, start_type);
 	}
 	*boosted |= boost_watermark(zone);
