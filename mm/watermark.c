@@ -216,7 +216,9 @@ void reserve_highatomic_pageblock(struct page *page, struct zone *zone)
 	if (zone->nr_reserved_highatomic < max_managed &&
 	    get_pageblock_migratetype(pfn) < MIGRATE_PCPTYPES &&
 	    pageblock_in_zone(zone, pfn & ~(pageblock_nr_pages - 1))) {
-		zone->nr_reserved_highatomic += pageblock_nr_pages;
+		/* Relaxed: the watermark checks read it without the lock. */
+		__atomic_store_n(&zone->nr_reserved_highatomic,
+				 zone->nr_reserved_highatomic + pageblock_nr_pages, __ATOMIC_RELAXED);
 		move_freepages_block(zone, page, MIGRATE_HIGHATOMIC);
 	}
 	mm_spin_unlock_irqrestore(&zone->lock, flags);
@@ -234,20 +236,23 @@ bool unreserve_highatomic_pageblock(const struct alloc_context *ac, bool force)
 	struct zone *zone;
 
 	for_each_zone_zonelist(zone, zp, ac->zonelist, ac->highest_zoneidx) {
-		unsigned long flags;
+		unsigned long keep = force ? 0 : pageblock_nr_pages, flags;
 
-		if (__atomic_load_n(&zone->nr_reserved_highatomic, __ATOMIC_RELAXED) <=
-		    (force ? 0 : pageblock_nr_pages))
+		if (__atomic_load_n(&zone->nr_reserved_highatomic, __ATOMIC_RELAXED) <= keep)
 			continue;
 		flags = mm_spin_lock_irqsave(&zone->lock);
-		for (unsigned int o = 0; o <= pageblock_order; o++) {
+		/* Again under the lock: another CPU may have given one back. */
+		for (unsigned int o = 0; o <= pageblock_order && zone->nr_reserved_highatomic > keep;
+		     o++) {
 			struct list_head *l = &zone->free_area[o].free_list[MIGRATE_HIGHATOMIC];
 			struct page *page;
 
 			if (list_empty(l))
 				continue;
 			page = list_first_entry(l, struct page, lru);
-			zone->nr_reserved_highatomic -= pageblock_nr_pages;
+			__atomic_store_n(&zone->nr_reserved_highatomic,
+					 zone->nr_reserved_highatomic - pageblock_nr_pages,
+					 __ATOMIC_RELAXED);
 			move_freepages_block(zone, page, ac->migratetype);
 			mm_spin_unlock_irqrestore(&zone->lock, flags);
 			return true;
