@@ -1,49 +1,44 @@
 /*
- * kernel/ktest.c - the runner for KTEST() self-tests: collects them from the
- * .ktest section (bounded by the linker's __ktest_start/__ktest_end), runs
- * the selected suites and prints KTAP version 1.
+ * kernel/ktest.c - the runner for the kernel's self-tests: the KTEST() ones
+ * from the .ktest section (bounded by the linker's __ktest_start/
+ * __ktest_end) and mm/'s own suites (mm/selftest.h), side by side in order
+ * of name; runs those selected and prints them as one KTAP document, one
+ * nested subtest per suite, through mm/'s printer.
  */
 #include <stdarg.h>
 #include <stdbool.h>
 
 #include "ktest.h"
 #include "ktest_run.h"
+#include "mm/selftest.h"
 #include "printk.h"
 #include "string.h"
 
 extern const struct ktest __ktest_start[], __ktest_end[];
 
-static struct {
-	unsigned int failures; /* failed checks in the running test */
-	const char *skip_reason;
-} cur;
-
+/* Checks of the kernel's tests report through mm/'s runner, which prints
+ * and counts them: one KTAP printer for mm/'s suites and the kernel's. */
 void ktest_fail(const char *file, int line, const char *fmt, ...)
 {
-	char msg[256];
 	va_list ap;
 
 	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
+	mm_selftest_vfail(file, line, fmt, ap);
 	va_end(ap);
-	printk("# %s:%d: %s\n", file, line, msg);
-	cur.failures++;
 }
 
 void ktest_skip(const char *reason)
 {
-	cur.skip_reason = reason ? reason : "";
+	mm_selftest_skip(reason);
 }
 
 void ktest_diag(const char *fmt, ...)
 {
-	char msg[256];
 	va_list ap;
 
 	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
+	mm_selftest_vdiag(fmt, ap);
 	va_end(ap);
-	printk("# %s\n", msg);
 }
 
 /* Is @name one of the comma-separated words of @list? */
@@ -83,24 +78,49 @@ static bool suite_selected(const char *selection, const char *suite)
 unsigned int ktest_count(const char *suite)
 {
 	unsigned int n = 0;
+
 	for (const struct ktest *t = __ktest_start; t < __ktest_end; t++)
 		if (!suite || !strcmp(t->suite, suite))
 			n++;
+	for (unsigned int i = 0; i < mm_nr_selftest_suites; i++)
+		if (!suite || !strcmp(mm_selftest_suites[i]->name, suite))
+			n += mm_selftest_suites[i]->nr_cases;
 	return n;
 }
 
-/* Has a test of @suite appeared before @t? (Suites are grouped in order of
- * first appearance, whatever the link order.) */
-static bool suite_seen_before(const struct ktest *t)
+/*
+ * The suite whose name comes first after @after (NULL: the first of all),
+ * among the kernel's and mm/'s; NULL when none is left. Suites run in order
+ * of name whichever file or table holds them.
+ */
+const char *ktest_next_suite(const char *after)
 {
-	for (const struct ktest *u = __ktest_start; u < t; u++)
-		if (!strcmp(u->suite, t->suite))
-			return true;
-	return false;
+	const char *best = NULL;
+
+	for (const struct ktest *t = __ktest_start; t < __ktest_end; t++)
+		if ((!after || strcmp(t->suite, after) > 0) &&
+		    (!best || strcmp(t->suite, best) < 0))
+			best = t->suite;
+	for (unsigned int i = 0; i < mm_nr_selftest_suites; i++) {
+		const char *name = mm_selftest_suites[i]->name;
+
+		if ((!after || strcmp(name, after) > 0) && (!best || strcmp(name, best) < 0))
+			best = name;
+	}
+	return best;
+}
+
+/* A top-level failed result "not ok N test=WORD # no such test suite". */
+static void report_unknown(const char *word)
+{
+	char name[72];
+
+	snprintf(name, sizeof(name), "test=%s", word);
+	mm_ktap_result(false, name, "no such test suite");
 }
 
 /* Words of @selection that name no suite: each counts as one failed result. */
-static unsigned int count_unknown(const char *selection, bool print, unsigned int *num)
+static unsigned int count_unknown(const char *selection, bool print)
 {
 	unsigned int n = 0;
 	char word[64];
@@ -119,51 +139,40 @@ static unsigned int count_unknown(const char *selection, bool print, unsigned in
 		if (len && !ktest_count(word)) {
 			n++;
 			if (print)
-				printk("not ok %u test=%s # no such test suite\n", ++*num, word);
+				report_unknown(word);
 		}
 		p = *e ? e + 1 : e;
 	}
 	return n;
 }
 
+static void run_kernel_suite(const char *suite)
+{
+	mm_ktap_suite_begin(suite, ktest_count(suite));
+	for (const struct ktest *t = __ktest_start; t < __ktest_end; t++)
+		if (!strcmp(t->suite, suite))
+			mm_ktap_run_case(t->name, t->fn);
+	mm_ktap_suite_end();
+}
+
 int ktest_run(const char *selection)
 {
-	unsigned int planned = 0, num = 0, passed = 0, failed = 0, skipped = 0;
+	unsigned int planned = count_unknown(selection, false);
+	const char *s;
 
-	for (const struct ktest *t = __ktest_start; t < __ktest_end; t++)
-		if (suite_selected(selection, t->suite))
-			planned++;
-	planned += count_unknown(selection, false, NULL);
+	for (s = ktest_next_suite(NULL); s; s = ktest_next_suite(s))
+		planned += suite_selected(selection, s);
+	mm_ktap_begin(planned);
+	count_unknown(selection, true);
+	for (s = ktest_next_suite(NULL); s; s = ktest_next_suite(s)) {
+		const struct mm_selftest_suite *mm_suite = mm_selftest_find(s);
 
-	printk("KTAP version 1\n");
-	printk("1..%u\n", planned);
-	failed += count_unknown(selection, true, &num);
-	for (const struct ktest *s = __ktest_start; s < __ktest_end; s++) {
-		if (suite_seen_before(s) || !suite_selected(selection, s->suite))
+		if (!suite_selected(selection, s))
 			continue;
-		printk("# suite %s: %u tests\n", s->suite, ktest_count(s->suite));
-		for (const struct ktest *t = s; t < __ktest_end; t++) {
-			if (strcmp(t->suite, s->suite))
-				continue;
-			cur.failures = 0;
-			cur.skip_reason = NULL;
-			t->fn();
-			num++;
-			if (cur.failures) {
-				failed++;
-				printk("not ok %u %s.%s\n", num, t->suite, t->name);
-			} else if (cur.skip_reason) {
-				skipped++;
-				printk("ok %u %s.%s # SKIP %s\n", num, t->suite, t->name,
-				       cur.skip_reason);
-			} else {
-				passed++;
-				printk("ok %u %s.%s\n", num, t->suite, t->name);
-			}
-		}
+		if (mm_suite)
+			mm_selftest_run_suite(mm_suite);
+		else
+			run_kernel_suite(s);
 	}
-	if (skipped)
-		printk("# %u skipped\n", skipped);
-	printk("# %u passed, %u failed\n", passed, failed);
-	return (int)failed;
+	return mm_ktap_end();
 }

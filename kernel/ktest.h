@@ -3,9 +3,10 @@
  *
  * A test is a function registered with KTEST(suite, name); the runner
  * (kernel/ktest.c) collects them from the .ktest linker section, runs the
- * suites selected by the `test=` command-line option, prints
- * "ok N name" / "not ok N name" lines and the totals, and the kernel exits
- * QEMU through isa-debug-exit with a pass/fail code.
+ * suites selected by the `test=` command-line option together with mm/'s
+ * own (mm/selftest.h), prints each suite as a nested KTAP subtest and the
+ * totals, and the kernel exits QEMU through isa-debug-exit with a
+ * pass/fail code.
  *
  * Inside a test, KT_EXPECT*(...) records a failure with file:line and the
  * values, and goes on; KT_ASSERT*(...) also returns from the test.

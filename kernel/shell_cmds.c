@@ -30,8 +30,6 @@
 #include "mm/vmstat.h"
 #include "mm/zone.h"
 
-extern const struct ktest __ktest_start[], __ktest_end[];
-
 #define SHELL_ALLOCS 64
 
 struct shell_alloc {
@@ -455,14 +453,8 @@ static int cmd_check(int argc, char **argv)
 static void print_suites(void)
 {
 	printk("suites:");
-	for (const struct ktest *t = __ktest_start; t < __ktest_end; t++) {
-		bool seen = false;
-
-		for (const struct ktest *u = __ktest_start; u < t && !seen; u++)
-			seen = !strcmp(u->suite, t->suite);
-		if (!seen)
-			printk(" %s", t->suite);
-	}
+	for (const char *s = ktest_next_suite(NULL); s; s = ktest_next_suite(s))
+		printk(" %s", s);
 	printk("\n");
 }
 

@@ -1,6 +1,7 @@
 /*
- * tests/kernel/test_buddy.c - self-tests of the page allocator on the
- * machine actually booted (every QEMU configuration): every order, each
+ * mm/selftest_buddy.c - self-tests of the page allocator on the memory the
+ * host handed over (every QEMU configuration of the kernel, the embedding
+ * example): every order, each
  * zone exhausted and refilled, watermark refusal, zone fallback, the
  * lowmem reserve, GFP_ATOMIC below min, and a clean invariant check.
  *
@@ -9,11 +10,11 @@
  * memory of their own. Exhaustion goes from order 10 down to 0, so even
  * 16 GiB takes a few thousand allocations.
  */
-#include "kernel/ktest.h"
-#include "mm/debug.h"
-#include "mm/gfp.h"
-#include "mm/vmstat.h"
-#include "mm/zone.h"
+#include "debug.h"
+#include "gfp.h"
+#include "selftest_check.h"
+#include "vmstat.h"
+#include "zone.h"
 
 struct held_blocks {
 	struct list_head list;
@@ -69,9 +70,9 @@ static bool buddyinfo_same(void)
 	for (int z = 0; z < MM_BUDDYINFO_ZONES; z++)
 		for (int o = 0; o < MAX_ORDER; o++)
 			if (snap_before[z][o] != snap_after[z][o]) {
-				ktest_diag("node %d zone %d order %d: %lu free blocks before, %lu after",
-					   z / MAX_NR_ZONES, z % MAX_NR_ZONES, o, snap_before[z][o],
-					   snap_after[z][o]);
+				mm_selftest_diag("node %d zone %d order %d: %lu free blocks before, %lu after",
+						 z / MAX_NR_ZONES, z % MAX_NR_ZONES, o,
+						 snap_before[z][o], snap_after[z][o]);
 				return false;
 			}
 	return true;
@@ -96,20 +97,20 @@ static int highest_populated_zone(void)
 	return -1;
 }
 
-KTEST(buddy, invariants_hold_after_boot)
+static void invariants_hold_after_boot(void)
 {
 	KT_EXPECT_EQ(mm_check_invariants(), 0);
 	KT_EXPECT(nr_free_pages() > 0);
 }
 
-KTEST(buddy, every_order_allocates_aligned_blocks_and_merges_back)
+static void every_order_allocates_aligned_blocks_and_merges_back(void)
 {
 	snap();
 	for (unsigned int order = 0; order < MAX_ORDER; order++) {
 		struct page *p = alloc_pages(GFP_KERNEL, order);
 
 		if (!p) {
-			ktest_diag("no order-%u block on this machine", order);
+			mm_selftest_diag("no order-%u block on this machine", order);
 			continue;
 		}
 		KT_EXPECT_EQ(page_to_pfn(p) & ((1UL << order) - 1), 0);
@@ -126,7 +127,7 @@ KTEST(buddy, every_order_allocates_aligned_blocks_and_merges_back)
 	KT_EXPECT_EQ(mm_check_invariants(), 0);
 }
 
-KTEST(buddy, exhaust_each_zone_and_free_all)
+static void exhaust_each_zone_and_free_all(void)
 {
 	static const gfp_t zone_gfp[MAX_NR_ZONES] = { GFP_DMA, GFP_DMA32, GFP_KERNEL };
 	struct held_blocks h;
@@ -146,8 +147,9 @@ KTEST(buddy, exhaust_each_zone_and_free_all)
 		/* __GFP_MEMALLOC ignores watermarks: the zones really run dry */
 		held_fill(&h, zone_gfp[zi] | __GFP_MEMALLOC, MAX_ORDER - 1);
 		drain_all_pages(NULL);
-		ktest_diag("%s: %lu pages allocated (%lu from this zone), %ld left free", z->name,
-			   h.pages, h.per_zone[zi], zone_page_state(z, NR_FREE_PAGES));
+		mm_selftest_diag("%s: %lu pages allocated (%lu from this zone), %ld left free",
+				 z->name, h.pages, h.per_zone[zi],
+				 zone_page_state(z, NR_FREE_PAGES));
 		KT_EXPECT_EQ(zone_page_state(z, NR_FREE_PAGES), 0);
 		for (int lower = 0; lower <= zi; lower++)
 			KT_EXPECT_EQ(zone_page_state(zone_of(lower), NR_FREE_PAGES), 0);
@@ -158,7 +160,7 @@ KTEST(buddy, exhaust_each_zone_and_free_all)
 	KT_EXPECT_EQ(mm_check_invariants(), 0);
 }
 
-KTEST(buddy, watermarks_refuse_kernel_and_atomic_reaches_below_min)
+static void watermarks_refuse_kernel_and_atomic_reaches_below_min(void)
 {
 	struct held_blocks h;
 	int top = highest_populated_zone();
@@ -180,8 +182,8 @@ KTEST(buddy, watermarks_refuse_kernel_and_atomic_reaches_below_min)
 	unsigned long before_atomic = h.pages;
 	held_fill(&h, GFP_ATOMIC, 0);
 	long free_a = zone_page_state(z, NR_FREE_PAGES);
-	ktest_diag("%s min %ld: GFP_KERNEL stopped at %ld free, GFP_ATOMIC took %lu more, left %ld",
-		   z->name, min, free_k, h.pages - before_atomic, free_a);
+	mm_selftest_diag("%s min %ld: GFP_KERNEL stopped at %ld free, GFP_ATOMIC took %lu more, left %ld",
+			 z->name, min, free_k, h.pages - before_atomic, free_a);
 	KT_EXPECT(h.pages > before_atomic);
 	KT_EXPECT(free_a < min);
 	long atomic_floor = min - min / 2 - (min - min / 2) / 4;
@@ -191,7 +193,7 @@ KTEST(buddy, watermarks_refuse_kernel_and_atomic_reaches_below_min)
 	KT_EXPECT(buddyinfo_same());
 }
 
-KTEST(buddy, zone_fallback_and_lowmem_reserve)
+static void zone_fallback_and_lowmem_reserve(void)
 {
 	struct held_blocks h;
 	int top = highest_populated_zone();
@@ -218,8 +220,8 @@ KTEST(buddy, zone_fallback_and_lowmem_reserve)
 		long floor = (long)min_wmark_pages(dma) + dma->lowmem_reserve[ZONE_NORMAL];
 		long f = zone_page_state(dma, NR_FREE_PAGES);
 
-		ktest_diag("DMA: %ld free, min %lu + protection %ld", f, min_wmark_pages(dma),
-			   dma->lowmem_reserve[ZONE_NORMAL]);
+		mm_selftest_diag("DMA: %ld free, min %lu + protection %ld", f, min_wmark_pages(dma),
+				 dma->lowmem_reserve[ZONE_NORMAL]);
 		if (floor < (long)dma->managed_pages)
 			KT_EXPECT(f >= floor - dma->pcp[0].batch - (2 << PCP_MAX_ORDER));
 		/* which a __GFP_DMA request may still use */
@@ -238,7 +240,7 @@ KTEST(buddy, zone_fallback_and_lowmem_reserve)
 	KT_EXPECT(buddyinfo_same());
 }
 
-KTEST(buddy, zone_modifiers_are_obeyed)
+static void zone_modifiers_are_obeyed(void)
 {
 	struct page *p = alloc_pages(GFP_DMA32, 2);
 
@@ -260,9 +262,22 @@ KTEST(buddy, zone_modifiers_are_obeyed)
 	KT_EXPECT_EQ(mm_check_invariants(), 0);
 }
 
-KTEST(buddy, no_bad_pages_and_clean_invariants_at_the_end)
+static void no_bad_pages_and_clean_invariants_at_the_end(void)
 {
 	drain_all_pages(NULL);
 	KT_EXPECT_EQ(global_vm_event(BAD_PAGES), 0);
 	KT_EXPECT_EQ(mm_check_invariants(), 0);
 }
+
+static const struct mm_selftest_case buddy_cases[] = {
+	MM_SELFTEST_CASE(invariants_hold_after_boot),
+	MM_SELFTEST_CASE(every_order_allocates_aligned_blocks_and_merges_back),
+	MM_SELFTEST_CASE(exhaust_each_zone_and_free_all),
+	MM_SELFTEST_CASE(watermarks_refuse_kernel_and_atomic_reaches_below_min),
+	MM_SELFTEST_CASE(zone_fallback_and_lowmem_reserve),
+	MM_SELFTEST_CASE(zone_modifiers_are_obeyed),
+	MM_SELFTEST_CASE(no_bad_pages_and_clean_invariants_at_the_end),
+};
+
+const struct mm_selftest_suite mm_selftest_buddy = { "buddy", buddy_cases,
+						     sizeof(buddy_cases) / sizeof(buddy_cases[0]) };

@@ -1,6 +1,6 @@
 /*
- * tests/kernel/test_poison.c - self-tests of page poisoning on the booted
- * machine (on by default in test boots, kernel/main.c): a page written
+ * mm/selftest_poison.c - self-tests of page poisoning (on by default in
+ * the kernel's test boots; skipped where the host left it off): a page written
  * after free is reported on its next allocation with its pfn, the word
  * found and the function that freed it last.
  *
@@ -8,11 +8,11 @@
  * (mm_last_poison_report, the same fields as the printed line) and the
  * poison_errors counter of /proc/vmstat.
  */
-#include "kernel/ktest.h"
-#include "mm/debug.h"
-#include "mm/gfp.h"
-#include "mm/vmstat.h"
-#include "mm/zone.h"
+#include "debug.h"
+#include "gfp.h"
+#include "selftest_check.h"
+#include "vmstat.h"
+#include "zone.h"
 
 /* The freer the report must name: its return address is in here. */
 static __attribute__((noinline)) void poison_free_from_here(struct page *page, unsigned int order)
@@ -83,26 +83,26 @@ static void use_after_free_case(unsigned int order, unsigned int page_in_block,
 	free_held(&held, order);
 }
 
-KTEST(poison, write_after_free_is_reported_with_pfn_and_last_freer)
+static void write_after_free_is_reported_with_pfn_and_last_freer(void)
 {
 	if (!mm_debug_poison) {
-		ktest_skip("page poisoning off (page_poison=0, or more than 1 GiB of RAM)");
+		mm_selftest_skip("page poisoning off (page_poison=0, or more than 1 GiB of RAM)");
 		return;
 	}
 	use_after_free_case(0, 0, 0x230);
 }
 
-KTEST(poison, write_after_free_inside_a_block_names_that_page)
+static void write_after_free_inside_a_block_names_that_page(void)
 {
 	if (!mm_debug_poison) {
-		ktest_skip("page poisoning off (page_poison=0, or more than 1 GiB of RAM)");
+		mm_selftest_skip("page poisoning off (page_poison=0, or more than 1 GiB of RAM)");
 		return;
 	}
 	use_after_free_case(2, 3, MM_PAGE_SIZE - 8);
 }
 
 /* A clean round trip reports nothing, and the checker finds all in order. */
-KTEST(poison, clean_pages_pass_the_check)
+static void clean_pages_pass_the_check(void)
 {
 	unsigned long err0 = global_vm_event(POISON_ERRORS);
 
@@ -116,3 +116,13 @@ KTEST(poison, clean_pages_pass_the_check)
 	KT_EXPECT_EQ(global_vm_event(POISON_ERRORS), err0);
 	KT_EXPECT_EQ(mm_check_invariants(), 0);
 }
+
+static const struct mm_selftest_case poison_cases[] = {
+	MM_SELFTEST_CASE(write_after_free_is_reported_with_pfn_and_last_freer),
+	MM_SELFTEST_CASE(write_after_free_inside_a_block_names_that_page),
+	MM_SELFTEST_CASE(clean_pages_pass_the_check),
+};
+
+const struct mm_selftest_suite mm_selftest_poison = {
+	"poison", poison_cases, sizeof(poison_cases) / sizeof(poison_cases[0])
+};

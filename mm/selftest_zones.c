@@ -1,19 +1,17 @@
 /*
- * tests/kernel/test_zones.c - self-tests of the zone layout on the machine
- * actually booted: each zone's span and present count follow from the
- * firmware's usable RAM (or from memblock when mem= cut it), managed pages
+ * mm/selftest_zones.c - self-tests of the zone layout on the memory the
+ * host handed over: each zone's span and present count follow from
+ * memblock's RAM (the firmware's usable RAM, or what mem= left), managed pages
  * are exactly the unreserved ones, and RAM above 4 GiB lands in Normal -
  * for each node's zones, cut to the pfns that node owns.
  */
 #include <stdint.h>
 
-#include "kernel/ktest.h"
-#include "kernel/main.h"
-#include "mm/memblock.h"
-#include "mm/memmap.h"
-#include "mm/page.h"
-#include "mm/util.h"
-#include "mm/zone.h"
+#include "memblock.h"
+#include "page.h"
+#include "selftest_check.h"
+#include "util.h"
+#include "zone.h"
 
 #define PFN_16M (16UL << (20 - MM_PAGE_SHIFT))
 #define PFN_4G (4UL << (30 - MM_PAGE_SHIFT))
@@ -22,40 +20,28 @@ static const unsigned long zone_lo[MAX_NR_ZONES] = { 0, PFN_16M, PFN_4G };
 static const unsigned long zone_hi[MAX_NR_ZONES] = { PFN_16M, PFN_4G, ~0UL };
 
 /*
- * RAM as whole pfns: the firmware's usable ranges (main.c sanitized the map,
- * so they are page aligned) unless mem= shrank it, in which case memblock
- * holds what is left and test_memmap checks memblock against the map.
+ * RAM as whole pfns: memblock's memory, page aligned. The kernel's memmap
+ * suite checks it is exactly the firmware's usable RAM (or what mem= left
+ * of it), so the zones are checked against the firmware through it.
  */
-static unsigned int ram_ranges(unsigned long *start, unsigned long *end, unsigned int max)
+static unsigned int ram_ranges(void)
 {
-	unsigned int n = 0;
-
-	if (kernel_opts.mem_limit) {
-		for (unsigned int i = 0; i < memblock.memory.cnt && n < max; i++, n++) {
-			start[n] = memblock.memory.regions[i].base >> MM_PAGE_SHIFT;
-			end[n] = (memblock.memory.regions[i].base +
-				  memblock.memory.regions[i].size) >>
-				 MM_PAGE_SHIFT;
-		}
-		return n;
-	}
-	for (unsigned int i = 0; i < kernel_boot_info.map.nr && n < max; i++) {
-		const struct memmap_entry *e = &kernel_boot_info.map.entry[i];
-
-		if (e->type != MEMMAP_USABLE || !e->size)
-			continue;
-		start[n] = e->addr >> MM_PAGE_SHIFT;
-		end[n] = (e->addr + e->size) >> MM_PAGE_SHIFT;
-		n++;
-	}
-	return n;
+	return memblock.memory.cnt;
 }
 
-static unsigned long rs[MEMMAP_MAX], re[MEMMAP_MAX];
-
-KTEST(zones, spans_and_present_counts_follow_the_firmware_map)
+static unsigned long ram_start(unsigned int i)
 {
-	unsigned int n = ram_ranges(rs, re, MEMMAP_MAX);
+	return memblock.memory.regions[i].base >> MM_PAGE_SHIFT;
+}
+
+static unsigned long ram_end(unsigned int i)
+{
+	return (memblock.memory.regions[i].base + memblock.memory.regions[i].size) >> MM_PAGE_SHIFT;
+}
+
+static void spans_and_present_counts_follow_the_firmware_map(void)
+{
+	unsigned int n = ram_ranges();
 
 	KT_ASSERT(n > 0);
 	for (int nid = 0; nid < mm_nr_nodes; nid++) {
@@ -69,8 +55,8 @@ KTEST(zones, spans_and_present_counts_follow_the_firmware_map)
 			unsigned long first = ~0UL, last = 0, present = 0;
 
 			for (unsigned int i = 0; i < n; i++) {
-				unsigned long s = rs[i] > lo ? rs[i] : lo;
-				unsigned long e = re[i] < hi ? re[i] : hi;
+				unsigned long s = ram_start(i) > lo ? ram_start(i) : lo;
+				unsigned long e = ram_end(i) < hi ? ram_end(i) : hi;
 
 				if (s >= e)
 					continue;
@@ -80,9 +66,10 @@ KTEST(zones, spans_and_present_counts_follow_the_firmware_map)
 				if (e > last)
 					last = e;
 			}
-			ktest_diag("node %d %s: expect start %lu spanned %lu present %lu; zone says %lu %lu %lu",
-				   nid, z->name, present ? first : 0, present ? last - first : 0,
-				   present, z->zone_start_pfn, z->spanned_pages, z->present_pages);
+			mm_selftest_diag("node %d %s: expect start %lu spanned %lu present %lu; zone says %lu %lu %lu",
+					 nid, z->name, present ? first : 0,
+					 present ? last - first : 0, present, z->zone_start_pfn,
+					 z->spanned_pages, z->present_pages);
 			KT_EXPECT_EQ(z->present_pages, present);
 			if (present) {
 				KT_EXPECT_EQ(z->zone_start_pfn, first);
@@ -96,7 +83,7 @@ KTEST(zones, spans_and_present_counts_follow_the_firmware_map)
 
 /* managed = the zone's pages that memblock left unreserved at mm_init()
  * (mm_init's own struct page array is reserved in memblock too). */
-KTEST(zones, managed_pages_are_exactly_the_unreserved_ram)
+static void managed_pages_are_exactly_the_unreserved_ram(void)
 {
 	static unsigned long free_in_zone[MAX_NUMNODES][MAX_NR_ZONES];
 	uint64_t idx = 0, s, e;
@@ -132,13 +119,14 @@ KTEST(zones, managed_pages_are_exactly_the_unreserved_ram)
 
 /* Every RAM page's struct page names the zone its address belongs to:
  * sampled at both ends and the middle of every range. */
-KTEST(zones, struct_pages_name_the_zone_of_their_address)
+static void struct_pages_name_the_zone_of_their_address(void)
 {
-	unsigned int n = ram_ranges(rs, re, MEMMAP_MAX);
+	unsigned int n = ram_ranges();
 	unsigned long checked = 0;
 
 	for (unsigned int i = 0; i < n; i++) {
-		unsigned long sample[3] = { rs[i], rs[i] + (re[i] - rs[i]) / 2, re[i] - 1 };
+		unsigned long s = ram_start(i), e = ram_end(i);
+		unsigned long sample[3] = { s, s + (e - s) / 2, e - 1 };
 
 		for (int k = 0; k < 3; k++) {
 			unsigned long pfn = sample[k];
@@ -154,15 +142,15 @@ KTEST(zones, struct_pages_name_the_zone_of_their_address)
 	KT_EXPECT(checked > 0);
 }
 
-KTEST(zones, ram_above_4g_is_in_normal)
+static void ram_above_4g_is_in_normal(void)
 {
-	unsigned int n = ram_ranges(rs, re, MEMMAP_MAX);
+	unsigned int n = ram_ranges();
 	unsigned long above = 0, normal_present = 0;
 	struct zone *z;
 
 	for (unsigned int i = 0; i < n; i++)
-		if (re[i] > PFN_4G)
-			above += re[i] - (rs[i] > PFN_4G ? rs[i] : PFN_4G);
+		if (ram_end(i) > PFN_4G)
+			above += ram_end(i) - (ram_start(i) > PFN_4G ? ram_start(i) : PFN_4G);
 	for_each_zone(z) {
 		if (z->zone_idx == ZONE_NORMAL) {
 			normal_present += z->present_pages;
@@ -172,7 +160,17 @@ KTEST(zones, ram_above_4g_is_in_normal)
 			KT_EXPECT(zone_end_pfn(z) <= PFN_4G);
 		}
 	}
-	ktest_diag("%lu pages of RAM above 4 GiB; Normal zones have %lu present", above,
-		   normal_present);
+	mm_selftest_diag("%lu pages of RAM above 4 GiB; Normal zones have %lu present", above,
+			 normal_present);
 	KT_EXPECT_EQ(normal_present, above);
 }
+
+static const struct mm_selftest_case zones_cases[] = {
+	MM_SELFTEST_CASE(spans_and_present_counts_follow_the_firmware_map),
+	MM_SELFTEST_CASE(managed_pages_are_exactly_the_unreserved_ram),
+	MM_SELFTEST_CASE(struct_pages_name_the_zone_of_their_address),
+	MM_SELFTEST_CASE(ram_above_4g_is_in_normal),
+};
+
+const struct mm_selftest_suite mm_selftest_zones = { "zones", zones_cases,
+						     sizeof(zones_cases) / sizeof(zones_cases[0]) };
