@@ -53,4 +53,13 @@ check blocks_aligned_to_their_order "$([ -z "$bad" ] && [ "$count" = 6 ]; echo $
 mapfile -t b < <(grep -E '^Node 0, zone +DMA32( +[0-9]+){11} *$' "$TMP/out")
 [ "${#b[@]}" = 3 ] && [ "${b[0]}" = "${b[2]}" ] && [ "${b[0]}" != "${b[1]}" ]
 check freeing_restores_buddyinfo $? "boot|held|freed: ${b[*]:-none}"
+
+# 6. mm_run_selftests(): one KTAP document, a subtest per suite of mm/
+# (buddy, poison, zones), every case run and passed.
+out=$(tests/ktap_check.sh --kunit --fails "$TMP/out")
+check selftests_print_wellformed_kunit_ktap $? "$(printf '%s' "$out" | tr '\n' '|')"
+suites=$(sed -n 's/^    # Subtest: //p' "$TMP/out" | tr '\n' ' ')
+check selftests_run_mm_suites "$([ "$suites" = "buddy poison zones " ]; echo $?)" "suites: $suites"
+grep -q '^# Totals: pass:14 fail:0 skip:0 total:14$' "$TMP/out"
+check selftests_all_pass "$?" "$(grep -E '^# Totals|^ *not ok' "$TMP/out" | tr '\n' '|')"
 finish

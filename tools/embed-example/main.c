@@ -6,9 +6,11 @@
  * addresses; one CPU, no interrupts, no threads (so no kswapd: wake-ups are
  * only recorded). It builds a firmware-style memory map, hands it to
  * memblock, reserves what "firmware" and "the kernel" use, runs mm_init(),
- * then allocates, writes, frees and prints /proc/buddyinfo before and after.
- * Exit status 0 when every allocation succeeded and freeing restored the
- * free lists exactly; 1 otherwise.
+ * then allocates, writes, frees and prints /proc/buddyinfo before and after,
+ * and last runs mm/'s own self-tests (mm_run_selftests(): KTAP, printed
+ * through mm_printk). Exit status 0 when every allocation succeeded,
+ * freeing restored the free lists exactly and every self-test passed; 1
+ * otherwise.
  *
  *   make build/embed-example && build/embed-example
  */
@@ -24,6 +26,7 @@
 #include "mm/memblock.h"
 #include "mm/memmap.h"
 #include "mm/mm_init.h"
+#include "mm/selftest.h"
 #include "mm/slab.h"
 #include "mm/vmscan.h"
 #include "mm/vmstat.h"
@@ -143,6 +146,9 @@ static int boot(void)
 	memmap_add(&map, 0x100000, RAM_BYTES - 0x100000, MEMMAP_USABLE);
 	if (memmap_sanitize(&map) || memblock_init_from_memmap(&map))
 		return -1;
+	/* Freed pages are filled with a pattern and checked when allocated
+	 * again: a write after free is reported (and self-tested below). */
+	mm_debug_poison = true;
 	/* Keep page 0 and "the kernel image" (1 MiB at 2 MiB) away from mm/. */
 	memblock_reserve(0, MM_PAGE_SIZE, "page 0");
 	memblock_reserve(2UL << 20, 1UL << 20, "kernel");
@@ -238,6 +244,11 @@ int main(void)
 	}
 	if (mm_check_invariants()) {
 		printf("embed-example: allocator invariants broken\n");
+		bad++;
+	}
+	/* mm/'s own tests, on this host: KTAP on stdout. */
+	if (mm_run_selftests()) {
+		printf("embed-example: self-tests failed\n");
 		bad++;
 	}
 	printf("embed-example: %s\n", bad ? "FAILED" : "ok");
