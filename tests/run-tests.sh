@@ -99,7 +99,7 @@ selected() { # name
 # in KUnit's shape (--kunit): every suite a subtest, "# Totals:" at the end.
 account() { # name log rc seconds [--kunit]
 	local name=$1 log=$2 rc=$3 secs=$4 kind=${5:-} out ok notok faults why=""
-	out=$(tests/ktap_check.sh $kind --fails "$log")
+	out=$(tests/ktap_check.sh ${kind:+"$kind"} --fails "$log")
 	faults=$(printf '%s\n' "$out" | grep -vE '^(results: |not ok )')
 	ok=$(printf '%s\n' "$out" | sed -n 's/^results: pass=\([0-9]*\) fail=[0-9]* skip=\([0-9]*\)$/\1 \2/p')
 	ok=$(( ${ok% *} + ${ok#* } ))
