@@ -146,9 +146,15 @@ static unsigned int count_unknown(const char *selection, bool print)
 	return n;
 }
 
-static void run_kernel_suite(const char *suite)
+/* One subtest per name: mm/'s cases of that name first, then the
+ * kernel's, so the kernel may add cases of its own to one of mm/'s suites. */
+static void run_suite(const char *suite)
 {
+	const struct mm_selftest_suite *mm_suite = mm_selftest_find(suite);
+
 	mm_ktap_suite_begin(suite, ktest_count(suite));
+	for (unsigned int i = 0; mm_suite && i < mm_suite->nr_cases; i++)
+		mm_ktap_run_case(mm_suite->cases[i].name, mm_suite->cases[i].fn);
 	for (const struct ktest *t = __ktest_start; t < __ktest_end; t++)
 		if (!strcmp(t->suite, suite))
 			mm_ktap_run_case(t->name, t->fn);
@@ -164,15 +170,8 @@ int ktest_run(const char *selection)
 		planned += suite_selected(selection, s);
 	mm_ktap_begin(planned);
 	count_unknown(selection, true);
-	for (s = ktest_next_suite(NULL); s; s = ktest_next_suite(s)) {
-		const struct mm_selftest_suite *mm_suite = mm_selftest_find(s);
-
-		if (!suite_selected(selection, s))
-			continue;
-		if (mm_suite)
-			mm_selftest_run_suite(mm_suite);
-		else
-			run_kernel_suite(s);
-	}
+	for (s = ktest_next_suite(NULL); s; s = ktest_next_suite(s))
+		if (suite_selected(selection, s))
+			run_suite(s);
 	return mm_ktap_end();
 }

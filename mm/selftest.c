@@ -128,7 +128,7 @@ int mm_ktap_end(void)
 	return (int)c->fail;
 }
 
-void mm_selftest_run_suite(const struct mm_selftest_suite *suite)
+static void run_suite(const struct mm_selftest_suite *suite)
 {
 	mm_ktap_suite_begin(suite->name, suite->nr_cases);
 	for (unsigned int i = 0; i < suite->nr_cases; i++)
@@ -140,7 +140,7 @@ int mm_run_selftests(void)
 {
 	mm_ktap_begin(mm_nr_selftest_suites);
 	for (unsigned int i = 0; i < mm_nr_selftest_suites; i++)
-		mm_selftest_run_suite(mm_selftest_suites[i]);
+		run_suite(mm_selftest_suites[i]);
 	return mm_ktap_end();
 }
 

@@ -75,7 +75,6 @@ void mm_ktap_result(bool ok, const char *name, const char *comment);
 void mm_ktap_suite_begin(const char *name, unsigned int nr_cases);
 void mm_ktap_run_case(const char *name, void (*fn)(void));
 void mm_ktap_suite_end(void);
-void mm_selftest_run_suite(const struct mm_selftest_suite *suite);
 
 /* Inside a running case: a failed check ("# file:line: message"), a skip
  * with its reason, a diagnostic line; each printed at the case's depth. */
