@@ -7,6 +7,7 @@
 #include "oom.h"
 
 #include "host.h"
+#include "internal.h"
 #include "lru.h"
 #include "spinlock.h"
 #include "vmstat.h"
@@ -187,6 +188,53 @@ void oom_block_census(struct zone *zone, unsigned int order, struct oom_block_ce
 	mm_spin_unlock_irqrestore(&zone->lock, flags);
 }
 
+/* Per pageblock type of @zone: how many pageblocks, and what their pages
+ * hold - free (buddy or per-CPU lists), page cache on the LRU, or other
+ * (kernel or reserved) pages. Shows where kernel pages spread when no block could be
+ * made: into how many pageblocks, with how many free pages between them. */
+static void report_pageblock_census(struct zone *zone)
+{
+	unsigned long blocks[MIGRATE_TYPES] = { 0 }, free[MIGRATE_TYPES] = { 0 };
+	unsigned long lru[MIGRATE_TYPES] = { 0 }, other[MIGRATE_TYPES] = { 0 };
+	unsigned long end = zone_end_pfn(zone), flags;
+
+	flags = mm_spin_lock_irqsave(&zone->lock);
+	for (unsigned long pfn = zone->zone_start_pfn; pfn < end;) {
+		const struct page *p = pfn_to_page(pfn);
+		int mt = get_pageblock_migratetype(pfn);
+		unsigned long n = 1;
+
+		if (pfn == zone->zone_start_pfn || !(pfn & (pageblock_nr_pages - 1)))
+			blocks[mt]++;
+		if (PageBuddy(p) && p->private > pageblock_order) {
+			/* A free block of several pageblocks: each its own. */
+			n = 1UL << p->private;
+			for (unsigned long b = 0; b < n; b += pageblock_nr_pages) {
+				mt = get_pageblock_migratetype(pfn + b);
+				blocks[mt] += b > 0;
+				free[mt] += pageblock_nr_pages;
+			}
+		} else if (PageBuddy(p)) {
+			n = 1UL << p->private;
+			free[mt] += n;
+		} else if (PagePcp(p)) {
+			free[mt]++;
+		} else if (PageLRU(p)) {
+			lru[mt]++;
+		} else {
+			other[mt]++;
+		}
+		pfn += n;
+	}
+	mm_spin_unlock_irqrestore(&zone->lock, flags);
+	mm_printk("Node %d, zone %8s: pageblocks by type:", zone->node, zone->name);
+	for (int mt = 0; mt < MIGRATE_TYPES; mt++)
+		if (blocks[mt])
+			mm_printk(" %s %lu (free %lu, page cache %lu, other %lu)", migratetype_names[mt],
+				  blocks[mt], free[mt], lru[mt], other[mt]);
+	mm_printk("\n");
+}
+
 /* For order > 0: per zone, how many aligned blocks of the order are free
  * and how many hold only free or page-cache pages (compaction at full
  * sync priority, which ignores pageblock suitability, or reclaim could
@@ -206,6 +254,7 @@ static void report_block_census(unsigned int order)
 		mm_printk("Node %d, zone %8s: order-%u blocks %lu, free %lu, makeable from free and page-cache pages %lu, pinned in movable pageblocks %lu\n",
 			  z->node, z->name, order, bc.blocks, bc.free, bc.makeable,
 			  bc.pinned_in_movable);
+		report_pageblock_census(z);
 	}
 }
 
