@@ -1,5 +1,5 @@
 /*
- * tests/host/ramdisk_host.h - a RAM disk in malloc'd memory for host
+ * tests/host/ramdisk_host.h - a RAM disk in anonymous memory for host
  * tests of the page cache and reclaim (mm/blockdev.h's interface).
  */
 #ifndef TESTS_HOST_RAMDISK_HOST_H
