@@ -481,7 +481,7 @@ int filemap_read(struct address_space *m, uint64_t index, void *buf)
 
 	if (!page)
 		return err;
-	mm_memcpy(buf, page_address(page), MM_PAGE_SIZE);
+	mm_memcpy_words(buf, page_address(page), MM_PAGE_SIZE);
 	filemap_put_page(page);
 	return 0;
 }
@@ -511,7 +511,7 @@ int filemap_write(struct address_space *m, uint64_t index, const void *buf)
 		int err;
 
 		if (page) {
-			mm_memcpy(page_address(page), buf, MM_PAGE_SIZE);
+			mm_memcpy_words(page_address(page), buf, MM_PAGE_SIZE);
 			filemap_set_page_dirty(page);
 			mark_page_accessed(page);
 			filemap_put_page(page);
@@ -520,7 +520,7 @@ int filemap_write(struct address_space *m, uint64_t index, const void *buf)
 		if (!(page = new_page(m)))
 			return -MM_ENOMEM;
 		/* Filled before it is visible: a full overwrite needs no read. */
-		mm_memcpy(page_address(page), buf, MM_PAGE_SIZE);
+		mm_memcpy_words(page_address(page), buf, MM_PAGE_SIZE);
 		SetPageFlag(page, PG_dirty);
 		err = add_to_page_cache(m, page, index);
 		if (err)

@@ -22,6 +22,7 @@
 #include <stdint.h>
 
 #include "page.h"
+#include "util.h"
 
 /* migrate() results besides 0 (positive here, negated when returned). */
 #define MIGRATE_EAGAIN 11 /* in use (pinned, locked, written back): try later */
@@ -56,11 +57,7 @@ struct movable_ops {
  * compaction run may move. */
 static inline void migrate_copy_content(struct page *dst, const struct page *src)
 {
-	uint64_t *d = page_address(dst);
-	const uint64_t *s = page_address(src);
-
-	for (unsigned long i = 0; i < MM_PAGE_SIZE / sizeof(uint64_t); i++)
-		d[i] = s[i];
+	mm_memcpy_words(page_address(dst), page_address(src), MM_PAGE_SIZE);
 }
 
 /* The operations of @page's owner, or NULL when the page has none that can
