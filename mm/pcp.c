@@ -260,3 +260,11 @@ void pcp_set_enabled(bool on)
 	if (!on)
 		drain_all_pages(NULL);
 }
+
+void pcp_nr_cpus_changed(void)
+{
+	struct zone *z;
+
+	for_each_zone(z)
+		zone_pcp_update(z);
+}

@@ -1,7 +1,8 @@
 /*
  * mm/pcp.h - switching the per-CPU page lists off and on at run time, for
  * benchmarks that compare the allocator with and without them (cmdline
- * pcp=off, tests/kernel/bench_smp.c).
+ * pcp=off, tests/kernel/bench_smp.c), and re-sizing them when the number
+ * of CPUs changes.
  */
 #ifndef MM_PCP_H
 #define MM_PCP_H
@@ -17,5 +18,13 @@
  */
 void pcp_set_enabled(bool on);
 bool pcp_enabled(void);
+
+/*
+ * The number of CPUs changed (a CPU came online or went away, or a host
+ * plays more CPUs than at boot): each CPU's high is the zone's low
+ * watermark split among them again, as Linux does on CPU hotplug.
+ * Context: thread.
+ */
+void pcp_nr_cpus_changed(void);
 
 #endif /* MM_PCP_H */

@@ -5,7 +5,8 @@
 # batched-only frees, allocations at held pfns, an extfrag line and a
 # malformed line, which strict mode refuses with its line number); the
 # same events written as trace-cmd, perf and hashed-pointer lines, and
-# read from stdin, count the same; malformed lines get "FILE:LINE: why";
+# read from stdin, count the same; each event runs on the CPU its prefix
+# names; malformed lines get "FILE:LINE: why";
 # replayed movable pages are moved by compaction for THP requests and the
 # pfn map follows them (every page comes back at the end); and the shared
 # trace (../shared/data/traces/, when present) replays against Linux's
@@ -104,9 +105,25 @@ variant() { # name file
 			"$(diff <(echo "$base") <(echo "$got") | head -4 | tr '\n' ' ')"
 	fi
 }
-# trace_pipe without the task/CPU/timestamp prefix
+# Each event runs on the CPU its prefix names: the excerpt's two.
+if grep -q "^replay: free pages .* of the 2 CPUs emptied" "$TMP/out"; then
+	ok replays_on_the_cpus_the_trace_names
+else
+	notok replays_on_the_cpus_the_trace_names "$(grep -m1 '^replay: free pages' "$TMP/out")"
+fi
+# trace_pipe without the task/CPU/timestamp prefix: the same events, all on
+# CPU 0 (so what the per-CPU lists hold differs, and the lines about it).
+events() { grep -E '^replay: ([0-9]* events|batched|satisfied)' "$1" | sed "$NORM"; }
+events "$TMP/out" >"$TMP/base.events"
 sed 's/^.*: mm_page_/mm_page_/' "$TMP/clean.trace" >"$TMP/noprefix.trace"
-variant reads_lines_without_prefix "$TMP/noprefix.trace"
+run --e820 $MAP --replay "$TMP/noprefix.trace"
+if [ $RC = 0 ] && [ "$(events "$TMP/out")" = "$(cat "$TMP/base.events")" ] &&
+	grep -q "^replay: free pages .* of the 1 CPUs emptied" "$TMP/out"; then
+	ok reads_lines_without_prefix
+else
+	notok reads_lines_without_prefix "exit $RC: $(head -1 "$TMP/err")" \
+		"$(diff "$TMP/base.events" <(events "$TMP/out") | head -4 | tr '\n' ' ')"
+fi
 # trace-cmd report: its header, no flags column, page=0x...
 {
 	echo "version = 6"
@@ -148,6 +165,29 @@ if [ $RC = 0 ] && grep -q "^replay: 3 events: 2 allocs (0 failed in Linux), 1 fr
 	ok reads_raw_fields_and_numeric_gfp_flags
 else
 	notok reads_raw_fields_and_numeric_gfp_flags "exit $RC: $(head -1 "$TMP/err")"
+fi
+# The CPU is the last [NNN] before the event name (a task name may hold
+# brackets too); the replay plays as many CPUs as the trace names, and
+# refuses more than mm/ has.
+cpu_trace() { # cpu
+	printf '%s\n' \
+		" kworker/[7]-52  [$1] d..2.     1.77: mm_page_alloc: page=ffffea0000000040 pfn=0x1235 order=0 migratetype=0 gfp_flags=GFP_KERNEL" \
+		" kworker/[7]-52  [$1] d..2.     1.78: mm_page_free: page=ffffea0000000040 pfn=0x1235 order=0" >"$TMP/cpu.trace"
+}
+cpu_trace 003
+run --e820 $MAP --replay "$TMP/cpu.trace"
+if [ $RC = 0 ] && grep -q "^replay: free pages .* of the 4 CPUs emptied" "$TMP/out"; then
+	ok reads_the_cpu_of_each_event
+else
+	notok reads_the_cpu_of_each_event "exit $RC: $(head -1 "$TMP/err")" \
+		"$(grep -m1 '^replay: free pages' "$TMP/out")"
+fi
+cpu_trace 064
+run --e820 $MAP --replay "$TMP/cpu.trace"
+if [ $RC = 2 ] && [ "$(cat "$TMP/err")" = "mmsim: --replay: the trace has CPU 64, mm/ at most 64 CPUs" ]; then
+	ok refuses_more_cpus_than_mm_has
+else
+	notok refuses_more_cpus_than_mm_has "exit $RC: $(head -1 "$TMP/err")"
 fi
 # standard input
 "$MMSIM" --e820 $MAP --replay - <"$TMP/clean.trace" >"$TMP/out" 2>"$TMP/err"

@@ -29,6 +29,7 @@
 #include "mm/movable.h"
 #include "mm/zone.h"
 #include "replay.h"
+#include "tests/host/host_shim.h"
 
 /* slot[] values besides a struct page pointer (which is 8-aligned). */
 #define SLOT_EMPTY 0u
@@ -311,6 +312,9 @@ static void replay_events(struct replay *r, const struct trace_events *evs)
 
 		if (r->sample && i % r->sample == 0)
 			print_sample(i);
+		/* On the CPU Linux ran it on: each CPU's lists fill, drain and
+		 * scale their batch by that CPU's own frees and allocations. */
+		host_set_cpu(ev->cpu);
 		switch (ev->type) {
 		case TRACE_EV_ALLOC:
 			replay_alloc(r, ev);
@@ -327,6 +331,7 @@ static void replay_events(struct replay *r, const struct trace_events *evs)
 			break;
 		}
 	}
+	host_set_cpu(0);
 	r->st.events = evs->nr;
 	if (r->sample)
 		print_sample(evs->nr);
@@ -533,6 +538,16 @@ int mmsim_replay(const char *path, const char *linux_end, bool lenient, unsigned
 	t1 = now_s();
 	if (replay_init(&r, &p, &evs))
 		goto out;
+	if (p.nr_cpus > MM_MAX_CPUS) {
+		fprintf(stderr, "mmsim: --replay: the trace has CPU %u, mm/ at most %d CPUs\n",
+			p.nr_cpus - 1, MM_MAX_CPUS);
+		goto out;
+	}
+	/* As many CPUs as the trace names, each with lists sized as Linux's
+	 * were (the low watermark split among them). */
+	host_set_nr_cpus(p.nr_cpus ? p.nr_cpus : 1);
+	pcp_nr_cpus_changed();
+	r.st.nr_cpus = p.nr_cpus ? p.nr_cpus : 1;
 	r.st.parse_s = t1 - t0;
 	if (linux_end && le.have_vmstat) {
 		long ours = measure_end_free(&p, &evs);

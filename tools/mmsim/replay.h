@@ -63,6 +63,7 @@ struct replay_stats {
 	unsigned long migrated;				  /* replayed pages compaction moved */
 	unsigned long held_pages;			  /* replayed pages held at the end */
 	unsigned long free_before;			  /* nr_free_pages as the replay began */
+	unsigned int nr_cpus;				  /* CPUs replayed on, as traced */
 	double parse_s, measure_s, replay_s;
 };
 

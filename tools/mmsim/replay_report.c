@@ -88,9 +88,9 @@ void replay_report(const struct trace_parser *p, const struct replay_stats *st,
 		       end->nr_free, le->nr_free_pages);
 	else
 		printf("replay: no ballast (no --replay-linux-end); end free %lu\n", end->nr_free);
-	printf("replay: free pages %lu before the replay, %lu after (%lu with the per-CPU lists); "
-	       "replayed blocks still held: %lu pages\n",
-	       st->free_before, end->nr_free, end->nr_free_drained, st->held_pages);
+	printf("replay: free pages %lu before the replay, %lu after (%lu with the per-CPU lists "
+	       "of the %u CPUs emptied); replayed blocks still held: %lu pages\n",
+	       st->free_before, end->nr_free, end->nr_free_drained, st->nr_cpus, st->held_pages);
 	report_satisfied(st);
 	printf("replay: fallbacks: %lu fragmenting, %lu whole-pageblock (trace's own "
 	       "mm_page_alloc_extfrag: %lu fragmenting, %lu whole)\n",

@@ -526,6 +526,26 @@ static bool other_trace_line(const char *s, const char *end)
 	return colon && memchr(colon + 2, ':', (size_t)(end - colon - 2));
 }
 
+/* The CPU of the prefix's "[001]" in [s, name): the last '[' before the
+ * event name (flags and timestamp follow it, and a task name may hold
+ * brackets of its own). 0 for a line without one. */
+static int parse_cpu(const char *s, const char *name, uint16_t *cpu)
+{
+	const char *br = memrchr(s, '[', (size_t)(name - s)), *d;
+	unsigned long n = 0;
+
+	*cpu = 0;
+	if (!br)
+		return 0;
+	for (d = br + 1; d < name && *d >= '0' && *d <= '9'; d++)
+		if ((n = n * 10 + (unsigned long)(*d - '0')) > UINT16_MAX)
+			return -1;
+	if (d == br + 1 || d == name || *d != ']')
+		return 0; /* not a CPU field: "[FAILED TO PARSE]" comes after the name */
+	*cpu = (uint16_t)n;
+	return 0;
+}
+
 int trace_parse_line(struct trace_parser *p, const char *line, size_t len,
 		     struct trace_event *ev, const char **why)
 {
@@ -576,9 +596,15 @@ int trace_parse_line(struct trace_parser *p, const char *line, size_t len,
 	}
 	memset(ev, 0, sizeof(*ev));
 	ev->type = (uint8_t)type;
+	if (parse_cpu(s, name, &ev->cpu)) {
+		*why = "[cpu] is not a CPU number";
+		return -1;
+	}
 	rc = parse_fields(p, name, end, ev, why);
 	if (rc)
 		return rc;
+	if (ev->cpu >= p->nr_cpus)
+		p->nr_cpus = ev->cpu + 1u;
 	p->nr[type]++;
 	if (ev->flags & TRACE_EV_FAILED)
 		p->nr_failed++;

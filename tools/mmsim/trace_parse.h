@@ -34,7 +34,7 @@ enum trace_ev_type {
 #define TRACE_EV_FRAGMENTING 0x2u /* extfrag: fallback_order < pageblock_order */
 #define TRACE_EV_OWNERSHIP 0x4u	 /* extfrag: change_ownership=1 */
 
-/* One event, 16 bytes: a trace of millions of events stays in memory. */
+/* One event, 24 bytes: a trace of millions of events stays in memory. */
 struct trace_event {
 	uint64_t pfn;
 	uint32_t gfp_id; /* alloc: index into trace_parser.gfps */
@@ -42,6 +42,7 @@ struct trace_event {
 	uint8_t order;	 /* alloc and frees: order; extfrag: alloc_order */
 	uint8_t mt;	 /* alloc: migratetype; extfrag: fallback_migratetype */
 	uint8_t flags;	 /* TRACE_EV_* */
+	uint16_t cpu;	 /* the prefix's [NNN]; 0 for lines without one */
 };
 
 /* Linux's flags that have no effect on where mm/ places a block (no bit
@@ -86,6 +87,7 @@ struct trace_parser {
 	unsigned long lost_events;  /* sum of "[LOST N EVENTS]" */
 	unsigned long nr[NR_TRACE_EV_TYPES];
 	unsigned long nr_failed;    /* allocations traced with pfn 0 */
+	unsigned int nr_cpus;	    /* the highest [cpu] of a page event + 1 */
 };
 
 void trace_parser_init(struct trace_parser *p, bool lenient);
