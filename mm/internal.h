@@ -192,6 +192,10 @@ void zone_pcp_init(struct zone *zone);
 void zone_pcp_update(struct zone *zone);
 /* Give @count pages of @pcp back to the buddy lists (interrupts off). */
 void free_pcppages_bulk(struct zone *zone, int count, struct per_cpu_pages *pcp);
+/* A free of @order left @pcp at or over high, or is of order > 0 while
+ * frees run without allocations: give back as many pages as
+ * pcp_free_count says (interrupts off). */
+void free_pcppages_over_high(struct zone *zone, struct per_cpu_pages *pcp, unsigned int order);
 
 /*
  * The per-CPU halves of allocation and free, inline because at this size
@@ -219,6 +223,8 @@ static __always_inline struct page *rmqueue_pcplist(struct zone *zone, unsigned 
 	struct list_head *first = list->next;
 	struct page *page = list_entry(first, struct page, lru);
 
+	/* An allocation: the next drain at high frees fewer pages. */
+	pcp->free_factor >>= 1;
 	if (unlikely(first == list) ||
 	    unlikely(((page_flags_read(page) & PAGE_FLAGS_CHECK_AT_PREP) ^ (1u << PG_pcp)) |
 		     (uint32_t)page->_refcount | (uintptr_t)page->mapping) ||
@@ -234,9 +240,11 @@ static __always_inline struct page *rmqueue_pcplist(struct zone *zone, unsigned 
 	return page;
 }
 
-/* Free to the running CPU's list (counted in pgfree), draining a batch
- * when it reaches high. HIGHATOMIC pages wait on the movable list;
- * page->private remembers where they go back to. */
+/* Free to the running CPU's list (counted in pgfree), draining when it
+ * reaches high: a batch, more while frees run without allocations, all
+ * of it for a block of order > 0 then (free_pcppages_over_high).
+ * HIGHATOMIC pages wait on the movable list; page->private remembers
+ * where they go back to. */
 static __always_inline void free_unref_page(struct page *page, unsigned int order, int migratetype)
 {
 	struct zone *zone = page_zone(page);
@@ -250,8 +258,8 @@ static __always_inline void free_unref_page(struct page *page, unsigned int orde
 	list_add(&page->lru, &pcp->lists[order_to_pindex(list_mt, order)]);
 	pcp->count += 1 << order;
 	__count_cpu_vm_events(cpu, PGFREE, 1UL << order);
-	if (unlikely(pcp->count >= pcp_high(pcp)))
-		free_pcppages_bulk(zone, pcp->count - pcp_high(pcp) + pcp_batch(pcp), pcp);
+	if (unlikely(pcp->count >= pcp_high(pcp)) || unlikely(order && pcp->free_factor))
+		free_pcppages_over_high(zone, pcp, order);
 	mm_irq_restore(flags);
 }
 

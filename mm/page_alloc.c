@@ -842,6 +842,7 @@ static __always_inline struct page *alloc_page_fast(gfp_t gfp, const struct fast
 				       ~((1u << PG_pcp) | (PAGE_ORDER_MASK << PAGE_ORDER_SHIFT)));
 	set_page_private(page, 0);
 	pcp->count--;
+	pcp->free_factor >>= 1; /* the next drain at high frees fewer pages */
 	__count_cpu_vm_events(cpu, (enum vm_event_item)(PGALLOC_DMA + zone->zone_idx), 1);
 	mm_irq_restore(irqflags);
 	set_page_count(page, 1);
@@ -966,13 +967,13 @@ slow:
 	free_pages_slow(page, pfn, order, caller);
 }
 
-/* The per-CPU list reached high: drain a batch, then restore @irqflags
- * (out of line so the fast free needs no stack frame). */
+/* The per-CPU list reached high: drain (free_pcppages_over_high), then
+ * restore @irqflags (out of line so the fast free needs no stack frame). */
 static __attribute__((noinline)) void free_pcp_over_high(struct zone *zone,
 							 struct per_cpu_pages *pcp,
 							 unsigned long irqflags)
 {
-	free_pcppages_bulk(zone, pcp->count - pcp_high(pcp) + pcp_batch(pcp), pcp);
+	free_pcppages_over_high(zone, pcp, 0);
 	mm_irq_restore(irqflags);
 }
 

@@ -4,8 +4,9 @@
  * allocations and frees touch neither the zone lock nor the free lists.
  *
  * A CPU touches only its own lists, with interrupts off (drain_all_pages
- * asks each CPU to drain itself). Refill and drain move `batch` pages
- * under zone->lock. Pages on a pcp list are counted as
+ * asks each CPU to drain itself). Refill moves `batch` pages under
+ * zone->lock; a drain at high moves more while frees run without
+ * allocations (pcp_free_count). Pages on a pcp list are counted as
  * allocated by NR_FREE_PAGES, as in Linux; PG_pcp marks them, and
  * page->private holds the migratetype of the list they sit on (their
  * pageblock's when freed; HIGHATOMIC pages wait on the movable list). A
@@ -27,6 +28,7 @@ void zone_pcp_init(struct zone *zone)
 		pcp->count = 0;
 		pcp->high = 0;
 		pcp->batch = 1;
+		pcp->free_factor = 0;
 		pcp->canary = PCP_CANARY;
 		for (int i = 0; i < NR_PCP_LISTS; i++)
 			INIT_LIST_HEAD(&pcp->lists[i]);
@@ -160,6 +162,41 @@ void free_pcppages_bulk(struct zone *zone, int count, struct per_cpu_pages *pcp)
 	}
 	zone_mod_free(zone, freed);
 	mm_spin_unlock(&zone->lock);
+}
+
+/*
+ * How many pages a free that left @pcp at or over @high gives back
+ * (Linux 6.1's nr_pcp_free). One batch at first; each further drain with
+ * no allocation from the lists in between doubles it (an allocation
+ * halves free_factor again), up to high - batch. So a burst of frees,
+ * as when tasks exit or the page cache is dropped, leaves about one batch
+ * on the lists rather than nearly high: pages that sit there keep the
+ * otherwise free pageblocks they belong to from merging. @free_high: a
+ * block of order > 0 freed during such a burst, when everything goes back
+ * (Linux's free_high: blocks of those orders parked on the lists split
+ * what could merge the most).
+ */
+static int pcp_free_count(struct per_cpu_pages *pcp, int high, int batch, bool free_high)
+{
+	int n;
+
+	if (free_high || high < batch) /* high < batch: the lists are off */
+		return pcp->count;
+	n = batch << pcp->free_factor;
+	if (n < high - batch)
+		pcp->free_factor++;
+	if (n > high - batch)
+		n = high - batch;
+	return n < batch ? batch : n;
+}
+
+void free_pcppages_over_high(struct zone *zone, struct per_cpu_pages *pcp, unsigned int order)
+{
+	bool free_high = order && pcp->free_factor;
+	int high = free_high ? 0 : pcp_high(pcp);
+
+	if (pcp->count >= high)
+		free_pcppages_bulk(zone, pcp_free_count(pcp, high, pcp_batch(pcp), free_high), pcp);
 }
 
 /* Refill @list with a batch of blocks from the buddy lists; returns how

@@ -46,9 +46,12 @@ struct per_cpu_pages {
 	int count; /* pages on the lists */
 	int high;  /* drain when count reaches this */
 	int batch; /* pages moved per refill/drain */
+	/* Drains at high since the last allocation from these lists: each
+	 * such drain frees batch << free_factor pages, and an allocation
+	 * halves it (pcp.c, pcp_free_count). Touched by its CPU only. */
+	int free_factor;
 	/* PCP_CANARY; checked by the refill and drain paths and the invariant
-	 * checker (a stray write here corrupts every list after it). Fills
-	 * the hole before lists: the fast path's offsets do not move. */
+	 * checker (a stray write here corrupts every list after it). */
 	uint32_t canary;
 	struct list_head lists[NR_PCP_LISTS];
 } __attribute__((aligned(64)));
