@@ -315,6 +315,14 @@ expect_line shared_trace_counts "replay: [0-9]* events" \
 	"replay: 1528434 events: 596487 allocs (420 failed in Linux), 625483 frees, 306395 batched frees, 69 extfrag; 36564 frees of unknown pages, 2795 allocations at held pages; 0 bad lines"
 expect_line shared_trace_serves_what_linux_served "replay: satisfied" \
 	"replay: satisfied: order 0 554290/554290, orders 1-3 41769/41769, orders 4-8 8/8, orders 9-10 0/0; of Linux's failures 420/420"
+# Replayed on Linux's two CPUs, with Linux's drain scaling: no more
+# fragmenting fallbacks than Linux, and at least Linux's share of free
+# pages in blocks of order >= 9 at the end (one CPU and a fixed drain
+# batch left 42.3% against Linux's 53.4%).
+expect_line shared_trace_fallbacks "replay: fallbacks" \
+	"replay: fallbacks: 4 fragmenting, 11 whole-pageblock (trace's own mm_page_alloc_extfrag: 62 fragmenting, 7 whole)"
+expect_line shared_trace_order9_share_at_least_linux "replay: free in blocks of order >= 9" \
+	"replay: free in blocks of order >= 9 at the end: 61.6% of free pages (Linux 53.4%); after emptying the per-CPU lists (534 pages): 82.8%"
 ballast=$(sed -n 's/^replay: ballast \([0-9]*\) pages (end free \([0-9]*\), Linux \([0-9]*\))$/\1 \2 \3/p' "$TMP/out")
 set -- $ballast
 # The ballast brings our end within the per-CPU lists' slack of Linux's.
