@@ -214,6 +214,8 @@ bad refuses_unknown_gfp_flag \
 	"mm_page_alloc: page=ffffef9cc07f3100 pfn=0x1 order=0 migratetype=0 gfp_flags=GFP_KERNEL|__GFP_BOGUS" \
 	"unknown GFP flag in gfp_flags="
 bad refuses_bad_pointer "mm_page_free: page=xyz pfn=0x1 order=0" "page= is not a pointer"
+bad refuses_bad_cpu " kworker/0:2-52    [99999] .....   1.771859: mm_page_free: page=ffffef9cc07f3100 pfn=0x1 order=0" \
+	"[cpu] is not a CPU number"
 bad refuses_order_beyond_mm "mm_page_free: page=ffffef9cc07f3100 pfn=0x1 order=11" \
 	"order= is not an order mm/ has (0-10)"
 run --e820 $MAP --replay "$TMP/missing.trace"

@@ -294,7 +294,7 @@ static long gfp_intern(struct trace_parser *p, const char *s, size_t n, const ch
 	}
 	if (translate_gfp(s, n, &g, why))
 		return -1;
-	if (p->nr_gfps >= UINT32_MAX / 4) {
+	if (p->nr_gfps >= TRACE_MAX_GFPS) {
 		*why = "too many distinct gfp_flags= values";
 		return -1;
 	}
@@ -528,22 +528,20 @@ static bool other_trace_line(const char *s, const char *end)
 
 /* The CPU of the prefix's "[001]" in [s, name): the last '[' before the
  * event name (flags and timestamp follow it, and a task name may hold
- * brackets of its own). 0 for a line without one. */
-static int parse_cpu(const char *s, const char *name, uint16_t *cpu)
+ * brackets of its own). 0 for a line without one; -1 past UINT16_MAX. */
+static long parse_cpu(const char *s, const char *name)
 {
 	const char *br = memrchr(s, '[', (size_t)(name - s)), *d;
-	unsigned long n = 0;
+	long n = 0;
 
-	*cpu = 0;
 	if (!br)
 		return 0;
 	for (d = br + 1; d < name && *d >= '0' && *d <= '9'; d++)
-		if ((n = n * 10 + (unsigned long)(*d - '0')) > UINT16_MAX)
+		if ((n = n * 10 + (*d - '0')) > UINT16_MAX)
 			return -1;
 	if (d == br + 1 || d == name || *d != ']')
 		return 0; /* not a CPU field: "[FAILED TO PARSE]" comes after the name */
-	*cpu = (uint16_t)n;
-	return 0;
+	return n;
 }
 
 int trace_parse_line(struct trace_parser *p, const char *line, size_t len,
@@ -552,6 +550,7 @@ int trace_parse_line(struct trace_parser *p, const char *line, size_t len,
 	const char *s = line, *end = line + len, *name;
 	size_t rest;
 	int type = -1, rc;
+	long cpu;
 
 	while (end > s && (end[-1] == '\r' || end[-1] == ' ' || end[-1] == '\t'))
 		end--;
@@ -596,15 +595,17 @@ int trace_parse_line(struct trace_parser *p, const char *line, size_t len,
 	}
 	memset(ev, 0, sizeof(*ev));
 	ev->type = (uint8_t)type;
-	if (parse_cpu(s, name, &ev->cpu)) {
+	cpu = parse_cpu(s, name);
+	if (cpu < 0) {
 		*why = "[cpu] is not a CPU number";
 		return -1;
 	}
+	ev->cpu = cpu < (long)TRACE_CPU_MAX ? (uint32_t)cpu : TRACE_CPU_MAX;
 	rc = parse_fields(p, name, end, ev, why);
 	if (rc)
 		return rc;
-	if (ev->cpu >= p->nr_cpus)
-		p->nr_cpus = ev->cpu + 1u;
+	if ((unsigned long)cpu >= p->nr_cpus)
+		p->nr_cpus = (unsigned int)cpu + 1u;
 	p->nr[type]++;
 	if (ev->flags & TRACE_EV_FAILED)
 		p->nr_failed++;

@@ -34,15 +34,20 @@ enum trace_ev_type {
 #define TRACE_EV_FRAGMENTING 0x2u /* extfrag: fallback_order < pageblock_order */
 #define TRACE_EV_OWNERSHIP 0x4u	 /* extfrag: change_ownership=1 */
 
-/* One event, 24 bytes: a trace of millions of events stays in memory. */
+/* Distinct gfp_flags= texts a trace may hold (trace_event.gfp_id's bits). */
+#define TRACE_MAX_GFPS (1u << 24)
+/* trace_event.cpu for the prefix's [NNN] of this CPU and above. */
+#define TRACE_CPU_MAX 255u
+
+/* One event, 16 bytes: a trace of millions of events stays in memory. */
 struct trace_event {
 	uint64_t pfn;
-	uint32_t gfp_id; /* alloc: index into trace_parser.gfps */
-	uint8_t type;	 /* enum trace_ev_type */
-	uint8_t order;	 /* alloc and frees: order; extfrag: alloc_order */
-	uint8_t mt;	 /* alloc: migratetype; extfrag: fallback_migratetype */
-	uint8_t flags;	 /* TRACE_EV_* */
-	uint16_t cpu;	 /* the prefix's [NNN]; 0 for lines without one */
+	uint32_t gfp_id : 24; /* alloc: index into trace_parser.gfps */
+	uint32_t cpu : 8;     /* the prefix's [NNN] (at most TRACE_CPU_MAX); 0 without one */
+	uint8_t type;	      /* enum trace_ev_type */
+	uint8_t order;	      /* alloc and frees: order; extfrag: alloc_order */
+	uint8_t mt;	      /* alloc: migratetype; extfrag: fallback_migratetype */
+	uint8_t flags;	      /* TRACE_EV_* */
 };
 
 /* Linux's flags that have no effect on where mm/ places a block (no bit
