@@ -253,6 +253,25 @@ else
 		"$(grep -m1 'Bad page' "$TMP/out")"
 fi
 
+# 5b. Where the blocks still held at the end lie, in Linux's pageblocks (the
+# trace's pfns) and in ours: two movable pages in Linux's pageblock 0x40,
+# one alone in 0x48, an order-2 block in 0x50, an order-10 block over
+# 0x60-0x61, and a page freed again (not counted): 5 pageblocks in Linux,
+# one of them holding a single page. mm/ hands out neighbouring pages.
+{
+	m="migratetype=1 gfp_flags=GFP_HIGHUSER_MOVABLE|__GFP_COMP"
+	echo "mm_page_alloc: page=(____ptrval____) pfn=0x8000 order=0 $m"
+	echo "mm_page_alloc: page=(____ptrval____) pfn=0x8001 order=0 $m"
+	echo "mm_page_alloc: page=(____ptrval____) pfn=0x9000 order=0 $m"
+	echo "mm_page_alloc: page=(____ptrval____) pfn=0x9100 order=0 $m"
+	echo "mm_page_free: page=(____ptrval____) pfn=0x9100 order=0"
+	echo "mm_page_alloc: page=(____ptrval____) pfn=0xa000 order=2 migratetype=0 gfp_flags=GFP_KERNEL"
+	echo "mm_page_alloc: page=(____ptrval____) pfn=0xc000 order=10 migratetype=0 gfp_flags=GFP_KERNEL"
+} >"$TMP/held.trace"
+run --e820 $MAP --replay "$TMP/held.trace"
+expect_line held_blocks_pageblocks_ours_and_linux "replay: those held" \
+	"replay: those held blocks lie in 4 pageblocks, 0 of which hold one page of them (at the trace's pfns in Linux: 5 and 1)"
+
 # 6. A random stream with every irregularity at once (failed allocations,
 # unknown frees, allocations at held pfns, frees of other orders than
 # allocated, batched duplicates and batched-only frees) under memory

@@ -350,6 +350,93 @@ static unsigned long held_pages(const struct replay *r)
 	return n;
 }
 
+/* Pages of one held block that fall in one pageblock. */
+struct pb_pages {
+	unsigned long pb, pages;
+};
+
+struct pb_list {
+	struct pb_pages *v;
+	size_t n, cap;
+};
+
+static int pb_cmp(const void *a, const void *b)
+{
+	unsigned long x = ((const struct pb_pages *)a)->pb, y = ((const struct pb_pages *)b)->pb;
+
+	return x < y ? -1 : x > y;
+}
+
+/* Add the pageblocks the block of @order at @pfn covers; -1 without memory. */
+static int pb_add(struct pb_list *l, unsigned long pfn, unsigned int order)
+{
+	unsigned long end = pfn + (1UL << order);
+
+	while (pfn < end) {
+		unsigned long next = (pfn | (pageblock_nr_pages - 1)) + 1;
+
+		if (l->n == l->cap) {
+			size_t cap = l->cap ? 2 * l->cap : 1024;
+			struct pb_pages *v = realloc(l->v, cap * sizeof(*v));
+
+			if (!v)
+				return -1;
+			l->v = v;
+			l->cap = cap;
+		}
+		l->v[l->n++] = (struct pb_pages){ pfn >> pageblock_order,
+						  (next < end ? next : end) - pfn };
+		pfn = next;
+	}
+	return 0;
+}
+
+/* How many pageblocks the list's pages lie in, and how many of those hold
+ * a single one of them. Sorts the list. */
+static void pb_count(struct pb_list *l, unsigned long *blocks, unsigned long *single)
+{
+	if (l->n) /* no list yet: qsort must not see NULL */
+		qsort(l->v, l->n, sizeof(*l->v), pb_cmp);
+	for (size_t i = 0, j; i < l->n; i = j) {
+		unsigned long pages = 0;
+
+		for (j = i; j < l->n && l->v[j].pb == l->v[i].pb; j++)
+			pages += l->v[j].pages;
+		(*blocks)++;
+		*single += pages == 1;
+	}
+}
+
+/* Where the blocks still held at the end lie: in mm/'s pageblocks, and in
+ * Linux's (at the trace's pfns, which are Linux's own). A pageblock whose
+ * only used page is one of them cannot be a free order-9 block; comparing
+ * the two shows whether mm/ scatters what the trace keeps more than
+ * Linux did. */
+static void held_scatter(const struct replay *r, struct replay_stats *st)
+{
+	struct pb_list ours = { 0 }, linux_pbs = { 0 };
+	bool ok = true;
+
+	for (uint64_t q = 0; q < r->nr_slots && ok; q++) {
+		struct page *page;
+		unsigned int order;
+
+		if (!SLOT_IS_PAGE(r->slot[q]))
+			continue;
+		page = (struct page *)r->slot[q];
+		order = page_alloc_order(page);
+		ok = !pb_add(&ours, page_to_pfn(page), order) && !pb_add(&linux_pbs, q, order);
+	}
+	if (ok) {
+		pb_count(&ours, &st->held_blocks[0], &st->held_single[0]);
+		pb_count(&linux_pbs, &st->held_blocks[1], &st->held_single[1]);
+	} else {
+		fprintf(stderr, "mmsim: --replay: out of host memory counting held pageblocks\n");
+	}
+	free(ours.v);
+	free(linux_pbs.v);
+}
+
 /* Hold @pages unmovable pages from now on, in the largest blocks mm/
  * gives: Linux's memory the trace never shows (boot allocations, its
  * trace buffer). Returns the pages held. */
@@ -572,6 +659,7 @@ int mmsim_replay(const char *path, const char *linux_end, bool lenient, unsigned
 	replay_events(&r, &evs);
 	r.st.migrated = owner.moved;
 	r.st.held_pages = held_pages(&r);
+	held_scatter(&r, &r.st);
 	r.st.replay_s = now_s() - t2;
 	r.st.measure_s = t2 - t1;
 	gather_end(&end);

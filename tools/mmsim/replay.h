@@ -62,6 +62,9 @@ struct replay_stats {
 	unsigned long ballast_blocks;			  /* whole pageblocks among them */
 	unsigned long migrated;				  /* replayed pages compaction moved */
 	unsigned long held_pages;			  /* replayed pages held at the end */
+	/* Pageblocks those pages lie in, and those holding just one of them:
+	 * [0] ours, [1] Linux's (at the trace's pfns). */
+	unsigned long held_blocks[2], held_single[2];
 	unsigned long free_before;			  /* nr_free_pages as the replay began */
 	unsigned int nr_cpus;				  /* CPUs replayed on, as traced */
 	double parse_s, measure_s, replay_s;

@@ -91,6 +91,9 @@ void replay_report(const struct trace_parser *p, const struct replay_stats *st,
 	printf("replay: free pages %lu before the replay, %lu after (%lu with the per-CPU lists "
 	       "of the %u CPUs emptied); replayed blocks still held: %lu pages\n",
 	       st->free_before, end->nr_free, end->nr_free_drained, st->nr_cpus, st->held_pages);
+	printf("replay: those held blocks lie in %lu pageblocks, %lu of which hold one page of "
+	       "them (at the trace's pfns in Linux: %lu and %lu)\n",
+	       st->held_blocks[0], st->held_single[0], st->held_blocks[1], st->held_single[1]);
 	report_satisfied(st);
 	printf("replay: fallbacks: %lu fragmenting, %lu whole-pageblock (trace's own "
 	       "mm_page_alloc_extfrag: %lu fragmenting, %lu whole)\n",
