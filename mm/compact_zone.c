@@ -323,10 +323,108 @@ static bool isolate_freepages_block(struct compact_control *cc, unsigned long pf
 	return full;
 }
 
+/* ---- the fast free-page finder ---- */
+
+/* Free-list entries looked at per order and search. */
+#define FAST_SEARCH_LIMIT (COMPACT_CLUSTER_MAX + 1)
+
+/*
+ * Take blocks of @order at or above @min_pfn in movable pageblocks off the
+ * movable free list, read from its tail (the blocks freed longest ago),
+ * looking at FAST_SEARCH_LIMIT entries at most. The entries looked at and
+ * left are rotated to the head so that the next search reads others; a
+ * list that gave nothing in a full look is not read again in this pass at
+ * this @round. Every entry looked at and every page taken counts as
+ * scanned. Returns false when the zone's min watermark stopped it
+ * (zone->lock held).
+ */
+static bool fast_isolate_order(struct compact_control *cc, unsigned int order,
+			       unsigned long min_pfn, int round)
+{
+	struct zone *zone = cc->zone;
+	struct list_head *head = &zone->free_area[order].free_list[MIGRATE_MOVABLE];
+	struct list_head *e, *prev = head;
+	unsigned long before = cc->nr_freepages;
+	unsigned int looked = 0;
+	bool ok = true;
+
+	for (e = head->prev; e != head && looked < FAST_SEARCH_LIMIT; e = prev) {
+		struct page *page = list_entry(e, struct page, lru);
+		unsigned long pfn = page_to_pfn(page);
+
+		prev = e->prev;
+		looked++;
+		if (pfn < min_pfn || get_pageblock_migratetype(pfn) != MIGRATE_MOVABLE)
+			continue;
+		if (!zone_watermark_ok(zone, 0, min_wmark_pages(zone) + (1UL << order), 0, 0)) {
+			ok = false;
+			break;
+		}
+		isolate_free_block(cc, page, order);
+		cc->free_scanned += (1UL << order) - 1;
+		cc->nr_fast_isolated += 1UL << order;
+		if (cc->nr_freepages >= cc->nr_migratepages)
+			break;
+	}
+	cc->free_scanned += looked;
+	if (cc->nr_freepages == before && looked >= FAST_SEARCH_LIMIT)
+		cc->fast_dead_orders[round] |= 1u << order;
+	/* @prev is the newest entry not looked at: make it the tail. */
+	if (prev != head && prev->next != head)
+		list_rotate_to_front(prev->next, head);
+	return ok;
+}
+
+/*
+ * Targets straight off the free lists (Linux's fast_isolate_freepages):
+ * instead of walking pageblocks down from the zone's end page by page,
+ * take free blocks of orders below the request's (so that no block it
+ * could use is broken up), smallest first: single free pages are the
+ * holes compaction fills, and their lists give the most hits. Blocks in
+ * the upper half of what lies between the scanners come first (round 0),
+ * far from the blocks the migrate scanner is emptying; then anything
+ * above the migrate scanner's pageblock (round 1). Whole-zone compaction
+ * (no order) and passes with cc->linear_free_scan keep the linear walk.
+ * Returns whether it took anything.
+ */
+static bool fast_isolate_freepages(struct compact_control *cc)
+{
+	struct zone *zone = cc->zone;
+	unsigned long mblock = cc->migrate_pfn & ~(pageblock_nr_pages - 1);
+	unsigned long flags, before = cc->nr_freepages;
+	unsigned long min_pfn[2] = { 0, mblock + pageblock_nr_pages };
+	unsigned int top;
+	bool ok = true;
+
+	if (cc->order <= 0 || cc->linear_free_scan || cc->free_pfn <= min_pfn[1])
+		return false;
+	min_pfn[0] = (cc->free_pfn - (cc->free_pfn - cc->migrate_pfn) / 2) &
+		     ~(pageblock_nr_pages - 1);
+	if (min_pfn[0] < min_pfn[1])
+		min_pfn[0] = min_pfn[1];
+	top = (unsigned int)cc->order < pageblock_order ? (unsigned int)cc->order
+							: pageblock_order;
+	flags = mm_spin_lock_irqsave(&zone->lock);
+	for (int round = 0; round < 2 && ok && cc->nr_freepages < cc->nr_migratepages; round++)
+		for (unsigned int o = 0; o < top && ok && cc->nr_freepages < cc->nr_migratepages;
+		     o++)
+			if (!(cc->fast_dead_orders[round] & (1u << o)) &&
+			    __atomic_load_n(&zone->free_area[o].nr_free, __ATOMIC_RELAXED))
+				ok = fast_isolate_order(cc, o, min_pfn[round], round);
+	mm_spin_unlock_irqrestore(&zone->lock, flags);
+	cc->free_low |= !ok;
+	return cc->nr_freepages > before;
+}
+
+/* ---- the linear free scanner ---- */
+
 static void isolate_freepages(struct compact_control *cc)
 {
 	unsigned long zstart = cc->zone->zone_start_pfn, zend = zone_end_pfn(cc->zone);
 
+	/* The free lists first; the walk only when they had nothing. */
+	if (fast_isolate_freepages(cc) || cc->free_low)
+		return;
 	while (cc->nr_freepages < cc->nr_migratepages) {
 		unsigned long block = cc->free_pfn, pfn, end;
 		bool low = false;
@@ -546,6 +644,8 @@ enum compact_result compact_zone(struct compact_control *cc)
 	cc->nr_isolated_migrate = cc->nr_isolated_free = 0;
 	cc->nr_migrated = cc->nr_failed = 0;
 	cc->nr_hint_skipped = 0;
+	cc->nr_fast_isolated = 0;
+	cc->fast_dead_orders[0] = cc->fast_dead_orders[1] = 0;
 	cc->scanners_met = false;
 	cc->free_scan_pfn = 0;
 	cc->migrate_block_clean = false;

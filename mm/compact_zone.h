@@ -29,6 +29,8 @@ struct compact_control {
 	enum migrate_mode mode; /* async skips unsuitable pageblocks */
 	bool direct_compaction; /* for a stalled allocation (not kcompactd) */
 	bool ignore_skip_hint;	/* look at hinted pageblocks too */
+	bool linear_free_scan;	/* targets by the free scanner's walk only, not
+				 * off the free lists (tests of the walk) */
 	bool whole_zone;	/* start at the zone's ends, not the cached positions
 				 * (after the pass: whether it did) */
 	const bool *abort;	/* stop when *abort becomes true (may be NULL) */
@@ -39,12 +41,14 @@ struct compact_control {
 	bool migrate_block_clean;    /* migrate block seen from its start, nothing isolated */
 	bool scanners_met;
 	unsigned long nr_hint_skipped; /* pageblocks stepped over by skip hint */
+	unsigned int fast_dead_orders[2]; /* free lists the fast finder gave up on, per round */
 	struct list_head migratepages, freepages;
 	unsigned long nr_migratepages, nr_freepages;
 	bool free_low; /* targets would take the zone below min */
 	/* What the pass did. */
 	unsigned long migrate_scanned, free_scanned;
 	unsigned long nr_isolated_migrate, nr_isolated_free;
+	unsigned long nr_fast_isolated; /* of nr_isolated_free: taken off the free lists */
 	unsigned long nr_migrated, nr_failed;
 };
 

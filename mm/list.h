@@ -91,6 +91,21 @@ static inline void list_move_tail(struct list_head *e, struct list_head *head)
 	list_add_tail(e, head);
 }
 
+/* Make @e the first entry of the list at @head, the cyclic order kept
+ * (Linux's list_rotate_to_front): entries before @e go to the tail. The
+ * head's ->next is stored atomically, as everywhere, for lockless peeks. */
+static inline void list_rotate_to_front(struct list_head *e, struct list_head *head)
+{
+	if (head->next == e)
+		return;
+	head->next->prev = head->prev;
+	list_set_next(head->prev, head->next);
+	head->prev = e->prev;
+	list_set_next(head, e);
+	list_set_next(e->prev, head);
+	e->prev = head;
+}
+
 static inline bool list_empty(const struct list_head *h)
 {
 	return __atomic_load_n(&h->next, __ATOMIC_RELAXED) == h;

@@ -19,7 +19,9 @@ static unsigned long zone_last_block_pfn(const struct zone *z)
 }
 
 /* A direct-compaction-like pass for an order-@order movable request (-1:
- * no order, run until the scanners meet). */
+ * no order, run until the scanners meet). These tests are about the
+ * free scanner's walk (its resumed position and its hints), so the pass
+ * takes its targets by the walk only, not off the free lists. */
 static enum compact_result run_pass(struct compact_control *cc, struct zone *z, int order,
 				    bool whole_zone)
 {
@@ -32,6 +34,7 @@ static enum compact_result run_pass(struct compact_control *cc, struct zone *z, 
 	cc->mode = MIGRATE_SYNC_LIGHT;
 	cc->direct_compaction = order >= 0;
 	cc->whole_zone = whole_zone;
+	cc->linear_free_scan = true;
 	return compact_zone(cc);
 }
 
@@ -324,7 +327,7 @@ HTEST(pageblocks_without_ram_are_looked_at_once)
  * shows here first. */
 #define HIGHALLOC_4G_VMAREA 22279UL
 #define HIGHALLOC_4G_GOT 50UL
-#define HIGHALLOC_4G_MIGRATED 10567UL
+#define HIGHALLOC_4G_MIGRATED 11827UL
 
 HTEST(highalloc_movable_above_4gib_is_deterministic)
 {
@@ -363,11 +366,11 @@ HTEST(highalloc_movable_above_4gib_is_deterministic)
 	KT_EXPECT_EQ(r.got, HIGHALLOC_4G_GOT);
 	KT_EXPECT_EQ(r.attempts, r.got + HIGHALLOC_GIVE_UP);
 	KT_EXPECT_EQ(r.migrated, HIGHALLOC_4G_MIGRATED);
-	/* Nearly every block the free pages could make; the free scanner
-	 * within three times the migrate scanner's work on this small zone
-	 * (the old engine: more than ten). */
+	/* Nearly every block the free pages could make; with targets off the
+	 * free lists, the free scanner below the migrate scanner's work (the
+	 * walk alone: 1.03 times; before skip hints: more than ten). */
 	KT_EXPECT(r.got * 10 >= (r.free_before / pageblock_nr_pages) * 9);
-	KT_EXPECT(r.free_scanned <= 3 * r.migrate_scanned);
+	KT_EXPECT(r.free_scanned <= r.migrate_scanned);
 	EXPECT_MM_CLEAN();
 }
 
