@@ -128,10 +128,7 @@ static int boot_ranges(const uint64_t (*r)[2], int n)
 		return -1;
 	mm_reclaim_init();
 	vm_events_reset();
-	migrate_events_reset();
-	compact_zone_events_reset();
-	compaction_reset();
-	kcompactd_reset();
+	compact_state_reset();
 	return 0;
 }
 

@@ -339,10 +339,7 @@ HTEST(highalloc_movable_above_4gib_is_deterministic)
 	KT_ASSERT_EQ(boot_flat(HIGH_START, HIGH_START + HIGH_MIB * MiB), 0);
 	mm_reclaim_init();
 	vm_events_reset();
-	migrate_events_reset();
-	compact_zone_events_reset();
-	compaction_reset();
-	kcompactd_reset();
+	compact_state_reset();
 	z = zone_of(ZONE_NORMAL);
 	KT_ASSERT(populated_zone(z));
 	KT_EXPECT(z->zone_start_pfn >= (1UL << 20));

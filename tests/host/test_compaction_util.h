@@ -17,14 +17,20 @@
 
 #define VMAREA_FILE_ID 0x7a7a /* pattern "file" of vmarea pages */
 
-static inline int compact_boot(unsigned long mib)
+/* Migration and compaction counters and state as after boot. */
+static inline void compact_state_reset(void)
 {
-	if (reclaim_boot(mib))
-		return -1;
 	migrate_events_reset();
 	compact_zone_events_reset();
 	compaction_reset();
 	kcompactd_reset();
+}
+
+static inline int compact_boot(unsigned long mib)
+{
+	if (reclaim_boot(mib))
+		return -1;
+	compact_state_reset();
 	return 0;
 }
 
