@@ -334,9 +334,9 @@ static bool isolate_freepages_block(struct compact_control *cc, unsigned long pf
  * looking at FAST_SEARCH_LIMIT entries at most. The entries looked at and
  * left are rotated to the head so that the next search reads others; a
  * list that gave nothing in a full look is not read again in this pass at
- * this @round. Every entry looked at and every page taken counts as
- * scanned. Returns false when the zone's min watermark stopped it
- * (zone->lock held).
+ * this @round, unless no list gives anything. Every entry looked at and
+ * every page taken counts as scanned. Returns false when the zone's min
+ * watermark stopped it (zone->lock held).
  */
 static bool fast_isolate_order(struct compact_control *cc, unsigned int order,
 			       unsigned long min_pfn, int round)
@@ -411,6 +411,16 @@ static bool fast_isolate_freepages(struct compact_control *cc)
 			if (!(cc->fast_dead_orders[round] & (1u << o)) &&
 			    __atomic_load_n(&zone->free_area[o].nr_free, __ATOMIC_RELAXED))
 				ok = fast_isolate_order(cc, o, min_pfn[round], round);
+	/* Nothing, with lists given up on: their tails have turned over
+	 * since, read them once more before walking pageblocks. */
+	if (ok && cc->nr_freepages == before &&
+	    (cc->fast_dead_orders[0] | cc->fast_dead_orders[1])) {
+		cc->fast_dead_orders[0] = cc->fast_dead_orders[1] = 0;
+		for (unsigned int o = 0; o < top && ok && cc->nr_freepages < cc->nr_migratepages;
+		     o++)
+			if (__atomic_load_n(&zone->free_area[o].nr_free, __ATOMIC_RELAXED))
+				ok = fast_isolate_order(cc, o, min_pfn[1], 1);
+	}
 	mm_spin_unlock_irqrestore(&zone->lock, flags);
 	cc->free_low |= !ok;
 	return cc->nr_freepages > before;
