@@ -156,7 +156,7 @@ HTEST(highalloc_at_512mib_free_scanner_within_twice_the_migrate_scanner)
 {
 	static const uint64_t ram[2][2] = { { 0, 0x9f000 }, { 0x100000, 0x1ffe0000 } };
 
-	mixed_highalloc(ram, 2, 221, 68149);
+	mixed_highalloc(ram, 2, 221, 68210);
 }
 
 /* 384 MiB at 5 GiB: one Normal zone, every pfn above 2^20 (the walk
@@ -165,7 +165,7 @@ HTEST(highalloc_above_4gib_free_scanner_within_twice_the_migrate_scanner)
 {
 	static const uint64_t ram[1][2] = { { 5 * GiB, 5 * GiB + 384 * MiB } };
 
-	mixed_highalloc(ram, 1, 140, 44674);
+	mixed_highalloc(ram, 1, 140, 44739);
 }
 
 HTEST_MAIN("compaction_free_lists")
