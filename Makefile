@@ -26,7 +26,22 @@ HOST_INLINE  := -DMM_HOST_INLINE_H='"tests/host/host_inline.h"'
 HOST_CFLAGS  += $(HOST_INLINE)
 BENCH_CFLAGS += $(HOST_INLINE) -DHOST_ONE_CPU
 
-MM_SRCS      := $(wildcard mm/*.c)
+# mm/'s layers (mm/config.h), one file list each; a file no layer names is
+# core. A configuration compiles the core and the layers it switches on.
+MM_RECLAIM_SRCS    := mm/lru.c mm/vmscan.c mm/kswapd.c mm/shrinker.c mm/oom.c
+MM_PAGECACHE_SRCS  := mm/filemap.c
+MM_COMPACTION_SRCS := mm/migrate.c $(wildcard mm/compact*.c mm/kcompactd*.c) mm/vmarea.c
+# Page-cache pages as migration sees them: both layers.
+MM_PAGECACHE_COMPACTION_SRCS := mm/filemap_migrate.c
+MM_NUMA_SRCS       := mm/numa.c mm/numa_acpi.c
+MM_FAIL_PAGE_ALLOC_SRCS := mm/fail_page_alloc.c
+MM_SLAB_SRCS       := mm/slab.c mm/slab_debug.c mm/slab_stat.c mm/kmalloc.c
+# Not part of mm/ proper: default host functions an embedder may compile in.
+MM_PORT_SRCS       := mm/host_up.c
+MM_LAYER_SRCS := $(MM_RECLAIM_SRCS) $(MM_PAGECACHE_SRCS) $(MM_COMPACTION_SRCS) \
+	$(MM_PAGECACHE_COMPACTION_SRCS) $(MM_NUMA_SRCS) $(MM_FAIL_PAGE_ALLOC_SRCS) $(MM_SLAB_SRCS)
+MM_CORE_SRCS := $(filter-out $(MM_LAYER_SRCS) $(MM_PORT_SRCS),$(wildcard mm/*.c))
+MM_SRCS      := $(MM_CORE_SRCS) $(MM_LAYER_SRCS)
 KERNEL_CSRCS := $(wildcard arch/x86_64/*.c kernel/*.c tests/kernel/*.c) $(MM_SRCS)
 KERNEL_ASRCS := $(wildcard boot/*.asm arch/x86_64/*.asm)
 KERNEL_OBJS  := $(KERNEL_ASRCS:%.asm=$(BUILD)/kernel/%.o) $(KERNEL_CSRCS:%.c=$(BUILD)/kernel/%.o)
@@ -91,6 +106,63 @@ $(BUILD)/embed-example: $(BUILD)/embed/obj/tools/embed-example/main.o \
 		$(MM_SRCS:%.c=$(BUILD)/embed/obj/%.o)
 	$(CC) $(EMBED_CFLAGS) -o $@ $^
 host-tests: $(BUILD)/embed-example
+
+# ---- configurations with layers left out (mm/config.h) ----
+# Each is built for the host (its tests under ASan+UBSan, in
+# build/host-<cfg>/) and as a kernel (build/kernel-<cfg>/kernel.elf, booted
+# by tests/run-tests.sh with the suites that apply).
+#   core     the allocator alone: no reclaim, page cache, compaction, NUMA,
+#            fault injection or slab (host only: the kernel needs kmalloc)
+#   slab     core + slab (the smallest kernel)
+#   reclaim  core + slab + reclaim + page cache
+MM_OFF_ALL := -DMM_CONFIG_RECLAIM=0 -DMM_CONFIG_PAGECACHE=0 -DMM_CONFIG_COMPACTION=0 \
+	-DMM_CONFIG_NUMA=0 -DMM_CONFIG_FAIL_PAGE_ALLOC=0
+MM_CFG_core    := $(MM_OFF_ALL) -DMM_CONFIG_SLAB=0
+MM_CFG_slab    := $(MM_OFF_ALL)
+MM_CFG_reclaim := -DMM_CONFIG_COMPACTION=0 -DMM_CONFIG_NUMA=0 -DMM_CONFIG_FAIL_PAGE_ALLOC=0
+MM_SRCS_core    := $(MM_CORE_SRCS)
+MM_SRCS_slab    := $(MM_CORE_SRCS) $(MM_SLAB_SRCS)
+MM_SRCS_reclaim := $(MM_CORE_SRCS) $(MM_SLAB_SRCS) $(MM_RECLAIM_SRCS) $(MM_PAGECACHE_SRCS)
+# The host tests that apply to each (they check what the configuration
+# leaves out, too: test_layers).
+HOST_TESTS_core    := buddy buddy_random buddy_wmark memblock memmap bootinfo fastpath pbmap \
+	poison layers free_reserved
+HOST_TESTS_reclaim := $(HOST_TESTS_core) reserves vmscan filemap reclaim_waste slab slab_debug
+# Kernel self-test files of switched-off layers are left out; the runner
+# reports their suites as skipped (kernel/ktest.c: no such suite compiled).
+KTEST_OFF_slab    := tests/kernel/test_compaction.c tests/kernel/test_reclaim.c \
+	tests/kernel/test_kswapd.c tests/kernel/test_numa.c tests/kernel/test_soak.c \
+	tests/kernel/bench_highalloc.c
+KTEST_OFF_reclaim := tests/kernel/test_compaction.c tests/kernel/test_numa.c \
+	tests/kernel/test_soak.c tests/kernel/bench_highalloc.c
+MM_CONFIGS       := core slab reclaim
+MM_KERNEL_CONFIGS := slab reclaim
+
+define mm_config
+$(BUILD)/host-$(1)/obj/%.o: %.c
+	@mkdir -p $$(dir $$@)
+	$$(CC) $$(HOST_CFLAGS) $$(MM_CFG_$(1)) -c $$< -o $$@
+$(BUILD)/host-$(1)/test_%: $(BUILD)/host-$(1)/obj/tests/host/test_%.o \
+		$$(patsubst %.c,$(BUILD)/host-$(1)/obj/%.o,$$(MM_SRCS_$(1)) $$(HOST_SHIM))
+	$$(CC) $$(HOST_CFLAGS) -o $$@ $$^ -lm
+host-tests: $$(patsubst %,$(BUILD)/host-$(1)/test_%,$$(HOST_TESTS_$(1)))
+endef
+$(foreach c,$(MM_CONFIGS),$(eval $(call mm_config,$(c))))
+
+define mm_kernel_config
+$(BUILD)/kernel-$(1)/%.o: %.c
+	@mkdir -p $$(dir $$@)
+	$$(CC) $$(KERNEL_CFLAGS) $$(MM_CFG_$(1)) -c $$< -o $$@
+$(BUILD)/kernel-$(1)/tests/kernel/%.o: KERNEL_CFLAGS += -fno-toplevel-reorder
+$(BUILD)/kernel-$(1)/kernel.elf: $$(KERNEL_ASRCS:%.asm=$(BUILD)/kernel/%.o) \
+		$$(patsubst %.c,$(BUILD)/kernel-$(1)/%.o,$$(filter-out $$(MM_SRCS) $$(KTEST_OFF_$(1)),\
+			$$(KERNEL_CSRCS)) $$(MM_SRCS_$(1))) linker.ld
+	$$(CC) $$(KERNEL_LDFLAGS) -o $$@ $$(filter %.o,$$^) -lgcc
+kernel-configs: $(BUILD)/kernel-$(1)/kernel.elf
+endef
+$(foreach c,$(MM_KERNEL_CONFIGS),$(eval $(call mm_kernel_config,$(c))))
+.PHONY: kernel-configs
+all: kernel-configs
 
 -include boot/efi/efi.mk
 # The loader's host test and the ESP image are part of every build.

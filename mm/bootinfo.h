@@ -13,7 +13,7 @@
 #include "memmap.h"
 
 #define MB2_BOOTLOADER_MAGIC 0x36d76289u
-#define BOOTINFO_MAX_MODULES 16
+/* BOOTINFO_MAX_MODULES: mm/config.h. */
 
 struct boot_module {
 	uint64_t start, end; /* physical, end exclusive */

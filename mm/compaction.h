@@ -18,6 +18,7 @@
 
 #include <stdbool.h>
 
+#include "config.h"
 #include "gfp.h"
 #include "zone.h"
 
@@ -62,6 +63,19 @@ static inline bool compaction_needs_reclaim(enum compact_result r)
 	return r == COMPACT_SKIPPED;
 }
 
+/* Counters: stalls (direct compaction attempts that ran), failures,
+ * successes, and attempts skipped by deferral. */
+enum compact_event {
+	COMPACTSTALL,
+	COMPACTFAIL,
+	COMPACTSUCCESS,
+	COMPACT_DEFERRED_EVENTS,
+	NR_COMPACT_EVENTS
+};
+
+struct zonelist;
+
+#if MM_CONFIG_COMPACTION
 /*
  * Direct compaction for an order-@order request whose highest zone is
  * @highest_zoneidx, at priority @prio: the maximum result over the
@@ -73,7 +87,6 @@ enum compact_result try_to_compact_pages(gfp_t gfp, unsigned int order, unsigned
 					 int highest_zoneidx, enum compact_priority prio);
 /* The same over the zones of @zl (the slowpath's; try_to_compact_pages
  * takes the running CPU's node's zonelist for @gfp). */
-struct zonelist;
 enum compact_result try_to_compact_zonelist(gfp_t gfp, unsigned int order, unsigned int alloc_flags,
 					    const struct zonelist *zl, int highest_zoneidx,
 					    enum compact_priority prio);
@@ -108,18 +121,76 @@ bool compaction_deferred(struct zone *zone, unsigned int order);
  * compaction succeeded: forget the failures up to @order. */
 void compaction_defer_reset(struct zone *zone, unsigned int order, bool alloc_success);
 
-/* Counters: stalls (direct compaction attempts that ran), failures,
- * successes, and attempts skipped by deferral. */
-enum compact_event {
-	COMPACTSTALL,
-	COMPACTFAIL,
-	COMPACTSUCCESS,
-	COMPACT_DEFERRED_EVENTS,
-	NR_COMPACT_EVENTS
-};
 unsigned long compact_event_count(enum compact_event e);
 void count_compact_event(enum compact_event e);
 /* Deferral state and counters to boot values (host tests). */
 void compaction_reset(void);
+
+#else /* !MM_CONFIG_COMPACTION: nothing is ever compacted */
+
+/* "Not suitable": never attempted, and nothing for reclaim to prepare. */
+static inline enum compact_result try_to_compact_pages(gfp_t gfp, unsigned int order,
+						       unsigned int alloc_flags,
+						       int highest_zoneidx,
+						       enum compact_priority prio)
+{
+	(void)gfp, (void)order, (void)alloc_flags, (void)highest_zoneidx, (void)prio;
+	return COMPACT_NOT_SUITABLE_ZONE;
+}
+static inline enum compact_result try_to_compact_zonelist(gfp_t gfp, unsigned int order,
+							  unsigned int alloc_flags,
+							  const struct zonelist *zl,
+							  int highest_zoneidx,
+							  enum compact_priority prio)
+{
+	(void)zl;
+	return try_to_compact_pages(gfp, order, alloc_flags, highest_zoneidx, prio);
+}
+static inline enum compact_result __compaction_suitable(struct zone *zone, unsigned int order,
+							unsigned int alloc_flags,
+							int highest_zoneidx, long free_pages)
+{
+	(void)zone, (void)order, (void)alloc_flags, (void)highest_zoneidx, (void)free_pages;
+	return COMPACT_NOT_SUITABLE_ZONE;
+}
+static inline bool compaction_zonelist_suitable(unsigned int order, unsigned int alloc_flags,
+						int highest_zoneidx)
+{
+	(void)order, (void)alloc_flags, (void)highest_zoneidx;
+	return false;
+}
+static inline bool compaction_zonelist_suitable_zl(unsigned int order, unsigned int alloc_flags,
+						   const struct zonelist *zl, int highest_zoneidx)
+{
+	(void)zl;
+	return compaction_zonelist_suitable(order, alloc_flags, highest_zoneidx);
+}
+static inline void defer_compaction(struct zone *zone, unsigned int order)
+{
+	(void)zone, (void)order;
+}
+static inline bool compaction_deferred(struct zone *zone, unsigned int order)
+{
+	(void)zone, (void)order;
+	return false;
+}
+static inline void compaction_defer_reset(struct zone *zone, unsigned int order,
+					  bool alloc_success)
+{
+	(void)zone, (void)order, (void)alloc_success;
+}
+static inline unsigned long compact_event_count(enum compact_event e)
+{
+	(void)e;
+	return 0;
+}
+static inline void count_compact_event(enum compact_event e)
+{
+	(void)e;
+}
+static inline void compaction_reset(void)
+{
+}
+#endif /* MM_CONFIG_COMPACTION */
 
 #endif /* MM_COMPACTION_H */

@@ -660,7 +660,9 @@ int mm_check_invariants(void)
 		check_pfns(z);
 		mm_spin_unlock_irqrestore(&z->lock, flags);
 	}
+#if MM_CONFIG_SLAB
 	slab_check_invariants(); /* its problems count here too */
+#endif
 	if (problems > CHECK_REPORT_LIMIT)
 		mm_printk("mm_check_invariants: %d problems in all\n", problems);
 	return problems;

@@ -17,6 +17,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "config.h"
 #include "gfp.h"
 
 struct fail_page_alloc_attr {
@@ -28,8 +29,15 @@ struct fail_page_alloc_attr {
 	uint64_t seed;		 /* PRNG seed: the same seed replays the same failures */
 };
 
+#if MM_CONFIG_FAIL_PAGE_ALLOC
 /* Read on every allocation: one predicted branch when off. */
 extern bool fail_page_alloc_on;
+
+/* Is injection on? @order: as for __atomic_load_n. */
+static inline bool fail_page_alloc_active(int order)
+{
+	return __atomic_load_n(&fail_page_alloc_on, order);
+}
 
 /* Install @attr and turn injection on (probability 0 turns it off).
  * Resets the eligible-request count. Context: any; not meant to race with
@@ -62,5 +70,41 @@ static inline bool should_fail_alloc_page(gfp_t gfp, unsigned int order)
 		return false;
 	return __should_fail_alloc_page(gfp, order);
 }
+
+#else /* !MM_CONFIG_FAIL_PAGE_ALLOC: nothing is ever failed on purpose */
+
+static inline bool fail_page_alloc_active(int order)
+{
+	(void)order;
+	return false;
+}
+static inline bool should_fail_alloc_page(gfp_t gfp, unsigned int order)
+{
+	(void)gfp, (void)order;
+	return false;
+}
+static inline int fail_page_alloc_parse(const char *s, size_t len,
+					struct fail_page_alloc_attr *attr, const char **why)
+{
+	(void)s, (void)len, (void)attr;
+	*why = "fault injection is compiled out (MM_CONFIG_FAIL_PAGE_ALLOC=0)";
+	return -1;
+}
+static inline void fail_page_alloc_setup(const struct fail_page_alloc_attr *attr)
+{
+	(void)attr;
+}
+static inline void fail_page_alloc_disable(void)
+{
+}
+static inline void fail_page_alloc_get(struct fail_page_alloc_attr *attr)
+{
+	*attr = (struct fail_page_alloc_attr){ .times = -1 };
+}
+static inline unsigned long fail_page_alloc_injected(void)
+{
+	return 0;
+}
+#endif /* MM_CONFIG_FAIL_PAGE_ALLOC */
 
 #endif /* MM_FAIL_PAGE_ALLOC_H */

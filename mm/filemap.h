@@ -18,6 +18,7 @@
 #include <stdint.h>
 
 #include "blockdev.h"
+#include "config.h"
 #include "gfp.h"
 #include "page.h"
 #include "spinlock.h"
@@ -56,6 +57,7 @@ struct address_space {
 	int wb_err; /* last writeback error, 0 if none */
 };
 
+#if MM_CONFIG_PAGECACHE
 /* Page cache of @nr_pages pages at blocks [@first_block, +@nr_pages) of
  * @bdev, identified by @id. @gfp for its pages: 0 means
  * GFP_HIGHUSER_MOVABLE. Returns 0, or -MM_EINVAL (range outside the
@@ -124,5 +126,37 @@ void filemap_init_global(void);
  * caller's isolation reference are the only ones on @src and it is not
  * being written back; otherwise nothing changes and false is returned. */
 bool filemap_replace_page(struct page *src, struct page *dst);
+
+#else /* !MM_CONFIG_PAGECACHE: what reclaim asks of a cache that is not there */
+
+static inline bool filemap_remove_page(struct page *page)
+{
+	(void)page;
+	return false;
+}
+static inline int filemap_writepage(struct page *page)
+{
+	(void)page;
+	return 0;
+}
+static inline unsigned long filemap_nr_pages(void)
+{
+	return 0;
+}
+static inline unsigned long filemap_nr_dirty(void)
+{
+	return 0;
+}
+static inline unsigned long filemap_nr_node_pages(void)
+{
+	return 0;
+}
+static inline void filemap_drain_node_pool(void)
+{
+}
+static inline void filemap_init_global(void)
+{
+}
+#endif /* MM_CONFIG_PAGECACHE */
 
 #endif /* MM_FILEMAP_H */

@@ -121,9 +121,19 @@ static inline int gfp_migratetype(gfp_t gfp)
 }
 
 /*
- * The API. Every function may be called with interrupts on or off and
- * never sleeps (the sleeping slowpath is a later issue). A NULL/0 return
- * means no memory (or an invalid request, reported with a warning).
+ * The API. Without __GFP_DIRECT_RECLAIM (GFP_ATOMIC, GFP_NOWAIT) a call
+ * never sleeps and may come from any context, interrupts on or off. With
+ * it (GFP_KERNEL) the slowpath may reclaim and compact in the calling
+ * thread and calls mm_cond_resched() between rounds: thread context, no
+ * mm/ lock held. A NULL/0 return means no memory (or an invalid request,
+ * reported with a warning).
+ *
+ * With layers compiled out (mm/config.h): without reclaim there is no
+ * direct reclaim, no kswapd and no OOM kill, so a request the free lists
+ * cannot meet fails once other CPUs' per-CPU lists and the HIGHATOMIC
+ * reserves are given back - except __GFP_NOFAIL, which takes the reserves
+ * and otherwise keeps retrying until someone frees memory; without
+ * compaction a high-order request that would need a block assembled fails.
  */
 
 /* 2^order contiguous pages, the head page's _refcount 1. */
@@ -177,5 +187,9 @@ static inline unsigned int get_order(size_t size)
 	}
 	return order;
 }
+
+/* "GFP_KERNEL|__GFP_NOWARN"-style name of @gfp into @buf (for reports;
+ * mm/gfp_names.c). */
+void gfp_flags_name(gfp_t gfp, char *buf, unsigned long size);
 
 #endif /* MM_GFP_H */

@@ -14,6 +14,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "config.h"
+
 #define MM_PAGE_SHIFT 12
 #define MM_PAGE_SIZE (1UL << MM_PAGE_SHIFT)
 

@@ -59,8 +59,14 @@ static inline int pfn_pageblock_mt(unsigned long pfn)
 }
 void set_pageblock_migratetype(unsigned long pfn, int migratetype);
 /* Compaction's skip hints, one byte per pageblock by pfn >> 9 (PB_*_skip
- * in compact_zone.c); allocated and zeroed by mm_init(). */
+ * in compact_zone.c); allocated and zeroed by mm_init() after the
+ * migratetype bytes, when there is compaction. */
+#if MM_CONFIG_COMPACTION
 extern uint8_t *pageblock_skip;
+#define PAGEBLOCK_BYTES 2
+#else
+#define PAGEBLOCK_BYTES 1
+#endif
 /* Put a free block on its free list, merging with free buddies. Does not
  * touch NR_FREE_PAGES (the caller adds 1 << order). */
 void __free_one_page(struct page *page, unsigned long pfn, struct zone *zone, unsigned int order,

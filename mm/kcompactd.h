@@ -11,6 +11,18 @@
 
 #include <stdbool.h>
 
+#include "config.h"
+
+struct kcompactd_stats {
+	bool running;	       /* a pass is in progress */
+	unsigned long wakeups; /* requests served */
+	unsigned long proactive_runs;
+	unsigned long migrated;	 /* pages it moved */
+	unsigned long successes; /* requests that ended with the order free */
+};
+
+#if MM_CONFIG_COMPACTION
+
 /*
  * Record a request for an order-@order block in zones up to
  * @highest_zoneidx (the largest order and zone asked since the last run
@@ -45,13 +57,40 @@ void kcompactd_set_proactive(unsigned int ms);
 /* Forget the request and statistics (host tests after a fake boot). */
 void kcompactd_reset(void);
 
-struct kcompactd_stats {
-	bool running;	       /* a pass is in progress */
-	unsigned long wakeups; /* requests served */
-	unsigned long proactive_runs;
-	unsigned long migrated;	 /* pages it moved */
-	unsigned long successes; /* requests that ended with the order free */
-};
 void kcompactd_get_stats(struct kcompactd_stats *st);
+
+#else /* !MM_CONFIG_COMPACTION: no kcompactd; requests are dropped */
+
+static inline void wakeup_kcompactd(int order, int highest_zoneidx)
+{
+	(void)order, (void)highest_zoneidx;
+}
+static inline void kcompactd_kswapd_balanced(int nid)
+{
+	(void)nid;
+}
+static inline bool kcompactd_do_work(void)
+{
+	return false;
+}
+static inline int kcompactd_run(void)
+{
+	return 0;
+}
+static inline void kcompactd_park(void)
+{
+}
+static inline void kcompactd_set_proactive(unsigned int ms)
+{
+	(void)ms;
+}
+static inline void kcompactd_reset(void)
+{
+}
+static inline void kcompactd_get_stats(struct kcompactd_stats *st)
+{
+	*st = (struct kcompactd_stats){ 0 };
+}
+#endif /* MM_CONFIG_COMPACTION */
 
 #endif /* MM_KCOMPACTD_H */

@@ -49,11 +49,31 @@ struct kswapd_node {
 		.lock = MM_SPINLOCK_INIT_RANKED(MM_LOCK_RANK_KSWAPD), .nid = (n), \
 		.lowest_free = { -1, -1, -1 }, .name = "kswapd" #n \
 	}
+/* One initialiser per node, MAX_NUMNODES of them (at most 8: config.h). */
 static struct kswapd_node kswapd_nodes[MAX_NUMNODES] = {
-	KSWAPD_NODE_INIT(0), KSWAPD_NODE_INIT(1), KSWAPD_NODE_INIT(2), KSWAPD_NODE_INIT(3),
-	KSWAPD_NODE_INIT(4), KSWAPD_NODE_INIT(5), KSWAPD_NODE_INIT(6), KSWAPD_NODE_INIT(7),
+	KSWAPD_NODE_INIT(0),
+#if MAX_NUMNODES > 1
+	KSWAPD_NODE_INIT(1),
+#endif
+#if MAX_NUMNODES > 2
+	KSWAPD_NODE_INIT(2),
+#endif
+#if MAX_NUMNODES > 3
+	KSWAPD_NODE_INIT(3),
+#endif
+#if MAX_NUMNODES > 4
+	KSWAPD_NODE_INIT(4),
+#endif
+#if MAX_NUMNODES > 5
+	KSWAPD_NODE_INIT(5),
+#endif
+#if MAX_NUMNODES > 6
+	KSWAPD_NODE_INIT(6),
+#endif
+#if MAX_NUMNODES > 7
+	KSWAPD_NODE_INIT(7),
+#endif
 };
-_Static_assert(MAX_NUMNODES == 8, "one initialiser per node");
 _Static_assert(MAX_NR_ZONES == 3, "lowest_free initialiser");
 
 static bool kswapd_is_parked;

@@ -14,6 +14,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "config.h"
 #include "gfp.h"
 #include "zone.h"
 
@@ -26,6 +27,16 @@ enum kswapd_state {
 	KSWAPD_PARKED,	 /* thread alive but told to ignore requests */
 };
 
+struct kswapd_stats {
+	enum kswapd_state state;
+	unsigned int failures;		/* fruitless rounds in a row */
+	unsigned long requests;		/* wakeup_kswapd calls that recorded a request */
+	unsigned long rounds;		/* balancing passes */
+	uint64_t busy_ns;		/* time spent balancing */
+	long lowest_free[MAX_NR_ZONES]; /* lowest free count seen at a wake-up request (-1: none) */
+};
+
+#if MM_CONFIG_RECLAIM
 /*
  * Start one kswapd thread per node that has managed pages
  * (mm_kthread_run), or unpark them. Idempotent. Returns 0, or -1 when a
@@ -68,14 +79,6 @@ void kswapd_reset_failures(void);
  * failures, statistics cleared on every node; threads are left alone. */
 void kswapd_reset(void);
 
-struct kswapd_stats {
-	enum kswapd_state state;
-	unsigned int failures;		/* fruitless rounds in a row */
-	unsigned long requests;		/* wakeup_kswapd calls that recorded a request */
-	unsigned long rounds;		/* balancing passes */
-	uint64_t busy_ns;		/* time spent balancing */
-	long lowest_free[MAX_NR_ZONES]; /* lowest free count seen at a wake-up request (-1: none) */
-};
 /* All nodes together: requests, rounds and busy_ns summed, lowest_free
  * the lowest of any node's zone of that index, failures the highest of
  * any node, state the busiest (run, sleep, parked, off). */
@@ -93,5 +96,60 @@ const char *kswapd_state_name(enum kswapd_state s);
  * that of the zone's node's kswapd. With several nodes <zone> is
  * "N<nid>:<name>" (N1:DMA32); with one, the name alone. */
 void kswapd_trace_sample(uint64_t ms);
+
+#else /* !MM_CONFIG_RECLAIM: there is no kswapd; nothing is ever woken */
+
+static inline int kswapd_run(void)
+{
+	return 0;
+}
+static inline void kswapd_park(void)
+{
+}
+/* As if parked: watermarks are never boosted, since no kswapd would
+ * take the boosts back. */
+static inline bool kswapd_parked(void)
+{
+	return true;
+}
+static inline void wakeup_kswapd(struct zone *zone, gfp_t gfp, unsigned int order,
+				 int highest_zoneidx)
+{
+	(void)zone, (void)gfp, (void)order, (void)highest_zoneidx;
+}
+static inline bool kswapd_balance(void)
+{
+	return false;
+}
+static inline void kswapd_reset_failures(void)
+{
+}
+static inline void kswapd_reset(void)
+{
+}
+static inline void kswapd_get_stats(struct kswapd_stats *st)
+{
+	*st = (struct kswapd_stats){ .state = KSWAPD_OFF };
+	for (int i = 0; i < MAX_NR_ZONES; i++)
+		st->lowest_free[i] = -1;
+}
+static inline int kswapd_get_node_stats(int nid, struct kswapd_stats *st)
+{
+	kswapd_get_stats(st);
+	return nid == 0 ? 0 : -1;
+}
+static inline void kswapd_stats_reset(void)
+{
+}
+static inline const char *kswapd_state_name(enum kswapd_state s)
+{
+	(void)s;
+	return "off";
+}
+static inline void kswapd_trace_sample(uint64_t ms)
+{
+	(void)ms;
+}
+#endif /* MM_CONFIG_RECLAIM */
 
 #endif /* MM_KSWAPD_H */

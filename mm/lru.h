@@ -63,8 +63,16 @@ static inline unsigned long lruvec_size(const struct lruvec *lv, enum lru_list l
 }
 
 /* Pages reclaim could free from @zone (both lists), for kswapd and the
- * slowpath's should_reclaim_retry. Lockless. */
+ * slowpath's should_reclaim_retry. Lockless. None without reclaim. */
+#if MM_CONFIG_RECLAIM
 unsigned long zone_reclaimable_pages(struct zone *zone);
+#else
+static inline unsigned long zone_reclaimable_pages(struct zone *zone)
+{
+	(void)zone;
+	return 0;
+}
+#endif
 
 /* Reset every lruvec to empty. Called once after mm_init() (and by host
  * tests after each fake boot). */

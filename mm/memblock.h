@@ -12,7 +12,7 @@
 
 #include "memmap.h"
 
-#define MEMBLOCK_MAX_REGIONS 256
+/* MEMBLOCK_MAX_REGIONS per table: mm/config.h. */
 
 struct memblock_region {
 	uint64_t base;

@@ -12,6 +12,8 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "config.h"
+
 enum memmap_type {
 	MEMMAP_USABLE = 1,		   /* "usable" */
 	MEMMAP_RESERVED = 2,		   /* "reserved"; also every unknown type */
@@ -29,8 +31,7 @@ struct memmap_entry {
 	uint32_t type;
 };
 
-#define MEMMAP_MAX 256
-
+/* MEMMAP_MAX entries at most: mm/config.h. */
 struct memmap {
 	unsigned int nr;
 	struct memmap_entry entry[MEMMAP_MAX];

@@ -26,7 +26,9 @@ static void count_migrate_event(enum migrate_event e, unsigned long n)
 }
 
 static const struct movable_ops *const owners[] = {
+#if MM_CONFIG_PAGECACHE
 	&filemap_movable_ops,
+#endif
 	&vmarea_movable_ops,
 };
 

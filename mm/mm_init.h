@@ -19,6 +19,25 @@
  */
 int mm_init(void);
 
+/*
+ * Give the reserved pages of [@start, @end) - direct-map addresses, e.g.
+ * an initrd once unpacked or init sections - to the page allocator after
+ * mm_init() (Linux's free_reserved_area). Only whole pages go back: @start
+ * is rounded up and @end down to a page. Each page is first filled with
+ * the byte @poison unless @poison is negative. The zones' managed counts
+ * grow, and their watermarks and lowmem reserves are recomputed from
+ * min_free_kbytes. Prints "Freeing @s memory: NK".
+ *
+ * Every page is checked before any is freed: it must be RAM memblock knew
+ * (not a hole), reserved at mm_init() and untouched (no flags besides
+ * PG_reserved, one reference, no mapping). Otherwise nothing is freed and
+ * a line says which pfn and why, as for a range reaching into memory the
+ * allocator owns already, a second call for the same range, @end before
+ * @start, a @poison above 0xff, or a call before mm_init().
+ * Returns the pages freed (0 on refusal). Context: thread, no mm/ lock held.
+ */
+unsigned long free_reserved_area(void *start, void *end, int poison, const char *s);
+
 /* Per-zone summary printed at boot, with /proc/zoneinfo's field names:
  * "Node 0, zone      DMA: start_pfn 0x1 spanned 4095 present 3998 managed 3840" */
 void mm_print_zone_summary(void);

@@ -34,16 +34,16 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define MAX_NUMNODES 8
+#include "config.h"
+
 #define NUMA_NO_NODE (-1)
 #define LOCAL_DISTANCE 10
 #define REMOTE_DISTANCE 20
 
-/* Memory ranges the registry holds (Linux: NR_NODE_MEMBLKS). */
-#define NUMA_MAX_MEMBLKS (MAX_NUMNODES * 4)
-/* CPU numbers numa_set_cpu_node accepts (= MM_MAX_CPUS). */
-#define NUMA_MAX_CPUS 64
+/* MAX_NUMNODES, NUMA_MAX_MEMBLKS (ranges the registry holds) and
+ * NUMA_MAX_CPUS (CPU numbers numa_set_cpu_node accepts): mm/config.h. */
 
+#if MM_CONFIG_NUMA
 /* Forget everything (start of boot parsing; host tests between cases). */
 void numa_reset(void);
 
@@ -103,8 +103,6 @@ bool node_online(int nid);
 bool node_has_memory(int nid); /* online with at least one range */
 int first_online_node(void);
 int next_online_node(int nid); /* MAX_NUMNODES after the last */
-#define for_each_online_node(nid) \
-	for ((nid) = first_online_node(); (nid) < MAX_NUMNODES; (nid) = next_online_node(nid))
 
 /* Node distance; 10 for a == b and 20 otherwise without a SLIT (also for
  * ids out of range). */
@@ -141,5 +139,124 @@ bool numa_memblk(int i, int *nid, uint64_t *start, uint64_t *end, bool *hotplug)
 /* Print the node set as Linux-like lines: "NUMA: node 0 [mem 0x0-0x3fffffff]"
  * per range, CPUs per node, "NUMA: distance 0->1 20" per pair. */
 void numa_print(void);
+
+#else /* !MM_CONFIG_NUMA: one node 0 holds all memory and every CPU */
+
+#define nr_node_ids 1U
+
+static inline void numa_reset(void)
+{
+}
+static inline int numa_pxm_to_node(uint32_t pxm)
+{
+	(void)pxm;
+	return 0;
+}
+static inline int numa_pxm_lookup(uint32_t pxm)
+{
+	(void)pxm;
+	return 0;
+}
+static inline uint32_t numa_node_to_pxm(int nid)
+{
+	(void)nid;
+	return UINT32_MAX;
+}
+static inline int numa_add_memblk_flags(int nid, uint64_t start, uint64_t end, bool hotplug)
+{
+	(void)start, (void)end, (void)hotplug;
+	return nid == 0 ? 0 : -1;
+}
+static inline int numa_add_memblk(int nid, uint64_t start, uint64_t end)
+{
+	return numa_add_memblk_flags(nid, start, end, false);
+}
+static inline int numa_set_distance(int from, int to, uint8_t dist)
+{
+	return from == 0 && to == 0 && dist == LOCAL_DISTANCE ? 0 : -1;
+}
+static inline int numa_set_cpu_node(unsigned int cpu, int nid)
+{
+	(void)cpu;
+	return nid == 0 ? 0 : -1;
+}
+static inline void numa_disable(const char *why)
+{
+	(void)why;
+}
+static inline int numa_finalize(uint64_t ram_end)
+{
+	(void)ram_end;
+	return 1;
+}
+static inline bool node_online(int nid)
+{
+	return nid == 0;
+}
+static inline bool node_has_memory(int nid)
+{
+	return nid == 0;
+}
+static inline int first_online_node(void)
+{
+	return 0;
+}
+static inline int next_online_node(int nid)
+{
+	(void)nid;
+	return MAX_NUMNODES;
+}
+static inline int node_distance(int a, int b)
+{
+	return a == b ? LOCAL_DISTANCE : REMOTE_DISTANCE;
+}
+static inline int cpu_to_node(unsigned int cpu)
+{
+	(void)cpu;
+	return 0;
+}
+static inline int cpu_to_mem(unsigned int cpu)
+{
+	(void)cpu;
+	return 0;
+}
+static inline int phys_to_nid(uint64_t phys)
+{
+	(void)phys;
+	return 0;
+}
+static inline int pfn_to_nid(unsigned long pfn)
+{
+	(void)pfn;
+	return 0;
+}
+/* No ranges are registered: mm/zone.c takes node 0's span from memblock. */
+static inline unsigned long node_start_pfn(int nid)
+{
+	(void)nid;
+	return 0;
+}
+static inline unsigned long node_end_pfn(int nid)
+{
+	(void)nid;
+	return 0;
+}
+static inline int numa_node_order(int nid, int out[MAX_NUMNODES])
+{
+	out[0] = 0;
+	return nid == 0 ? 1 : 0;
+}
+static inline bool numa_memblk(int i, int *nid, uint64_t *start, uint64_t *end, bool *hotplug)
+{
+	(void)i, (void)nid, (void)start, (void)end, (void)hotplug;
+	return false;
+}
+static inline void numa_print(void)
+{
+}
+#endif /* MM_CONFIG_NUMA */
+
+#define for_each_online_node(nid) \
+	for ((nid) = first_online_node(); (nid) < MAX_NUMNODES; (nid) = next_online_node(nid))
 
 #endif /* MM_NUMA_H */

@@ -13,6 +13,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "config.h"
+
 /* Our CPU number for the processor with (x2)APIC id @apic_id, or -1 when
  * that processor is not one we run (absent, beyond our limit). */
 typedef int (*numa_apic_to_cpu_fn)(uint32_t apic_id, void *arg);
@@ -29,6 +31,7 @@ typedef int (*numa_apic_to_cpu_fn)(uint32_t apic_id, void *arg);
  * then untrustworthy and the caller should numa_disable() (entries before
  * the fault may already be registered).
  */
+#if MM_CONFIG_NUMA
 int numa_acpi_parse_srat(const void *table, size_t len, numa_apic_to_cpu_fn apic_to_cpu, void *arg);
 
 /*
@@ -40,5 +43,18 @@ int numa_acpi_parse_srat(const void *table, size_t len, numa_apic_to_cpu_fn apic
  * message and sets no distance. Returns 0 when the distances were set.
  */
 int numa_acpi_parse_slit(const void *table, size_t len);
+#else /* !MM_CONFIG_NUMA: the tables are not read; everything is node 0 */
+static inline int numa_acpi_parse_srat(const void *table, size_t len,
+				       numa_apic_to_cpu_fn apic_to_cpu, void *arg)
+{
+	(void)table, (void)len, (void)apic_to_cpu, (void)arg;
+	return 0;
+}
+static inline int numa_acpi_parse_slit(const void *table, size_t len)
+{
+	(void)table, (void)len;
+	return 0;
+}
+#endif
 
 #endif /* MM_NUMA_ACPI_H */

@@ -9,6 +9,7 @@
 
 #include <stdbool.h>
 
+#include "config.h"
 #include "gfp.h"
 #include "list.h"
 
@@ -26,6 +27,12 @@ struct oom_task {
 	struct list_head node;
 };
 
+struct zone;
+struct oom_block_census {
+	unsigned long blocks, free, makeable, pinned_in_movable;
+};
+
+#if MM_CONFIG_RECLAIM
 /* Add @t (name and kill set). Returns 0, or -1 if it lacks a callback or is
  * registered already. Context: thread. */
 int oom_register_task(struct oom_task *t);
@@ -51,10 +58,6 @@ bool out_of_memory(gfp_t gfp, unsigned int order);
  * the others lie in MOVABLE pageblocks (unmovable pages that fell back
  * there). Takes zone->lock; O(zone span).
  */
-struct zone;
-struct oom_block_census {
-	unsigned long blocks, free, makeable, pinned_in_movable;
-};
 void oom_block_census(struct zone *zone, unsigned int order, struct oom_block_census *bc);
 
 /* Kills so far (Linux's oom_kill vmstat counter). */
@@ -62,7 +65,32 @@ unsigned long oom_kill_count(void);
 /* Forget every task and the counter (host tests after a fake boot). */
 void oom_reset(void);
 
-/* "GFP_KERNEL|__GFP_NOWARN"-style name of @gfp into @buf (for reports). */
-void gfp_flags_name(gfp_t gfp, char *buf, unsigned long size);
+#else /* !MM_CONFIG_RECLAIM: no OOM killer; tasks are never killed */
+
+static inline int oom_register_task(struct oom_task *t)
+{
+	return t->kill ? 0 : -1;
+}
+static inline void oom_unregister_task(struct oom_task *t)
+{
+	(void)t;
+}
+static inline void oom_task_account(struct oom_task *t, long delta)
+{
+	t->nr_pages = (unsigned long)((long)t->nr_pages + delta);
+}
+static inline bool out_of_memory(gfp_t gfp, unsigned int order)
+{
+	(void)gfp, (void)order;
+	return false;
+}
+static inline unsigned long oom_kill_count(void)
+{
+	return 0;
+}
+static inline void oom_reset(void)
+{
+}
+#endif /* MM_CONFIG_RECLAIM */
 
 #endif /* MM_OOM_H */

@@ -319,7 +319,8 @@ static struct page *alloc_pages_direct_compact(gfp_t gfp, unsigned int order,
 	unsigned int saved;
 
 	*result = COMPACT_SKIPPED;
-	if (!order)
+	/* Without the compaction layer costly orders simply fail here. */
+	if (!MM_CONFIG_COMPACTION || !order)
 		return NULL;
 	saved = memalloc_save();
 	*result = try_to_compact_zonelist(gfp, order, alloc_flags, ac->zonelist,
@@ -342,25 +343,31 @@ static struct page *alloc_pages_direct_compact(gfp_t gfp, unsigned int order,
 /* 9. Direct reclaim (allocstall is counted by try_to_free_pages), then a
  * try; reclaimed pages land on per-CPU lists, where the watermark test
  * does not see them, so on failure drain those once (and give back a
- * HIGHATOMIC reserve, keeping each zone's last) and try again. */
+ * HIGHATOMIC reserve, keeping each zone's last) and try again. Without
+ * the reclaim layer only that last part is left: pages other CPUs keep on
+ * their lists and the HIGHATOMIC reserves are all there is to get back. */
 static struct page *alloc_pages_direct_reclaim(gfp_t gfp, unsigned int order,
 					       unsigned int alloc_flags,
 					       const struct alloc_context *ac,
 					       unsigned long *did_some_progress)
 {
-	unsigned int saved = memalloc_save();
 	struct page *page;
 
-	*did_some_progress = try_to_free_zonelist(gfp, order, ac->zonelist, ac->highest_zoneidx,
-						  NULL);
-	memalloc_restore(saved);
-	mm_cond_resched();
-	if (!*did_some_progress)
-		return NULL;
-	kswapd_reset_failures(); /* the node is reclaimable after all */
-	page = slow_freelist(gfp, order, alloc_flags, ac);
-	if (page)
-		return page;
+	*did_some_progress = 0;
+	if (MM_CONFIG_RECLAIM) {
+		unsigned int saved = memalloc_save();
+
+		*did_some_progress = try_to_free_zonelist(gfp, order, ac->zonelist,
+							  ac->highest_zoneidx, NULL);
+		memalloc_restore(saved);
+		mm_cond_resched();
+		if (!*did_some_progress)
+			return NULL;
+		kswapd_reset_failures(); /* the node is reclaimable after all */
+		page = slow_freelist(gfp, order, alloc_flags, ac);
+		if (page)
+			return page;
+	}
 	unreserve_highatomic_pageblock(ac, false);
 	drain_all_pages(NULL);
 	return slow_freelist(gfp, order, alloc_flags, ac);
@@ -420,7 +427,7 @@ bool should_compact_retry(const struct alloc_context *ac, unsigned int order,
 	int max_retries = MAX_COMPACT_RETRIES;
 	enum compact_priority min_priority;
 
-	if (!order)
+	if (!MM_CONFIG_COMPACTION || !order)
 		return false;
 	if (order > PAGE_ALLOC_COSTLY_ORDER)
 		max_retries /= 4;
@@ -595,10 +602,14 @@ retry:
 					  &compact_result);
 	if (page)
 		goto got_pg;
-	/* 10. Callers that asked not to try hard. */
+	/* 10. Callers that asked not to try hard; and everyone when there is
+	 * no reclaim: nothing would change between rounds, and there is no
+	 * OOM killer. */
 	if (gfp & __GFP_NORETRY)
 		goto nopage;
 	if (costly && !(gfp & __GFP_RETRY_MAYFAIL))
+		goto nopage;
+	if (!MM_CONFIG_RECLAIM)
 		goto nopage;
 	/* 11. Retry while reclaim or compaction may still help. */
 	if (should_reclaim_retry(gfp, order, ac, alloc_flags, did_some_progress > 0,
@@ -626,7 +637,13 @@ nopage:
 			goto fail;
 		WARN_ONCE_MSG(*mm_current_flags() & MM_PF_MEMALLOC,
 			      "alloc_pages: __GFP_NOFAIL from a reclaimer (PF_MEMALLOC): it cannot reclaim\n");
-		page = slow_freelist(gfp, order, ALLOC_HARDER | ALLOC_WMARK_MIN, ac);
+		/* Without reclaim there is no OOM step to let NOFAIL into the
+		 * reserves (alloc_pages_may_oom): it goes there directly, and
+		 * then waits for other callers to free memory. */
+		page = slow_freelist(gfp, order,
+				     MM_CONFIG_RECLAIM ? ALLOC_HARDER | ALLOC_WMARK_MIN
+						       : ALLOC_NO_WATERMARKS,
+				     ac);
 		if (page)
 			goto got_pg;
 		mm_cond_resched();
@@ -711,7 +728,7 @@ static const struct fast_class *cpu_fast_class[MM_MAX_CPUS] = { [0 ... MM_MAX_CP
 
 void page_alloc_fast_update(void)
 {
-	bool off = __atomic_load_n(&fail_page_alloc_on, __ATOMIC_ACQUIRE);
+	bool off = fail_page_alloc_active(__ATOMIC_ACQUIRE);
 
 	for (unsigned int cpu = 0; cpu < MM_MAX_CPUS; cpu++)
 		__atomic_store_n(&cpu_fast_class[cpu],
@@ -878,8 +895,7 @@ struct page *alloc_pages_node(int nid, gfp_t gfp, unsigned int order)
 		return NULL;
 	}
 	if (likely(order == 0)) {
-		struct page *page = alloc_page_fast(gfp, __atomic_load_n(&fail_page_alloc_on,
-									 __ATOMIC_RELAXED)
+		struct page *page = alloc_page_fast(gfp, fail_page_alloc_active(__ATOMIC_RELAXED)
 								 ? no_fast_class
 								 : first_zone[nid]);
 

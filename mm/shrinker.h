@@ -9,6 +9,7 @@
 
 #include <stdbool.h>
 
+#include "config.h"
 #include "gfp.h"
 #include "list.h"
 
@@ -41,6 +42,7 @@ struct shrinker {
 	bool registered;
 };
 
+#if MM_CONFIG_RECLAIM
 /* Add/remove @s. register fails (-MM_EINVAL) without callbacks or when
  * already registered; unregister of an unregistered shrinker is a no-op
  * with a warning. Must not be called from inside a shrinker callback. */
@@ -64,5 +66,25 @@ unsigned long shrink_slab(gfp_t gfp, unsigned long nr_scanned, unsigned long nr_
 
 /* For scan_objects: @nr pages went back to the allocator. */
 void shrinker_note_freed_pages(unsigned long nr);
+
+#else /* !MM_CONFIG_RECLAIM: shrinkers are accepted and never called */
+
+static inline int register_shrinker(struct shrinker *s)
+{
+	s->registered = true;
+	return 0;
+}
+static inline void unregister_shrinker(struct shrinker *s)
+{
+	s->registered = false;
+}
+static inline void shrinker_init(void)
+{
+}
+static inline void shrinker_note_freed_pages(unsigned long nr)
+{
+	(void)nr;
+}
+#endif /* MM_CONFIG_RECLAIM */
 
 #endif /* MM_SHRINKER_H */

@@ -10,6 +10,7 @@
 
 #include <stdbool.h>
 
+#include "config.h"
 #include "gfp.h"
 #include "zone.h"
 
@@ -40,6 +41,7 @@ struct scan_control {
 	unsigned long nr_slab_freed;	/* objects freed by shrinkers */
 };
 
+#if MM_CONFIG_RECLAIM
 /*
  * Direct reclaim for an allocation of @order whose highest zone is
  * @highest_zoneidx: every populated zone at or below it, from
@@ -92,6 +94,7 @@ void shrink_zone(struct zone *zone, struct scan_control *sc);
 /* lru, shrinkers, page-cache pools and counters to their boot state.
  * Call once after mm_init() (host tests: after each fake boot). */
 void mm_reclaim_init(void);
+#endif
 
 /*
  * Reclaim counters with /proc/vmstat names, kept here so the allocator's
@@ -116,6 +119,7 @@ enum reclaim_event {
 	NR_RECLAIM_EVENTS
 };
 
+#if MM_CONFIG_RECLAIM
 extern unsigned long reclaim_event_states[MM_MAX_CPUS][NR_RECLAIM_EVENTS];
 extern const char *const reclaim_event_names[NR_RECLAIM_EVENTS];
 
@@ -130,6 +134,7 @@ static inline void count_reclaim_event(enum reclaim_event item, unsigned long de
 
 unsigned long global_reclaim_event(enum reclaim_event item);
 void reclaim_events_reset(void);
+#endif
 /*
  * Where the scanning goes: inactive pages looked at, by who scanned
  * (direct reclaim 0, kswapd 1) and priority, by the order kswapd was
@@ -153,6 +158,7 @@ struct reclaim_profile {
 	unsigned long written[2]; /* dirty pages written, then freed */
 	unsigned long blocks_tried, blocks_made; /* try_to_reclaim_block */
 };
+#if MM_CONFIG_RECLAIM
 /* Sums over CPUs into @out. */
 void reclaim_profile_get(struct reclaim_profile *out);
 void reclaim_profile_reset(void); /* reclaim_events_reset() calls it too */
@@ -163,5 +169,56 @@ void mm_print_reclaim_profile(void);
  * ("nr_inactive_file", "nr_active_file", "nr_file_pages", "nr_dirty"),
  * one per line, as /proc/vmstat prints them. */
 void mm_print_reclaim_vmstat(void);
+
+#else /* !MM_CONFIG_RECLAIM: nothing is reclaimed, every count stays 0 */
+
+static inline unsigned long try_to_free_pages(gfp_t gfp, unsigned int order, int highest_zoneidx,
+					      struct scan_control *sc)
+{
+	(void)gfp, (void)order, (void)highest_zoneidx, (void)sc;
+	return 0;
+}
+static inline unsigned long try_to_free_zonelist(gfp_t gfp, unsigned int order,
+						 const struct zonelist *zl, int highest_zoneidx,
+						 struct scan_control *sc)
+{
+	(void)zl;
+	return try_to_free_pages(gfp, order, highest_zoneidx, sc);
+}
+static inline bool try_to_reclaim_block(gfp_t gfp, unsigned int order, const struct zonelist *zl,
+					int highest_zoneidx)
+{
+	(void)gfp, (void)order, (void)zl, (void)highest_zoneidx;
+	return false;
+}
+static inline void mm_reclaim_init(void)
+{
+}
+static inline void count_reclaim_event(enum reclaim_event item, unsigned long delta)
+{
+	(void)item, (void)delta;
+}
+static inline unsigned long global_reclaim_event(enum reclaim_event item)
+{
+	(void)item;
+	return 0;
+}
+static inline void reclaim_events_reset(void)
+{
+}
+static inline void reclaim_profile_get(struct reclaim_profile *out)
+{
+	*out = (struct reclaim_profile){ 0 };
+}
+static inline void reclaim_profile_reset(void)
+{
+}
+static inline void mm_print_reclaim_profile(void)
+{
+}
+static inline void mm_print_reclaim_vmstat(void)
+{
+}
+#endif /* MM_CONFIG_RECLAIM */
 
 #endif /* MM_VMSCAN_H */

@@ -177,11 +177,15 @@ void mm_print_pagetypeinfo(void)
 void mm_print_vmstat(void)
 {
 	mm_printk("nr_free_pages %lu\n", nr_free_pages());
+#if MM_CONFIG_SLAB
 	mm_print_slab_vmstat();
+#endif
 	for (int i = 0; i < NR_VM_EVENT_ITEMS; i++)
 		mm_printk("%s %lu\n", vm_event_names[i], global_vm_event((enum vm_event_item)i));
 	/* Reclaim and compaction keep their counters beside their code; one
 	 * /proc/vmstat shows them all, as Linux's does. */
 	mm_print_reclaim_vmstat();
+#if MM_CONFIG_COMPACTION
 	mm_print_compact_vmstat();
+#endif
 }

@@ -289,7 +289,9 @@ int mm_init(void)
 
 	mem_map = NULL;
 	pageblock_mt = NULL;
+#if MM_CONFIG_COMPACTION
 	pageblock_skip = NULL;
+#endif
 	max_pfn = 0;
 	vm_events_reset();
 	for (int nid = 0; nid < MAX_NUMNODES; nid++) {
@@ -316,7 +318,8 @@ int mm_init(void)
 					  "memmap");
 	nblocks = (max_pfn + pageblock_nr_pages - 1) >> pageblock_order;
 	/* A migratetype byte, then a compaction skip-hint byte, per pageblock. */
-	pb_phys = memmap_phys ? memblock_phys_alloc(2 * nblocks, MM_PAGE_SIZE, "pageblock flags")
+	pb_phys = memmap_phys ? memblock_phys_alloc(PAGEBLOCK_BYTES * nblocks, MM_PAGE_SIZE,
+						    "pageblock flags")
 			      : 0;
 	if (!memmap_phys || !pb_phys) {
 		mm_printk("mm_init: cannot place the struct page array (%lu KiB for %lu pfns)\n",
@@ -326,11 +329,13 @@ int mm_init(void)
 	}
 	mem_map = mm_pfn_to_virt((unsigned long)(memmap_phys >> MM_PAGE_SHIFT));
 	pageblock_mt = mm_pfn_to_virt((unsigned long)(pb_phys >> MM_PAGE_SHIFT));
-	pageblock_skip = pageblock_mt + nblocks;
-	for (unsigned long i = 0; i < nblocks; i++) {
+	for (unsigned long i = 0; i < nblocks; i++)
 		pageblock_mt[i] = MIGRATE_MOVABLE;
+#if MM_CONFIG_COMPACTION
+	pageblock_skip = pageblock_mt + nblocks;
+	for (unsigned long i = 0; i < nblocks; i++)
 		pageblock_skip[i] = 0;
-	}
+#endif
 	page_freer_init();
 
 	memmap_init();

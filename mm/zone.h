@@ -19,7 +19,7 @@
 
 #define pageblock_order 9
 #define pageblock_nr_pages (1UL << pageblock_order)
-#define MM_MAX_CPUS 64
+/* MM_MAX_CPUS: mm/config.h (via numa.h). */
 /* Per-CPU lists hold orders 0..PCP_MAX_ORDER (Linux 6.1: up to the costly
  * order 3), one list per order and pcp migratetype. */
 #define PCP_MAX_ORDER 3
