@@ -123,11 +123,13 @@ MM_CFG_reclaim := -DMM_CONFIG_COMPACTION=0 -DMM_CONFIG_NUMA=0 -DMM_CONFIG_FAIL_P
 MM_SRCS_core    := $(MM_CORE_SRCS)
 MM_SRCS_slab    := $(MM_CORE_SRCS) $(MM_SLAB_SRCS)
 MM_SRCS_reclaim := $(MM_CORE_SRCS) $(MM_SLAB_SRCS) $(MM_RECLAIM_SRCS) $(MM_PAGECACHE_SRCS)
-# The host tests that apply to each (they check what the configuration
-# leaves out, too: test_layers).
-HOST_TESTS_core    := buddy buddy_random buddy_wmark memblock memmap bootinfo fastpath pbmap \
-	poison layers free_reserved
-HOST_TESTS_reclaim := $(HOST_TESTS_core) reserves vmscan filemap reclaim_waste slab slab_debug
+# The host tests that apply to each (test_layers checks what the
+# configuration leaves out); the reclaim configuration runs those that
+# reclaim changes, not the core ones again.
+HOST_TESTS_core    := buddy buddy_wmark memblock memmap bootinfo fastpath pbmap poison layers \
+	free_reserved
+HOST_TESTS_reclaim := fastpath layers free_reserved reserves vmscan filemap reclaim_waste slab \
+	slab_debug
 # Kernel self-test files of switched-off layers are left out; the runner
 # reports their suites as skipped (kernel/ktest.c: no such suite compiled).
 KTEST_OFF_slab    := tests/kernel/test_compaction.c tests/kernel/test_reclaim.c \
@@ -163,6 +165,30 @@ endef
 $(foreach c,$(MM_KERNEL_CONFIGS),$(eval $(call mm_kernel_config,$(c))))
 .PHONY: kernel-configs
 all: kernel-configs
+
+# mm/ alone, one relocatable object per configuration, compiled as a
+# freestanding kernel would (no inline host header, -Wundef against a
+# switch read without mm/config.h): tests/host/mm_configs.sh checks that
+# each needs nothing but mm/host.h's functions and prints its size. core-up
+# is core with one node, one CPU and 32-entry memory maps (docs/embedding.md
+# "Table sizes").
+MMLIB_CFLAGS := -std=c11 -ffreestanding -fno-stack-protector -fno-pic -mno-red-zone -O2 \
+	-Wall -Wextra -Werror -Wundef -I. -MMD -MP
+MM_CFG_core-up  := $(MM_CFG_core) -DMAX_NUMNODES=1 -DMM_MAX_CPUS=1 -DMEMMAP_MAX=32 \
+	-DMEMBLOCK_MAX_REGIONS=32
+MM_SRCS_core-up := $(MM_CORE_SRCS)
+MM_CFG_full     :=
+MM_SRCS_full    := $(MM_SRCS)
+MMLIB_CONFIGS   := core-up core slab reclaim full
+define mmlib_config
+$(BUILD)/mmlib-$(1)/%.o: %.c
+	@mkdir -p $$(dir $$@)
+	$$(CC) $$(MMLIB_CFLAGS) $$(MM_CFG_$(1)) -c $$< -o $$@
+$(BUILD)/mmlib-$(1)/mm.o: $$(patsubst %.c,$(BUILD)/mmlib-$(1)/%.o,$$(MM_SRCS_$(1)))
+	$$(LD) -r -o $$@ $$^
+host-tests: $(BUILD)/mmlib-$(1)/mm.o
+endef
+$(foreach c,$(MMLIB_CONFIGS),$(eval $(call mmlib_config,$(c))))
 
 -include boot/efi/efi.mk
 # The loader's host test and the ESP image are part of every build.

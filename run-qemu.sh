@@ -4,7 +4,11 @@
 #
 #   ./run-qemu.sh [--mem 512M] [--smp N] [--boot bios|uefi-grub|uefi-gnuefi]
 #                 [--machine pc|q35] [--cmdline "..."] [--timeout S] [--kvm]
-#                 [--shell|--exit] [--numa N] [-- extra qemu args]
+#                 [--shell|--exit] [--numa N] [--kernel ELF] [-- extra qemu args]
+#
+# --kernel ELF: boot another build of the kernel (default build/kernel.elf;
+# the Makefile's configurations with mm/ layers left out are
+# build/kernel-<cfg>/kernel.elf).
 #
 # --numa N: N memory nodes (1-8) of unequal size (node i gets a share i+1 of
 # --mem), CPUs dealt round-robin (CPU c on node c mod N), distances
@@ -39,6 +43,7 @@ ACCEL=tcg
 SHELL_MODE=auto
 OVMF=/usr/share/ovmf/OVMF.fd
 NUMA=""
+KERNEL=$BUILD/kernel.elf
 EXTRA=()
 
 die() { echo "run-qemu: $*" >&2; exit 4; }
@@ -55,8 +60,9 @@ while [ $# -gt 0 ]; do
 	--shell) SHELL_MODE=on; shift ;;
 	--exit) SHELL_MODE=off; shift ;;
 	--numa) NUMA=${2:?--numa needs a node count}; shift 2 ;;
+	--kernel) KERNEL=${2:?--kernel needs an ELF file}; shift 2 ;;
 	--) shift; EXTRA=("$@"); break ;;
-	-h|--help) sed -n '2,27p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+	-h|--help) sed -n '2,31p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
 	*) die "unknown argument '$1' (see --help)" ;;
 	esac
 done
@@ -80,7 +86,6 @@ if [ -z "$TIMEOUT" ]; then
 fi
 [[ "$TIMEOUT" =~ ^[0-9]+$ ]] || die "--timeout must be whole seconds, not '$TIMEOUT'"
 
-KERNEL=$BUILD/kernel.elf
 [ -f "$KERNEL" ] || die "$KERNEL is missing: run 'make kernel' first"
 if [ "$BOOT" != bios ] && [ ! -f "$OVMF" ]; then
 	die "$OVMF is missing (apt-get install ovmf)"

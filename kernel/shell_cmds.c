@@ -577,9 +577,14 @@ static int cmd_compact(int argc, char **argv)
 {
 	if (!usage_ok(argc, 0, 0, argv[0]))
 		return 1;
+#if MM_CONFIG_COMPACTION
 	unsigned long migrated = compact_memory();
 	printk("compact: %lu pages migrated\n", migrated);
 	return 0;
+#else
+	printk("compact: compaction is compiled out (MM_CONFIG_COMPACTION=0)\n");
+	return 1;
+#endif
 }
 
 /* One kswapd's line and its zones' lowest free counts; @who is "kswapd"

@@ -55,7 +55,7 @@ typedef struct {
 
 #if defined(__STDC_HOSTED__) && __STDC_HOSTED__ == 0 && !defined(MM_NO_LOCKDEP)
 #define MM_LOCKDEP 1
-#define MM_LOCKDEP_CPUS 64
+#define MM_LOCKDEP_CPUS MM_MAX_CPUS /* one record per CPU: mm/config.h */
 #define MM_LOCKDEP_DEPTH 8
 /* Ranks of the ranked locks each CPU holds, in the order taken (lockdep.c). */
 struct mm_held_locks {

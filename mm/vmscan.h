@@ -191,6 +191,10 @@ static inline bool try_to_reclaim_block(gfp_t gfp, unsigned int order, const str
 	(void)gfp, (void)order, (void)zl, (void)highest_zoneidx;
 	return false;
 }
+static inline void shrink_zone(struct zone *zone, struct scan_control *sc)
+{
+	(void)zone, (void)sc;
+}
 static inline void mm_reclaim_init(void)
 {
 }

@@ -57,6 +57,12 @@ BOOTS+=("numa2-memoryless-bios-q35-1G|--boot bios --machine q35 --mem 1G --smp 2
 # Soak: mixed workload with fault injection and kswapd, books balanced.
 BOOTS+=("soak-smp2-bios-q35-512M|--boot bios --machine q35 --mem 512M --smp 2 --cmdline 'test=soak duration=20'|150|no")
 
+# mm/ with layers left out (mm/config.h; the Makefile's MM_KERNEL_CONFIGS):
+# the suites that apply, the others are not compiled in.
+for cfg in slab reclaim; do
+	BOOTS+=("cfg-$cfg-bios-pc-512M|--boot bios --machine pc --mem 512M --kernel $BUILD/kernel-$cfg/kernel.elf|60|no")
+done
+
 BOOTS+=("crash-df|--boot bios --mem 64M --cmdline crash=df|60|no|2:^PANIC: exception 8 \(Double fault\)")
 BOOTS+=("crash-pf|--boot bios --mem 64M --cmdline crash=pf|60|no|2:^PANIC: exception 14 \(Page fault\) .*cr2=0xffffc00000000000")
 BOOTS+=("crash-lockorder|--boot bios --mem 64M --cmdline crash=lockorder|60|no|2:^Kernel panic - not syncing: lock order: CPU 0 takes the lock at .* \(rank 20\) while holding one of rank 50")
@@ -67,6 +73,12 @@ BOOTS+=("bad-test-name|--boot bios --mem 64M --cmdline test=nosuchsuite|60|no|1:
 HOSTS=()
 for t in "$BUILD"/host/test_*; do
 	[ -f "$t" ] && [ -x "$t" ] && HOSTS+=("host-$(basename "$t")|$t")
+done
+# The same host tests built with mm/ layers left out (build/host-<cfg>/).
+for t in "$BUILD"/host-*/test_*; do
+	[ -f "$t" ] && [ -x "$t" ] || continue
+	cfg=${t%/*}
+	HOSTS+=("host-${cfg##*/host-}-$(basename "$t")|$t")
 done
 [ -x "$BUILD/efi/test_efi" ] && HOSTS+=("host-test_efi|$BUILD/efi/test_efi")
 for t in tests/host/*.sh; do

@@ -1,0 +1,51 @@
+#!/usr/bin/env bash
+# tests/host/mm_configs.sh - KTAP test of mm/'s configurations (mm/config.h):
+# each build/mmlib-<cfg>/mm.o (the Makefile's MMLIB_CONFIGS, mm/ alone
+# compiled freestanding) needs no symbol but the functions mm/host.h
+# declares, defines the layers it switches on and none it leaves out; and
+# core-up (core, one node, one CPU, 32-entry maps) keeps its data and BSS
+# under 16 KiB. The size of each is printed as a diagnostic.
+# Run from the repository root (tests/run-tests.sh does).
+set -u
+cd "$(dirname "$0")/../.."
+BUILD=${BUILD:-build}
+
+KTAP_SUITE=mm_configs
+. tests/ktap.sh
+
+HOST_FNS=$(sed -n 's/^[a-z].*[ *]\(mm_[a-z_0-9]*\)(.*/\1/p' mm/host.h | sort -u)
+# One symbol each layer defines, to tell whether it is in.
+declare -A LAYER_SYM=([reclaim]=try_to_free_pages [pagecache]=filemap_init
+	[compaction]=try_to_compact_pages [numa]=numa_add_memblk
+	[fail_page_alloc]=fail_page_alloc_setup [slab]=kmem_cache_create)
+declare -A LAYERS_IN=([core-up]="" [core]="" [slab]="slab" [reclaim]="slab reclaim pagecache"
+	[full]="slab reclaim pagecache compaction numa fail_page_alloc")
+
+for cfg in core-up core slab reclaim full; do
+	obj=$BUILD/mmlib-$cfg/mm.o
+	if [ ! -f "$obj" ]; then
+		notok "${cfg}_links_alone" "$obj is missing (make $obj)"
+		continue
+	fi
+	extra=""
+	for s in $(nm -u "$obj" | awk '{print $2}'); do
+		grep -qx "$s" <<<"$HOST_FNS" || extra="$extra $s"
+	done
+	check "${cfg}_needs_only_mm_host_h" "$([ -z "$extra" ]; echo $?)" "undefined:$extra"
+	wrong=""
+	for layer in "${!LAYER_SYM[@]}"; do
+		defined=no
+		nm --defined-only "$obj" | grep -qE " T ${LAYER_SYM[$layer]}\$" && defined=yes
+		want=no
+		[[ " ${LAYERS_IN[$cfg]} " == *" $layer "* ]] && want=yes
+		[ $defined = $want ] || wrong="$wrong $layer(in:$defined,want:$want)"
+	done
+	check "${cfg}_has_exactly_its_layers" "$([ -z "$wrong" ]; echo $?)" "layers:$wrong"
+	read -r text data bss _ < <(size "$obj" | tail -1)
+	RESULTS+=("    # $cfg: text $text data $data bss $bss")
+	if [ "$cfg" = core-up ]; then
+		check core_up_data_and_bss_under_16k "$([ $((data + bss)) -lt 16384 ]; echo $?)" \
+			"data $data + bss $bss = $((data + bss)) bytes"
+	fi
+done
+finish
