@@ -95,7 +95,8 @@ $(BUILD)/mmsim: $(MMSIM_SRCS:%.c=$(BUILD)/host/obj/%.o) $(MM_SRCS:%.c=$(BUILD)/h
 		$(BUILD)/host/obj/tests/host/host_shim.o $(BUILD)/host/obj/tests/host/ramdisk_host.o
 	$(CC) $(HOST_CFLAGS) -o $@ $^ -lm
 
-# The smallest embedding of mm/ (docs/embedding.md): its own host, no shim,
+# The smallest embedding of mm/ (docs/embedding.md): its own host (the
+# seven functions without a default; mm/host_up.c gives the rest), no shim,
 # and mm/host.h's plain out-of-line interface (no MM_HOST_INLINE_H), so mm/
 # is compiled again for it.
 EMBED_CFLAGS := $(filter-out $(HOST_INLINE),$(HOST_CFLAGS))
@@ -103,7 +104,7 @@ $(BUILD)/embed/obj/%.o: %.c
 	@mkdir -p $(dir $@)
 	$(CC) $(EMBED_CFLAGS) -c $< -o $@
 $(BUILD)/embed-example: $(BUILD)/embed/obj/tools/embed-example/main.o \
-		$(MM_SRCS:%.c=$(BUILD)/embed/obj/%.o)
+		$(MM_SRCS:%.c=$(BUILD)/embed/obj/%.o) $(MM_PORT_SRCS:%.c=$(BUILD)/embed/obj/%.o)
 	$(CC) $(EMBED_CFLAGS) -o $@ $^
 host-tests: $(BUILD)/embed-example
 

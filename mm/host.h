@@ -5,6 +5,14 @@
  * and into host programs (tools/mmsim, tests/host, benchmarks; implemented by
  * tests/host/host_shim.c with an mmap'd arena). A kernel that embeds mm/
  * provides exactly these functions and nothing else.
+ *
+ * Seven have no default and every host writes them: mm_vprintk, mm_panic,
+ * mm_pfn_to_virt, mm_virt_to_pfn, mm_irq_save, mm_irq_restore,
+ * mm_time_ns. The others have defaults for a uniprocessor host without
+ * threads in mm/host_up.c (optional, weak definitions: a host overrides
+ * any of them by defining it). Which are called at all depends on the
+ * layers built (mm/config.h): the thread functions only with reclaim or
+ * compaction, the mm_vmap_* ones only with compaction.
  */
 #ifndef MM_HOST_H
 #define MM_HOST_H
@@ -70,9 +78,11 @@ uint64_t mm_time_ns(void);
 void mm_cpu_relax(void);
 
 /*
- * Threads, for kswapd (and only when the host starts it: kswapd_run()).
- * A host without threads may fail mm_kthread_run; mm/ then only records
- * wake-up requests, and everything else works.
+ * Threads, for kswapd and kcompactd (and only when the host starts them:
+ * kswapd_run(), kcompactd_run()). A host without threads may fail
+ * mm_kthread_run; mm/ then only records wake-up requests, and everything
+ * else works. A host with threads overrides mm_kthread_run,
+ * mm_waitq_create, mm_wait_timeout and mm_wake_up together.
  */
 
 /* Start a thread running @fn(@arg), named @name (at most 15 characters
@@ -107,7 +117,7 @@ const char *mm_current_name(void);
 /* Let another thread run if this one has used its share. Context: thread. */
 void mm_cond_resched(void);
 
-/* ---- compaction: the kernel virtual area mm/vmarea.c maps ---- */
+/* ---- compaction: the virtual area mm/vmarea.c maps (MM_CONFIG_COMPACTION) ---- */
 
 /*
  * A fixed range of page-sized virtual slots in which the host maps single

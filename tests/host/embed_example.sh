@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # tests/host/embed_example.sh - KTAP test of tools/embed-example, the
-# smallest embedding of mm/ (docs/embedding.md): it defines every function
-# mm/host.h declares, boots, gets aligned blocks of every order it asks for,
-# and freeing them restores /proc/buddyinfo exactly.
+# smallest embedding of mm/ (docs/embedding.md): it defines exactly the
+# mm/host.h functions mm/host_up.c has no default for, the two files
+# together define every one, and it boots, gets aligned blocks of every
+# order it asks for, and freeing them restores /proc/buddyinfo exactly.
 # Run from the repository root (tests/run-tests.sh does).
 set -u
 cd "$(dirname "$0")/../.."
@@ -14,12 +15,26 @@ trap 'rm -rf "$TMP"' EXIT
 KTAP_SUITE=embed_example
 . tests/ktap.sh
 
-# 1. The example implements the whole interface, no more is needed.
-missing=""
+# 1. The example and mm/host_up.c implement the whole interface; the
+# example writes just what host_up.c leaves to it.
+UP=mm/host_up.c
+missing="" twice="" left=""
 for f in $(sed -n 's/^[a-z].*[ *]\(mm_[a-z_0-9]*\)(.*/\1/p' mm/host.h | sort -u); do
-	grep -qE "^[a-z].*[ *]$f\(" "$SRC" || missing="$missing $f"
+	in_src=no in_up=no
+	grep -qE "^[a-z].*[ *]$f\(" "$SRC" && in_src=yes
+	grep -qE "^(MM_WEAK )?[a-z].*[ *]$f\(" "$UP" && in_up=yes
+	case $in_src$in_up in
+	nono) missing="$missing $f" ;;
+	yesyes) twice="$twice $f" ;;
+	noyes) ;;
+	yesno) left="$left $f" ;;
+	esac
 done
-check implements_every_host_function "$([ -z "$missing" ]; echo $?)" "not defined in $SRC:$missing"
+check implements_every_host_function "$([ -z "$missing" ]; echo $?)" "defined nowhere:$missing"
+check writes_only_what_host_up_leaves "$([ -z "$twice" ]; echo $?)" \
+	"defined in $SRC and $UP:$twice"
+n=$(wc -w <<<"$left")
+check host_writes_seven_functions "$([ "$n" = 7 ]; echo $?)" "$n functions without a default:$left"
 
 if [ ! -x "$BIN" ]; then
 	notok example_runs "$BIN is missing (make $BIN)"

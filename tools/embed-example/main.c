@@ -4,13 +4,15 @@
  *
  * "Physical memory" is a static 64 MiB array whose offsets are the physical
  * addresses; one CPU, no interrupts, no threads (so no kswapd: wake-ups are
- * only recorded). It builds a firmware-style memory map, hands it to
- * memblock, reserves what "firmware" and "the kernel" use, runs mm_init(),
- * then allocates, writes, frees and prints /proc/buddyinfo before and after,
- * and last runs mm/'s own self-tests (mm_run_selftests(): KTAP, printed
- * through mm_printk). Exit status 0 when every allocation succeeded,
- * freeing restored the free lists exactly and every self-test passed; 1
- * otherwise.
+ * only recorded), which is what mm/host_up.c's defaults assume: this file
+ * writes the seven host functions that have none. It builds a
+ * firmware-style memory map, hands it to memblock, reserves what
+ * "firmware", "the kernel" and "an initrd" use, runs mm_init(), gives the
+ * initrd back (free_reserved_area), then allocates, writes, frees and
+ * prints /proc/buddyinfo before and after, and last runs mm/'s own
+ * self-tests (mm_run_selftests(): KTAP, printed through mm_printk). Exit
+ * status 0 when every allocation succeeded, freeing restored the free
+ * lists exactly and every self-test passed; 1 otherwise.
  *
  *   make build/embed-example && build/embed-example
  */
@@ -33,25 +35,17 @@
 #include "mm/zone.h"
 
 #define RAM_BYTES (64UL << 20)
+#define INITRD (8UL << 20)
 
 static _Alignas(4096) unsigned char ram[RAM_BYTES];
 
-/* ---- mm/host.h, the whole of it ---- */
+/* ---- mm/host.h: the seven functions without a default ----
+ * (mm/host_up.c, compiled in beside mm/, gives the rest: one CPU, no
+ * threads, no virtual area for migration.) */
 
-/* One-line stubs read better here. */
-/* clang-format off */
-
-int mm_vprintk(const char *fmt, va_list ap) { return vprintf(fmt, ap); }
-
-int mm_printk(const char *fmt, ...)
+int mm_vprintk(const char *fmt, va_list ap)
 {
-	va_list ap;
-	int n;
-
-	va_start(ap, fmt);
-	n = vprintf(fmt, ap);
-	va_end(ap);
-	return n;
+	return vprintf(fmt, ap);
 }
 
 void mm_panic(const char *fmt, ...)
@@ -84,13 +78,16 @@ unsigned long mm_virt_to_pfn(const void *addr)
 	return (unsigned long)(a - ram) / MM_PAGE_SIZE;
 }
 
-/* One CPU, no interrupts. */
-unsigned long mm_irq_save(void) { return 0; }
-void mm_irq_restore(unsigned long flags) { (void)flags; }
-unsigned int mm_cpu_id(void) { return 0; }
-unsigned int mm_nr_cpus(void) { return 1; }
-void mm_on_each_cpu(void (*fn)(void *), void *arg) { fn(arg); }
-void mm_cpu_relax(void) {}
+/* No interrupts here; a kernel with them disables and restores them. */
+unsigned long mm_irq_save(void)
+{
+	return 0;
+}
+
+void mm_irq_restore(unsigned long flags)
+{
+	(void)flags;
+}
 
 uint64_t mm_time_ns(void)
 {
@@ -99,39 +96,6 @@ uint64_t mm_time_ns(void)
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
 }
-
-/* No threads: kswapd never starts, and nothing ever sleeps. */
-int mm_kthread_run(int (*fn)(void *), void *arg, const char *name)
-{
-	(void)fn, (void)arg, (void)name;
-	return -1;
-}
-
-struct mm_waitq { int unused; };
-static struct mm_waitq the_waitq;
-struct mm_waitq *mm_waitq_create(void) { return &the_waitq; }
-
-bool mm_wait_timeout(struct mm_waitq *wq, bool (*cond)(void *), void *arg, unsigned int ms)
-{
-	(void)wq, (void)ms;
-	return cond(arg);
-}
-
-void mm_wake_up(struct mm_waitq *wq) { (void)wq; }
-
-static unsigned int current_flags;
-unsigned int *mm_current_flags(void) { return &current_flags; }
-const char *mm_current_name(void) { return "embed-example"; }
-void mm_cond_resched(void) {}
-
-/* No virtual area for migration (compaction then moves nothing mapped). */
-unsigned long mm_vmap_nr_slots(void) { return 0; }
-int mm_vmap_map(unsigned long slot, unsigned long pfn) { (void)slot, (void)pfn; return -1; }
-void mm_vmap_unmap(unsigned long slot) { (void)slot; }
-void *mm_vmap_addr(unsigned long slot) { (void)slot; return NULL; }
-unsigned long mm_vmap_pfn(unsigned long slot) { (void)slot; return (unsigned long)-1; }
-
-/* clang-format on */
 
 /* ---- the boot sequence and a few allocations ---- */
 
@@ -149,10 +113,15 @@ static int boot(void)
 	/* Freed pages are filled with a pattern and checked when allocated
 	 * again: a write after free is reported (and self-tested below). */
 	mm_debug_poison = true;
-	/* Keep page 0 and "the kernel image" (1 MiB at 2 MiB) away from mm/. */
+	/* Keep page 0, "the kernel image" (1 MiB at 2 MiB) and "an initrd"
+	 * (1 MiB at 8 MiB) away from mm/. */
 	memblock_reserve(0, MM_PAGE_SIZE, "page 0");
 	memblock_reserve(2UL << 20, 1UL << 20, "kernel");
+	memblock_reserve(INITRD, 1UL << 20, "initrd");
 	if (mm_init())
+		return -1;
+	/* The initrd has been read: its memory goes to the allocator. */
+	if (free_reserved_area(ram + INITRD, ram + INITRD + (1UL << 20), -1, "initrd") != 256)
 		return -1;
 	/* LRU lists, shrinkers and reclaim counters: once, after mm_init. */
 	mm_reclaim_init();
