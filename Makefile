@@ -116,12 +116,17 @@ host-tests: $(BUILD)/embed-example
 #            fault injection or slab (host only: the kernel needs kmalloc)
 #   slab     core + slab (the smallest kernel)
 #   reclaim  core + slab + reclaim + page cache
+#   up       core with every table at its smallest useful size: one node, one
+#            CPU, 32-entry memory maps (host only)
 MM_OFF_ALL := -DMM_CONFIG_RECLAIM=0 -DMM_CONFIG_PAGECACHE=0 -DMM_CONFIG_COMPACTION=0 \
 	-DMM_CONFIG_NUMA=0 -DMM_CONFIG_FAIL_PAGE_ALLOC=0
 MM_CFG_core    := $(MM_OFF_ALL) -DMM_CONFIG_SLAB=0
 MM_CFG_slab    := $(MM_OFF_ALL)
 MM_CFG_reclaim := -DMM_CONFIG_COMPACTION=0 -DMM_CONFIG_NUMA=0 -DMM_CONFIG_FAIL_PAGE_ALLOC=0
+MM_CFG_up       := $(MM_CFG_core) -DMAX_NUMNODES=1 -DMM_MAX_CPUS=1 -DMEMMAP_MAX=32 \
+	-DMEMBLOCK_MAX_REGIONS=32
 MM_SRCS_core    := $(MM_CORE_SRCS)
+MM_SRCS_up      := $(MM_CORE_SRCS)
 MM_SRCS_slab    := $(MM_CORE_SRCS) $(MM_SLAB_SRCS)
 MM_SRCS_reclaim := $(MM_CORE_SRCS) $(MM_SLAB_SRCS) $(MM_RECLAIM_SRCS) $(MM_PAGECACHE_SRCS)
 # The host tests that apply to each (test_layers checks what the
@@ -129,6 +134,7 @@ MM_SRCS_reclaim := $(MM_CORE_SRCS) $(MM_SLAB_SRCS) $(MM_RECLAIM_SRCS) $(MM_PAGEC
 # reclaim changes, not the core ones again.
 HOST_TESTS_core    := buddy buddy_wmark memblock memmap bootinfo fastpath pbmap poison layers \
 	free_reserved
+HOST_TESTS_up      := layers fastpath free_reserved buddy_wmark
 HOST_TESTS_reclaim := fastpath layers free_reserved reserves vmscan filemap reclaim_waste slab \
 	slab_debug
 # Kernel self-test files of switched-off layers are left out; the runner
@@ -138,7 +144,7 @@ KTEST_OFF_slab    := tests/kernel/test_compaction.c tests/kernel/test_reclaim.c 
 	tests/kernel/bench_highalloc.c
 KTEST_OFF_reclaim := tests/kernel/test_compaction.c tests/kernel/test_numa.c \
 	tests/kernel/test_soak.c tests/kernel/bench_highalloc.c
-MM_CONFIGS       := core slab reclaim
+MM_CONFIGS       := core up slab reclaim
 MM_KERNEL_CONFIGS := slab reclaim
 
 define mm_config
@@ -175,8 +181,7 @@ all: kernel-configs
 # "Table sizes").
 MMLIB_CFLAGS := -std=c11 -ffreestanding -fno-stack-protector -fno-pic -mno-red-zone -O2 \
 	-Wall -Wextra -Werror -Wundef -I. -MMD -MP
-MM_CFG_core-up  := $(MM_CFG_core) -DMAX_NUMNODES=1 -DMM_MAX_CPUS=1 -DMEMMAP_MAX=32 \
-	-DMEMBLOCK_MAX_REGIONS=32
+MM_CFG_core-up  := $(MM_CFG_up)
 MM_SRCS_core-up := $(MM_CORE_SRCS)
 MM_CFG_full     :=
 MM_SRCS_full    := $(MM_SRCS)

@@ -305,6 +305,11 @@ int mm_init(void)
 	one_node();
 	build_zonelists(); /* no zone has memory yet: the fast path stays off */
 
+	if (mm_nr_cpus() < 1 || mm_nr_cpus() > MM_MAX_CPUS) {
+		mm_printk("mm_init: the host has %u CPUs; mm/ was built for 1..%d (-DMM_MAX_CPUS, mm/config.h)\n",
+			  mm_nr_cpus(), MM_MAX_CPUS);
+		return -1;
+	}
 	max_pfn = (unsigned long)(memblock_end_of_ram() >> MM_PAGE_SHIFT);
 	if (!max_pfn || !memblock_phys_mem_size()) {
 		mm_printk("mm_init: no usable memory\n");
