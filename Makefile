@@ -7,6 +7,8 @@
 #   host tests: each tests/host/test_*.c is one program, linked with mm/*.c,
 #               tests/host/htest.c and tests/host/host_shim.c, under ASan+UBSan
 #   mmsim   = tools/mmsim/*.c + mm/*.c + tests/host/host_shim.c + ramdisk_host.c
+# where mm/*.c is every file but mm/host_up.c (the optional porting defaults);
+# a new mm/ file is core unless a layer list below names it.
 
 BUILD    := build
 CC       ?= gcc
@@ -185,7 +187,14 @@ MM_CFG_core-up  := $(MM_CFG_up)
 MM_SRCS_core-up := $(MM_CORE_SRCS)
 MM_CFG_full     :=
 MM_SRCS_full    := $(MM_SRCS)
-MMLIB_CONFIGS   := core-up core slab reclaim full
+# The switches are independent where mm/config.h allows: reclaim without a
+# page cache, compaction without reclaim.
+MM_CFG_nocache    := -DMM_CONFIG_PAGECACHE=0
+MM_SRCS_nocache   := $(filter-out $(MM_PAGECACHE_SRCS) $(MM_PAGECACHE_COMPACTION_SRCS),$(MM_SRCS))
+MM_CFG_noreclaim  := -DMM_CONFIG_RECLAIM=0
+MM_SRCS_noreclaim := $(filter-out $(MM_RECLAIM_SRCS) $(MM_PAGECACHE_SRCS) \
+	$(MM_PAGECACHE_COMPACTION_SRCS),$(MM_SRCS))
+MMLIB_CONFIGS   := core-up core slab reclaim full nocache noreclaim
 define mmlib_config
 $(BUILD)/mmlib-$(1)/%.o: %.c
 	@mkdir -p $$(dir $$@)

@@ -319,7 +319,8 @@ static struct page *alloc_pages_direct_compact(gfp_t gfp, unsigned int order,
 	unsigned int saved;
 
 	*result = COMPACT_SKIPPED;
-	/* Without the compaction layer costly orders simply fail here. */
+	/* Without the compaction layer nothing assembles a block: the
+	 * request goes on to reclaim, or fails (costly orders do). */
 	if (!MM_CONFIG_COMPACTION || !order)
 		return NULL;
 	saved = memalloc_save();

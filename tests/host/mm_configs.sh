@@ -19,9 +19,11 @@ declare -A LAYER_SYM=([reclaim]=try_to_free_pages [pagecache]=filemap_init
 	[compaction]=try_to_compact_pages [numa]=numa_add_memblk
 	[fail_page_alloc]=fail_page_alloc_setup [slab]=kmem_cache_create)
 declare -A LAYERS_IN=([core-up]="" [core]="" [slab]="slab" [reclaim]="slab reclaim pagecache"
-	[full]="slab reclaim pagecache compaction numa fail_page_alloc")
+	[full]="slab reclaim pagecache compaction numa fail_page_alloc"
+	[nocache]="slab reclaim compaction numa fail_page_alloc"
+	[noreclaim]="slab compaction numa fail_page_alloc")
 
-for cfg in core-up core slab reclaim full; do
+for cfg in core-up core slab reclaim full nocache noreclaim; do
 	obj=$BUILD/mmlib-$cfg/mm.o
 	if [ ! -f "$obj" ]; then
 		notok "${cfg}_links_alone" "$obj is missing (make $obj)"
