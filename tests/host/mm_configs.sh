@@ -4,7 +4,8 @@
 # compiled freestanding) needs no symbol but the functions mm/host.h
 # declares, defines the layers it switches on and none it leaves out; and
 # core-up (core, one node, one CPU, 32-entry maps) keeps its data and BSS
-# under 16 KiB. The size of each is printed as a diagnostic.
+# under 16 KiB. The size of each is printed as a diagnostic. Impossible
+# settings stop the compiler with mm/config.h's message.
 # Run from the repository root (tests/run-tests.sh does).
 set -u
 cd "$(dirname "$0")/../.."
@@ -50,4 +51,25 @@ for cfg in core-up core slab reclaim full nocache noreclaim; do
 			"data $data + bss $bss = $((data + bss)) bytes"
 	fi
 done
+# Each impossible setting: the compiler stops, naming the rule.
+bad_setting() { # name "-D..." message-regex
+	local out
+	out=$(echo '#include "mm/config.h"' | ${CC:-cc} -std=c11 -I. $2 -fsyntax-only -x c - 2>&1)
+	if [ $? != 0 ] && grep -qE "$3" <<<"$out"; then
+		ok "$1"
+	else
+		notok "$1" "$2 compiled, or said: $(head -c 200 <<<"$out")"
+	fi
+}
+bad_setting pagecache_without_reclaim_is_an_error "-DMM_CONFIG_RECLAIM=0 -DMM_CONFIG_PAGECACHE=1" \
+	"MM_CONFIG_PAGECACHE=1 needs MM_CONFIG_RECLAIM=1"
+bad_setting two_nodes_without_numa_is_an_error "-DMM_CONFIG_NUMA=0 -DMAX_NUMNODES=2" \
+	"MM_CONFIG_NUMA=0 means one node"
+bad_setting nine_nodes_is_an_error "-DMAX_NUMNODES=9" "MAX_NUMNODES must be 1..8"
+bad_setting zero_cpus_is_an_error "-DMM_MAX_CPUS=0" "MM_MAX_CPUS must be 1..1024"
+bad_setting tiny_memmap_is_an_error "-DMEMMAP_MAX=2" "MEMMAP_MAX must be 4..65536"
+bad_setting switch_value_2_is_an_error "-DMM_CONFIG_SLAB=2" "every MM_CONFIG_\\* switch is 0 or 1"
+echo '#include "mm/config.h"' | ${CC:-cc} -std=c11 -I. -DMAX_NUMNODES=1 -DMM_MAX_CPUS=1 \
+	-DMEMMAP_MAX=4 -DMEMBLOCK_MAX_REGIONS=4 -fsyntax-only -x c - 2>/dev/null
+check smallest_settings_compile $? "-DMAX_NUMNODES=1 -DMM_MAX_CPUS=1 -DMEMMAP_MAX=4 rejected"
 finish
