@@ -70,6 +70,12 @@ unsigned long free_reserved_area(void *start, void *end, int poison, const char 
 		if (why)
 			return refuse(name, start, end, pfn, why);
 	}
+	/* memblock stays the record of what is reserved (reports and the
+	 * zones self-test read it after boot). */
+	if (memblock_phys_free((uint64_t)spfn << MM_PAGE_SHIFT,
+			       (uint64_t)(epfn - spfn) << MM_PAGE_SHIFT))
+		return refuse(name, start, end, ~0UL,
+			      "memblock's reserved table is full (MEMBLOCK_MAX_REGIONS)");
 	for (unsigned long pfn = spfn; pfn < epfn; pfn++) {
 		struct page *p = pfn_to_page(pfn);
 

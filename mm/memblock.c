@@ -134,6 +134,48 @@ int memblock_reserve(uint64_t base, uint64_t size, const char *name)
 	return add_range(&memblock.reserved, base, end, name ? name : "reserved");
 }
 
+int memblock_phys_free(uint64_t base, uint64_t size)
+{
+	struct memblock_type *t = &memblock.reserved;
+	uint64_t end = base + size;
+
+	if (!size)
+		return 0;
+	if (end < base || end > MEMBLOCK_ADDR_MAX)
+		end = MEMBLOCK_ADDR_MAX;
+	base = mm_align_down(base, MM_PAGE_SIZE);
+	end = mm_align_up(end, MM_PAGE_SIZE);
+	for (unsigned int i = 0; i < t->cnt;) {
+		struct memblock_region *r = &t->regions[i];
+		uint64_t rb = r->base, re = region_end(r);
+
+		if (re <= base || rb >= end) {
+			i++;
+		} else if (rb < base && re > end) {
+			/* A hole in one region: the only case that needs a
+			 * slot, and then nothing else overlaps. */
+			if (t->cnt >= MEMBLOCK_MAX_REGIONS)
+				return -1;
+			for (unsigned int k = t->cnt; k > i + 1; k--)
+				t->regions[k] = t->regions[k - 1];
+			t->regions[i + 1] = (struct memblock_region){ end, re - end, r->name };
+			r->size = base - rb;
+			t->cnt++;
+			return 0;
+		} else if (rb < base) {
+			r->size = base - rb;
+			i++;
+		} else if (re > end) {
+			r->base = end;
+			r->size = re - end;
+			i++;
+		} else {
+			remove_region(t, i);
+		}
+	}
+	return 0;
+}
+
 int memblock_init_from_memmap(const struct memmap *m)
 {
 	mm_memset(&memblock, 0, sizeof(memblock));

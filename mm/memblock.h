@@ -41,6 +41,12 @@ int memblock_init_from_memmap(const struct memmap *m);
  * Returns 0, or -1 if the table is full. */
 int memblock_add(uint64_t base, uint64_t size);
 int memblock_reserve(uint64_t base, uint64_t size, const char *name);
+/* Take [base, base + size), aligned outward to pages, out of the reserved
+ * table (Linux's memblock_phys_free): regions are trimmed or split.
+ * Returns 0, or -1 (nothing changed) when a split finds the table full.
+ * free_reserved_area() calls it, so that memblock's picture stays the
+ * allocator's after boot. */
+int memblock_phys_free(uint64_t base, uint64_t size);
 
 /* Drop RAM above the first @limit bytes of memory (the mem= option:
  * like Linux, counts RAM, not addresses). */

@@ -2,7 +2,8 @@
  * tests/host/test_free_reserved.c - free_reserved_area(): reserved memory
  * (an "initrd" memblock kept away from the allocator at boot) given back
  * after mm_init(): whole pages only, managed counts and free pages grow,
- * the pages are handed out afterwards, poisoning; and every bad call
+ * the pages are handed out afterwards, poisoning, memblock's reserved
+ * table follows (trimmed or split); and every bad call
  * (twice, overlapping free memory, a hole, reversed, a bad poison) is
  * refused with a message and changes nothing.
  */
@@ -64,6 +65,7 @@ HTEST(whole_range_goes_back_and_is_handed_out)
 	KT_EXPECT_EQ(z->managed_pages, managed + 256);
 	KT_EXPECT_EQ(free_now(), free0 + 256);
 	KT_EXPECT(!reserved(INITRD) && !reserved(INITRD + MiB - MM_PAGE_SIZE));
+	KT_EXPECT(!memblock_is_reserved(INITRD) && !memblock_is_reserved(INITRD + MiB - 1));
 	KT_EXPECT_EQ(mm_check_invariants(), 0);
 	/* The allocator hands them out. */
 	held_fill(&s, GFP_KERNEL | __GFP_RETRY_MAYFAIL, 0);
@@ -91,6 +93,11 @@ HTEST(partial_pages_at_either_end_stay_reserved)
 	KT_EXPECT(reserved(INITRD));
 	KT_EXPECT(!reserved(INITRD + MM_PAGE_SIZE) && !reserved(INITRD + 7 * MM_PAGE_SIZE));
 	KT_EXPECT(reserved(INITRD + 8 * MM_PAGE_SIZE));
+	/* memblock's "initrd" region is split around the hole. */
+	KT_EXPECT(memblock_is_reserved(INITRD) && !memblock_is_reserved(INITRD + MM_PAGE_SIZE));
+	KT_EXPECT(!memblock_is_reserved(INITRD + 8 * MM_PAGE_SIZE - 1));
+	KT_EXPECT(memblock_is_reserved(INITRD + 8 * MM_PAGE_SIZE) &&
+		  memblock_is_reserved(INITRD + MiB - 1));
 	/* Less than a page: nothing, and no complaint. */
 	KT_EXPECT_EQ(free_reserved_area(va(INITRD + 9 * MM_PAGE_SIZE + 1),
 					va(INITRD + 10 * MM_PAGE_SIZE - 1), -1, NULL),
@@ -142,6 +149,7 @@ HTEST(bad_calls_are_refused_and_change_nothing)
 	expect_refused(va(INITRD + MiB / 2), va(INITRD + 2 * MiB), -1,
 		       "not reserved: the allocator owns it already");
 	KT_EXPECT(reserved(INITRD + MiB / 2));
+	KT_EXPECT(memblock_is_reserved(INITRD + MiB / 2));
 	/* The hole between the two RAM ranges is reserved in the memory map,
 	 * but it is not RAM. */
 	expect_refused(va(24 * MiB), va(24 * MiB + 4 * MM_PAGE_SIZE), -1, "not RAM");

@@ -137,6 +137,40 @@ HTEST(memblock_table_full_is_reported)
 	KT_EXPECT_EQ(memblock.memory.cnt, MEMBLOCK_MAX_REGIONS - 1);
 }
 
+HTEST(memblock_phys_free_trims_splits_and_removes)
+{
+	reset();
+	memblock_add(0, 64 * PG);
+	memblock_reserve(4 * PG, 8 * PG, "a");	/* [4, 12) */
+	memblock_reserve(20 * PG, 4 * PG, "b"); /* [20, 24) */
+	/* a hole in "a": split, both halves keep the name */
+	KT_EXPECT_EQ(memblock_phys_free(6 * PG, 2 * PG), 0);
+	KT_ASSERT_EQ(memblock.reserved.cnt, 3);
+	KT_EXPECT(memblock.reserved.regions[0].base == 4 * PG &&
+		  memblock.reserved.regions[0].size == 2 * PG);
+	KT_EXPECT(memblock.reserved.regions[1].base == 8 * PG &&
+		  memblock.reserved.regions[1].size == 4 * PG);
+	KT_EXPECT(strcmp(memblock.reserved.regions[1].name, "a") == 0);
+	/* across the end of one and all of the next, partial pages outward */
+	KT_EXPECT_EQ(memblock_phys_free(10 * PG + 5, 14 * PG - 5), 0);
+	KT_ASSERT_EQ(memblock.reserved.cnt, 2);
+	KT_EXPECT_EQ(memblock.reserved.regions[1].size, 2 * PG);
+	KT_EXPECT(!memblock_is_reserved(20 * PG));
+	/* nothing reserved there: no change */
+	KT_EXPECT_EQ(memblock_phys_free(40 * PG, PG), 0);
+	KT_EXPECT_EQ(memblock_reserved_size(), 4 * PG);
+	/* a split with the table full is refused and changes nothing */
+	reset();
+	memblock_add(0, 4 * MEMBLOCK_MAX_REGIONS * PG);
+	for (unsigned int i = 0; i < MEMBLOCK_MAX_REGIONS; i++)
+		memblock_reserve(i * 4 * PG, 3 * PG, "r");
+	KT_ASSERT_EQ(memblock.reserved.cnt, MEMBLOCK_MAX_REGIONS);
+	KT_EXPECT_EQ(memblock_phys_free(PG, PG), -1);
+	KT_EXPECT_EQ(memblock_reserved_size(), 3ull * MEMBLOCK_MAX_REGIONS * PG);
+	/* trimming needs no slot */
+	KT_EXPECT_EQ(memblock_phys_free(0, PG), 0);
+}
+
 /* ---- model-checked random tests ---- */
 
 #define NPAGES 512
