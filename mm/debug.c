@@ -102,7 +102,7 @@ void bad_page(struct page *page, unsigned int order, const char *reason, void *c
 {
 	unsigned long pfn = page_to_pfn(page);
 
-	mm_printk("BUG: Bad page state in process %s  pfn:%05lx\n", "kernel", pfn);
+	mm_printk("BUG: Bad page state in process %s  pfn:%05lx\n", mm_current_name(), pfn);
 	mm_printk("page:%p refcount:%d mapping:%p index:0x%x order:%u pfn:0x%lx\n", (void *)page,
 		  page->_refcount, page->mapping, page->index, order, pfn);
 	print_page_flags(page->flags);
@@ -126,7 +126,7 @@ bool free_page_check_entry(struct page *page, unsigned int order, void *caller)
 
 	if (!page_in_mem_map(page)) {
 		mm_printk("BUG: Bad page state in process %s  page:%p not in the memory map (order %u)\n",
-			  "kernel", (void *)page, order);
+			  mm_current_name(), (void *)page, order);
 		mm_printk("caller: %p\n", caller);
 		count_vm_events(BAD_PAGES, 1);
 		return false;

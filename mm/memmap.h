@@ -22,8 +22,10 @@ enum memmap_type {
 	MEMMAP_UNUSABLE = 5,		   /* "unusable" */
 	MEMMAP_PMEM = 7,		   /* "persistent (type 7)" */
 	MEMMAP_PRAM = 12,		   /* "persistent (type 12)" */
-	MEMMAP_SOFT_RESERVED = 0xefffffff, /* Linux's "soft reserved"; sanitized to reserved */
 };
+/* Linux's "soft reserved", sanitized to reserved. A macro, not an
+ * enumerator: ISO C keeps enumerators within int. */
+#define MEMMAP_SOFT_RESERVED 0xefffffffu
 
 struct memmap_entry {
 	uint64_t addr;

@@ -223,7 +223,7 @@ static __always_inline struct page *get_page_from_freelist(gfp_t gfp, unsigned i
 
 /* Linux's warn_once, for misuse the caller should fix. */
 #define WARN_ONCE_MSG(cond, ...) \
-	({ \
+	__extension__({ \
 		static bool __warned; \
 		bool __c = (cond); \
 		if (__c && !__warned) { \
@@ -724,7 +724,7 @@ static struct fast_class {
  * where should_fail_alloc_page decides) and before mm_init(): the fast
  * path's only gate is this one load. page_alloc_fast_update() sets it. */
 static const struct fast_class no_fast_class[GFP_TABLE_BITS + 1];
-static const struct fast_class *cpu_fast_class[MM_MAX_CPUS] = { [0 ... MM_MAX_CPUS -
+__extension__ static const struct fast_class *cpu_fast_class[MM_MAX_CPUS] = { [0 ... MM_MAX_CPUS -
 								 1] = no_fast_class };
 
 void page_alloc_fast_update(void)

@@ -24,111 +24,12 @@
 #include <stddef.h>
 
 #include "gfp.h"
+#include "mm.h"
 
-typedef unsigned int slab_flags_t;
-
-/* Linux's bit values. */
-#define SLAB_CONSISTENCY_CHECKS 0x00000100u /* debug: check slabs on every operation */
-#define SLAB_RED_ZONE 0x00000400u	    /* debug: guard bytes on both sides of objects */
-#define SLAB_POISON 0x00000800u		    /* debug: fill free objects with 0x6b..0xa5 */
-#define SLAB_HWCACHE_ALIGN 0x00002000u	    /* align objects to a cache line */
-#define SLAB_CACHE_DMA 0x00004000u	    /* slabs from ZONE_DMA */
-#define SLAB_CACHE_DMA32 0x00008000u	    /* slabs from ZONE_DMA32 */
-#define SLAB_STORE_USER 0x00010000u	    /* debug: remember last allocator and freer */
-#define SLAB_RECLAIM_ACCOUNT 0x00020000u    /* objects are reclaimable (a shrinker frees them) */
-#define SLAB_PANIC 0x00040000u		    /* kmem_cache_create panics on failure */
-#define SLAB_ACCOUNT 0x04000000u	    /* accepted; there is no memcg to charge */
 #define SLAB_DEBUG_FLAGS (SLAB_CONSISTENCY_CHECKS | SLAB_RED_ZONE | SLAB_POISON | SLAB_STORE_USER)
 
 /* kmalloc size classes: 8 .. 8192 bytes, the powers of two and 96, 192.
  * Larger requests are whole pages from the page allocator. */
-#define KMALLOC_MIN_SIZE 8
-#define KMALLOC_MAX_CACHE_SIZE 8192
-/* The largest kmalloc: the page allocator's largest block. */
-#define KMALLOC_MAX_SIZE ((size_t)MM_PAGE_SIZE << (MAX_ORDER - 1))
-
-/* kmalloc(0) returns this: not NULL (the call worked) but faults when
- * used. kfree and ksize accept it. */
-#define ZERO_SIZE_PTR ((void *)16)
-#define ZERO_OR_NULL_PTR(p) ((unsigned long)(p) <= (unsigned long)ZERO_SIZE_PTR)
-
-struct kmem_cache;
-
-/*
- * Boot: set up the kmalloc caches and register the slab shrinker. Call once
- * after mm_init() and mm_reclaim_init() (host programs: after every fake
- * boot; previous caches are forgotten, not freed). Returns 0 or -1.
- */
-int kmem_cache_init(void);
-
-/*
- * A cache of @size-byte objects named @name (copied; at most 31
- * characters kept), aligned to @align (0 or a power of two up to 4096),
- * @flags SLAB_*, @ctor run once on each object when its slab is made
- * (objects must go back to the cache in their constructed state). NULL,
- * with a message, for size 0 or above 4 MiB, a bad alignment or unknown
- * flags (SLAB_PANIC: panic instead). Context: thread; may sleep.
- */
-struct kmem_cache *kmem_cache_create(const char *name, unsigned int size, unsigned int align,
-				     slab_flags_t flags, void (*ctor)(void *));
-
-/*
- * Destroy @s: every object must have been freed. Otherwise nothing is
- * destroyed, "kmem_cache_destroy <name>: Slab cache still has objects" is
- * printed with one line per leaked object (address, and allocator when
- * SLAB_STORE_USER), and -MM_EBUSY returned. 0 when destroyed. Context:
- * thread; no object of @s may be allocated or freed meanwhile.
- */
-int kmem_cache_destroy(struct kmem_cache *s);
-
-/* An object of @s, or NULL. __GFP_ZERO zeroes it (refused, NULL, for a
- * cache with a constructor). */
-void *kmem_cache_alloc(struct kmem_cache *s, gfp_t gfp);
-void *kmem_cache_zalloc(struct kmem_cache *s, gfp_t gfp);
-/* Give @obj back to @s (NULL: nothing). A pointer that is not an object
- * of @s is reported and ignored. */
-void kmem_cache_free(struct kmem_cache *s, void *obj);
-
-/*
- * Give back what @s keeps for speed: every CPU's cached objects and every
- * empty slab. Returns the pages freed. Context: thread (calls every CPU).
- */
-unsigned long kmem_cache_shrink(struct kmem_cache *s);
-
-/* kmem_cache_shrink for every cache (Linux's drop_caches=2 for slabs). */
-unsigned long kmem_cache_shrink_all(void);
-
-/* The object size @s was created with, and its name. */
-unsigned int kmem_cache_size(const struct kmem_cache *s);
-const char *kmem_cache_name(const struct kmem_cache *s);
-
-/* @size bytes (see the alignment guarantees above); NULL when @size is
- * above KMALLOC_MAX_SIZE or memory is short. __GFP_DMA/__GFP_DMA32 are
- * refused (create a cache with SLAB_CACHE_DMA instead); __GFP_RECLAIMABLE
- * selects the kmalloc-rcl-* caches. */
-void *kmalloc(size_t size, gfp_t gfp);
-static inline void *kzalloc(size_t size, gfp_t gfp)
-{
-	return kmalloc(size, gfp | __GFP_ZERO);
-}
-/* An array of @n elements of @size bytes; NULL when n * size overflows. */
-void *kmalloc_array(size_t n, size_t size, gfp_t gfp);
-static inline void *kcalloc(size_t n, size_t size, gfp_t gfp)
-{
-	return kmalloc_array(n, size, gfp | __GFP_ZERO);
-}
-/*
- * Resize @p to @new_size, keeping the content up to the smaller size. @p
- * NULL: kmalloc. @new_size 0: kfree, and ZERO_SIZE_PTR returned. Returns
- * @p itself when it is already large enough; NULL (and @p untouched) when
- * there is no memory. __GFP_ZERO zeroes the bytes past the old size.
- */
-void *krealloc(const void *p, size_t new_size, gfp_t gfp);
-/* Free a kmalloc'ed (or kmem_cache_alloc'ed) @p; NULL and ZERO_SIZE_PTR
- * are ignored. A bad pointer is reported and ignored. */
-void kfree(const void *p);
-/* The usable size of the object @p points at (>= what was asked). */
-size_t ksize(const void *p);
 
 /*
  * Debugging, per cache (SLAB_DEBUG_FLAGS at create) or for many caches at

@@ -142,13 +142,16 @@ static inline unsigned long slab_offset_of(const struct page *slab, const void *
 	return ((pfn - page_to_pfn(slab)) << MM_PAGE_SHIFT) + ((uintptr_t)p & (MM_PAGE_SIZE - 1));
 }
 
+/* GCC's 128-bit integer, marked as an extension so -Wpedantic builds pass. */
+__extension__ typedef unsigned __int128 mm_u128;
+
 /* Is byte @off of @slab exactly an object's start? Its slot index in
  * *@idx. One multiply by the reciprocal instead of a division. */
 static inline bool slab_off_index(const struct kmem_cache *s, const struct page *slab,
 				  unsigned long off, unsigned int *idx)
 {
 	uint64_t o = (uint64_t)off - s->red_left;
-	uint64_t i = (uint64_t)(((unsigned __int128)o * s->reciprocal) >> 64);
+	uint64_t i = (uint64_t)(((mm_u128)o * s->reciprocal) >> 64);
 
 	*idx = (unsigned int)i;
 	return i * s->size == o && i < slab_objects(slab);
