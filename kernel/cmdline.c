@@ -135,7 +135,7 @@ static int parse_option(const char *w, size_t n, struct kernel_options *opt)
 	if (word_is(w, key_len, "fail_page_alloc") && has_val) {
 		const char *why = "";
 		opt->fail_page_alloc.seed = 0x5eed;
-		if (fail_page_alloc_parse(val, val_len, &opt->fail_page_alloc, &why)) {
+		if (mm_fail_page_alloc_parse(val, val_len, &opt->fail_page_alloc, &why)) {
 			printk("cmdline: bad value in '%.*s' (%s), ignored\n", (int)n, w, why);
 			return 1;
 		}
@@ -147,7 +147,7 @@ static int parse_option(const char *w, size_t n, struct kernel_options *opt)
 			printk("cmdline: value too long in '%.*s', ignored\n", (int)n, w);
 			return 1;
 		}
-		/* checked by slab_debug_setup() at boot, which says what is wrong */
+		/* checked by mm_slab_debug_setup() at boot, which says what is wrong */
 		memcpy(opt->slab_debug, has_val ? val : "", has_val ? val_len : 0);
 		opt->slab_debug[has_val ? val_len : 0] = 0;
 		opt->slab_debug_set = true;

@@ -115,7 +115,7 @@ static void crash_panic_smp(void)
  * as it boots without tests, nor a boot that runs no tests. */
 static bool poison_by_default(const char *tests)
 {
-	if (!strcmp(tests, "none") || memblock_phys_mem_size() > POISON_DEFAULT_MAX_RAM)
+	if (!strcmp(tests, "none") || mm_memblock_phys_mem_size() > POISON_DEFAULT_MAX_RAM)
 		return false;
 	for (const char *p = tests; *p;) {
 		size_t n = 0;
@@ -174,7 +174,7 @@ void kernel_main(uint32_t magic, uint64_t mbi_phys)
 	printk("kernel: image [mem 0x%016lx-0x%016lx] at 0x%lx\n", kernel_phys_start(),
 	       kernel_phys_end() - 1, (uint64_t)(uintptr_t)_kernel_start);
 
-	if (bootinfo_parse(magic, phys_to_virt(mbi_phys), mbi_phys, &kernel_boot_info, &err))
+	if (mm_bootinfo_parse(magic, phys_to_virt(mbi_phys), mbi_phys, &kernel_boot_info, &err))
 		panic("boot: bad boot information (magic 0x%x, at 0x%lx): %s", magic, mbi_phys,
 		      err ? err : "(no reason given)");
 	printk("Boot loader: %s\n",
@@ -185,20 +185,20 @@ void kernel_main(uint32_t magic, uint64_t mbi_phys)
 
 	arch_time_init();
 
-	if (memmap_sanitize(&kernel_boot_info.map))
+	if (mm_memmap_sanitize(&kernel_boot_info.map))
 		printk("boot: memory map too large after sanitizing, some ranges lost\n");
 	printk("BIOS-provided physical RAM map (%s):\n",
 	       kernel_boot_info.map_source == 17 ? "EFI memory map" : "multiboot2 mmap");
-	memmap_print(&kernel_boot_info.map, "BIOS-e820");
-	if (memblock_init_from_memmap(&kernel_boot_info.map))
+	mm_memmap_print(&kernel_boot_info.map, "BIOS-e820");
+	if (mm_memblock_init_from_memmap(&kernel_boot_info.map))
 		panic("boot: memblock cannot hold the memory map");
 	if (mm_reserve_boot_ranges(&kernel_boot_info, kernel_phys_start(), kernel_phys_end()))
 		panic("boot: memblock cannot hold the boot reservations");
 	if (kernel_opts.mem_limit) {
-		memblock_enforce_memory_limit(kernel_opts.mem_limit);
+		mm_memblock_enforce_memory_limit(kernel_opts.mem_limit);
 		printk("mem=%lluM: %llu MiB of RAM kept\n",
 		       (unsigned long long)(kernel_opts.mem_limit >> 20),
-		       (unsigned long long)(memblock_phys_mem_size() >> 20));
+		       (unsigned long long)(mm_memblock_phys_mem_size() >> 20));
 	}
 	arch_setup_direct_map();
 	/* Before mm_init: the CPU count sizes the per-CPU lists, and the AP
@@ -206,7 +206,7 @@ void kernel_main(uint32_t magic, uint64_t mbi_phys)
 	smp_prepare(kernel_boot_info.rsdp_phys);
 	/* After smp_prepare (CPU numbers for the SRAT's APIC ids), before
 	 * mm_init (which will build its nodes from this). */
-	x86_numa_init(kernel_boot_info.rsdp_phys, memblock_end_of_ram(), kernel_opts.numa_off);
+	x86_numa_init(kernel_boot_info.rsdp_phys, mm_memblock_end_of_ram(), kernel_opts.numa_off);
 	crash_on_request(kernel_opts.crash);
 	/* Before mm_init: the allocator must never see the disk's memory. */
 	(void)ramdisk_reserve(kernel_opts.ramdisk_size);
@@ -226,19 +226,19 @@ void kernel_main(uint32_t magic, uint64_t mbi_phys)
 	if (mm_init())
 		panic("mm: mm_init failed");
 	uint64_t us = (rdtsc() - t0) * 1000000 / (arch_tsc_hz() ? arch_tsc_hz() : 1);
-	uint64_t mib = memblock_phys_mem_size() >> 20;
+	uint64_t mib = mm_memblock_phys_mem_size() >> 20;
 	printk("mm: zones and struct pages for %llu MiB set up in %llu us (%llu us per GiB)\n",
 	       (unsigned long long)mib, (unsigned long long)us,
 	       (unsigned long long)(mib ? us * 1024 / mib : 0));
 	mm_print_zone_summary();
-	vmap_init(max_pfn);
+	vmap_init(mm_max_pfn);
 	printk("vmap: %lu MiB of virtual range for vmarea pages\n", vmap_nr_slots >> 8);
 	if (kernel_opts.pcp_off) {
-		pcp_set_enabled(false);
+		mm_pcp_set_enabled(false);
 		printk("mm: per-CPU page lists off (pcp=off)\n");
 	}
 	mm_reclaim_init();
-	if (kernel_opts.slab_debug_set && !slab_debug_setup(kernel_opts.slab_debug))
+	if (kernel_opts.slab_debug_set && !mm_slab_debug_setup(kernel_opts.slab_debug))
 		printk("mm: slab debugging on (slab_debug=%s)\n", kernel_opts.slab_debug);
 	if (kmem_cache_init())
 		panic("mm: kmem_cache_init failed");
@@ -252,12 +252,12 @@ void kernel_main(uint32_t magic, uint64_t mbi_phys)
 	/* kswapd starts after the self-tests (finish()): suites that count
 	 * reclaim exactly run without it (parked: no watermark boosts
 	 * either); the kswapd suite starts it and parks it again. */
-	kswapd_park();
+	mm_kswapd_park();
 	if (kernel_opts.fail_page_alloc_set) {
 		const struct fail_page_alloc_attr *fa = &kernel_opts.fail_page_alloc;
 		printk("fail_page_alloc: probability %u%%, interval %u, times %ld, min_order %u\n",
 		       fa->probability, fa->interval, fa->times, fa->min_order);
-		fail_page_alloc_setup(fa);
+		mm_fail_page_alloc_setup(fa);
 	}
 	finish(ktest_run(kernel_opts.tests));
 }

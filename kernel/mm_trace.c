@@ -26,7 +26,7 @@ static int mm_trace_thread(void *unused)
 	printk("trace,ms,zone,free,min,low,high,kswapd\n");
 	for (;;) {
 		if (__atomic_load_n(&enabled, __ATOMIC_ACQUIRE))
-			kswapd_trace_sample((rdtsc() - t0) * 1000 / hz);
+			mm_kswapd_trace_sample((rdtsc() - t0) * 1000 / hz);
 		msleep(period);
 	}
 	return 0;

@@ -55,7 +55,7 @@ static const struct block_device_ops rd_ops = { rd_read, rd_write };
 
 int ramdisk_reserve(uint64_t size)
 {
-	uint64_t ram = memblock_phys_mem_size();
+	uint64_t ram = mm_memblock_phys_mem_size();
 	uint64_t def = ram / 8 < RAMDISK_DEFAULT_CAP ? ram / 8 : RAMDISK_DEFAULT_CAP;
 
 	if (size > RAMDISK_MAX_SIZE || size > ram / 2) {
@@ -72,7 +72,7 @@ int ramdisk_reserve(uint64_t size)
 		printk("ramdisk: no room for a RAM disk\n");
 		return -1;
 	}
-	rd_phys = memblock_phys_alloc(size, 2ull << 20, "ramdisk");
+	rd_phys = mm_memblock_phys_alloc(size, 2ull << 20, "ramdisk");
 	if (!rd_phys) {
 		printk("ramdisk: cannot reserve %llu MiB\n", (unsigned long long)(size >> 20));
 		return -1;

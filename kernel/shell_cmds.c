@@ -184,9 +184,9 @@ static int cmd_meminfo(int argc, char **argv)
 	printk("%-16s%8lu kB\n", "MemFree:", KB(free));
 	printk("%-16s%8lu kB\n", "MemAvailable:", KB(free > reserve ? free - reserve : 0));
 	printk("%-16s%8lu kB\n",
-	       "Slab:", KB(slab_reclaimable_pages() + slab_unreclaimable_pages()));
-	printk("%-16s%8lu kB\n", "SReclaimable:", KB(slab_reclaimable_pages()));
-	printk("%-16s%8lu kB\n", "SUnreclaim:", KB(slab_unreclaimable_pages()));
+	       "Slab:", KB(mm_slab_reclaimable_pages() + mm_slab_unreclaimable_pages()));
+	printk("%-16s%8lu kB\n", "SReclaimable:", KB(mm_slab_reclaimable_pages()));
+	printk("%-16s%8lu kB\n", "SUnreclaim:", KB(mm_slab_unreclaimable_pages()));
 	/* Ours, not Linux's: where the rest of the managed pages are. */
 	printk("%-16s%8lu kB\n", "PerCpuFree:", KB(pcp_pages()));
 	printk("%-16s%8lu kB\n", "ShellHeld:", KB(held_total()));
@@ -545,7 +545,7 @@ static int cmd_poweroff(int argc, char **argv)
  * page gets a second chance on the first. */
 static int cmd_drop_caches(int argc, char **argv)
 {
-	unsigned long dropped = 0, dirty = 0, before = filemap_nr_pages();
+	unsigned long dropped = 0, dirty = 0, before = mm_filemap_nr_pages();
 	struct zone *z;
 
 	if (!usage_ok(argc, 0, 0, argv[0]))
@@ -562,14 +562,14 @@ static int cmd_drop_caches(int argc, char **argv)
 
 			if (!populated_zone(z))
 				continue;
-			shrink_zone(z, &sc);
+			mm_shrink_zone(z, &sc);
 			dropped += sc.nr_lru_reclaimed;
 			if (pass == 2)
 				dirty += sc.nr_dirty_kept;
 		}
 	}
 	printk("drop_caches: %lu page-cache pages dropped (%lu before, %lu left, %lu dirty kept)\n",
-	       dropped, before, filemap_nr_pages(), dirty);
+	       dropped, before, mm_filemap_nr_pages(), dirty);
 	return 0;
 }
 
@@ -578,7 +578,7 @@ static int cmd_compact(int argc, char **argv)
 	if (!usage_ok(argc, 0, 0, argv[0]))
 		return 1;
 #if MM_CONFIG_COMPACTION
-	unsigned long migrated = compact_memory();
+	unsigned long migrated = mm_compact_memory();
 	printk("compact: %lu pages migrated\n", migrated);
 	return 0;
 #else
@@ -593,7 +593,7 @@ static void kswapd_print(const char *who, int nid, const struct kswapd_stats *st
 {
 	printk("%s: %s, %u fruitless rounds in a row, %lu wake-ups, %lu balancing passes, "
 	       "%lu ms busy\n",
-	       who, kswapd_state_name(st->state), st->failures, st->requests, st->rounds,
+	       who, mm_kswapd_state_name(st->state), st->failures, st->requests, st->rounds,
 	       (unsigned long)(st->busy_ns / 1000000));
 	for (int zi = 0; zi < MAX_NR_ZONES; zi++) {
 		struct zone *z = &NODE_DATA(nid)->node_zones[zi];
@@ -628,13 +628,13 @@ static int cmd_kswapd(int argc, char **argv)
 			struct zone *top = node_top_zone(nid);
 
 			if ((!one || (unsigned long)nid == node) && top)
-				wakeup_kswapd(top, GFP_KERNEL, 0, top->zone_idx);
+				mm_wakeup_kswapd(top, GFP_KERNEL, 0, top->zone_idx);
 			else if (one && (unsigned long)nid == node)
 				printk("kswapd: node %d has no memory (and no kswapd)\n", nid);
 		}
 	}
 	if (mm_nr_nodes == 1) {
-		kswapd_get_stats(&st);
+		mm_kswapd_get_stats(&st);
 		kswapd_print("kswapd", 0, &st);
 		return 0;
 	}
@@ -642,7 +642,7 @@ static int cmd_kswapd(int argc, char **argv)
 		char who[] = "kswapd0";
 
 		who[6] = (char)('0' + nid);
-		if (kswapd_get_node_stats(nid, &st))
+		if (mm_kswapd_get_node_stats(nid, &st))
 			continue;
 		kswapd_print(who, nid, &st);
 	}

@@ -11,7 +11,7 @@ static int reserve(uint64_t start, uint64_t end, const char *name)
 {
 	if (end <= start)
 		return 0;
-	if (memblock_reserve(start, end - start, name)) {
+	if (mm_memblock_reserve(start, end - start, name)) {
 		mm_printk("memblock: cannot reserve %s [mem 0x%016llx-0x%016llx]: table full\n",
 			  name, (unsigned long long)start, (unsigned long long)(end - 1));
 		return -1;

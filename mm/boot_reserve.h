@@ -16,11 +16,11 @@
 #define BOOT_BIOS_END 0x100000ull
 
 /*
- * Reserve in memblock, each under its own name for memblock_dump():
+ * Reserve in memblock, each under its own name for mm_memblock_dump():
  * "page 0", "low 64K", "BIOS" (0x9f000-0x100000), "kernel" [kernel_start,
  * kernel_end), "bootinfo" (the multiboot2 information, which also holds
  * the strings and the RSDP copy), and every "module". @bi may be NULL (host
- * programs with a made-up map). Call after memblock_init_from_memmap() and
+ * programs with a made-up map). Call after mm_memblock_init_from_memmap() and
  * before any memblock allocation. Returns 0, or -1 if memblock's table is
  * full (a message is printed).
  */

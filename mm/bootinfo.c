@@ -137,7 +137,7 @@ static int add_merged(struct memmap *m, uint64_t addr, uint64_t size, uint32_t t
 			return 0;
 		}
 	}
-	return memmap_add(m, addr, size, type);
+	return mm_memmap_add(m, addr, size, type);
 }
 
 struct parse_state {
@@ -173,7 +173,7 @@ static const char *parse_mmap(struct parse_state *st, uint32_t off, uint32_t siz
 	for (uint32_t i = 0; i < count; i++) {
 		uint32_t e = off + 16 + i * esize;
 
-		memmap_add(&st->out->map, rd64(r, e), rd64(r, e + 8), rd32(r, e + 16));
+		mm_memmap_add(&st->out->map, rd64(r, e), rd64(r, e + 8), rd32(r, e + 16));
 	}
 	st->have_map = true;
 	return NULL;
@@ -203,7 +203,7 @@ static const char *parse_efi_mmap(struct parse_state *st, uint32_t off, uint32_t
 			return fmt_err("EFI mmap tag at offset %u: descriptor %u (0x%X, 0x%X pages) is malformed",
 				       off, i, addr, pages);
 		if (add_merged(&st->efi_map, addr, pages << MM_PAGE_SHIFT,
-			       memmap_type_from_efi(rd32(r, d))))
+			       mm_memmap_type_from_efi(rd32(r, d))))
 			return fmt_err("EFI mmap tag at offset %u: more than %u ranges after merging",
 				       off, MEMMAP_MAX);
 	}
@@ -299,16 +299,16 @@ static const char *check_map(struct parse_state *st)
 		out->map_source = MB2_TAG_MMAP;
 	}
 	mm_memcpy(&scratch, &out->map, sizeof(scratch));
-	if (memmap_sanitize(&scratch))
+	if (mm_memmap_sanitize(&scratch))
 		return "memory map: too many ranges after sanitizing";
-	if (!memmap_total(&scratch, MEMMAP_USABLE))
+	if (!mm_memmap_total(&scratch, MEMMAP_USABLE))
 		return "no usable RAM in the memory map";
 	return NULL;
 }
 
 static struct parse_state state;
 
-int bootinfo_parse_sized(uint32_t magic, const void *mbi, size_t avail, uint64_t mbi_phys,
+int mm_bootinfo_parse_sized(uint32_t magic, const void *mbi, size_t avail, uint64_t mbi_phys,
 			 struct boot_info *out, const char **err)
 {
 	struct parse_state *st = &state;
@@ -385,8 +385,8 @@ int bootinfo_parse_sized(uint32_t magic, const void *mbi, size_t avail, uint64_t
 	return 0;
 }
 
-int bootinfo_parse(uint32_t magic, const void *mbi, uint64_t mbi_phys, struct boot_info *out,
+int mm_bootinfo_parse(uint32_t magic, const void *mbi, uint64_t mbi_phys, struct boot_info *out,
 		   const char **err)
 {
-	return bootinfo_parse_sized(magic, mbi, BOOTINFO_MAX_SIZE, mbi_phys, out, err);
+	return mm_bootinfo_parse_sized(magic, mbi, BOOTINFO_MAX_SIZE, mbi_phys, out, err);
 }

@@ -41,22 +41,22 @@ struct boot_info {
  * past total_size, an mmap entry_size under 24, no memory map, no usable
  * RAM, ...), so the kernel can panic with it. Returns 0 on success.
  */
-int bootinfo_parse(uint32_t magic, const void *mbi, uint64_t mbi_phys, struct boot_info *out,
+int mm_bootinfo_parse(uint32_t magic, const void *mbi, uint64_t mbi_phys, struct boot_info *out,
 		   const char **err);
 
 /*
  * Same, when only @avail bytes at @mbi are known to be readable (tests and
- * fuzzing): a total_size above @avail is an error. bootinfo_parse() trusts
+ * fuzzing): a total_size above @avail is an error. mm_bootinfo_parse() trusts
  * the loader for up to 1 MiB.
  *
  * Notes on the result: out->map is the map as the loader gave it, not
- * sanitized (the caller prints it, then calls memmap_sanitize()); for an
+ * sanitized (the caller prints it, then calls mm_memmap_sanitize()); for an
  * EFI map, descriptors are converted and adjacent ones of one type merged,
  * as Linux's EFI stub does. Strings point into the boot information, which
  * must therefore stay mapped and reserved. Not reentrant (static scratch
  * space): boot-time, single-threaded use only.
  */
-int bootinfo_parse_sized(uint32_t magic, const void *mbi, size_t avail, uint64_t mbi_phys,
+int mm_bootinfo_parse_sized(uint32_t magic, const void *mbi, size_t avail, uint64_t mbi_phys,
 			 struct boot_info *out, const char **err);
 
 #endif /* MM_BOOTINFO_H */

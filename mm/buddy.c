@@ -3,14 +3,14 @@
  * migratetype, splitting on allocation, merging on free, pageblock
  * migratetypes and fallback stealing between migratetypes.
  *
- * Everything here runs with zone->lock held, except free_one_page() which
+ * Everything here runs with zone->lock held, except mm_free_one_page() which
  * takes it. Free blocks are marked on their head page only (PG_buddy and
  * the order in page->private); the pages inside a free block carry no state.
  */
 #include "internal.h"
 #include "kswapd.h"
 
-uint8_t *pageblock_mt;
+uint8_t *mm_pageblock_mt;
 
 /*
  * Where a request falls back to when its own lists are empty (Linux's
@@ -23,15 +23,15 @@ static const int fallbacks[MIGRATE_PCPTYPES][2] = {
 	[MIGRATE_RECLAIMABLE] = { MIGRATE_UNMOVABLE, MIGRATE_MOVABLE },
 };
 
-int get_pageblock_migratetype(unsigned long pfn)
+int mm_get_pageblock_migratetype(unsigned long pfn)
 {
 	return pfn_pageblock_mt(pfn);
 }
 
 /* Relaxed: the free path reads it without zone->lock (pfn_pageblock_mt). */
-void set_pageblock_migratetype(unsigned long pfn, int migratetype)
+void mm_set_pageblock_migratetype(unsigned long pfn, int migratetype)
 {
-	__atomic_store_n(&pageblock_mt[pfn >> pageblock_order], (uint8_t)migratetype,
+	__atomic_store_n(&mm_pageblock_mt[pfn >> pageblock_order], (uint8_t)migratetype,
 			 __ATOMIC_RELAXED);
 }
 
@@ -86,7 +86,7 @@ static inline bool page_is_buddy(const struct page *page, const struct page *bud
 static void change_pageblock_range(unsigned long pfn, unsigned int order, int mt)
 {
 	for (unsigned long i = 0; i < 1UL << (order - pageblock_order); i++)
-		set_pageblock_migratetype(pfn + i * pageblock_nr_pages, mt);
+		mm_set_pageblock_migratetype(pfn + i * pageblock_nr_pages, mt);
 }
 
 /*
@@ -99,7 +99,7 @@ static void change_pageblock_range(unsigned long pfn, unsigned int order, int mt
  */
 static inline bool merge_across_pageblocks(int mt, unsigned long buddy_pfn, unsigned int order)
 {
-	int buddy_mt = get_pageblock_migratetype(buddy_pfn);
+	int buddy_mt = mm_get_pageblock_migratetype(buddy_pfn);
 
 	if (mt >= MIGRATE_PCPTYPES || buddy_mt >= MIGRATE_PCPTYPES)
 		return false;
@@ -108,7 +108,7 @@ static inline bool merge_across_pageblocks(int mt, unsigned long buddy_pfn, unsi
 	return true;
 }
 
-void __free_one_page(struct page *page, unsigned long pfn, struct zone *zone, unsigned int order,
+void mm__free_one_page(struct page *page, unsigned long pfn, struct zone *zone, unsigned int order,
 		     int migratetype)
 {
 	bool to_tail = false;
@@ -117,7 +117,7 @@ void __free_one_page(struct page *page, unsigned long pfn, struct zone *zone, un
 		unsigned long buddy_pfn = pfn ^ (1UL << order);
 		struct page *buddy;
 
-		if (buddy_pfn >= max_pfn)
+		if (buddy_pfn >= mm_max_pfn)
 			break;
 		buddy = page + ((long)buddy_pfn - (long)pfn);
 		if (!page_is_buddy(page, buddy, order))
@@ -137,7 +137,7 @@ void __free_one_page(struct page *page, unsigned long pfn, struct zone *zone, un
 	if (order < MAX_ORDER - 2) {
 		unsigned long higher = (pfn & ~((2UL << order) - 1)) ^ (2UL << order);
 
-		if (higher < max_pfn && page_is_buddy(page, pfn_to_page(higher), order + 1))
+		if (higher < mm_max_pfn && page_is_buddy(page, pfn_to_page(higher), order + 1))
 			to_tail = true;
 	}
 	set_buddy_order(page, order);
@@ -153,7 +153,7 @@ static bool pageblocks_alike(unsigned long pfn, unsigned int order, int mt)
 	return true;
 }
 
-void free_one_page(struct zone *zone, struct page *page, unsigned long pfn, unsigned int order)
+void mm_free_one_page(struct zone *zone, struct page *page, unsigned long pfn, unsigned int order)
 {
 	unsigned long flags = mm_spin_lock_irqsave(&zone->lock);
 
@@ -164,10 +164,10 @@ void free_one_page(struct zone *zone, struct page *page, unsigned long pfn, unsi
 	 * type's list, and merging joins them again where types allow. */
 	if (order > pageblock_order && !pageblocks_alike(pfn, order, mt)) {
 		for (unsigned long i = 0; i < 1UL << order; i += pageblock_nr_pages)
-			__free_one_page(page + i, pfn + i, zone, pageblock_order,
+			mm__free_one_page(page + i, pfn + i, zone, pageblock_order,
 					pfn_pageblock_mt(pfn + i));
 	} else {
-		__free_one_page(page, pfn, zone, order, mt);
+		mm__free_one_page(page, pfn, zone, order, mt);
 	}
 	zone_mod_free(zone, 1L << order);
 	mm_spin_unlock_irqrestore(&zone->lock, flags);
@@ -198,7 +198,7 @@ static struct page *take_free_block(struct zone *zone, struct page *page, unsign
 	return page;
 }
 
-struct page *__rmqueue_smallest(struct zone *zone, unsigned int order, int migratetype)
+struct page *mm__rmqueue_smallest(struct zone *zone, unsigned int order, int migratetype)
 {
 	for (unsigned int o = order; o < MAX_ORDER; o++) {
 		struct list_head *list = &zone->free_area[o].free_list[migratetype];
@@ -224,7 +224,7 @@ static void split_free_block_around(struct zone *zone, unsigned long start)
 
 		if (!zone_spans_pfn(zone, head) || !PageBuddy(p) || buddy_order(p) != o)
 			continue;
-		mt = get_pageblock_migratetype(head);
+		mt = mm_get_pageblock_migratetype(head);
 		del_page_from_free_list(p, zone, o);
 		for (unsigned long pfn = head; pfn < head + (1UL << o); pfn += pageblock_nr_pages) {
 			set_buddy_order(pfn_to_page(pfn), pageblock_order);
@@ -234,7 +234,7 @@ static void split_free_block_around(struct zone *zone, unsigned long start)
 	}
 }
 
-unsigned long move_freepages_block(struct zone *zone, struct page *page, int migratetype)
+unsigned long mm_move_freepages_block(struct zone *zone, struct page *page, int migratetype)
 {
 	unsigned long start = page_to_pfn(page) & ~(pageblock_nr_pages - 1);
 	unsigned long moved = 0;
@@ -243,7 +243,7 @@ unsigned long move_freepages_block(struct zone *zone, struct page *page, int mig
 	if (!pageblock_in_zone(zone, start))
 		return 0;
 	split_free_block_around(zone, start);
-	set_pageblock_migratetype(start, migratetype);
+	mm_set_pageblock_migratetype(start, migratetype);
 	for (unsigned long pfn = start; pfn < start + pageblock_nr_pages;) {
 		struct page *p = pfn_to_page(pfn);
 
@@ -258,7 +258,7 @@ unsigned long move_freepages_block(struct zone *zone, struct page *page, int mig
 	/* A wholly free pageblock may now merge with its buddy. */
 	if (PageBuddy(first) && buddy_order(first) == pageblock_order) {
 		del_page_from_free_list(first, zone, pageblock_order);
-		__free_one_page(first, start, zone, pageblock_order, migratetype);
+		mm__free_one_page(first, start, zone, pageblock_order, migratetype);
 	}
 	return moved;
 }
@@ -327,7 +327,7 @@ static bool try_to_claim_pageblock(struct zone *zone, unsigned long pfn, int sta
 		alike_pages = 0;
 	if (free_pages + alike_pages < pageblock_nr_pages / 2)
 		return false;
-	move_freepages_block(zone, pfn_to_page(start), start_type);
+	mm_move_freepages_block(zone, pfn_to_page(start), start_type);
 	return true;
 }
 
@@ -350,10 +350,10 @@ static struct page *claim_fallback_block(struct zone *zone, struct page *page, u
 		change_pageblock_range(pfn, have, start_type);
 		return take_free_block(zone, page, order, have, start_type);
 	}
-	*boosted |= boost_watermark(zone);
+	*boosted |= mm_boost_watermark(zone);
 	if (!try_to_claim_pageblock(zone, pfn, start_type, old_type))
 		return NULL;
-	return __rmqueue_smallest(zone, order, start_type);
+	return mm__rmqueue_smallest(zone, order, start_type);
 }
 
 /* A fallback into an order-@have block of another type, counted as
@@ -405,18 +405,18 @@ static struct page *__rmqueue_fallback(struct zone *zone, unsigned int order, in
 	return NULL;
 }
 
-struct page *__rmqueue(struct zone *zone, unsigned int order, int migratetype,
+struct page *mm__rmqueue(struct zone *zone, unsigned int order, int migratetype,
 		       unsigned int alloc_flags)
 {
 	struct page *page;
 	bool boosted = false;
 
-	page = __rmqueue_smallest(zone, order, migratetype);
+	page = mm__rmqueue_smallest(zone, order, migratetype);
 	if (unlikely(!page))
 		page = __rmqueue_fallback(zone, order, migratetype, &boosted);
 	/* Linux wakes kswapd for a boost only for requests that may wake it.
 	 * Waking takes no zone lock, so it is safe under ours. */
 	if (unlikely(boosted) && (alloc_flags & ALLOC_KSWAPD))
-		wakeup_kswapd(zone, 0, 0, zone->zone_idx);
+		mm_wakeup_kswapd(zone, 0, 0, zone->zone_idx);
 	return page;
 }

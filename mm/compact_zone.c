@@ -1,7 +1,7 @@
 /*
  * mm/compact_zone.c - the compaction engine: the migrate and free
  * scanners, isolation of free target pages straight off the buddy lists,
- * the stop conditions, the fragmentation index and compact_memory().
+ * the stop conditions, the fragmentation index and mm_compact_memory().
  *
  * Layout of a pass: pageblocks at or above cc->free_pfn belong to the
  * free scanner, pfns below cc->migrate_pfn have been looked at by the
@@ -22,11 +22,11 @@
 
 #include "internal.h"
 
-int sysctl_extfrag_threshold = 500;
+int mm_sysctl_extfrag_threshold = 500;
 
 /* ---- skip hints and cached scanner positions ---- */
 
-uint8_t *pageblock_skip;
+uint8_t *mm_pageblock_skip;
 
 /* Bits of pageblock_skip[]: the migrate scanner found nothing it could
  * isolate in the block; the free scanner left no free page in it. Two
@@ -42,20 +42,20 @@ uint8_t *pageblock_skip;
 
 static bool pageblock_skip_test(unsigned long pfn, uint8_t bit)
 {
-	return pageblock_skip &&
-	       (__atomic_load_n(&pageblock_skip[pfn >> pageblock_order], __ATOMIC_RELAXED) & bit);
+	return mm_pageblock_skip &&
+	       (__atomic_load_n(&mm_pageblock_skip[pfn >> pageblock_order], __ATOMIC_RELAXED) & bit);
 }
 
 static void pageblock_skip_set(unsigned long pfn, uint8_t bit)
 {
-	if (pageblock_skip)
-		__atomic_fetch_or(&pageblock_skip[pfn >> pageblock_order], bit, __ATOMIC_RELAXED);
+	if (mm_pageblock_skip)
+		__atomic_fetch_or(&mm_pageblock_skip[pfn >> pageblock_order], bit, __ATOMIC_RELAXED);
 }
 
 static void pageblock_skip_clear(unsigned long pfn, uint8_t bit)
 {
-	if (pageblock_skip)
-		__atomic_fetch_and(&pageblock_skip[pfn >> pageblock_order], (uint8_t)~bit,
+	if (mm_pageblock_skip)
+		__atomic_fetch_and(&mm_pageblock_skip[pfn >> pageblock_order], (uint8_t)~bit,
 				   __ATOMIC_RELAXED);
 }
 
@@ -68,9 +68,9 @@ static bool pageblock_without_ram(const struct zone *zone, unsigned long block,
 	unsigned long pfn, start, end;
 	uint8_t v;
 
-	if (!pageblock_skip)
+	if (!mm_pageblock_skip)
 		return false;
-	v = __atomic_load_n(&pageblock_skip[block >> pageblock_order], __ATOMIC_RELAXED);
+	v = __atomic_load_n(&mm_pageblock_skip[block >> pageblock_order], __ATOMIC_RELAXED);
 	if (v & PB_ram_known)
 		return v & PB_no_ram;
 	start = block < zone->zone_start_pfn ? zone->zone_start_pfn : block;
@@ -83,7 +83,7 @@ static bool pageblock_without_ram(const struct zone *zone, unsigned long block,
 	return pfn >= end;
 }
 
-bool compact_pageblock_skipped(unsigned long pfn, bool free_scanner)
+bool mm_compact_pageblock_skipped(unsigned long pfn, bool free_scanner)
 {
 	return pageblock_skip_test(pfn, free_scanner ? PB_free_skip : PB_migrate_skip);
 }
@@ -93,7 +93,7 @@ static unsigned long zone_last_block(const struct zone *zone)
 	return (zone_end_pfn(zone) - 1) & ~(pageblock_nr_pages - 1);
 }
 
-void __reset_isolation_suitable(struct zone *zone)
+void mm__reset_isolation_suitable(struct zone *zone)
 {
 	unsigned long pfn = zone->zone_start_pfn & ~(pageblock_nr_pages - 1);
 
@@ -107,7 +107,7 @@ void __reset_isolation_suitable(struct zone *zone)
 	__atomic_store_n(&zone->compact_blockskip_flush, false, __ATOMIC_RELAXED);
 }
 
-void reset_isolation_suitable(int nid)
+void mm_reset_isolation_suitable(int nid)
 {
 	struct pglist_data *pgdat = NODE_DATA(nid);
 
@@ -115,7 +115,7 @@ void reset_isolation_suitable(int nid)
 		struct zone *zone = &pgdat->node_zones[zi];
 
 		if (__atomic_load_n(&zone->compact_blockskip_flush, __ATOMIC_RELAXED))
-			__reset_isolation_suitable(zone);
+			mm__reset_isolation_suitable(zone);
 	}
 }
 
@@ -172,17 +172,17 @@ static void compact_reset_positions(struct zone *zone)
 
 static unsigned long cz_events[NR_COMPACT_ZONE_EVENTS];
 
-unsigned long compact_zone_event_count(enum compact_zone_event e)
+unsigned long mm_compact_zone_event_count(enum compact_zone_event e)
 {
 	return __atomic_load_n(&cz_events[e], __ATOMIC_RELAXED);
 }
 
-void count_compact_zone_event(enum compact_zone_event e, unsigned long n)
+void mm_count_compact_zone_event(enum compact_zone_event e, unsigned long n)
 {
 	__atomic_fetch_add(&cz_events[e], n, __ATOMIC_RELAXED);
 }
 
-void compact_zone_events_reset(void)
+void mm_compact_zone_events_reset(void)
 {
 	for (int i = 0; i < NR_COMPACT_ZONE_EVENTS; i++)
 		__atomic_store_n(&cz_events[i], 0, __ATOMIC_RELAXED);
@@ -190,25 +190,25 @@ void compact_zone_events_reset(void)
 
 void mm_print_compact_vmstat(void)
 {
-	mm_printk("pgmigrate_success %lu\n", migrate_event_count(PGMIGRATE_SUCCESS));
-	mm_printk("pgmigrate_fail %lu\n", migrate_event_count(PGMIGRATE_FAIL));
+	mm_printk("pgmigrate_success %lu\n", mm_migrate_event_count(PGMIGRATE_SUCCESS));
+	mm_printk("pgmigrate_fail %lu\n", mm_migrate_event_count(PGMIGRATE_FAIL));
 	mm_printk("compact_migrate_scanned %lu\n",
-		  compact_zone_event_count(COMPACTMIGRATE_SCANNED));
-	mm_printk("compact_free_scanned %lu\n", compact_zone_event_count(COMPACTFREE_SCANNED));
-	mm_printk("compact_isolated %lu\n", compact_zone_event_count(COMPACTISOLATED));
-	mm_printk("compact_stall %lu\n", compact_event_count(COMPACTSTALL));
-	mm_printk("compact_fail %lu\n", compact_event_count(COMPACTFAIL));
-	mm_printk("compact_success %lu\n", compact_event_count(COMPACTSUCCESS));
-	mm_printk("compact_daemon_wake %lu\n", compact_zone_event_count(COMPACT_DAEMON_WAKE));
+		  mm_compact_zone_event_count(COMPACTMIGRATE_SCANNED));
+	mm_printk("compact_free_scanned %lu\n", mm_compact_zone_event_count(COMPACTFREE_SCANNED));
+	mm_printk("compact_isolated %lu\n", mm_compact_zone_event_count(COMPACTISOLATED));
+	mm_printk("compact_stall %lu\n", mm_compact_event_count(COMPACTSTALL));
+	mm_printk("compact_fail %lu\n", mm_compact_event_count(COMPACTFAIL));
+	mm_printk("compact_success %lu\n", mm_compact_event_count(COMPACTSUCCESS));
+	mm_printk("compact_daemon_wake %lu\n", mm_compact_zone_event_count(COMPACT_DAEMON_WAKE));
 	mm_printk("compact_daemon_migrate_scanned %lu\n",
-		  compact_zone_event_count(COMPACT_DAEMON_MIGRATE_SCANNED));
+		  mm_compact_zone_event_count(COMPACT_DAEMON_MIGRATE_SCANNED));
 	mm_printk("compact_daemon_free_scanned %lu\n",
-		  compact_zone_event_count(COMPACT_DAEMON_FREE_SCANNED));
+		  mm_compact_zone_event_count(COMPACT_DAEMON_FREE_SCANNED));
 }
 
 /* ---- fragmentation index ---- */
 
-int fragmentation_index(struct zone *zone, unsigned int order)
+int mm_fragmentation_index(struct zone *zone, unsigned int order)
 {
 	unsigned long blocks = 0, suitable = 0, free_pages = 0, flags;
 
@@ -244,7 +244,7 @@ static bool suitable_migration_target(unsigned long block_pfn)
 
 	if (PageBuddy(page) && __atomic_load_n(&page->private, __ATOMIC_RELAXED) >= pageblock_order)
 		return false;
-	return get_pageblock_migratetype(block_pfn) == MIGRATE_MOVABLE;
+	return mm_get_pageblock_migratetype(block_pfn) == MIGRATE_MOVABLE;
 }
 
 /* Take the free block at @page off its list and turn it into 2^order
@@ -260,7 +260,7 @@ static void isolate_free_block(struct compact_control *cc, struct page *page, un
 	__atomic_store_n(&zone->free_area[order].nr_free, zone->free_area[order].nr_free - 1,
 			 __ATOMIC_RELAXED);
 	zone_mod_free(zone, -(1L << order));
-	if (!check_new_pages(page, order))
+	if (!mm_check_new_pages(page, order))
 		return; /* reported; leaked like any bad block */
 	for (unsigned long i = 0; i < (1UL << order); i++) {
 		struct page *p = page + i;
@@ -304,7 +304,7 @@ static bool isolate_freepages_block(struct compact_control *cc, unsigned long pf
 		order = page->private;
 		/* Keep the zone above min: the targets are taken without the
 		 * allocator's checks. */
-		if (!zone_watermark_ok(zone, 0, min_wmark_pages(zone) + (1UL << order), 0, 0)) {
+		if (!mm_zone_watermark_ok(zone, 0, min_wmark_pages(zone) + (1UL << order), 0, 0)) {
 			*low = true;
 			full = false;
 			break;
@@ -354,9 +354,9 @@ static bool fast_isolate_order(struct compact_control *cc, unsigned int order,
 
 		prev = e->prev;
 		looked++;
-		if (pfn < min_pfn || get_pageblock_migratetype(pfn) != MIGRATE_MOVABLE)
+		if (pfn < min_pfn || mm_get_pageblock_migratetype(pfn) != MIGRATE_MOVABLE)
 			continue;
-		if (!zone_watermark_ok(zone, 0, min_wmark_pages(zone) + (1UL << order), 0, 0)) {
+		if (!mm_zone_watermark_ok(zone, 0, min_wmark_pages(zone) + (1UL << order), 0, 0)) {
 			ok = false;
 			break;
 		}
@@ -518,7 +518,7 @@ static bool suitable_migration_source(const struct compact_control *cc, unsigned
 
 	if (cc->mode != MIGRATE_ASYNC || !cc->direct_compaction)
 		return true;
-	mt = get_pageblock_migratetype(pfn);
+	mt = mm_get_pageblock_migratetype(pfn);
 	if (cc->migratetype == MIGRATE_MOVABLE)
 		return mt == MIGRATE_MOVABLE;
 	return mt == cc->migratetype;
@@ -581,7 +581,7 @@ static void isolate_migratepages(struct compact_control *cc)
 			continue;
 		}
 		if (!__atomic_load_n(&page->mapping, __ATOMIC_RELAXED) ||
-		    !isolate_movable_page(page))
+		    !mm_isolate_movable_page(page))
 			continue;
 		list_add_tail(&page->lru, &cc->migratepages);
 		cc->nr_migratepages++;
@@ -605,7 +605,7 @@ static bool order_available(struct compact_control *cc)
 	bool found = false;
 	unsigned long flags;
 
-	if (!zone_watermark_ok(zone, (unsigned int)cc->order, mark, cc->highest_zoneidx,
+	if (!mm_zone_watermark_ok(zone, (unsigned int)cc->order, mark, cc->highest_zoneidx,
 			       cc->alloc_flags))
 		return false;
 	flags = mm_spin_lock_irqsave(&zone->lock);
@@ -641,7 +641,7 @@ static enum compact_result compact_finished(struct compact_control *cc)
 	return COMPACT_CONTINUE;
 }
 
-enum compact_result compact_zone(struct compact_control *cc)
+enum compact_result mm_compact_zone(struct compact_control *cc)
 {
 	struct zone *zone = cc->zone;
 	enum compact_result ret;
@@ -671,18 +671,18 @@ enum compact_result compact_zone(struct compact_control *cc)
 		isolate_migratepages(cc);
 		if (!cc->nr_migratepages)
 			continue;
-		left = migrate_pages(&cc->migratepages, compaction_alloc, compaction_free,
+		left = mm_migrate_pages(&cc->migratepages, compaction_alloc, compaction_free,
 				     (unsigned long)cc, cc->mode, &cc->nr_migrated);
 		if (left) {
 			cc->nr_failed += left;
-			putback_movable_pages(&cc->migratepages);
+			mm_putback_movable_pages(&cc->migratepages);
 		}
 		cc->nr_migratepages = 0;
 		/* The sources went to this CPU's lists: let them merge. */
 		drain_local_pages(zone);
 		mm_cond_resched();
 	}
-	putback_movable_pages(&cc->migratepages);
+	mm_putback_movable_pages(&cc->migratepages);
 	release_freepages(cc);
 	drain_local_pages(zone);
 	if (!cc->scanners_met) {
@@ -692,16 +692,16 @@ enum compact_result compact_zone(struct compact_control *cc)
 		if (cc->whole_zone)
 			/* A whole-zone pass failed: the hints may hide what
 			 * has changed since they were set. */
-			__reset_isolation_suitable(zone);
+			mm__reset_isolation_suitable(zone);
 		else if (!cc->ignore_skip_hint)
 			__atomic_store_n(&zone->compact_blockskip_flush, true, __ATOMIC_RELAXED);
 	}
-	count_compact_zone_event(COMPACTMIGRATE_SCANNED, cc->migrate_scanned);
-	count_compact_zone_event(COMPACTFREE_SCANNED, cc->free_scanned);
-	count_compact_zone_event(COMPACTISOLATED, cc->nr_isolated_migrate + cc->nr_isolated_free);
+	mm_count_compact_zone_event(COMPACTMIGRATE_SCANNED, cc->migrate_scanned);
+	mm_count_compact_zone_event(COMPACTFREE_SCANNED, cc->free_scanned);
+	mm_count_compact_zone_event(COMPACTISOLATED, cc->nr_isolated_migrate + cc->nr_isolated_free);
 	if (!cc->direct_compaction) {
-		count_compact_zone_event(COMPACT_DAEMON_MIGRATE_SCANNED, cc->migrate_scanned);
-		count_compact_zone_event(COMPACT_DAEMON_FREE_SCANNED, cc->free_scanned);
+		mm_count_compact_zone_event(COMPACT_DAEMON_MIGRATE_SCANNED, cc->migrate_scanned);
+		mm_count_compact_zone_event(COMPACT_DAEMON_FREE_SCANNED, cc->free_scanned);
 	}
 	return ret;
 }
@@ -713,7 +713,7 @@ static enum migrate_mode prio_to_mode(enum compact_priority prio)
 						 : MIGRATE_SYNC;
 }
 
-enum compact_result compact_zone_for_order(struct zone *zone, int order, int migratetype,
+enum compact_result mm_compact_zone_for_order(struct zone *zone, int order, int migratetype,
 					   unsigned int alloc_flags, int highest_zoneidx,
 					   enum compact_priority prio, unsigned long *migrated)
 {
@@ -729,14 +729,14 @@ enum compact_result compact_zone_for_order(struct zone *zone, int order, int mig
 		.ignore_skip_hint = prio == MIN_COMPACT_PRIORITY,
 		.whole_zone = prio == MIN_COMPACT_PRIORITY,
 	};
-	enum compact_result r = compact_zone(&cc);
+	enum compact_result r = mm_compact_zone(&cc);
 
 	if (migrated)
 		*migrated += cc.nr_migrated;
 	return r;
 }
 
-unsigned long compact_memory(void)
+unsigned long mm_compact_memory(void)
 {
 	unsigned long migrated = 0;
 	struct zone *z;
@@ -754,7 +754,7 @@ unsigned long compact_memory(void)
 
 		if (!populated_zone(z))
 			continue;
-		compact_zone(&cc);
+		mm_compact_zone(&cc);
 		migrated += cc.nr_migrated;
 	}
 	return migrated;

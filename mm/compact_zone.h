@@ -3,7 +3,7 @@
  * migrate scanner walking up from the start and a free scanner walking
  * down from the end, moving movable pages from the bottom into free pages
  * at the top so that free blocks of high order form at the bottom. Also
- * the fragmentation index and compact_memory(). The slowpath's decisions
+ * the fragmentation index and mm_compact_memory(). The slowpath's decisions
  * (when to compact, deferral, result policy) are mm/compaction.c's.
  */
 #ifndef MM_COMPACT_ZONE_H
@@ -67,11 +67,11 @@ struct compact_control {
  * frames merge. Context: thread (it may loop for a long time; it calls
  * mm_cond_resched between batches); no lock held.
  */
-enum compact_result compact_zone(struct compact_control *cc);
+enum compact_result mm_compact_zone(struct compact_control *cc);
 
 /* A pass for an order-@order request of @migratetype in @zone at @prio
  * (what Linux calls compact_zone_order). Fills *migrated (may be NULL). */
-enum compact_result compact_zone_for_order(struct zone *zone, int order, int migratetype,
+enum compact_result mm_compact_zone_for_order(struct zone *zone, int order, int migratetype,
 					   unsigned int alloc_flags, int highest_zoneidx,
 					   enum compact_priority prio, unsigned long *migrated);
 
@@ -82,15 +82,15 @@ enum compact_result compact_zone_for_order(struct zone *zone, int order, int mig
  * which a pass ended on hints (kswapd calls it once it has balanced the
  * node). Context: any; the hints are racy by design.
  */
-void __reset_isolation_suitable(struct zone *zone);
-void reset_isolation_suitable(int nid);
+void mm__reset_isolation_suitable(struct zone *zone);
+void mm_reset_isolation_suitable(int nid);
 /* Whether @pfn's pageblock has the free scanner's (@free_scanner) or the
  * migrate scanner's skip hint: for tests and reports. */
-bool compact_pageblock_skipped(unsigned long pfn, bool free_scanner);
+bool mm_compact_pageblock_skipped(unsigned long pfn, bool free_scanner);
 
 /* Compact every populated zone completely (sync): /proc/sys/vm/compact_memory.
  * Returns pages migrated. Context: thread. */
-unsigned long compact_memory(void);
+unsigned long mm_compact_memory(void);
 
 /*
  * Linux's fragmentation index of @zone for @order, in thousandths: -1000
@@ -98,9 +98,9 @@ unsigned long compact_memory(void);
  * be for lack of memory (reclaim helps), towards 1000 when for
  * fragmentation (compaction helps); 0 with no free memory at all.
  */
-int fragmentation_index(struct zone *zone, unsigned int order);
+int mm_fragmentation_index(struct zone *zone, unsigned int order);
 /* Costly requests compact only above this index (default 500). */
-extern int sysctl_extfrag_threshold;
+extern int mm_sysctl_extfrag_threshold;
 
 enum compact_zone_event {
 	COMPACTMIGRATE_SCANNED, /* compact_migrate_scanned */
@@ -111,10 +111,10 @@ enum compact_zone_event {
 	COMPACT_DAEMON_FREE_SCANNED,
 	NR_COMPACT_ZONE_EVENTS
 };
-unsigned long compact_zone_event_count(enum compact_zone_event e);
-void count_compact_zone_event(enum compact_zone_event e, unsigned long n);
+unsigned long mm_compact_zone_event_count(enum compact_zone_event e);
+void mm_count_compact_zone_event(enum compact_zone_event e, unsigned long n);
 /* Counters to zero (host tests). */
-void compact_zone_events_reset(void);
+void mm_compact_zone_events_reset(void);
 
 /* "compact_... N" and "pgmigrate_... N" lines as /proc/vmstat shows them. */
 void mm_print_compact_vmstat(void);

@@ -20,24 +20,24 @@ static struct compact_defer {
 
 static unsigned long compact_events[NR_COMPACT_EVENTS];
 
-enum compact_result (*compaction_result_hook)(unsigned int order, enum compact_priority prio);
+enum compact_result (*mm_compaction_result_hook)(unsigned int order, enum compact_priority prio);
 
-unsigned long compact_event_count(enum compact_event e)
+unsigned long mm_compact_event_count(enum compact_event e)
 {
 	return __atomic_load_n(&compact_events[e], __ATOMIC_RELAXED);
 }
 
-void count_compact_event(enum compact_event e)
+void mm_count_compact_event(enum compact_event e)
 {
 	__atomic_fetch_add(&compact_events[e], 1, __ATOMIC_RELAXED);
 }
 
-void compaction_reset(void)
+void mm_compaction_reset(void)
 {
 	struct zone *z;
 
 	for_each_zone(z)
-		__reset_isolation_suitable(z);
+		mm__reset_isolation_suitable(z);
 	for (int i = 0; i < MAX_NUMNODES * MAX_NR_ZONES; i++)
 		defer[i].considered = defer[i].defer_shift = defer[i].order_failed = 0;
 	for (int i = 0; i < NR_COMPACT_EVENTS; i++)
@@ -53,7 +53,7 @@ void compaction_reset(void)
 #define DEFER_GET(field) __atomic_load_n(&(field), __ATOMIC_RELAXED)
 #define DEFER_SET(field, v) __atomic_store_n(&(field), (v), __ATOMIC_RELAXED)
 
-void defer_compaction(struct zone *zone, unsigned int order)
+void mm_defer_compaction(struct zone *zone, unsigned int order)
 {
 	struct compact_defer *d = &defer[zone->node * MAX_NR_ZONES + zone->zone_idx];
 
@@ -64,7 +64,7 @@ void defer_compaction(struct zone *zone, unsigned int order)
 		DEFER_SET(d->order_failed, order);
 }
 
-bool compaction_deferred(struct zone *zone, unsigned int order)
+bool mm_compaction_deferred(struct zone *zone, unsigned int order)
 {
 	struct compact_defer *d = &defer[zone->node * MAX_NR_ZONES + zone->zone_idx];
 	unsigned int limit = 1u << DEFER_GET(d->defer_shift), considered;
@@ -78,7 +78,7 @@ bool compaction_deferred(struct zone *zone, unsigned int order)
 	return considered < limit;
 }
 
-void compaction_defer_reset(struct zone *zone, unsigned int order, bool alloc_success)
+void mm_compaction_defer_reset(struct zone *zone, unsigned int order, bool alloc_success)
 {
 	struct compact_defer *d = &defer[zone->node * MAX_NR_ZONES + zone->zone_idx];
 
@@ -100,7 +100,7 @@ void compaction_defer_reset(struct zone *zone, unsigned int order, bool alloc_su
  * call compaction suitable only to have it skip at once. (The
  * fragmentation index is consulted by the caller that compacts.)
  */
-enum compact_result __compaction_suitable(struct zone *zone, unsigned int order,
+enum compact_result mm__compaction_suitable(struct zone *zone, unsigned int order,
 					  unsigned int alloc_flags, int highest_zoneidx,
 					  long free_pages)
 {
@@ -108,19 +108,19 @@ enum compact_result __compaction_suitable(struct zone *zone, unsigned int order,
 
 	if (!order)
 		return COMPACT_CONTINUE;
-	if (zone_watermark_ok(zone, order, wmark_pages(zone, alloc_flags & ALLOC_WMARK_MASK),
+	if (mm_zone_watermark_ok(zone, order, wmark_pages(zone, alloc_flags & ALLOC_WMARK_MASK),
 			      highest_zoneidx, alloc_flags))
 		return COMPACT_SUCCESS;
 	mark = order > PAGE_ALLOC_COSTLY_ORDER ? low_wmark_pages(zone) : min_wmark_pages(zone);
 	mark += 2UL << order;
-	if (!__zone_watermark_ok(zone, 0, mark, highest_zoneidx, 0, free_pages))
+	if (!mm__zone_watermark_ok(zone, 0, mark, highest_zoneidx, 0, free_pages))
 		return COMPACT_SKIPPED;
 	return COMPACT_CONTINUE;
 }
 
-bool compaction_zonelist_suitable(unsigned int order, unsigned int alloc_flags, int highest_zoneidx)
+bool mm_compaction_zonelist_suitable(unsigned int order, unsigned int alloc_flags, int highest_zoneidx)
 {
-	return compaction_zonelist_suitable_zl(order, alloc_flags, node_zonelist(numa_mem_id(), 0),
+	return mm_compaction_zonelist_suitable_zl(order, alloc_flags, mm_node_zonelist(numa_mem_id(), 0),
 					       highest_zoneidx);
 }
 
@@ -128,7 +128,7 @@ bool compaction_zonelist_suitable(unsigned int order, unsigned int alloc_flags, 
  * them all for one high-order request would thrash, and the block is not
  * guaranteed even then. A zone where the order already holds is no reason
  * to retry: the request just failed there. */
-bool compaction_zonelist_suitable_zl(unsigned int order, unsigned int alloc_flags,
+bool mm_compaction_zonelist_suitable_zl(unsigned int order, unsigned int alloc_flags,
 				     const struct zonelist *zl, int highest_zoneidx)
 {
 	struct zone *const *zp;
@@ -138,8 +138,8 @@ bool compaction_zonelist_suitable_zl(unsigned int order, unsigned int alloc_flag
 		long avail;
 
 		avail = zone_page_state(z, NR_FREE_PAGES) +
-			(long)(zone_reclaimable_pages(z) / (order ? order : 1));
-		if (__compaction_suitable(z, order, alloc_flags, highest_zoneidx, avail) ==
+			(long)(mm_zone_reclaimable_pages(z) / (order ? order : 1));
+		if (mm__compaction_suitable(z, order, alloc_flags, highest_zoneidx, avail) ==
 		    COMPACT_CONTINUE)
 			return true;
 	}
@@ -154,29 +154,29 @@ static enum compact_result compact_zone_order(struct zone *zone, unsigned int or
 					      unsigned int alloc_flags, int highest_zoneidx,
 					      enum compact_priority prio)
 {
-	enum compact_result r = __compaction_suitable(zone, order, alloc_flags, highest_zoneidx,
+	enum compact_result r = mm__compaction_suitable(zone, order, alloc_flags, highest_zoneidx,
 						      zone_page_state(zone, NR_FREE_PAGES));
 
 	if (r == COMPACT_SUCCESS || r == COMPACT_SKIPPED)
 		return r;
 	if (order > PAGE_ALLOC_COSTLY_ORDER) {
-		int fragindex = fragmentation_index(zone, order);
+		int fragindex = mm_fragmentation_index(zone, order);
 
-		if (fragindex >= 0 && fragindex <= sysctl_extfrag_threshold)
+		if (fragindex >= 0 && fragindex <= mm_sysctl_extfrag_threshold)
 			return COMPACT_NOT_SUITABLE_ZONE;
 	}
-	return compact_zone_for_order(zone, (int)order, gfp_migratetype(gfp), alloc_flags,
+	return mm_compact_zone_for_order(zone, (int)order, gfp_migratetype(gfp), alloc_flags,
 				      highest_zoneidx, prio, NULL);
 }
 
-enum compact_result try_to_compact_pages(gfp_t gfp, unsigned int order, unsigned int alloc_flags,
+enum compact_result mm_try_to_compact_pages(gfp_t gfp, unsigned int order, unsigned int alloc_flags,
 					 int highest_zoneidx, enum compact_priority prio)
 {
-	return try_to_compact_zonelist(gfp, order, alloc_flags, node_zonelist(numa_mem_id(), gfp),
+	return mm_try_to_compact_zonelist(gfp, order, alloc_flags, mm_node_zonelist(numa_mem_id(), gfp),
 				       highest_zoneidx, prio);
 }
 
-enum compact_result try_to_compact_zonelist(gfp_t gfp, unsigned int order, unsigned int alloc_flags,
+enum compact_result mm_try_to_compact_zonelist(gfp_t gfp, unsigned int order, unsigned int alloc_flags,
 					    const struct zonelist *zl, int highest_zoneidx,
 					    enum compact_priority prio)
 {
@@ -187,13 +187,13 @@ enum compact_result try_to_compact_zonelist(gfp_t gfp, unsigned int order, unsig
 	/* Migration may need I/O; Linux skips callers that forbid it. */
 	if (!order || !(gfp & __GFP_IO))
 		return COMPACT_SKIPPED;
-	if (compaction_result_hook)
-		return compaction_result_hook(order, prio);
+	if (mm_compaction_result_hook)
+		return mm_compaction_result_hook(order, prio);
 	for_each_zone_zonelist(z, zp, zl, highest_zoneidx) {
 		enum compact_result status;
 
-		if (prio > MIN_COMPACT_PRIORITY && compaction_deferred(z, order)) {
-			count_compact_event(COMPACT_DEFERRED_EVENTS);
+		if (prio > MIN_COMPACT_PRIORITY && mm_compaction_deferred(z, order)) {
+			mm_count_compact_event(COMPACT_DEFERRED_EVENTS);
 			if (rc < COMPACT_DEFERRED)
 				rc = COMPACT_DEFERRED;
 			continue;
@@ -202,13 +202,13 @@ enum compact_result try_to_compact_zonelist(gfp_t gfp, unsigned int order, unsig
 		if (status > rc)
 			rc = status;
 		if (status == COMPACT_SUCCESS) {
-			compaction_defer_reset(z, order, false);
+			mm_compaction_defer_reset(z, order, false);
 			break;
 		}
 		/* Async passes are cheap and partial: only sync failures defer. */
 		if (prio != COMPACT_PRIO_ASYNC &&
 		    (status == COMPACT_COMPLETE || status == COMPACT_PARTIAL_SKIPPED))
-			defer_compaction(z, order);
+			mm_defer_compaction(z, order);
 	}
 	return rc;
 }

@@ -4,7 +4,7 @@
  * failures (Linux's compaction.h vocabulary and ordering).
  *
  * The engine that moves pages is mm/compact_zone.c; this header is the
- * slowpath's side. try_to_compact_pages() answers COMPACT_SKIPPED when
+ * slowpath's side. mm_try_to_compact_pages() answers COMPACT_SKIPPED when
  * the zone lacks the free pages compaction would need,
  * COMPACT_NOT_SUITABLE_ZONE when a costly request looks like a plain
  * shortage (fragmentation index at or below extfrag_threshold),
@@ -83,11 +83,11 @@ struct zonelist;
  * thread, may take long (it yields between batches); the caller has set
  * PF_MEMALLOC.
  */
-enum compact_result try_to_compact_pages(gfp_t gfp, unsigned int order, unsigned int alloc_flags,
+enum compact_result mm_try_to_compact_pages(gfp_t gfp, unsigned int order, unsigned int alloc_flags,
 					 int highest_zoneidx, enum compact_priority prio);
 /* The same over the zones of @zl (the slowpath's; try_to_compact_pages
  * takes the running CPU's node's zonelist for @gfp). */
-enum compact_result try_to_compact_zonelist(gfp_t gfp, unsigned int order, unsigned int alloc_flags,
+enum compact_result mm_try_to_compact_zonelist(gfp_t gfp, unsigned int order, unsigned int alloc_flags,
 					    const struct zonelist *zl, int highest_zoneidx,
 					    enum compact_priority prio);
 
@@ -95,41 +95,41 @@ enum compact_result try_to_compact_zonelist(gfp_t gfp, unsigned int order, unsig
  * __compaction_suitable)? COMPACT_SUCCESS when the order's watermark holds
  * now, COMPACT_SKIPPED when @free_pages leave no room for migration
  * targets, else COMPACT_CONTINUE. */
-enum compact_result __compaction_suitable(struct zone *zone, unsigned int order,
+enum compact_result mm__compaction_suitable(struct zone *zone, unsigned int order,
 					  unsigned int alloc_flags, int highest_zoneidx,
 					  long free_pages);
 
 /* For should_compact_retry: could reclaim make compaction worth running
  * (COMPACT_CONTINUE) in a zone, counting free pages and reclaimable pages
  * divided by the order? */
-bool compaction_zonelist_suitable(unsigned int order, unsigned int alloc_flags,
+bool mm_compaction_zonelist_suitable(unsigned int order, unsigned int alloc_flags,
 				  int highest_zoneidx);
-bool compaction_zonelist_suitable_zl(unsigned int order, unsigned int alloc_flags,
+bool mm_compaction_zonelist_suitable_zl(unsigned int order, unsigned int alloc_flags,
 				     const struct zonelist *zl, int highest_zoneidx);
 
 /* For host tests that drive the slowpath through every result: when
  * set, direct compaction returns what it answers instead of running. */
-extern enum compact_result (*compaction_result_hook)(unsigned int order,
+extern enum compact_result (*mm_compaction_result_hook)(unsigned int order,
 						     enum compact_priority prio);
 
 /* Deferral (per zone, Linux's rules): after a failure at @order the next
  * 1 << defer_shift attempts at that order or above are skipped, the shift
  * growing to COMPACT_MAX_DEFER_SHIFT with each failure. */
-void defer_compaction(struct zone *zone, unsigned int order);
-bool compaction_deferred(struct zone *zone, unsigned int order);
+void mm_defer_compaction(struct zone *zone, unsigned int order);
+bool mm_compaction_deferred(struct zone *zone, unsigned int order);
 /* The allocation succeeded after compaction (@alloc_success) or
  * compaction succeeded: forget the failures up to @order. */
-void compaction_defer_reset(struct zone *zone, unsigned int order, bool alloc_success);
+void mm_compaction_defer_reset(struct zone *zone, unsigned int order, bool alloc_success);
 
-unsigned long compact_event_count(enum compact_event e);
-void count_compact_event(enum compact_event e);
+unsigned long mm_compact_event_count(enum compact_event e);
+void mm_count_compact_event(enum compact_event e);
 /* Deferral state and counters to boot values (host tests). */
-void compaction_reset(void);
+void mm_compaction_reset(void);
 
 #else /* !MM_CONFIG_COMPACTION: nothing is ever compacted */
 
 /* "Not suitable": never attempted, and nothing for reclaim to prepare. */
-static inline enum compact_result try_to_compact_pages(gfp_t gfp, unsigned int order,
+static inline enum compact_result mm_try_to_compact_pages(gfp_t gfp, unsigned int order,
 						       unsigned int alloc_flags,
 						       int highest_zoneidx,
 						       enum compact_priority prio)
@@ -137,58 +137,58 @@ static inline enum compact_result try_to_compact_pages(gfp_t gfp, unsigned int o
 	(void)gfp, (void)order, (void)alloc_flags, (void)highest_zoneidx, (void)prio;
 	return COMPACT_NOT_SUITABLE_ZONE;
 }
-static inline enum compact_result try_to_compact_zonelist(gfp_t gfp, unsigned int order,
+static inline enum compact_result mm_try_to_compact_zonelist(gfp_t gfp, unsigned int order,
 							  unsigned int alloc_flags,
 							  const struct zonelist *zl,
 							  int highest_zoneidx,
 							  enum compact_priority prio)
 {
 	(void)zl;
-	return try_to_compact_pages(gfp, order, alloc_flags, highest_zoneidx, prio);
+	return mm_try_to_compact_pages(gfp, order, alloc_flags, highest_zoneidx, prio);
 }
-static inline enum compact_result __compaction_suitable(struct zone *zone, unsigned int order,
+static inline enum compact_result mm__compaction_suitable(struct zone *zone, unsigned int order,
 							unsigned int alloc_flags,
 							int highest_zoneidx, long free_pages)
 {
 	(void)zone, (void)order, (void)alloc_flags, (void)highest_zoneidx, (void)free_pages;
 	return COMPACT_NOT_SUITABLE_ZONE;
 }
-static inline bool compaction_zonelist_suitable(unsigned int order, unsigned int alloc_flags,
+static inline bool mm_compaction_zonelist_suitable(unsigned int order, unsigned int alloc_flags,
 						int highest_zoneidx)
 {
 	(void)order, (void)alloc_flags, (void)highest_zoneidx;
 	return false;
 }
-static inline bool compaction_zonelist_suitable_zl(unsigned int order, unsigned int alloc_flags,
+static inline bool mm_compaction_zonelist_suitable_zl(unsigned int order, unsigned int alloc_flags,
 						   const struct zonelist *zl, int highest_zoneidx)
 {
 	(void)zl;
-	return compaction_zonelist_suitable(order, alloc_flags, highest_zoneidx);
+	return mm_compaction_zonelist_suitable(order, alloc_flags, highest_zoneidx);
 }
-static inline void defer_compaction(struct zone *zone, unsigned int order)
+static inline void mm_defer_compaction(struct zone *zone, unsigned int order)
 {
 	(void)zone, (void)order;
 }
-static inline bool compaction_deferred(struct zone *zone, unsigned int order)
+static inline bool mm_compaction_deferred(struct zone *zone, unsigned int order)
 {
 	(void)zone, (void)order;
 	return false;
 }
-static inline void compaction_defer_reset(struct zone *zone, unsigned int order,
+static inline void mm_compaction_defer_reset(struct zone *zone, unsigned int order,
 					  bool alloc_success)
 {
 	(void)zone, (void)order, (void)alloc_success;
 }
-static inline unsigned long compact_event_count(enum compact_event e)
+static inline unsigned long mm_compact_event_count(enum compact_event e)
 {
 	(void)e;
 	return 0;
 }
-static inline void count_compact_event(enum compact_event e)
+static inline void mm_count_compact_event(enum compact_event e)
 {
 	(void)e;
 }
-static inline void compaction_reset(void)
+static inline void mm_compaction_reset(void)
 {
 }
 #endif /* MM_CONFIG_COMPACTION */

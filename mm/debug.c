@@ -22,7 +22,7 @@ struct mm_poison_report mm_last_poison_report;
 
 /*
  * The last freer of every pfn, for poison reports (the free half of
- * Linux's page_owner): the caller address handed to free_pages_prepare(),
+ * Linux's page_owner): the caller address handed to mm_free_pages_prepare(),
  * written for each page of a block as it is poisoned. A side table
  * indexed by pfn, not a struct page field, so struct page stays at 40
  * bytes when nobody debugs; 8 bytes a page (1/512 of RAM) when poisoning
@@ -30,14 +30,14 @@ struct mm_poison_report mm_last_poison_report;
  */
 static void **page_freer;
 
-void page_freer_init(void)
+void mm_page_freer_init(void)
 {
-	uint64_t bytes = (uint64_t)max_pfn * sizeof(*page_freer), phys;
+	uint64_t bytes = (uint64_t)mm_max_pfn * sizeof(*page_freer), phys;
 
 	page_freer = NULL;
-	if (!mm_debug_poison || !max_pfn)
+	if (!mm_debug_poison || !mm_max_pfn)
 		return;
-	phys = memblock_phys_alloc(bytes, MM_PAGE_SIZE, "page freers");
+	phys = mm_memblock_phys_alloc(bytes, MM_PAGE_SIZE, "page freers");
 	if (!phys) {
 		mm_printk("mm: no room for the last-freer table (%lu KiB): poison reports will not name freers\n",
 			  (unsigned long)(bytes >> 10));
@@ -47,9 +47,9 @@ void page_freer_init(void)
 	mm_memset(page_freer, 0, (size_t)bytes);
 }
 
-void *page_last_freer(unsigned long pfn)
+void *mm_page_last_freer(unsigned long pfn)
 {
-	return page_freer && pfn < max_pfn ? page_freer[pfn] : NULL;
+	return page_freer && pfn < mm_max_pfn ? page_freer[pfn] : NULL;
 }
 
 /*
@@ -73,7 +73,7 @@ bool mm_debug_check_tails = true;
 bool mm_debug_check_tails;
 #endif
 
-const char *const migratetype_names[MIGRATE_TYPES] = {
+const char *const mm_migratetype_names[MIGRATE_TYPES] = {
 	"Unmovable", "Movable", "Reclaimable", "HighAtomic", "Isolate",
 };
 
@@ -98,7 +98,7 @@ static void print_page_flags(uint32_t flags)
 		  (flags >> PAGE_ORDER_SHIFT) & PAGE_ORDER_MASK);
 }
 
-void bad_page(struct page *page, unsigned int order, const char *reason, void *caller)
+void mm_bad_page(struct page *page, unsigned int order, const char *reason, void *caller)
 {
 	unsigned long pfn = page_to_pfn(page);
 
@@ -113,13 +113,13 @@ void bad_page(struct page *page, unsigned int order, const char *reason, void *c
 
 static bool page_in_mem_map(const struct page *page)
 {
-	uintptr_t off = (uintptr_t)page - (uintptr_t)mem_map;
+	uintptr_t off = (uintptr_t)page - (uintptr_t)mm_mem_map;
 
-	return mem_map && page >= mem_map && page < mem_map + max_pfn &&
+	return mm_mem_map && page >= mm_mem_map && page < mm_mem_map + mm_max_pfn &&
 	       off % sizeof(struct page) == 0;
 }
 
-bool free_page_check_entry(struct page *page, unsigned int order, void *caller)
+bool mm_free_page_check_entry(struct page *page, unsigned int order, void *caller)
 {
 	const char *reason = NULL;
 	unsigned long pfn;
@@ -136,7 +136,7 @@ bool free_page_check_entry(struct page *page, unsigned int order, void *caller)
 		reason = "order out of range";
 	else if (pfn & ((1UL << order) - 1))
 		reason = "pfn not aligned to the order";
-	else if (pfn + (1UL << order) > max_pfn)
+	else if (pfn + (1UL << order) > mm_max_pfn)
 		reason = "block runs past the memory map";
 	else if (PageReserved(page))
 		reason = "PageReserved";
@@ -152,7 +152,7 @@ bool free_page_check_entry(struct page *page, unsigned int order, void *caller)
 		reason = "freed with another order than allocated";
 	if (!reason)
 		return true;
-	bad_page(page, order, reason, caller);
+	mm_bad_page(page, order, reason, caller);
 	return false;
 }
 
@@ -228,7 +228,7 @@ static void check_poison(struct page *page)
 	if (i < MM_PAGE_SIZE / 8) {
 		struct mm_poison_report *r = &mm_last_poison_report;
 
-		*r = (struct mm_poison_report){ pfn, i * 8, w[i], page_last_freer(pfn) };
+		*r = (struct mm_poison_report){ pfn, i * 8, w[i], mm_page_last_freer(pfn) };
 		if (r->freer)
 			mm_printk("BUG: page poison corrupted pfn:%05lx offset 0x%lx: 0x%016llx (use after free?) last freed by %p\n",
 				  pfn, r->offset, (unsigned long long)r->value, r->freer);
@@ -239,7 +239,7 @@ static void check_poison(struct page *page)
 	}
 }
 
-bool free_pages_prepare(struct page *page, unsigned int order, void *caller)
+bool mm_free_pages_prepare(struct page *page, unsigned int order, void *caller)
 {
 	bool compound = PageHead(page);
 	unsigned long n = 1UL << order;
@@ -247,11 +247,11 @@ bool free_pages_prepare(struct page *page, unsigned int order, void *caller)
 	const uint32_t keep = PAGE_ZONEID_FLAGS;
 
 	if (page_mapping_peek(page)) {
-		bad_page(page, order, "non-NULL mapping", caller);
+		mm_bad_page(page, order, "non-NULL mapping", caller);
 		return false;
 	}
 	if (page_flags_read(page) & PAGE_FLAGS_CHECK_AT_FREE) {
-		bad_page(page, order, "PAGE_FLAGS_CHECK_AT_FREE flag(s) set", caller);
+		mm_bad_page(page, order, "PAGE_FLAGS_CHECK_AT_FREE flag(s) set", caller);
 		return false;
 	}
 	if (compound || mm_debug_check_tails) {
@@ -259,7 +259,7 @@ bool free_pages_prepare(struct page *page, unsigned int order, void *caller)
 			const char *why = tail_page_problem(page, page + i, compound);
 
 			if (why) {
-				bad_page(page + i, order, why, caller);
+				mm_bad_page(page + i, order, why, caller);
 				return false;
 			}
 		}
@@ -285,7 +285,7 @@ bool free_pages_prepare(struct page *page, unsigned int order, void *caller)
 	return true;
 }
 
-bool check_new_pages(struct page *page, unsigned int order)
+bool mm_check_new_pages(struct page *page, unsigned int order)
 {
 	unsigned long n = mm_tail_pass() ? 1UL << order : 1;
 
@@ -295,7 +295,7 @@ bool check_new_pages(struct page *page, unsigned int order)
 		if (unlikely((page_flags_read(p) & ((1u << PG_buddy) | (1u << PG_pcp) |
 						    (1u << PG_reserved) | (1u << PG_lru))) ||
 			     p->_refcount != 0 || p->mapping)) {
-			bad_page(p, order, "bad state on allocation", __builtin_return_address(0));
+			mm_bad_page(p, order, "bad state on allocation", __builtin_return_address(0));
 			return false;
 		}
 		if (PageFlag(p, PG_poisoned))
@@ -308,20 +308,20 @@ bool check_new_pages(struct page *page, unsigned int order)
 
 /* The zone's name by its place in the node, not by its (maybe overwritten)
  * name field. */
-const char *zone_name_safe(const struct zone *z)
+const char *mm_zone_name_safe(const struct zone *z)
 {
 	static const char *const names[MAX_NR_ZONES] = { "DMA", "DMA32", "Normal" };
-	long off = (const char *)z - (const char *)node_data;
+	long off = (const char *)z - (const char *)mm_node_data;
 	long zi = off % (long)sizeof(struct pglist_data) / (long)sizeof(struct zone);
 
-	if (off < 0 || off >= (long)sizeof(node_data) ||
+	if (off < 0 || off >= (long)sizeof(mm_node_data) ||
 	    (off % (long)sizeof(struct pglist_data)) % (long)sizeof(struct zone) ||
 	    zi >= MAX_NR_ZONES)
 		return "(not a zone)";
 	return names[zi];
 }
 
-bool zone_canaries_ok(const struct zone *z, int cpu, const char *where)
+bool mm_zone_canaries_ok(const struct zone *z, int cpu, const char *where)
 {
 	uint32_t pc = cpu >= 0 ? z->pcp[cpu].canary : PCP_CANARY;
 
@@ -329,10 +329,10 @@ bool zone_canaries_ok(const struct zone *z, int cpu, const char *where)
 		return true;
 	if (cpu >= 0)
 		mm_printk("BUG: %s: canary overwritten in zone %s cpu %d: zone 0x%08x per-cpu 0x%08x (want 0x%08x 0x%08x)\n",
-			  where, zone_name_safe(z), cpu, z->canary, pc, ZONE_CANARY, PCP_CANARY);
+			  where, mm_zone_name_safe(z), cpu, z->canary, pc, ZONE_CANARY, PCP_CANARY);
 	else
 		mm_printk("BUG: %s: canary overwritten in zone %s: 0x%08x (want 0x%08x)\n", where,
-			  zone_name_safe(z), z->canary, ZONE_CANARY);
+			  mm_zone_name_safe(z), z->canary, ZONE_CANARY);
 	return false;
 }
 
@@ -372,16 +372,16 @@ static void check_free_block_type(struct zone *z, unsigned long pfn, unsigned in
 	unsigned long end = pfn + (o > pageblock_order ? 1UL << o : 1);
 
 	for (unsigned long pb = pfn; pb < end; pb += pageblock_nr_pages) {
-		int pb_mt = get_pageblock_migratetype(pb);
+		int pb_mt = mm_get_pageblock_migratetype(pb);
 
 		if (pb_mt != mt)
 			problem("node %d %s: free pfn 0x%lx order %u on the %s list in a %s pageblock (pfn 0x%lx)",
-				z->node, z->name, pfn, o, migratetype_names[mt],
-				migratetype_names[pb_mt], pb & ~(pageblock_nr_pages - 1));
+				z->node, z->name, pfn, o, mm_migratetype_names[mt],
+				mm_migratetype_names[pb_mt], pb & ~(pageblock_nr_pages - 1));
 	}
 	if (mt >= MIGRATE_PCPTYPES && o > pageblock_order)
 		problem("node %d %s: %s free block pfn 0x%lx of order %u spans pageblocks", z->node,
-			z->name, migratetype_names[mt], pfn, o);
+			z->name, mm_migratetype_names[mt], pfn, o);
 }
 
 /*
@@ -395,7 +395,7 @@ static void check_highatomic_reserve(struct zone *z)
 
 	for (unsigned long pb = z->zone_start_pfn & ~(pageblock_nr_pages - 1); pb < zone_end_pfn(z);
 	     pb += pageblock_nr_pages) {
-		if (get_pageblock_migratetype(pb) != MIGRATE_HIGHATOMIC)
+		if (mm_get_pageblock_migratetype(pb) != MIGRATE_HIGHATOMIC)
 			continue;
 		if (!pageblock_in_zone(z, pb)) {
 			problem("node %d %s: HIGHATOMIC pageblock pfn 0x%lx is not wholly in the zone",
@@ -427,7 +427,7 @@ static void check_free_lists(struct zone *z)
 
 				if (++steps > z->spanned_pages + 1 || !pos) {
 					problem("node %d %s order %u %s: free list corrupt or looping",
-						z->node, z->name, o, migratetype_names[mt]);
+						z->node, z->name, o, mm_migratetype_names[mt]);
 					break;
 				}
 				if (!page_in_mem_map(p)) {
@@ -502,7 +502,7 @@ static void check_pcp_lists(struct zone *z)
 				      p->private == MIGRATE_HIGHATOMIC))
 					problem("node %d %s cpu %d: pfn 0x%lx of type %u on the %s per-cpu list",
 						z->node, z->name, cpu, pfn, p->private,
-						migratetype_names[i % MIGRATE_PCPTYPES]);
+						mm_migratetype_names[i % MIGRATE_PCPTYPES]);
 				for (unsigned long k = 0; k < (1UL << o); k++) {
 					if (PageFlag(p + k, PG_checked) || PageBuddy(p + k) ||
 					    (k && PagePcp(p + k)))
@@ -530,8 +530,8 @@ static void check_buddy_pair(struct zone *z, unsigned long pfn, unsigned int o)
 	if (!PageBuddy(b) || b->private != o)
 		return;
 	/* HIGHATOMIC and ISOLATE blocks never grow past their pageblock. */
-	if (o >= pageblock_order && (get_pageblock_migratetype(pfn) >= MIGRATE_PCPTYPES ||
-				     get_pageblock_migratetype(bpfn) >= MIGRATE_PCPTYPES))
+	if (o >= pageblock_order && (mm_get_pageblock_migratetype(pfn) >= MIGRATE_PCPTYPES ||
+				     mm_get_pageblock_migratetype(bpfn) >= MIGRATE_PCPTYPES))
 		return;
 	problem("node %d %s: free buddies pfn 0x%lx and 0x%lx of order %u not merged", z->node,
 		z->name, pfn, bpfn, o);
@@ -603,10 +603,10 @@ static void check_zone_layout(void)
 		if (z->node < 0 || z->node >= mm_nr_nodes ||
 		    z != &NODE_DATA(z->node)->node_zones[z->zone_idx]) {
 			problem("zone %s: node field %d does not match its pglist_data",
-				zone_name_safe(z), z->node);
+				mm_zone_name_safe(z), z->node);
 			continue;
 		}
-		if (zone_table[zoneid] != z)
+		if (mm_zone_table[zoneid] != z)
 			problem("node %d %s: zone_table[%u] points elsewhere", z->node, z->name,
 				zoneid);
 		if (!z->spanned_pages)
@@ -627,7 +627,7 @@ int mm_check_invariants(void)
 	struct zone *z;
 
 	problems = 0;
-	if (!mem_map) {
+	if (!mm_mem_map) {
 		problem("mm_init() has not run");
 		return problems;
 	}
@@ -641,12 +641,12 @@ int mm_check_invariants(void)
 
 		if (z->canary != ZONE_CANARY)
 			problem("zone %s: canary 0x%08x overwritten (want 0x%08x)",
-				zone_name_safe(z), z->canary, ZONE_CANARY);
+				mm_zone_name_safe(z), z->canary, ZONE_CANARY);
 		for (int cpu = 0; cpu < MM_MAX_CPUS; cpu++) {
 			if (z->pcp[cpu].canary == PCP_CANARY)
 				continue;
 			problem("zone %s cpu %d: per-cpu pages canary 0x%08x overwritten (want 0x%08x)",
-				zone_name_safe(z), cpu, z->pcp[cpu].canary, PCP_CANARY);
+				mm_zone_name_safe(z), cpu, z->pcp[cpu].canary, PCP_CANARY);
 			bad_pcp++;
 		}
 		/* Lists behind a broken canary are not followed: they would
@@ -661,7 +661,7 @@ int mm_check_invariants(void)
 		mm_spin_unlock_irqrestore(&z->lock, flags);
 	}
 #if MM_CONFIG_SLAB
-	slab_check_invariants(); /* its problems count here too */
+	mm_slab_check_invariants(); /* its problems count here too */
 #endif
 	if (problems > CHECK_REPORT_LIMIT)
 		mm_printk("mm_check_invariants: %d problems in all\n", problems);

@@ -29,7 +29,7 @@ struct mm_poison_report {
 extern struct mm_poison_report mm_last_poison_report;
 
 /* The caller that last freed @pfn with poisoning on; NULL when unknown. */
-void *page_last_freer(unsigned long pfn);
+void *mm_page_last_freer(unsigned long pfn);
 
 /* Check every page of a block on allocation and free, not only the head
  * (see debug.c for the cost and what is lost without). On in host builds

@@ -8,7 +8,7 @@
 #include "internal.h"
 #include "vmstat.h"
 
-bool fail_page_alloc_on;
+bool mm_fail_page_alloc_on;
 
 static struct fail_page_alloc_attr fpa;
 static unsigned long fpa_eligible; /* eligible requests seen, for interval */
@@ -25,34 +25,34 @@ static uint64_t fpa_random(void)
 	return z ^ (z >> 31);
 }
 
-void fail_page_alloc_setup(const struct fail_page_alloc_attr *attr)
+void mm_fail_page_alloc_setup(const struct fail_page_alloc_attr *attr)
 {
-	__atomic_store_n(&fail_page_alloc_on, false, __ATOMIC_RELAXED);
+	__atomic_store_n(&mm_fail_page_alloc_on, false, __ATOMIC_RELAXED);
 	fpa = *attr;
 	if (fpa.probability > 100)
 		fpa.probability = 100;
 	fpa_eligible = 0;
 	fpa_rng = attr->seed;
-	__atomic_store_n(&fail_page_alloc_on, attr->probability > 0 && attr->times != 0,
+	__atomic_store_n(&mm_fail_page_alloc_on, attr->probability > 0 && attr->times != 0,
 			 __ATOMIC_RELEASE);
-	page_alloc_fast_update();
+	mm_page_alloc_fast_update();
 }
 
-void fail_page_alloc_disable(void)
+void mm_fail_page_alloc_disable(void)
 {
-	__atomic_store_n(&fail_page_alloc_on, false, __ATOMIC_RELEASE);
-	page_alloc_fast_update();
+	__atomic_store_n(&mm_fail_page_alloc_on, false, __ATOMIC_RELEASE);
+	mm_page_alloc_fast_update();
 }
 
-void fail_page_alloc_get(struct fail_page_alloc_attr *attr)
+void mm_fail_page_alloc_get(struct fail_page_alloc_attr *attr)
 {
 	*attr = fpa;
 	attr->times = __atomic_load_n(&fpa.times, __ATOMIC_RELAXED);
 }
 
-unsigned long fail_page_alloc_injected(void)
+unsigned long mm_fail_page_alloc_injected(void)
 {
-	return global_vm_event(FAIL_PAGE_ALLOC_INJECTED);
+	return mm_global_vm_event(FAIL_PAGE_ALLOC_INJECTED);
 }
 
 /* Take one failure from the times budget; false when it is spent. */
@@ -70,7 +70,7 @@ static bool fpa_take_time(void)
 	return true;
 }
 
-bool __should_fail_alloc_page(gfp_t gfp, unsigned int order)
+bool mm__should_fail_alloc_page(gfp_t gfp, unsigned int order)
 {
 	unsigned long n;
 
@@ -118,7 +118,7 @@ static int fpa_parse_field(const char **p, const char *end, long max, bool allow
 	return 0;
 }
 
-int fail_page_alloc_parse(const char *s, size_t len, struct fail_page_alloc_attr *attr,
+int mm_fail_page_alloc_parse(const char *s, size_t len, struct fail_page_alloc_attr *attr,
 			  const char **why)
 {
 	static const char *const errs[] = {

@@ -31,21 +31,21 @@ struct fail_page_alloc_attr {
 
 #if MM_CONFIG_FAIL_PAGE_ALLOC
 /* Read on every allocation: one predicted branch when off. */
-extern bool fail_page_alloc_on;
+extern bool mm_fail_page_alloc_on;
 
 /* Is injection on? @order: as for __atomic_load_n. */
 static inline bool fail_page_alloc_active(int order)
 {
-	return __atomic_load_n(&fail_page_alloc_on, order);
+	return __atomic_load_n(&mm_fail_page_alloc_on, order);
 }
 
 /* Install @attr and turn injection on (probability 0 turns it off).
  * Resets the eligible-request count. Context: any; not meant to race with
  * allocations in flight (those may see the old or the new setting). */
-void fail_page_alloc_setup(const struct fail_page_alloc_attr *attr);
-void fail_page_alloc_disable(void);
+void mm_fail_page_alloc_setup(const struct fail_page_alloc_attr *attr);
+void mm_fail_page_alloc_disable(void);
 /* The current setting (times counts down as failures are injected). */
-void fail_page_alloc_get(struct fail_page_alloc_attr *attr);
+void mm_fail_page_alloc_get(struct fail_page_alloc_attr *attr);
 
 /*
  * Parse "<probability>,<interval>,<times>,<min_order>" (the kernel's
@@ -54,21 +54,21 @@ void fail_page_alloc_get(struct fail_page_alloc_attr *attr);
  * @s are read (it need not be terminated). Returns 0, or -1 with *@why
  * set to a static explanation. @attr->seed is kept as the caller set it.
  */
-int fail_page_alloc_parse(const char *s, size_t len, struct fail_page_alloc_attr *attr,
+int mm_fail_page_alloc_parse(const char *s, size_t len, struct fail_page_alloc_attr *attr,
 			  const char **why);
 
 /* Failures injected since boot (vmstat "fail_page_alloc"). */
-unsigned long fail_page_alloc_injected(void);
+unsigned long mm_fail_page_alloc_injected(void);
 
-bool __should_fail_alloc_page(gfp_t gfp, unsigned int order);
+bool mm__should_fail_alloc_page(gfp_t gfp, unsigned int order);
 
 /* Should this request fail on purpose? Called once at the top of
  * alloc_pages(). */
 static inline bool should_fail_alloc_page(gfp_t gfp, unsigned int order)
 {
-	if (__builtin_expect(!__atomic_load_n(&fail_page_alloc_on, __ATOMIC_RELAXED), 1))
+	if (__builtin_expect(!__atomic_load_n(&mm_fail_page_alloc_on, __ATOMIC_RELAXED), 1))
 		return false;
-	return __should_fail_alloc_page(gfp, order);
+	return mm__should_fail_alloc_page(gfp, order);
 }
 
 #else /* !MM_CONFIG_FAIL_PAGE_ALLOC: nothing is ever failed on purpose */
@@ -83,25 +83,25 @@ static inline bool should_fail_alloc_page(gfp_t gfp, unsigned int order)
 	(void)gfp, (void)order;
 	return false;
 }
-static inline int fail_page_alloc_parse(const char *s, size_t len,
+static inline int mm_fail_page_alloc_parse(const char *s, size_t len,
 					struct fail_page_alloc_attr *attr, const char **why)
 {
 	(void)s, (void)len, (void)attr;
 	*why = "fault injection is compiled out (MM_CONFIG_FAIL_PAGE_ALLOC=0)";
 	return -1;
 }
-static inline void fail_page_alloc_setup(const struct fail_page_alloc_attr *attr)
+static inline void mm_fail_page_alloc_setup(const struct fail_page_alloc_attr *attr)
 {
 	(void)attr;
 }
-static inline void fail_page_alloc_disable(void)
+static inline void mm_fail_page_alloc_disable(void)
 {
 }
-static inline void fail_page_alloc_get(struct fail_page_alloc_attr *attr)
+static inline void mm_fail_page_alloc_get(struct fail_page_alloc_attr *attr)
 {
 	*attr = (struct fail_page_alloc_attr){ .times = -1 };
 }
-static inline unsigned long fail_page_alloc_injected(void)
+static inline unsigned long mm_fail_page_alloc_injected(void)
 {
 	return 0;
 }

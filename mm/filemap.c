@@ -5,7 +5,7 @@
  *
  * A page enters the cache unreferenced and inactive: the access that
  * brought it in is the insertion itself. Every later hit calls
- * mark_page_accessed(), so a page used again earns its second chance and a
+ * mm_mark_page_accessed(), so a page used again earns its second chance and a
  * page used twice more the active list.
  */
 #include "filemap.h"
@@ -25,15 +25,15 @@ static void stat_add(unsigned long *v, long d)
 	__atomic_fetch_add(v, (unsigned long)d, __ATOMIC_RELAXED);
 }
 
-unsigned long filemap_nr_pages(void)
+unsigned long mm_filemap_nr_pages(void)
 {
 	return __atomic_load_n(&nr_file_pages, __ATOMIC_RELAXED);
 }
-unsigned long filemap_nr_dirty(void)
+unsigned long mm_filemap_nr_dirty(void)
 {
 	return __atomic_load_n(&nr_file_dirty, __ATOMIC_RELAXED);
 }
-unsigned long filemap_nr_node_pages(void)
+unsigned long mm_filemap_nr_node_pages(void)
 {
 	return __atomic_load_n(&nr_node_pages, __ATOMIC_RELAXED);
 }
@@ -69,7 +69,7 @@ static bool pool_can_release(void)
 	return (long)(pool_nr_free - NODES_PER_PAGE) >= (long)pool_reserved;
 }
 
-void filemap_init_global(void)
+void mm_filemap_init_global(void)
 {
 	mm_spin_lock_init(&pool_lock);
 	INIT_LIST_HEAD(&pool_free);
@@ -178,7 +178,7 @@ static void free_node_pages(struct list_head *to_free)
 	}
 }
 
-void filemap_drain_node_pool(void)
+void mm_filemap_drain_node_pool(void)
 {
 	struct list_head to_free, *pos;
 	unsigned long flags;
@@ -353,7 +353,7 @@ static void mapping_sanity(const struct address_space *m)
 		mm_panic("filemap: mapping %p not initialised or corrupted", (const void *)m);
 }
 
-int filemap_init(struct address_space *m, uint64_t id, struct block_device *bdev,
+int mm_filemap_init(struct address_space *m, uint64_t id, struct block_device *bdev,
 		 uint64_t first_block, uint64_t nr_pages, gfp_t gfp)
 {
 	if (!m || !bdev || !bdev->ops || first_block > bdev->nr_blocks ||
@@ -375,7 +375,7 @@ int filemap_init(struct address_space *m, uint64_t id, struct block_device *bdev
 	return 0;
 }
 
-struct page *find_get_page(struct address_space *m, uint64_t index)
+struct page *mm_find_get_page(struct address_space *m, uint64_t index)
 {
 	unsigned long flags;
 	struct page *p;
@@ -389,7 +389,7 @@ struct page *find_get_page(struct address_space *m, uint64_t index)
 	return p;
 }
 
-void filemap_put_page(struct page *page)
+void mm_filemap_put_page(struct page *page)
 {
 	__free_page(page);
 }
@@ -397,7 +397,7 @@ void filemap_put_page(struct page *page)
 /* Index @page (one reference, the caller's) at @index; the cache takes a
  * reference of its own and the page goes on the LRU. A dirty page is
  * counted dirty. */
-void (*filemap_preload_hook)(void);
+void (*mm_filemap_preload_hook)(void);
 
 static int add_to_page_cache(struct address_space *m, struct page *page, uint64_t index)
 {
@@ -406,8 +406,8 @@ static int add_to_page_cache(struct address_space *m, struct page *page, uint64_
 
 	if (err)
 		return err;
-	if (filemap_preload_hook) /* tests: another CPU's truncation here */
-		filemap_preload_hook();
+	if (mm_filemap_preload_hook) /* tests: another CPU's truncation here */
+		mm_filemap_preload_hook();
 	flags = mm_spin_lock_irqsave(&m->tree_lock);
 	err = pc_insert(m, index, page);
 	pool_unreserve();
@@ -425,7 +425,7 @@ static int add_to_page_cache(struct address_space *m, struct page *page, uint64_
 	}
 	mm_spin_unlock_irqrestore(&m->tree_lock, flags);
 	if (!err)
-		lru_cache_add(page);
+		mm_lru_cache_add(page);
 	return err;
 }
 
@@ -439,7 +439,7 @@ static struct page *new_page(struct address_space *m)
 	return page;
 }
 
-struct page *filemap_get_page(struct address_space *m, uint64_t index, int *err)
+struct page *mm_filemap_get_page(struct address_space *m, uint64_t index, int *err)
 {
 	mapping_sanity(m);
 	if (index >= m->nr_pages) {
@@ -447,11 +447,11 @@ struct page *filemap_get_page(struct address_space *m, uint64_t index, int *err)
 		return NULL;
 	}
 	for (;;) {
-		struct page *page = find_get_page(m, index);
+		struct page *page = mm_find_get_page(m, index);
 		int e;
 
 		if (page) {
-			mark_page_accessed(page);
+			mm_mark_page_accessed(page);
 			return page;
 		}
 		if (!(page = new_page(m))) {
@@ -474,19 +474,19 @@ struct page *filemap_get_page(struct address_space *m, uint64_t index, int *err)
 	}
 }
 
-int filemap_read(struct address_space *m, uint64_t index, void *buf)
+int mm_filemap_read(struct address_space *m, uint64_t index, void *buf)
 {
 	int err = 0;
-	struct page *page = filemap_get_page(m, index, &err);
+	struct page *page = mm_filemap_get_page(m, index, &err);
 
 	if (!page)
 		return err;
 	mm_memcpy_words(buf, page_address(page), MM_PAGE_SIZE);
-	filemap_put_page(page);
+	mm_filemap_put_page(page);
 	return 0;
 }
 
-void filemap_set_page_dirty(struct page *page)
+void mm_filemap_set_page_dirty(struct page *page)
 {
 	struct address_space *m = page->mapping;
 	unsigned long flags;
@@ -501,20 +501,20 @@ void filemap_set_page_dirty(struct page *page)
 	mm_spin_unlock_irqrestore(&m->tree_lock, flags);
 }
 
-int filemap_write(struct address_space *m, uint64_t index, const void *buf)
+int mm_filemap_write(struct address_space *m, uint64_t index, const void *buf)
 {
 	mapping_sanity(m);
 	if (index >= m->nr_pages)
 		return -MM_EINVAL;
 	for (;;) {
-		struct page *page = find_get_page(m, index);
+		struct page *page = mm_find_get_page(m, index);
 		int err;
 
 		if (page) {
 			mm_memcpy_words(page_address(page), buf, MM_PAGE_SIZE);
-			filemap_set_page_dirty(page);
-			mark_page_accessed(page);
-			filemap_put_page(page);
+			mm_filemap_set_page_dirty(page);
+			mm_mark_page_accessed(page);
+			mm_filemap_put_page(page);
 			return 0;
 		}
 		if (!(page = new_page(m)))
@@ -525,7 +525,7 @@ int filemap_write(struct address_space *m, uint64_t index, const void *buf)
 		err = add_to_page_cache(m, page, index);
 		if (err)
 			ClearPageFlag(page, PG_dirty);
-		filemap_put_page(page);
+		mm_filemap_put_page(page);
 		if (err != -MM_EEXIST)
 			return err;
 	}
@@ -546,7 +546,7 @@ static bool clear_page_dirty(struct address_space *m, struct page *page)
 	return was;
 }
 
-int filemap_writepage(struct page *page)
+int mm_filemap_writepage(struct page *page)
 {
 	struct address_space *m = page->mapping;
 	int err;
@@ -564,7 +564,7 @@ int filemap_writepage(struct page *page)
 	err = bdev_write_page(m->bdev, m->first_block + page->index, page_address(page));
 	if (err) {
 		m->wb_err = err;
-		filemap_set_page_dirty(page);
+		mm_filemap_set_page_dirty(page);
 	} else {
 		__atomic_fetch_add(&m->nr_writes, 1, __ATOMIC_RELAXED);
 		count_reclaim_event(PGPGOUT_PAGES, 1);
@@ -573,7 +573,7 @@ int filemap_writepage(struct page *page)
 	return err;
 }
 
-int filemap_sync(struct address_space *m)
+int mm_filemap_sync(struct address_space *m)
 {
 	uint64_t idx = 0, found;
 	struct page *page;
@@ -581,17 +581,17 @@ int filemap_sync(struct address_space *m)
 
 	mapping_sanity(m);
 	while ((page = find_next_get(m, idx, &found)) != NULL) {
-		int err = PageFlag(page, PG_dirty) ? filemap_writepage(page) : 0;
+		int err = PageFlag(page, PG_dirty) ? mm_filemap_writepage(page) : 0;
 
 		if (err && !first_err)
 			first_err = err;
-		filemap_put_page(page);
+		mm_filemap_put_page(page);
 		idx = found + 1;
 	}
 	return first_err;
 }
 
-bool filemap_remove_page(struct page *page)
+bool mm_filemap_remove_page(struct page *page)
 {
 	struct address_space *m = page->mapping;
 	struct list_head to_free;
@@ -618,7 +618,7 @@ bool filemap_remove_page(struct page *page)
 	return true;
 }
 
-unsigned long filemap_evict(struct address_space *m, bool discard)
+unsigned long mm_filemap_evict(struct address_space *m, bool discard)
 {
 	uint64_t idx = 0, found;
 	unsigned long dropped = 0;
@@ -631,17 +631,17 @@ unsigned long filemap_evict(struct address_space *m, bool discard)
 			if (discard)
 				clear_page_dirty(m, page);
 			else
-				(void)filemap_writepage(page);
+				(void)mm_filemap_writepage(page);
 		}
-		if (!lru_del_page(page)) { /* isolated by reclaim right now */
-			filemap_put_page(page);
+		if (!mm_lru_del_page(page)) { /* isolated by reclaim right now */
+			mm_filemap_put_page(page);
 			continue;
 		}
-		if (filemap_remove_page(page)) {
-			filemap_put_page(page);
+		if (mm_filemap_remove_page(page)) {
+			mm_filemap_put_page(page);
 			dropped++;
 		} else {
-			lru_putback_page(page);
+			mm_lru_putback_page(page);
 		}
 	}
 	return dropped;
@@ -666,7 +666,7 @@ static void **pc_slot(struct address_space *m, uint64_t index)
 	return &n->slots[index & (PC_MAP_SIZE - 1)];
 }
 
-bool filemap_replace_page(struct page *src, struct page *dst)
+bool mm_filemap_replace_page(struct page *src, struct page *dst)
 {
 	const uint32_t moved = (1u << PG_dirty) | (1u << PG_referenced) | (1u << PG_active);
 	struct address_space *m = src->mapping;

@@ -62,62 +62,62 @@ struct address_space {
  * @bdev, identified by @id. @gfp for its pages: 0 means
  * GFP_HIGHUSER_MOVABLE. Returns 0, or -MM_EINVAL (range outside the
  * device, too large for a 32-bit index, NULL device). */
-int filemap_init(struct address_space *m, uint64_t id, struct block_device *bdev,
+int mm_filemap_init(struct address_space *m, uint64_t id, struct block_device *bdev,
 		 uint64_t first_block, uint64_t nr_pages, gfp_t gfp);
 
 /* The cached page at @index with a reference, or NULL. Does not read. */
-struct page *find_get_page(struct address_space *m, uint64_t index);
+struct page *mm_find_get_page(struct address_space *m, uint64_t index);
 
 /* The page at @index with a reference, read from the device on a miss.
  * Marks it accessed. NULL with *err = -MM_ENOMEM, -MM_EIO or -MM_EINVAL. */
-struct page *filemap_get_page(struct address_space *m, uint64_t index, int *err);
+struct page *mm_filemap_get_page(struct address_space *m, uint64_t index, int *err);
 
 /* Give back a reference from find_get_page/filemap_get_page. */
-void filemap_put_page(struct page *page);
+void mm_filemap_put_page(struct page *page);
 
 /* Tests only: called in every insertion between reserving radix nodes and
  * using them, to play another CPU's work at that point (NULL: nothing). */
-extern void (*filemap_preload_hook)(void);
+extern void (*mm_filemap_preload_hook)(void);
 
 /* Copy the page at @index to @buf (MM_PAGE_SIZE bytes), reading on a miss. */
-int filemap_read(struct address_space *m, uint64_t index, void *buf);
+int mm_filemap_read(struct address_space *m, uint64_t index, void *buf);
 
 /* Replace the whole page at @index with @buf and mark it dirty: no read
  * from the device even on a miss (a full overwrite). */
-int filemap_write(struct address_space *m, uint64_t index, const void *buf);
+int mm_filemap_write(struct address_space *m, uint64_t index, const void *buf);
 
 /* Mark a cached page dirty (caller holds a reference). */
-void filemap_set_page_dirty(struct page *page);
+void mm_filemap_set_page_dirty(struct page *page);
 
 /* Write @page to its block if dirty and clear the dirty bit (caller holds
  * a reference). Returns 0 or the device's error (the page stays dirty). */
-int filemap_writepage(struct page *page);
+int mm_filemap_writepage(struct page *page);
 
 /* Write back every dirty page of @m (fsync). Returns 0 or the first error. */
-int filemap_sync(struct address_space *m);
+int mm_filemap_sync(struct address_space *m);
 
 /* Drop every page of @m that nobody else references; dirty pages are
  * written first unless @discard. Returns pages dropped. (@discard true on
  * a file nobody uses: truncation; tests tear down with it.) */
-unsigned long filemap_evict(struct address_space *m, bool discard);
+unsigned long mm_filemap_evict(struct address_space *m, bool discard);
 
 /* For reclaim: @page is isolated (the caller holds one reference besides
  * the cache's) and clean. Remove it from its mapping if nobody else holds
  * it; on success the cache's reference is gone and the page's mapping is
  * NULL, so the caller's put frees it. */
-bool filemap_remove_page(struct page *page);
+bool mm_filemap_remove_page(struct page *page);
 
 /* Totals over all files: pages cached, dirty, and pages holding tree nodes. */
-unsigned long filemap_nr_pages(void);
-unsigned long filemap_nr_dirty(void);
-unsigned long filemap_nr_node_pages(void);
+unsigned long mm_filemap_nr_pages(void);
+unsigned long mm_filemap_nr_dirty(void);
+unsigned long mm_filemap_nr_node_pages(void);
 
 /* Give back node pages none of whose nodes is in use (the preload reserve
  * keeps up to one such page). */
-void filemap_drain_node_pool(void);
+void mm_filemap_drain_node_pool(void);
 
 /* Forget the node pool (boot, and host tests after each fake boot). */
-void filemap_init_global(void);
+void mm_filemap_init_global(void);
 
 /* For migration (mm/filemap_migrate.c): put @dst in @src's place
  * in its file's index, with @src's content, index and dirty/referenced/
@@ -125,36 +125,36 @@ void filemap_init_global(void);
  * cache's reference and its mapping. Only when the cache's and the
  * caller's isolation reference are the only ones on @src and it is not
  * being written back; otherwise nothing changes and false is returned. */
-bool filemap_replace_page(struct page *src, struct page *dst);
+bool mm_filemap_replace_page(struct page *src, struct page *dst);
 
 #else /* !MM_CONFIG_PAGECACHE: what reclaim asks of a cache that is not there */
 
-static inline bool filemap_remove_page(struct page *page)
+static inline bool mm_filemap_remove_page(struct page *page)
 {
 	(void)page;
 	return false;
 }
-static inline int filemap_writepage(struct page *page)
+static inline int mm_filemap_writepage(struct page *page)
 {
 	(void)page;
 	return 0;
 }
-static inline unsigned long filemap_nr_pages(void)
+static inline unsigned long mm_filemap_nr_pages(void)
 {
 	return 0;
 }
-static inline unsigned long filemap_nr_dirty(void)
+static inline unsigned long mm_filemap_nr_dirty(void)
 {
 	return 0;
 }
-static inline unsigned long filemap_nr_node_pages(void)
+static inline unsigned long mm_filemap_nr_node_pages(void)
 {
 	return 0;
 }
-static inline void filemap_drain_node_pool(void)
+static inline void mm_filemap_drain_node_pool(void)
 {
 }
-static inline void filemap_init_global(void)
+static inline void mm_filemap_init_global(void)
 {
 }
 #endif /* MM_CONFIG_PAGECACHE */

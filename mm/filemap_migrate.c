@@ -10,9 +10,9 @@
 
 static bool filemap_isolate(struct page *page)
 {
-	/* lru_del_page() under the LRU lock decides between us, reclaim and
+	/* mm_lru_del_page() under the LRU lock decides between us, reclaim and
 	 * truncation; the cache's reference keeps the page alive after it. */
-	if (!PageLRU(page) || !lru_del_page(page))
+	if (!PageLRU(page) || !mm_lru_del_page(page))
 		return false;
 	get_page(page);
 	return true;
@@ -20,21 +20,21 @@ static bool filemap_isolate(struct page *page)
 
 static int filemap_migrate(struct page *dst, struct page *src)
 {
-	if (!filemap_replace_page(src, dst))
+	if (!mm_filemap_replace_page(src, dst))
 		return -MIGRATE_EAGAIN;
 	/* lru_putback_page lists the page and drops one reference: give it
 	 * one to drop, keeping the cache's. */
 	get_page(dst);
-	lru_putback_page(dst);
+	mm_lru_putback_page(dst);
 	return 0;
 }
 
 static void filemap_putback(struct page *page)
 {
-	lru_putback_page(page);
+	mm_lru_putback_page(page);
 }
 
-const struct movable_ops filemap_movable_ops = {
+const struct movable_ops mm_filemap_movable_ops = {
 	.tag = MAPPING_CANARY,
 	.name = "filemap",
 	.isolate = filemap_isolate,

@@ -16,7 +16,7 @@ static const char *reserved_page_problem(unsigned long pfn)
 	const struct page *p;
 	uint32_t flags;
 
-	if (pfn >= max_pfn || !memblock_is_memory((uint64_t)pfn << MM_PAGE_SHIFT))
+	if (pfn >= mm_max_pfn || !mm_memblock_is_memory((uint64_t)pfn << MM_PAGE_SHIFT))
 		return "not RAM (a hole, or beyond the end of memory)";
 	p = pfn_to_page(pfn);
 	flags = page_flags_read(p);
@@ -48,7 +48,7 @@ unsigned long free_reserved_area(void *start, void *end, int poison, const char 
 	unsigned long spfn, epfn, managed[MAX_NUMNODES][MAX_NR_ZONES] = { { 0 } };
 	struct zone *z;
 
-	if (!mem_map)
+	if (!mm_mem_map)
 		return refuse(name, start, end, ~0UL, "mm_init() has not run");
 	if ((uintptr_t)end < (uintptr_t)start)
 		return refuse(name, start, end, ~0UL, "end lies before start");
@@ -72,7 +72,7 @@ unsigned long free_reserved_area(void *start, void *end, int poison, const char 
 	}
 	/* memblock stays the record of what is reserved (reports and the
 	 * zones self-test read it after boot). */
-	if (memblock_phys_free((uint64_t)spfn << MM_PAGE_SHIFT,
+	if (mm_memblock_phys_free((uint64_t)spfn << MM_PAGE_SHIFT,
 			       (uint64_t)(epfn - spfn) << MM_PAGE_SHIFT))
 		return refuse(name, start, end, ~0UL,
 			      "memblock's reserved table is full (MEMBLOCK_MAX_REGIONS)");
@@ -85,7 +85,7 @@ unsigned long free_reserved_area(void *start, void *end, int poison, const char 
 		page_flags_write(p, page_flags_read(p) & PAGE_ZONEID_FLAGS);
 		set_page_count(p, 0);
 		managed[z->node][z->zone_idx]++;
-		free_one_page(z, p, pfn, 0);
+		mm_free_one_page(z, p, pfn, 0);
 	}
 	/* More managed pages: watermarks, lowmem reserves and per-CPU list
 	 * sizes follow (min_free_kbytes stays as set). */
@@ -93,8 +93,8 @@ unsigned long free_reserved_area(void *start, void *end, int poison, const char 
 		if (managed[z->node][z->zone_idx])
 			__atomic_fetch_add(&z->managed_pages, managed[z->node][z->zone_idx],
 					   __ATOMIC_RELAXED);
-	setup_per_zone_wmarks();
-	setup_per_zone_lowmem_reserve();
+	mm_setup_per_zone_wmarks();
+	mm_setup_per_zone_lowmem_reserve();
 	mm_printk("Freeing %s memory: %luK\n", name, (epfn - spfn) << (MM_PAGE_SHIFT - 10));
 	return epfn - spfn;
 }

@@ -78,6 +78,6 @@ static inline int gfp_migratetype(gfp_t gfp)
 
 /* "GFP_KERNEL|__GFP_NOWARN"-style name of @gfp into @buf (for reports;
  * mm/gfp_names.c). */
-void gfp_flags_name(gfp_t gfp, char *buf, unsigned long size);
+void mm_gfp_flags_name(gfp_t gfp, char *buf, unsigned long size);
 
 #endif /* MM_GFP_H */

@@ -50,7 +50,7 @@ static unsigned long append(char *buf, unsigned long at, unsigned long size, con
 }
 
 /* Like Linux's %pGg: composite names first, then the single bits left. */
-void gfp_flags_name(gfp_t gfp, char *buf, unsigned long size)
+void mm_gfp_flags_name(gfp_t gfp, char *buf, unsigned long size)
 {
 	unsigned long at = 0;
 

@@ -48,34 +48,34 @@ static inline void zone_mod_free(struct zone *z, long delta)
 }
 
 /* ---- buddy.c: all need zone->lock held ---- */
-extern uint8_t *pageblock_mt; /* one migratetype per pageblock, by pfn >> 9 */
-/* get_pageblock_migratetype() without the call, for the free fast path.
+extern uint8_t *mm_pageblock_mt; /* one migratetype per pageblock, by pfn >> 9 */
+/* mm_get_pageblock_migratetype() without the call, for the free fast path.
  * Read without zone->lock, so a block changing type meanwhile may send the
  * page to its old type's list, as in Linux; the next merge under the lock
  * uses the new type. A relaxed load says the race is intended. */
 static inline int pfn_pageblock_mt(unsigned long pfn)
 {
-	return __atomic_load_n(&pageblock_mt[pfn >> pageblock_order], __ATOMIC_RELAXED);
+	return __atomic_load_n(&mm_pageblock_mt[pfn >> pageblock_order], __ATOMIC_RELAXED);
 }
-void set_pageblock_migratetype(unsigned long pfn, int migratetype);
+void mm_set_pageblock_migratetype(unsigned long pfn, int migratetype);
 /* Compaction's skip hints, one byte per pageblock by pfn >> 9 (PB_*_skip
  * in compact_zone.c); allocated and zeroed by mm_init() after the
  * migratetype bytes, when there is compaction. */
 #if MM_CONFIG_COMPACTION
-extern uint8_t *pageblock_skip;
+extern uint8_t *mm_pageblock_skip;
 #define PAGEBLOCK_BYTES 2
 #else
 #define PAGEBLOCK_BYTES 1
 #endif
 /* Put a free block on its free list, merging with free buddies. Does not
  * touch NR_FREE_PAGES (the caller adds 1 << order). */
-void __free_one_page(struct page *page, unsigned long pfn, struct zone *zone, unsigned int order,
+void mm__free_one_page(struct page *page, unsigned long pfn, struct zone *zone, unsigned int order,
 		     int migratetype);
 /* Take an order-@order block of @migratetype, splitting a larger one;
  * NR_FREE_PAGES is lowered. NULL when that list set is empty. */
-struct page *__rmqueue_smallest(struct zone *zone, unsigned int order, int migratetype);
+struct page *mm__rmqueue_smallest(struct zone *zone, unsigned int order, int migratetype);
 /* The same, falling back to other migratetypes (stealing pageblocks). */
-struct page *__rmqueue(struct zone *zone, unsigned int order, int migratetype,
+struct page *mm__rmqueue(struct zone *zone, unsigned int order, int migratetype,
 		       unsigned int alloc_flags);
 /* Does @start's pageblock lie wholly in @zone? One shared with another
  * zone (or node) keeps its type: neither zone may retype it alone. */
@@ -87,28 +87,28 @@ static inline bool pageblock_in_zone(const struct zone *zone, unsigned long star
  * that type's lists (splitting a larger free block around it first, and
  * merging it with its buddy if it is wholly free); returns the pages
  * moved. A pageblock not wholly in @zone is left as it is: 0. */
-unsigned long move_freepages_block(struct zone *zone, struct page *page, int migratetype);
+unsigned long mm_move_freepages_block(struct zone *zone, struct page *page, int migratetype);
 /* Free a block to the buddy lists of its pageblock's type (each pageblock
  * its own, for blocks larger than one), taking zone->lock; accounts it. */
-void free_one_page(struct zone *zone, struct page *page, unsigned long pfn, unsigned int order);
+void mm_free_one_page(struct zone *zone, struct page *page, unsigned long pfn, unsigned int order);
 
 /* ---- watermark.c ---- */
-bool __zone_watermark_ok(struct zone *z, unsigned int order, unsigned long mark,
+bool mm__zone_watermark_ok(struct zone *z, unsigned int order, unsigned long mark,
 			 int highest_zoneidx, unsigned int alloc_flags, long free_pages);
 /* Turn @page's pageblock into a HIGHATOMIC reserve if under the cap and
  * the pageblock lies wholly in @zone. */
-void reserve_highatomic_pageblock(struct page *page, struct zone *zone);
+void mm_reserve_highatomic_pageblock(struct page *page, struct zone *zone);
 /* Give one reserved HIGHATOMIC pageblock of a zone in @ac's zonelist back
  * to @ac's migratetype (for the slowpath, when a request is about to
  * fail). Without @force a zone keeps its last reserved pageblock. Returns
  * true when a pageblock was released. Takes zone->lock. */
 struct alloc_context;
-bool unreserve_highatomic_pageblock(const struct alloc_context *ac, bool force);
+bool mm_unreserve_highatomic_pageblock(const struct alloc_context *ac, bool force);
 /* Watermark boosting (Linux 5.0): a fallback that stole from another
  * migratetype's pageblock raises zone->watermark_boost by a pageblock, up
  * to watermark_boost_factor/10000 of the high watermark (0: off). Needs
  * zone->lock. Returns true when raised (the caller wakes kswapd). */
-bool boost_watermark(struct zone *zone);
+bool mm_boost_watermark(struct zone *zone);
 
 /* Order-0 fast check first, as Linux does: no free-list walk. */
 static inline bool zone_watermark_fast(struct zone *z, unsigned int order, unsigned long mark,
@@ -125,7 +125,7 @@ static inline bool zone_watermark_fast(struct zone *z, unsigned int order, unsig
 		if (usable > (long)mark + z->lowmem_reserve[highest_zoneidx])
 			return true;
 	}
-	return __zone_watermark_ok(z, order, mark, highest_zoneidx, alloc_flags,
+	return mm__zone_watermark_ok(z, order, mark, highest_zoneidx, alloc_flags,
 				   zone_page_state(z, NR_FREE_PAGES));
 }
 
@@ -136,32 +136,32 @@ extern bool mm_debug_check_tails;
  * any page of a block, so blocks are checked page by page (a test switching
  * poisoning off again must not leave stale marks behind). */
 extern bool mm_poison_seen;
-extern const char *const migratetype_names[MIGRATE_TYPES];
+extern const char *const mm_migratetype_names[MIGRATE_TYPES];
 /* Report "BUG: Bad page state" and count it; the caller leaks the page. */
-void bad_page(struct page *page, unsigned int order, const char *reason, void *caller);
+void mm_bad_page(struct page *page, unsigned int order, const char *reason, void *caller);
 /* The full checks before dropping the reference in __free_pages(), with
  * the report; the fast path calls it only when its own test failed. */
-bool free_page_check_entry(struct page *page, unsigned int order, void *caller);
+bool mm_free_page_check_entry(struct page *page, unsigned int order, void *caller);
 /* Checks when the last reference is gone, for the cases the inline fast
  * path leaves out (compound, poisoning, tail checks, any flag or mapping
  * set); clears allocation state and poisons. False: bad, leak the block. */
-bool free_pages_prepare(struct page *page, unsigned int order, void *caller);
+bool mm_free_pages_prepare(struct page *page, unsigned int order, void *caller);
 /* Full checks of a block about to be handed out (tails only under
  * mm_debug_check_tails or after poisoning); false: bad, leak it. */
-bool check_new_pages(struct page *page, unsigned int order);
+bool mm_check_new_pages(struct page *page, unsigned int order);
 
 /* At mm_init(), after the memory map is placed and before memblock's free
  * memory goes to the buddy lists: take the last-freer table from memblock
  * if poisoning is on (else there is none). */
-void page_freer_init(void);
+void mm_page_freer_init(void);
 /* Zone and per-CPU canaries (cpu < 0: the zone's only); false, after one
  * "BUG: <where>: canary overwritten in zone Z cpu N" line, when broken. */
-bool zone_canaries_ok(const struct zone *z, int cpu, const char *where);
+bool mm_zone_canaries_ok(const struct zone *z, int cpu, const char *where);
 /* One line "mm_check_invariants: <message>" (up to a limit), counted in
  * mm_check_invariants()'s result: for checkers of other parts of mm/. */
 void mm_invariant_vproblem(const char *fmt, va_list ap);
 /* A zone's name from its index, safe when the zone is overwritten. */
-const char *zone_name_safe(const struct zone *z);
+const char *mm_zone_name_safe(const struct zone *z);
 
 /* Is a pass over every page of a block wanted (debug only)? */
 static inline bool mm_tail_pass(void)
@@ -171,7 +171,7 @@ static inline bool mm_tail_pass(void)
 }
 
 /* Flags a page may not carry when handed out; PG_poisoned is not wrong but
- * sends the page to check_new_pages() to verify the pattern. */
+ * sends the page to mm_check_new_pages() to verify the pattern. */
 #define PAGE_FLAGS_CHECK_AT_PREP \
 	((1u << PG_buddy) | (1u << PG_pcp) | (1u << PG_reserved) | (1u << PG_lru) | \
 	 (1u << PG_poisoned))
@@ -185,7 +185,7 @@ static __always_inline bool check_new_pages_fast(struct page *page, unsigned int
 
 	if (likely(clean) && (!order || likely(!mm_tail_pass())))
 		return true;
-	return check_new_pages(page, order);
+	return mm_check_new_pages(page, order);
 }
 
 /* ---- pcp.c ---- */
@@ -194,14 +194,14 @@ static inline unsigned int order_to_pindex(int migratetype, unsigned int order)
 	return order * MIGRATE_PCPTYPES + (unsigned int)migratetype;
 }
 
-void zone_pcp_init(struct zone *zone);
-void zone_pcp_update(struct zone *zone);
+void mm_zone_pcp_init(struct zone *zone);
+void mm_zone_pcp_update(struct zone *zone);
 /* Give @count pages of @pcp back to the buddy lists (interrupts off). */
-void free_pcppages_bulk(struct zone *zone, int count, struct per_cpu_pages *pcp);
+void mm_free_pcppages_bulk(struct zone *zone, int count, struct per_cpu_pages *pcp);
 /* A free of @order left @pcp at or over high, or is of order > 0 while
  * frees run without allocations: give back as many pages as
  * pcp_free_count says (interrupts off). */
-void free_pcppages_over_high(struct zone *zone, struct per_cpu_pages *pcp, unsigned int order);
+void mm_free_pcppages_over_high(struct zone *zone, struct per_cpu_pages *pcp, unsigned int order);
 
 /*
  * The per-CPU halves of allocation and free, inline because at this size
@@ -211,7 +211,7 @@ void free_pcppages_over_high(struct zone *zone, struct per_cpu_pages *pcp, unsig
 
 /* The rest of rmqueue_pcplist(): refill an empty list, check and report
  * bad blocks, count; restores @irqflags. */
-struct page *rmqueue_pcplist_slow(struct zone *zone, struct per_cpu_pages *pcp, unsigned int cpu,
+struct page *mm_rmqueue_pcplist_slow(struct zone *zone, struct per_cpu_pages *pcp, unsigned int cpu,
 				  unsigned int order, int migratetype, unsigned int alloc_flags,
 				  unsigned long irqflags);
 
@@ -235,7 +235,7 @@ static __always_inline struct page *rmqueue_pcplist(struct zone *zone, unsigned 
 	    unlikely(((page_flags_read(page) & PAGE_FLAGS_CHECK_AT_PREP) ^ (1u << PG_pcp)) |
 		     (uint32_t)page->_refcount | (uintptr_t)page->mapping) ||
 	    (order && unlikely(mm_tail_pass())))
-		return rmqueue_pcplist_slow(zone, pcp, cpu, order, migratetype, alloc_flags, flags);
+		return mm_rmqueue_pcplist_slow(zone, pcp, cpu, order, migratetype, alloc_flags, flags);
 	list_del(first);
 	page_flags_write(page, page_flags_read(page) & ~(1u << PG_pcp));
 	set_page_private(page, 0);
@@ -265,16 +265,16 @@ static __always_inline void free_unref_page(struct page *page, unsigned int orde
 	pcp->count += 1 << order;
 	__count_cpu_vm_events(cpu, PGFREE, 1UL << order);
 	if (unlikely(pcp->count >= pcp_high(pcp)) || unlikely(order && pcp->free_factor))
-		free_pcppages_over_high(zone, pcp, order);
+		mm_free_pcppages_over_high(zone, pcp, order);
 	mm_irq_restore(flags);
 }
 
 /* ---- page_alloc.c ---- */
 /* Which zone the order-0 fast path tries first for each highest zone;
  * after the zones' managed pages change (mm_init). */
-void build_zonelists(void);
+void mm_build_zonelists(void);
 /* Fault injection switched on or off: the order-0 fast path follows. */
-void page_alloc_fast_update(void);
+void mm_page_alloc_fast_update(void);
 
 /* ---- page_alloc.c: the slowpath's retry decisions (exported for tests) ---- */
 struct alloc_context {
@@ -285,10 +285,10 @@ struct alloc_context {
 };
 /* Step 11 of the slowpath (README): retry after reclaim? Updates
  * *no_progress_loops. Reads zone counters; no lock needed. */
-bool should_reclaim_retry(gfp_t gfp, unsigned int order, const struct alloc_context *ac,
+bool mm_should_reclaim_retry(gfp_t gfp, unsigned int order, const struct alloc_context *ac,
 			  unsigned int alloc_flags, bool did_some_progress, int *no_progress_loops);
 /* ...or for compaction's sake? May raise *compact_priority (lower value). */
-bool should_compact_retry(const struct alloc_context *ac, unsigned int order,
+bool mm_should_compact_retry(const struct alloc_context *ac, unsigned int order,
 			  unsigned int alloc_flags, enum compact_result compact_result,
 			  enum compact_priority *compact_priority, int *compaction_retries);
 

@@ -23,7 +23,7 @@ static struct {
 	unsigned long wakeups, proactive_runs, migrated, successes;
 } kcd = { .lock = MM_SPINLOCK_INIT };
 
-void wakeup_kcompactd(int order, int highest_zoneidx)
+void mm_wakeup_kcompactd(int order, int highest_zoneidx)
 {
 	unsigned long flags;
 
@@ -40,9 +40,9 @@ void wakeup_kcompactd(int order, int highest_zoneidx)
 		mm_wake_up(kcd.wq);
 }
 
-void kcompactd_kswapd_balanced(int nid)
+void mm_kcompactd_kswapd_balanced(int nid)
 {
-	reset_isolation_suitable(nid);
+	mm_reset_isolation_suitable(nid);
 }
 
 /* Worth a pass: the order is not free yet and there are the free pages
@@ -50,7 +50,7 @@ void kcompactd_kswapd_balanced(int nid)
 static bool zone_wants_compaction(struct zone *z, int order, int highest_zoneidx)
 {
 	return populated_zone(z) &&
-	       __compaction_suitable(z, (unsigned int)order, ALLOC_WMARK_MIN, highest_zoneidx,
+	       mm__compaction_suitable(z, (unsigned int)order, ALLOC_WMARK_MIN, highest_zoneidx,
 				     zone_page_state(z, NR_FREE_PAGES)) == COMPACT_CONTINUE;
 }
 
@@ -73,7 +73,7 @@ static enum compact_result compact_zone_for_kcompactd(struct zone *z, int order)
 			.abort = &kcd.parked,
 		};
 
-		r = compact_zone(&cc);
+		r = mm_compact_zone(&cc);
 		kcd.migrated += cc.nr_migrated;
 		if (r != COMPACT_PARTIAL_SKIPPED || !cc.scanners_met)
 			break;
@@ -92,19 +92,19 @@ static void compact_node(int order, int highest_zoneidx)
 
 		if (z->zone_idx > highest_zoneidx ||
 		    !zone_wants_compaction(z, order, highest_zoneidx) ||
-		    compaction_deferred(z, (unsigned int)order))
+		    mm_compaction_deferred(z, (unsigned int)order))
 			continue;
 		r = compact_zone_for_kcompactd(z, order);
 		if (r == COMPACT_SUCCESS) {
-			compaction_defer_reset(z, (unsigned int)order, false);
+			mm_compaction_defer_reset(z, (unsigned int)order, false);
 			kcd.successes++;
 		} else if (r == COMPACT_COMPLETE || r == COMPACT_PARTIAL_SKIPPED) {
-			defer_compaction(z, (unsigned int)order);
+			mm_defer_compaction(z, (unsigned int)order);
 		}
 	}
 }
 
-bool kcompactd_do_work(void)
+bool mm_kcompactd_do_work(void)
 {
 	unsigned long flags = mm_spin_lock_irqsave(&kcd.lock);
 	bool had = kcd.pending;
@@ -114,7 +114,7 @@ bool kcompactd_do_work(void)
 	mm_spin_unlock_irqrestore(&kcd.lock, flags);
 	if (!had)
 		return false;
-	count_compact_zone_event(COMPACT_DAEMON_WAKE, 1);
+	mm_count_compact_zone_event(COMPACT_DAEMON_WAKE, 1);
 	kcd.wakeups++;
 	compact_node(order, zi);
 	return true;
@@ -135,9 +135,9 @@ static void proactive_pass(void)
 		};
 
 		if (!populated_zone(z) ||
-		    fragmentation_index(z, pageblock_order) <= sysctl_extfrag_threshold)
+		    mm_fragmentation_index(z, pageblock_order) <= mm_sysctl_extfrag_threshold)
 			continue;
-		compact_zone(&cc);
+		mm_compact_zone(&cc);
 		kcd.migrated += cc.nr_migrated;
 		kcd.proactive_runs++;
 	}
@@ -176,7 +176,7 @@ static int kcompactd_main(void *unused)
 			continue; /* only re-arm with the new period */
 		__atomic_store_n(&kcd.running, true, __ATOMIC_RELEASE);
 		if (work)
-			kcompactd_do_work();
+			mm_kcompactd_do_work();
 		else if (ms)
 			proactive_pass();
 	}
@@ -204,7 +204,7 @@ int kcompactd_run(void)
 	return 0;
 }
 
-void kcompactd_park(void)
+void mm_kcompactd_park(void)
 {
 	__atomic_store_n(&kcd.parked, true, __ATOMIC_RELEASE);
 	if (!kcd.started)
@@ -213,7 +213,7 @@ void kcompactd_park(void)
 	mm_wait_timeout(kcd.idle_wq, idle, NULL, 0);
 }
 
-void kcompactd_set_proactive(unsigned int ms)
+void mm_kcompactd_set_proactive(unsigned int ms)
 {
 	__atomic_store_n(&kcd.proactive_ms, ms, __ATOMIC_RELAXED);
 	__atomic_store_n(&kcd.reconfig, true, __ATOMIC_RELEASE);
@@ -221,7 +221,7 @@ void kcompactd_set_proactive(unsigned int ms)
 		mm_wake_up(kcd.wq);
 }
 
-void kcompactd_reset(void)
+void mm_kcompactd_reset(void)
 {
 	unsigned long flags = mm_spin_lock_irqsave(&kcd.lock);
 
@@ -232,7 +232,7 @@ void kcompactd_reset(void)
 	mm_spin_unlock_irqrestore(&kcd.lock, flags);
 }
 
-void kcompactd_get_stats(struct kcompactd_stats *st)
+void mm_kcompactd_get_stats(struct kcompactd_stats *st)
 {
 	st->running = __atomic_load_n(&kcd.running, __ATOMIC_ACQUIRE);
 	st->wakeups = kcd.wakeups;

@@ -29,17 +29,17 @@ struct kcompactd_stats {
  * win) and wake kcompactd. Order 0 is ignored. Context: any, zone->lock
  * may be held; never sleeps.
  */
-void wakeup_kcompactd(int order, int highest_zoneidx);
+void mm_wakeup_kcompactd(int order, int highest_zoneidx);
 
 /* kswapd has balanced node @nid: clear the compaction skip hints that
  * ended passes left in its zones (free pages have come back since), and
  * let the next pass start at the zones' ends. Context: thread. */
-void kcompactd_kswapd_balanced(int nid);
+void mm_kcompactd_kswapd_balanced(int nid);
 
 /* Serve the recorded request now, in the calling thread, as kcompactd
  * would: true if there was one. Counts compact_daemon_wake. Context:
  * thread (hosts without threads, tests). */
-bool kcompactd_do_work(void);
+bool mm_kcompactd_do_work(void);
 
 /* Start the thread (or resume it after kcompactd_park). Returns 0, or -1
  * when the host cannot start threads: requests are then only recorded.
@@ -47,29 +47,29 @@ bool kcompactd_do_work(void);
 int kcompactd_run(void);
 
 /* Ignore requests from now on and return once no pass is running. */
-void kcompactd_park(void);
+void mm_kcompactd_park(void);
 
 /* Proactive compaction: every @ms milliseconds compact each zone whose
  * fragmentation index for a pageblock exceeds sysctl_extfrag_threshold.
  * 0 (the default) turns it off. */
-void kcompactd_set_proactive(unsigned int ms);
+void mm_kcompactd_set_proactive(unsigned int ms);
 
 /* Forget the request and statistics (host tests after a fake boot). */
-void kcompactd_reset(void);
+void mm_kcompactd_reset(void);
 
-void kcompactd_get_stats(struct kcompactd_stats *st);
+void mm_kcompactd_get_stats(struct kcompactd_stats *st);
 
 #else /* !MM_CONFIG_COMPACTION: no kcompactd; requests are dropped */
 
-static inline void wakeup_kcompactd(int order, int highest_zoneidx)
+static inline void mm_wakeup_kcompactd(int order, int highest_zoneidx)
 {
 	(void)order, (void)highest_zoneidx;
 }
-static inline void kcompactd_kswapd_balanced(int nid)
+static inline void mm_kcompactd_kswapd_balanced(int nid)
 {
 	(void)nid;
 }
-static inline bool kcompactd_do_work(void)
+static inline bool mm_kcompactd_do_work(void)
 {
 	return false;
 }
@@ -77,17 +77,17 @@ static inline int kcompactd_run(void)
 {
 	return 0;
 }
-static inline void kcompactd_park(void)
+static inline void mm_kcompactd_park(void)
 {
 }
-static inline void kcompactd_set_proactive(unsigned int ms)
+static inline void mm_kcompactd_set_proactive(unsigned int ms)
 {
 	(void)ms;
 }
-static inline void kcompactd_reset(void)
+static inline void mm_kcompactd_reset(void)
 {
 }
-static inline void kcompactd_get_stats(struct kcompactd_stats *st)
+static inline void mm_kcompactd_get_stats(struct kcompactd_stats *st)
 {
 	*st = (struct kcompactd_stats){ 0 };
 }

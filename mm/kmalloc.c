@@ -27,7 +27,7 @@ static __always_inline void *slab_alloc_fast(struct kmem_cache *s, gfp_t gfp, vo
 		return obj;
 	}
 	mm_irq_restore(flags);
-	return slab_alloc_slow(s, gfp, caller);
+	return mm_slab_alloc_slow(s, gfp, caller);
 }
 
 /* The slab of @p when @p is exactly an object's start; NULL otherwise (a
@@ -38,7 +38,7 @@ static __always_inline struct page *slab_lookup(const void *p)
 	struct page *slab;
 	unsigned int idx;
 
-	if (unlikely(pfn >= max_pfn)) /* max_pfn is 0 before mm_init() */
+	if (unlikely(pfn >= mm_max_pfn)) /* max_pfn is 0 before mm_init() */
 		return NULL;
 	slab = pfn_to_page(pfn);
 	if (unlikely(PageTail(slab))) { /* a later page of a multi-page slab */
@@ -73,7 +73,7 @@ static bool bad_zero_request(struct kmem_cache *s, gfp_t gfp, void *caller)
 {
 	if (!(gfp & __GFP_ZERO) || !s->ctor)
 		return false;
-	slab_report(SLAB_REPORT_BAD_REQUEST, s, NULL, 0, caller,
+	mm_slab_report(SLAB_REPORT_BAD_REQUEST, s, NULL, 0, caller,
 		    "__GFP_ZERO would destroy what the constructor built");
 	return true;
 }
@@ -83,7 +83,7 @@ static __attribute__((noinline)) void *kmem_cache_alloc_zero(struct kmem_cache *
 {
 	if (bad_zero_request(s, gfp, caller))
 		return NULL;
-	return slab_alloc_slow(s, gfp, caller);
+	return mm_slab_alloc_slow(s, gfp, caller);
 }
 
 void *kmem_cache_alloc(struct kmem_cache *s, gfp_t gfp)
@@ -116,7 +116,7 @@ static struct page *free_lookup(const void *p, bool *large, void *caller)
 	if (likely(PageSlab(page))) {
 		if (likely(slab_off_index(page->mapping, page, slab_offset_of(page, p, pfn), &idx)))
 			return page;
-		slab_report(SLAB_REPORT_MID_OBJECT, page->mapping, p, 0, caller,
+		mm_slab_report(SLAB_REPORT_MID_OBJECT, page->mapping, p, 0, caller,
 			    "free of %p: not the start of an object", p);
 		return NULL;
 	}
@@ -125,7 +125,7 @@ static struct page *free_lookup(const void *p, bool *large, void *caller)
 		return page;
 	}
 invalid:
-	slab_report(SLAB_REPORT_INVALID_FREE, NULL, p, 0, caller,
+	mm_slab_report(SLAB_REPORT_INVALID_FREE, NULL, p, 0, caller,
 		    "free of %p: not an object of any slab cache", p);
 	return NULL;
 }
@@ -139,12 +139,12 @@ static __attribute__((noinline)) void kmem_cache_free_slow(struct kmem_cache *s,
 	if (unlikely(!slab))
 		return;
 	if (unlikely(large || slab->mapping != s)) {
-		slab_report(SLAB_REPORT_WRONG_CACHE, s, obj, 0, caller,
+		mm_slab_report(SLAB_REPORT_WRONG_CACHE, s, obj, 0, caller,
 			    "object %p freed to %s, but it belongs to %s", obj, s->name,
 			    large ? "a large kmalloc" : ((struct kmem_cache *)slab->mapping)->name);
 		return;
 	}
-	slab_free_slow(s, slab, obj, caller);
+	mm_slab_free_slow(s, slab, obj, caller);
 }
 
 void kmem_cache_free(struct kmem_cache *s, void *obj)
@@ -193,14 +193,14 @@ static void *kmalloc_large(size_t size, gfp_t gfp)
 		return NULL;
 	SetPageFlag(page, PG_large_kmalloc);
 	/* counted as unreclaimable slab, as Linux counts large kmallocs */
-	__atomic_fetch_add(&slab_nr_pages[0], 1L << order, __ATOMIC_RELAXED);
+	__atomic_fetch_add(&mm_slab_nr_pages[0], 1L << order, __ATOMIC_RELAXED);
 	return page_address(page);
 }
 
 static void *kmalloc_bad(size_t size, gfp_t gfp, void *caller, const char *why)
 {
 	if (!(gfp & __GFP_NOWARN) || size <= KMALLOC_MAX_SIZE)
-		slab_report(SLAB_REPORT_BAD_REQUEST, NULL, NULL, size, caller,
+		mm_slab_report(SLAB_REPORT_BAD_REQUEST, NULL, NULL, size, caller,
 			    "kmalloc(%lu, 0x%x): %s", (unsigned long)size, gfp, why);
 	return NULL;
 }
@@ -225,7 +225,7 @@ static __attribute__((noinline)) void *kmalloc_slow(size_t size, gfp_t gfp, void
 	s = kmalloc_caches[!!(gfp & __GFP_RECLAIMABLE)][kmalloc_index(size)];
 	if (!s)
 		return kmalloc_bad(size, gfp, caller, "kmem_cache_init() has not run");
-	return slab_alloc_slow(s, gfp, caller);
+	return mm_slab_alloc_slow(s, gfp, caller);
 }
 
 static __always_inline void *__kmalloc(size_t size, gfp_t gfp, void *caller)
@@ -263,12 +263,12 @@ static __attribute__((noinline)) void kfree_slow(const void *p, void *caller)
 		return;
 	if (unlikely(large)) {
 		ClearPageFlag(page, PG_large_kmalloc);
-		__atomic_fetch_sub(&slab_nr_pages[0], 1L << page_alloc_order(page),
+		__atomic_fetch_sub(&mm_slab_nr_pages[0], 1L << page_alloc_order(page),
 				   __ATOMIC_RELAXED);
 		__free_pages(page, page_alloc_order(page));
 		return;
 	}
-	slab_free_slow(page->mapping, page, (void *)p, caller);
+	mm_slab_free_slow(page->mapping, page, (void *)p, caller);
 }
 
 void kfree(const void *p)
@@ -328,9 +328,9 @@ int kmem_cache_init(void)
 {
 	static const char *const prefix[NR_KMALLOC_TYPES] = { "kmalloc-", "kmalloc-rcl-" };
 
-	INIT_LIST_HEAD(&slab_caches);
-	mm_spin_lock_init(&slab_caches_lock);
-	slab_nr_pages[0] = slab_nr_pages[1] = 0;
+	INIT_LIST_HEAD(&mm_slab_caches);
+	mm_spin_lock_init(&mm_slab_caches_lock);
+	mm_slab_nr_pages[0] = mm_slab_nr_pages[1] = 0;
 	for (int t = 0; t < NR_KMALLOC_TYPES; t++)
 		for (unsigned int i = 0; i <= KMALLOC_SHIFT_HIGH; i++)
 			kmalloc_caches[t][i] = NULL;
@@ -364,5 +364,5 @@ int kmem_cache_init(void)
 				return -1;
 		}
 	}
-	return slab_shrinker_register();
+	return mm_slab_shrinker_register();
 }

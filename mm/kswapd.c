@@ -77,7 +77,7 @@ static struct kswapd_node kswapd_nodes[MAX_NUMNODES] = {
 _Static_assert(MAX_NR_ZONES == 3, "lowest_free initialiser");
 
 static bool kswapd_is_parked;
-static struct mm_waitq *idle_wq; /* kswapd_park() waits here for all */
+static struct mm_waitq *idle_wq; /* mm_kswapd_park() waits here for all */
 
 static struct zone *node_zone(const struct kswapd_node *k, int zi)
 {
@@ -94,7 +94,7 @@ static void state_set(struct kswapd_node *k, enum kswapd_state s)
 	__atomic_store_n(&k->state, s, __ATOMIC_SEQ_CST);
 }
 
-const char *kswapd_state_name(enum kswapd_state s)
+const char *mm_kswapd_state_name(enum kswapd_state s)
 {
 	switch (s) {
 	case KSWAPD_OFF:
@@ -126,7 +126,7 @@ static bool node_has_managed(int nid)
 
 static bool zone_done(struct zone *zone, unsigned int order)
 {
-	return zone_balanced(zone, order, zone->zone_idx) || !zone_reclaimable_pages(zone);
+	return mm_zone_balanced(zone, order, zone->zone_idx) || !mm_zone_reclaimable_pages(zone);
 }
 
 static bool node_balanced(const struct kswapd_node *k, unsigned int order, int highest_zoneidx)
@@ -159,7 +159,7 @@ static void note_lowest_free(struct kswapd_node *k, struct zone *zone)
 		*lo = free;
 }
 
-void wakeup_kswapd(struct zone *zone, gfp_t gfp, unsigned int order, int highest_zoneidx)
+void mm_wakeup_kswapd(struct zone *zone, gfp_t gfp, unsigned int order, int highest_zoneidx)
 {
 	struct kswapd_node *k;
 	unsigned long flags;
@@ -192,7 +192,7 @@ void wakeup_kswapd(struct zone *zone, gfp_t gfp, unsigned int order, int highest
 		mm_wake_up(k->wq);
 }
 
-void kswapd_reset_failures(void)
+void mm_kswapd_reset_failures(void)
 {
 	for (int nid = 0; nid < MAX_NUMNODES; nid++)
 		__atomic_store_n(&kswapd_nodes[nid].failures, 0, __ATOMIC_RELAXED);
@@ -254,7 +254,7 @@ static void balance_node(struct kswapd_node *k, unsigned int order, int highest_
 
 			if (!populated_zone(z) || zone_done(z, order))
 				continue;
-			reclaimed += balance_zone(z, order, highest_zoneidx, &sc);
+			reclaimed += mm_balance_zone(z, order, highest_zoneidx, &sc);
 			/* balance_zone stopped reclaiming for the order once it
 			 * freed enough for compaction: so does the node. */
 			order = sc.order;
@@ -297,18 +297,18 @@ static bool kswapd_serve(struct kswapd_node *k)
 	t0 = mm_time_ns();
 	*pf |= MM_PF_MEMALLOC;
 	balance_node(k, order, zi);
-	if (node_balanced(k, order, zi)) kcompactd_kswapd_balanced(k->nid);
+	if (node_balanced(k, order, zi)) mm_kcompactd_kswapd_balanced(k->nid);
 	*pf = saved;
 	__atomic_fetch_add(&k->busy_ns, mm_time_ns() - t0, __ATOMIC_RELAXED);
 	/* Free pages alone do not make a high-order block: once reclaim has
 	 * done its part, let kcompactd assemble one (Linux does this as
 	 * kswapd goes back to sleep). kcompactd serves every node. */
 	if (order > 0)
-		wakeup_kcompactd((int)order, zi);
+		mm_wakeup_kcompactd((int)order, zi);
 	return true;
 }
 
-bool kswapd_balance(void)
+bool mm_kswapd_balance(void)
 {
 	bool any = false;
 
@@ -341,17 +341,17 @@ static int kswapd_main(void *arg)
 	struct kswapd_node *k = arg;
 
 	for (;;) {
-		state_set(k, kswapd_parked() ? KSWAPD_PARKED : KSWAPD_SLEEPING);
+		state_set(k, mm_kswapd_parked() ? KSWAPD_PARKED : KSWAPD_SLEEPING);
 		mm_wake_up(idle_wq);
 		/* A request that arrived while parked or running is served now:
 		 * the condition is tested before sleeping. */
 		if (!mm_wait_timeout(k->wq, kswapd_has_work, k, 0))
 			continue;
-		/* RUNNING before the second look at parked: kswapd_park() sets
+		/* RUNNING before the second look at parked: mm_kswapd_park() sets
 		 * parked before looking at the state, so one of the two sees
 		 * the other (both sequentially consistent). */
 		state_set(k, KSWAPD_RUNNING);
-		if (kswapd_parked())
+		if (mm_kswapd_parked())
 			continue;
 		kswapd_serve(k);
 	}
@@ -393,12 +393,12 @@ int kswapd_run(void)
 	return ret;
 }
 
-bool kswapd_parked(void)
+bool mm_kswapd_parked(void)
 {
 	return __atomic_load_n(&kswapd_is_parked, __ATOMIC_SEQ_CST);
 }
 
-void kswapd_park(void)
+void mm_kswapd_park(void)
 {
 	struct zone *z;
 
@@ -421,7 +421,7 @@ void kswapd_park(void)
 
 /* ---- statistics and trace ---- */
 
-void kswapd_stats_reset(void)
+void mm_kswapd_stats_reset(void)
 {
 	for (int nid = 0; nid < MAX_NUMNODES; nid++) {
 		struct kswapd_node *k = kswapd_node(nid);
@@ -435,7 +435,7 @@ void kswapd_stats_reset(void)
 	}
 }
 
-void kswapd_reset(void)
+void mm_kswapd_reset(void)
 {
 	for (int nid = 0; nid < MAX_NUMNODES; nid++) {
 		struct kswapd_node *k = kswapd_node(nid);
@@ -447,7 +447,7 @@ void kswapd_reset(void)
 		k->failures = 0;
 		mm_spin_unlock_irqrestore(&k->lock, flags);
 	}
-	kswapd_stats_reset();
+	mm_kswapd_stats_reset();
 }
 
 static void node_stats(struct kswapd_node *k, struct kswapd_stats *st)
@@ -464,7 +464,7 @@ static void node_stats(struct kswapd_node *k, struct kswapd_stats *st)
 	mm_spin_unlock_irqrestore(&k->lock, flags);
 }
 
-int kswapd_get_node_stats(int nid, struct kswapd_stats *st)
+int mm_kswapd_get_node_stats(int nid, struct kswapd_stats *st)
 {
 	if (nid < 0 || nid >= mm_nr_nodes || !st)
 		return -1;
@@ -478,7 +478,7 @@ static int state_weight(enum kswapd_state s)
 	return s == KSWAPD_RUNNING ? 3 : s == KSWAPD_SLEEPING ? 2 : s == KSWAPD_PARKED ? 1 : 0;
 }
 
-void kswapd_get_stats(struct kswapd_stats *st)
+void mm_kswapd_get_stats(struct kswapd_stats *st)
 {
 	struct kswapd_stats one;
 
@@ -499,14 +499,14 @@ void kswapd_get_stats(struct kswapd_stats *st)
 	}
 }
 
-void kswapd_trace_sample(uint64_t ms)
+void mm_kswapd_trace_sample(uint64_t ms)
 {
 	struct zone *z;
 
 	for_each_zone(z) {
 		struct kswapd_node *k = kswapd_node(z->node);
 		enum kswapd_state s = state_get(k);
-		const char *state = kswapd_state_name(s);
+		const char *state = mm_kswapd_state_name(s);
 		char name[16];
 
 		if (!populated_zone(z))

@@ -22,7 +22,7 @@
 
 enum kswapd_state {
 	KSWAPD_OFF,	 /* no thread: requests are only recorded */
-	KSWAPD_SLEEPING, /* waiting for wakeup_kswapd() */
+	KSWAPD_SLEEPING, /* waiting for mm_wakeup_kswapd() */
 	KSWAPD_RUNNING,	 /* balancing */
 	KSWAPD_PARKED,	 /* thread alive but told to ignore requests */
 };
@@ -41,7 +41,7 @@ struct kswapd_stats {
  * Start one kswapd thread per node that has managed pages
  * (mm_kthread_run), or unpark them. Idempotent. Returns 0, or -1 when a
  * thread could not be started (that node's requests are then only
- * recorded; kswapd_balance() can serve them synchronously).
+ * recorded; mm_kswapd_balance() can serve them synchronously).
  * Context: thread, after mm_init().
  */
 int kswapd_run(void);
@@ -50,10 +50,10 @@ int kswapd_run(void);
  * balancing (tests that need exact reclaim counts). kswapd_run() resumes.
  * Works before kswapd_run() too (nothing will start them). Context:
  * thread. */
-void kswapd_park(void);
+void mm_kswapd_park(void);
 /* Parked: requests are recorded only, and watermarks are not boosted
  * (park clears the boosts: only kswapd would take them back). */
-bool kswapd_parked(void);
+bool mm_kswapd_parked(void);
 
 /*
  * The allocator's request: @order in zones up to @highest_zoneidx is short
@@ -62,40 +62,40 @@ bool kswapd_parked(void);
  * kswapd_failures reached MAX_RECLAIM_RETRIES) or already balanced and not
  * boosted. Context: any, zone->lock may be held; never sleeps.
  */
-void wakeup_kswapd(struct zone *zone, gfp_t gfp, unsigned int order, int highest_zoneidx);
+void mm_wakeup_kswapd(struct zone *zone, gfp_t gfp, unsigned int order, int highest_zoneidx);
 
 /*
  * Serve every node's recorded request now, in the calling thread, as each
  * node's kswapd would (with PF_MEMALLOC set): returns true if any node had
  * one. For hosts without threads, tests and tools/mmsim.
  */
-bool kswapd_balance(void);
+bool mm_kswapd_balance(void);
 
 /* Reclaim made progress elsewhere (direct reclaim, an OOM kill): every
  * node's kswapd may be useful again. */
-void kswapd_reset_failures(void);
+void mm_kswapd_reset_failures(void);
 
 /* Back to boot state (host tests after a fake boot): no request, no
  * failures, statistics cleared on every node; threads are left alone. */
-void kswapd_reset(void);
+void mm_kswapd_reset(void);
 
 /* All nodes together: requests, rounds and busy_ns summed, lowest_free
  * the lowest of any node's zone of that index, failures the highest of
  * any node, state the busiest (run, sleep, parked, off). */
-void kswapd_get_stats(struct kswapd_stats *st);
+void mm_kswapd_get_stats(struct kswapd_stats *st);
 /* Node @nid's kswapd alone (state off: no thread, e.g. a node without
  * memory). Returns 0, or -1 for a node that is not set up
  * (nid < 0 or >= mm_nr_nodes). */
-int kswapd_get_node_stats(int nid, struct kswapd_stats *st);
+int mm_kswapd_get_node_stats(int nid, struct kswapd_stats *st);
 /* Forget lowest_free, busy_ns, requests and rounds on every node. */
-void kswapd_stats_reset(void);
-const char *kswapd_state_name(enum kswapd_state s);
+void mm_kswapd_stats_reset(void);
+const char *mm_kswapd_state_name(enum kswapd_state s);
 
 /* One CSV line per populated zone for trace mode:
  * "trace,<ms>,<zone>,<free>,<min>,<low>,<high>,<kswapd state>", the state
  * that of the zone's node's kswapd. With several nodes <zone> is
  * "N<nid>:<name>" (N1:DMA32); with one, the name alone. */
-void kswapd_trace_sample(uint64_t ms);
+void mm_kswapd_trace_sample(uint64_t ms);
 
 #else /* !MM_CONFIG_RECLAIM: there is no kswapd; nothing is ever woken */
 
@@ -103,50 +103,50 @@ static inline int kswapd_run(void)
 {
 	return 0;
 }
-static inline void kswapd_park(void)
+static inline void mm_kswapd_park(void)
 {
 }
 /* As if parked: watermarks are never boosted, since no kswapd would
  * take the boosts back. */
-static inline bool kswapd_parked(void)
+static inline bool mm_kswapd_parked(void)
 {
 	return true;
 }
-static inline void wakeup_kswapd(struct zone *zone, gfp_t gfp, unsigned int order,
+static inline void mm_wakeup_kswapd(struct zone *zone, gfp_t gfp, unsigned int order,
 				 int highest_zoneidx)
 {
 	(void)zone, (void)gfp, (void)order, (void)highest_zoneidx;
 }
-static inline bool kswapd_balance(void)
+static inline bool mm_kswapd_balance(void)
 {
 	return false;
 }
-static inline void kswapd_reset_failures(void)
+static inline void mm_kswapd_reset_failures(void)
 {
 }
-static inline void kswapd_reset(void)
+static inline void mm_kswapd_reset(void)
 {
 }
-static inline void kswapd_get_stats(struct kswapd_stats *st)
+static inline void mm_kswapd_get_stats(struct kswapd_stats *st)
 {
 	*st = (struct kswapd_stats){ .state = KSWAPD_OFF };
 	for (int i = 0; i < MAX_NR_ZONES; i++)
 		st->lowest_free[i] = -1;
 }
-static inline int kswapd_get_node_stats(int nid, struct kswapd_stats *st)
+static inline int mm_kswapd_get_node_stats(int nid, struct kswapd_stats *st)
 {
-	kswapd_get_stats(st);
+	mm_kswapd_get_stats(st);
 	return nid == 0 ? 0 : -1;
 }
-static inline void kswapd_stats_reset(void)
+static inline void mm_kswapd_stats_reset(void)
 {
 }
-static inline const char *kswapd_state_name(enum kswapd_state s)
+static inline const char *mm_kswapd_state_name(enum kswapd_state s)
 {
 	(void)s;
 	return "off";
 }
-static inline void kswapd_trace_sample(uint64_t ms)
+static inline void mm_kswapd_trace_sample(uint64_t ms)
 {
 	(void)ms;
 }

@@ -6,12 +6,12 @@
 
 #include "vmscan.h"
 
-struct lruvec zone_lruvecs[NR_LRUVECS];
+struct lruvec mm_zone_lruvecs[NR_LRUVECS];
 
-void lru_init(void)
+void mm_lru_init(void)
 {
 	for (int i = 0; i < NR_LRUVECS; i++) {
-		struct lruvec *lv = &zone_lruvecs[i];
+		struct lruvec *lv = &mm_zone_lruvecs[i];
 
 		lv->canary = LRUVEC_CANARY;
 		mm_spin_lock_init(&lv->lru_lock);
@@ -25,7 +25,7 @@ void lru_init(void)
 	}
 }
 
-unsigned long zone_reclaimable_pages(struct zone *zone)
+unsigned long mm_zone_reclaimable_pages(struct zone *zone)
 {
 	struct lruvec *lv = zone_lruvec(zone);
 
@@ -68,7 +68,7 @@ static void lruvec_sanity(const struct lruvec *lv)
 			 (const void *)lv, lv->canary);
 }
 
-void lru_cache_add(struct page *page)
+void mm_lru_cache_add(struct page *page)
 {
 	struct lruvec *lv = page_lruvec(page);
 	unsigned long flags;
@@ -82,7 +82,7 @@ void lru_cache_add(struct page *page)
 	mm_spin_unlock_irqrestore(&lv->lru_lock, flags);
 }
 
-void mark_page_accessed(struct page *page)
+void mm_mark_page_accessed(struct page *page)
 {
 	struct lruvec *lv = page_lruvec(page);
 	unsigned long flags;
@@ -106,7 +106,7 @@ void mark_page_accessed(struct page *page)
 		count_reclaim_event(PGACTIVATE, 1);
 }
 
-bool lru_del_page(struct page *page)
+bool mm_lru_del_page(struct page *page)
 {
 	struct lruvec *lv = page_lruvec(page);
 	unsigned long flags = mm_spin_lock_irqsave(&lv->lru_lock);
@@ -118,7 +118,7 @@ bool lru_del_page(struct page *page)
 	return was;
 }
 
-unsigned long lru_isolate_pages(struct lruvec *lv, enum lru_list lru, unsigned long nr_to_scan,
+unsigned long mm_lru_isolate_pages(struct lruvec *lv, enum lru_list lru, unsigned long nr_to_scan,
 				struct list_head *dst, unsigned long *nr_scanned)
 {
 	unsigned long taken = 0, scanned = 0, flags;
@@ -151,7 +151,7 @@ unsigned long lru_isolate_pages(struct lruvec *lv, enum lru_list lru, unsigned l
 	return taken;
 }
 
-bool lru_isolate_page(struct page *page)
+bool mm_lru_isolate_page(struct page *page)
 {
 	struct lruvec *lv = page_lruvec(page);
 	unsigned long flags = mm_spin_lock_irqsave(&lv->lru_lock);
@@ -166,7 +166,7 @@ bool lru_isolate_page(struct page *page)
 	return taken;
 }
 
-void lru_putback_page(struct page *page)
+void mm_lru_putback_page(struct page *page)
 {
 	struct lruvec *lv = page_lruvec(page);
 
@@ -211,7 +211,7 @@ static bool pfn_in_free_block(unsigned long pfn)
 	return false;
 }
 
-enum block_state lru_block_state(unsigned long pfn, unsigned int order, unsigned long *nr_lru)
+enum block_state mm_lru_block_state(unsigned long pfn, unsigned int order, unsigned long *nr_lru)
 {
 	const unsigned long nr = 1UL << order;
 
@@ -244,7 +244,7 @@ static void check_list(struct lruvec *lv, enum lru_list lru)
 		struct page *p = list_entry(pos, struct page, lru);
 		unsigned long pfn;
 
-		if (!pos || ++n > limit || p < mem_map || p >= mem_map + max_pfn) {
+		if (!pos || ++n > limit || p < mm_mem_map || p >= mm_mem_map + mm_max_pfn) {
 			lru_problem("%s list %d: corrupt or looping", lv->zone->name, lru);
 			return;
 		}
@@ -273,11 +273,11 @@ static void check_list(struct lruvec *lv, enum lru_list lru)
 			    lv->nr_pages[lru], n);
 }
 
-int lru_check(void)
+int mm_lru_check(void)
 {
 	lru_problems = 0;
 	for (int i = 0; i < NR_LRUVECS; i++) {
-		struct lruvec *lv = &zone_lruvecs[i];
+		struct lruvec *lv = &mm_zone_lruvecs[i];
 		struct zone *z = lv->zone;
 		unsigned long flags, zflags;
 

@@ -45,16 +45,16 @@ struct lruvec {
 
 /* One per zone of every node, by zone id (node << 2 | zone). */
 #define NR_LRUVECS (MAX_NUMNODES << 2)
-extern struct lruvec zone_lruvecs[NR_LRUVECS];
+extern struct lruvec mm_zone_lruvecs[NR_LRUVECS];
 
 static inline struct lruvec *zone_lruvec(struct zone *zone)
 {
-	return &zone_lruvecs[((unsigned int)zone->node << 2) | (unsigned int)zone->zone_idx];
+	return &mm_zone_lruvecs[((unsigned int)zone->node << 2) | (unsigned int)zone->zone_idx];
 }
 
 static inline struct lruvec *page_lruvec(const struct page *page)
 {
-	return &zone_lruvecs[page_zoneid(page)];
+	return &mm_zone_lruvecs[page_zoneid(page)];
 }
 
 static inline unsigned long lruvec_size(const struct lruvec *lv, enum lru_list lru)
@@ -65,9 +65,9 @@ static inline unsigned long lruvec_size(const struct lruvec *lv, enum lru_list l
 /* Pages reclaim could free from @zone (both lists), for kswapd and the
  * slowpath's should_reclaim_retry. Lockless. None without reclaim. */
 #if MM_CONFIG_RECLAIM
-unsigned long zone_reclaimable_pages(struct zone *zone);
+unsigned long mm_zone_reclaimable_pages(struct zone *zone);
 #else
-static inline unsigned long zone_reclaimable_pages(struct zone *zone)
+static inline unsigned long mm_zone_reclaimable_pages(struct zone *zone)
 {
 	(void)zone;
 	return 0;
@@ -76,31 +76,31 @@ static inline unsigned long zone_reclaimable_pages(struct zone *zone)
 
 /* Reset every lruvec to empty. Called once after mm_init() (and by host
  * tests after each fake boot). */
-void lru_init(void);
+void mm_lru_init(void);
 
 /* Put a new page-cache page on its zone's inactive list. The caller holds
  * a reference; the page must be on no list. */
-void lru_cache_add(struct page *page);
+void mm_lru_cache_add(struct page *page);
 
 /* Record a use: inactive unreferenced -> referenced; inactive referenced
  * -> active (unreferenced); active -> referenced. Context: any. */
-void mark_page_accessed(struct page *page);
+void mm_mark_page_accessed(struct page *page);
 
 /* Take @page off its list if it is on one (truncation). Returns whether it
  * was. The caller holds a reference. */
-bool lru_del_page(struct page *page);
+bool mm_lru_del_page(struct page *page);
 
 /* Move up to @nr_to_scan pages from the tail of @lru to @dst, clearing
  * PG_lru and taking a reference on each. Pages whose reference count is
  * already 0 (being freed) are skipped. *nr_scanned counts pages looked at.
  * Returns pages isolated. */
-unsigned long lru_isolate_pages(struct lruvec *lv, enum lru_list lru, unsigned long nr_to_scan,
+unsigned long mm_lru_isolate_pages(struct lruvec *lv, enum lru_list lru, unsigned long nr_to_scan,
 				struct list_head *dst, unsigned long *nr_scanned);
 
 /* Isolate one given page (in-place reclaim of a block): off its list,
  * inactive from now on, with a reference taken. Returns false when it is
  * on no list or being freed. */
-bool lru_isolate_page(struct page *page);
+bool mm_lru_isolate_page(struct page *page);
 
 /* What the aligned 2^@order block at @pfn holds: one free buddy block
  * (BLOCK_FREE); only free pages (buddy or per-CPU) and LRU pages, of
@@ -108,18 +108,18 @@ bool lru_isolate_page(struct page *page);
  * reclaim drop them); or some page neither can move (BLOCK_PINNED).
  * Caller holds the zone's lock; LRU flags may still change. */
 enum block_state { BLOCK_FREE, BLOCK_MAKEABLE, BLOCK_PINNED };
-enum block_state lru_block_state(unsigned long pfn, unsigned int order, unsigned long *nr_lru);
+enum block_state mm_lru_block_state(unsigned long pfn, unsigned int order, unsigned long *nr_lru);
 
 /* Give an isolated page back: to the head of the list PG_active says, and
  * drop the isolation reference. A page that left the page cache meanwhile
  * (mapping NULL) is not listed again. */
-void lru_putback_page(struct page *page);
+void mm_lru_putback_page(struct page *page);
 
 /* Check every LRU list: each page is PG_lru, in the lruvec's zone, on the
  * list its PG_active names, referenced, owned by a mapping, and not free
  * (neither on a free or per-CPU list nor inside a free buddy block); the
  * counts match the lists. Prints one line per problem (up to a limit);
  * returns the number of problems. O(LRU pages). */
-int lru_check(void);
+int mm_lru_check(void);
 
 #endif /* MM_LRU_H */

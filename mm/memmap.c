@@ -13,7 +13,7 @@
 #include "host.h"
 #include "util.h"
 
-int memmap_add(struct memmap *m, uint64_t addr, uint64_t size, uint32_t type)
+int mm_memmap_add(struct memmap *m, uint64_t addr, uint64_t size, uint32_t type)
 {
 	if (m->nr >= MEMMAP_MAX)
 		return -1;
@@ -123,7 +123,7 @@ static void emit(unsigned int *nr, uint64_t start, uint64_t end, uint32_t type)
 	(*nr)++;
 }
 
-int memmap_sanitize(struct memmap *m)
+int mm_memmap_sanitize(struct memmap *m)
 {
 	unsigned int np = 0, nr = 0;
 	unsigned int count[NR_RANKS] = { 0 };
@@ -188,7 +188,7 @@ static const char *type_number_name(const char *prefix, uint32_t type, const cha
 	return buf;
 }
 
-const char *memmap_type_name(uint32_t type)
+const char *mm_memmap_type_name(uint32_t type)
 {
 	switch (type) {
 	case MEMMAP_USABLE:
@@ -212,7 +212,7 @@ const char *memmap_type_name(uint32_t type)
 }
 
 /* As Linux's EFI stub builds its e820 table from the EFI memory map. */
-uint32_t memmap_type_from_efi(uint32_t efi_type)
+uint32_t mm_memmap_type_from_efi(uint32_t efi_type)
 {
 	switch (efi_type) {
 	case 1: /* EfiLoaderCode */
@@ -234,7 +234,7 @@ uint32_t memmap_type_from_efi(uint32_t efi_type)
 	}
 }
 
-void memmap_print(const struct memmap *m, const char *prefix)
+void mm_memmap_print(const struct memmap *m, const char *prefix)
 {
 	for (unsigned int i = 0; i < m->nr; i++) {
 		const struct memmap_entry *e = &m->entry[i];
@@ -243,11 +243,11 @@ void memmap_print(const struct memmap *m, const char *prefix)
 		if (e->size && last < e->addr)
 			last = UINT64_MAX;
 		mm_printk("%s: [mem 0x%016llx-0x%016llx] %s\n", prefix, (unsigned long long)e->addr,
-			  (unsigned long long)last, memmap_type_name(e->type));
+			  (unsigned long long)last, mm_memmap_type_name(e->type));
 	}
 }
 
-uint64_t memmap_total(const struct memmap *m, uint32_t type)
+uint64_t mm_memmap_total(const struct memmap *m, uint32_t type)
 {
 	uint64_t sum = 0;
 

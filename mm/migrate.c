@@ -9,12 +9,12 @@
 
 static unsigned long migrate_events[NR_MIGRATE_EVENTS];
 
-unsigned long migrate_event_count(enum migrate_event e)
+unsigned long mm_migrate_event_count(enum migrate_event e)
 {
 	return __atomic_load_n(&migrate_events[e], __ATOMIC_RELAXED);
 }
 
-void migrate_events_reset(void)
+void mm_migrate_events_reset(void)
 {
 	for (int i = 0; i < NR_MIGRATE_EVENTS; i++)
 		__atomic_store_n(&migrate_events[i], 0, __ATOMIC_RELAXED);
@@ -27,19 +27,19 @@ static void count_migrate_event(enum migrate_event e, unsigned long n)
 
 static const struct movable_ops *const owners[] = {
 #if MM_CONFIG_PAGECACHE
-	&filemap_movable_ops,
+	&mm_filemap_movable_ops,
 #endif
-	&vmarea_movable_ops,
+	&mm_vmarea_movable_ops,
 };
 
 static const struct movable_ops *host_owner;
 
-void movable_owner_register(const struct movable_ops *ops)
+void mm_movable_owner_register(const struct movable_ops *ops)
 {
 	__atomic_store_n(&host_owner, ops, __ATOMIC_RELEASE);
 }
 
-const struct movable_ops *page_movable_ops(const struct page *page)
+const struct movable_ops *mm_page_movable_ops(const struct page *page)
 {
 	const uint32_t *tag = __atomic_load_n(&page->mapping, __ATOMIC_RELAXED);
 	const struct movable_ops *host;
@@ -53,16 +53,16 @@ const struct movable_ops *page_movable_ops(const struct page *page)
 	return host && host->tag == *tag ? host : NULL;
 }
 
-bool isolate_movable_page(struct page *page)
+bool mm_isolate_movable_page(struct page *page)
 {
-	const struct movable_ops *ops = page_movable_ops(page);
+	const struct movable_ops *ops = mm_page_movable_ops(page);
 
 	return ops && ops->isolate(page);
 }
 
 static void putback_one(struct page *page)
 {
-	const struct movable_ops *ops = page_movable_ops(page);
+	const struct movable_ops *ops = mm_page_movable_ops(page);
 
 	if (ops) {
 		ops->putback(page);
@@ -73,7 +73,7 @@ static void putback_one(struct page *page)
 	__free_page(page);
 }
 
-void putback_movable_pages(struct list_head *l)
+void mm_putback_movable_pages(struct list_head *l)
 {
 	while (!list_empty(l)) {
 		struct page *page = list_first_entry(l, struct page, lru);
@@ -83,7 +83,7 @@ void putback_movable_pages(struct list_head *l)
 	}
 }
 
-struct page *alloc_migration_target(struct page *src, unsigned long private)
+struct page *mm_alloc_migration_target(struct page *src, unsigned long private)
 {
 	(void)src;
 	return alloc_pages((gfp_t) private | __GFP_NOWARN, 0);
@@ -99,7 +99,7 @@ static unsigned int mode_passes(enum migrate_mode mode)
 static int unmap_and_move(struct page *page, new_page_t get_new_page, free_page_t put_new_page,
 			  unsigned long private)
 {
-	const struct movable_ops *ops = page_movable_ops(page);
+	const struct movable_ops *ops = mm_page_movable_ops(page);
 	struct page *dst;
 	int rc;
 
@@ -126,7 +126,7 @@ static int unmap_and_move(struct page *page, new_page_t get_new_page, free_page_
 	return 0;
 }
 
-unsigned long migrate_pages(struct list_head *from, new_page_t get_new_page,
+unsigned long mm_migrate_pages(struct list_head *from, new_page_t get_new_page,
 			    free_page_t put_new_page, unsigned long private, enum migrate_mode mode,
 			    unsigned long *nr_succeeded)
 {

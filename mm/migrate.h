@@ -30,10 +30,10 @@ typedef void (*free_page_t)(struct page *page, unsigned long private);
  * for pages without a movable owner or that the owner would not give up.
  * Context: any; never sleeps.
  */
-bool isolate_movable_page(struct page *page);
+bool mm_isolate_movable_page(struct page *page);
 
 /* Give every page on @l back to its owner (list emptied). */
-void putback_movable_pages(struct list_head *l);
+void mm_putback_movable_pages(struct list_head *l);
 
 /*
  * Migrate every page on @from (isolated pages linked by lru). Each moved
@@ -44,16 +44,16 @@ void putback_movable_pages(struct list_head *l);
  * caller puts them back (putback_movable_pages). Context: thread or any
  * context the callbacks allow; never sleeps.
  */
-unsigned long migrate_pages(struct list_head *from, new_page_t get_new_page,
+unsigned long mm_migrate_pages(struct list_head *from, new_page_t get_new_page,
 			    free_page_t put_new_page, unsigned long private, enum migrate_mode mode,
 			    unsigned long *nr_succeeded);
 
 /* A target for the simple callers (tests, on-demand moves): alloc_page
  * with the gfp flags in @private. */
-struct page *alloc_migration_target(struct page *src, unsigned long private);
+struct page *mm_alloc_migration_target(struct page *src, unsigned long private);
 
 enum migrate_event { PGMIGRATE_SUCCESS, PGMIGRATE_FAIL, NR_MIGRATE_EVENTS };
-unsigned long migrate_event_count(enum migrate_event e);
-void migrate_events_reset(void);
+unsigned long mm_migrate_event_count(enum migrate_event e);
+void mm_migrate_events_reset(void);
 
 #endif /* MM_MIGRATE_H */

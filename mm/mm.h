@@ -16,6 +16,10 @@
 #include <stddef.h>
 #include <stdint.h>
 
+/* Parts of this header follow mm/'s layers (mm/config.h): compile the
+ * files that include it with the same -DMM_CONFIG_...=0 as mm/ itself.
+ * An unset switch means the layer is in. */
+
 #define MM_PAGE_SHIFT 12
 #define MM_PAGE_SIZE (1UL << MM_PAGE_SHIFT)
 #define MM_MAX_ORDER 11		       /* orders 0..10: blocks up to 4 MiB */
@@ -80,15 +84,20 @@ typedef unsigned int gfp_t;
  * range that overlaps or repeats another is merged. Returns 0 or a
  * negative error with a message.
  */
-int memblock_add(uint64_t base, uint64_t size);
-int memblock_reserve(uint64_t base, uint64_t size, const char *name);
+int mm_memblock_add(uint64_t base, uint64_t size);
+int mm_memblock_reserve(uint64_t base, uint64_t size, const char *name);
 /* @size bytes aligned to @align (a power of two) from free RAM, reserved
  * under @name; 0 when none is left. Before mm_init only. */
-uint64_t memblock_phys_alloc(uint64_t size, uint64_t align, const char *name);
+uint64_t mm_memblock_phys_alloc(uint64_t size, uint64_t align, const char *name);
 /* Zones, the struct page array (40 bytes for every frame up to the top of
  * RAM, holes included), watermarks; every unreserved page to the buddy
  * allocator. 0, or -1 with a message. memblock is closed afterwards. */
 int mm_init(void);
+/* After mm_init: give reserved memory back (an initrd once unpacked, init
+ * sections), whole pages of [@start, @end) by direct-map address, each
+ * filled with @poison unless it is negative. Every page is checked first;
+ * a bad range frees nothing and says why. Returns the pages freed. */
+unsigned long free_reserved_area(void *start, void *end, int poison, const char *s);
 
 /*
  * Pages. A request without __GFP_DIRECT_RECLAIM (GFP_ATOMIC, GFP_NOWAIT)
@@ -175,6 +184,7 @@ static inline unsigned int get_order(size_t size)
 }
 
 
+#if !defined(MM_CONFIG_SLAB) || MM_CONFIG_SLAB
 /* ==== Objects: the slab allocator ==== */
 
 typedef unsigned int slab_flags_t;
@@ -242,11 +252,11 @@ void kmem_cache_free(struct kmem_cache *s, void *obj);
 unsigned long kmem_cache_shrink(struct kmem_cache *s);
 
 /* kmem_cache_shrink for every cache (Linux's drop_caches=2 for slabs). */
-unsigned long kmem_cache_shrink_all(void);
+unsigned long mm_kmem_cache_shrink_all(void);
 
 /* The object size @s was created with, and its name. */
 unsigned int kmem_cache_size(const struct kmem_cache *s);
-const char *kmem_cache_name(const struct kmem_cache *s);
+const char *mm_kmem_cache_name(const struct kmem_cache *s);
 
 /* @size bytes (see the alignment guarantees above); NULL when @size is
  * above KMALLOC_MAX_SIZE or memory is short. __GFP_DMA/__GFP_DMA32 are
@@ -275,6 +285,24 @@ void *krealloc(const void *p, size_t new_size, gfp_t gfp);
 void kfree(const void *p);
 /* The usable size of the object @p points at (>= what was asked). */
 size_t ksize(const void *p);
+#endif /* MM_CONFIG_SLAB */
+
+/* ==== Background reclaim and compaction, shrinkers ==== */
+
+#if !defined(MM_CONFIG_RECLAIM) || MM_CONFIG_RECLAIM
+/* Once the host's threads run: kswapd per node (0, or -1 without threads;
+ * mm/ then reclaims only in the allocating thread). */
+int kswapd_run(void);
+/* Caches of the embedder's own give memory back under pressure through a
+ * struct shrinker (its callbacks and fields: mm/shrinker.h). */
+struct shrinker;
+int register_shrinker(struct shrinker *s);
+void unregister_shrinker(struct shrinker *s);
+#endif
+#if !defined(MM_CONFIG_COMPACTION) || MM_CONFIG_COMPACTION
+/* kcompactd per node, as kswapd_run. */
+int kcompactd_run(void);
+#endif
 
 /* ==== Reports, in Linux's /proc formats, through mm_printk ==== */
 
@@ -287,5 +315,8 @@ void mm_print_slabinfo(void);	   /* /proc/slabinfo */
 /* Check every page, free list and counter; print each problem found and
  * return their number (0: consistent). Slow: for tests and debugging. */
 int mm_check_invariants(void);
+/* mm/'s own KTAP self-tests (the buddy, poison and zones suites), printed
+ * through mm_printk in KUnit's nested shape. Returns the failed cases. */
+int mm_run_selftests(void);
 
 #endif /* MM_MM_H */

@@ -5,7 +5,7 @@
  *
  * A movable page names its owner through page->mapping: the owner object
  * (struct address_space for the page cache, struct vmarea for kernel
- * mapped pages) starts with a 32-bit type tag, and page_movable_ops()
+ * mapped pages) starts with a 32-bit type tag, and mm_page_movable_ops()
  * maps the tag to the owner's operations. page->index is the owner's
  * (file index, slot). Owners must outlive their pages: the scanner reads
  * the tag of a page it does not yet own, and only isolate() decides,
@@ -62,15 +62,15 @@ static inline void migrate_copy_content(struct page *dst, const struct page *src
 
 /* The operations of @page's owner, or NULL when the page has none that can
  * move it (no mapping, an unknown tag). Lockless: see above. */
-const struct movable_ops *page_movable_ops(const struct page *page);
+const struct movable_ops *mm_page_movable_ops(const struct page *page);
 
 /* The two owners (mm/filemap_migrate.c, mm/vmarea.c). */
-extern const struct movable_ops filemap_movable_ops;
-extern const struct movable_ops vmarea_movable_ops;
+extern const struct movable_ops mm_filemap_movable_ops;
+extern const struct movable_ops mm_vmarea_movable_ops;
 
 /* One more owner from the host (a simulator's pages, e.g. mmsim's trace
  * replay), with a tag of its own; registered before any of its pages is
  * allocated, and never taken back. */
-void movable_owner_register(const struct movable_ops *ops);
+void mm_movable_owner_register(const struct movable_ops *ops);
 
 #endif /* MM_MOVABLE_H */

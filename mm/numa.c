@@ -33,7 +33,7 @@ static bool faked;	  /* numa_finalize fell back to one node */
 
 static uint32_t online_mask = 1, memory_mask = 1;
 static int default_nid; /* for CPUs the firmware did not place */
-unsigned int nr_node_ids = 1;
+unsigned int mm_nr_node_ids = 1;
 
 /* Physical addresses above 52 bits do not exist on x86_64 (nor, so far,
  * elsewhere): a range reaching there is a firmware bug. */
@@ -44,7 +44,7 @@ static bool nid_valid(int nid)
 	return nid >= 0 && nid < MAX_NUMNODES;
 }
 
-void numa_reset(void)
+void mm_numa_reset(void)
 {
 	nr_blks = 0;
 	nr_pxm = 0;
@@ -56,10 +56,10 @@ void numa_reset(void)
 	faked = false;
 	online_mask = memory_mask = 1;
 	default_nid = 0;
-	nr_node_ids = 1;
+	mm_nr_node_ids = 1;
 }
 
-int numa_pxm_lookup(uint32_t pxm)
+int mm_numa_pxm_lookup(uint32_t pxm)
 {
 	for (int i = 0; i < nr_pxm; i++)
 		if (node_pxm[i] == pxm)
@@ -67,9 +67,9 @@ int numa_pxm_lookup(uint32_t pxm)
 	return NUMA_NO_NODE;
 }
 
-int numa_pxm_to_node(uint32_t pxm)
+int mm_numa_pxm_to_node(uint32_t pxm)
 {
-	int nid = numa_pxm_lookup(pxm);
+	int nid = mm_numa_pxm_lookup(pxm);
 
 	if (nid != NUMA_NO_NODE)
 		return nid;
@@ -79,12 +79,12 @@ int numa_pxm_to_node(uint32_t pxm)
 	return nr_pxm++;
 }
 
-uint32_t numa_node_to_pxm(int nid)
+uint32_t mm_numa_node_to_pxm(int nid)
 {
 	return nid >= 0 && nid < nr_pxm ? node_pxm[nid] : UINT32_MAX;
 }
 
-int numa_add_memblk_flags(int nid, uint64_t start, uint64_t end, bool hotplug)
+int mm_numa_add_memblk_flags(int nid, uint64_t start, uint64_t end, bool hotplug)
 {
 	if (!nid_valid(nid)) {
 		mm_printk("NUMA: node %d for [mem 0x%llx-0x%llx] is not a valid node id (0-%d)\n",
@@ -128,12 +128,12 @@ int numa_add_memblk_flags(int nid, uint64_t start, uint64_t end, bool hotplug)
 	return 0;
 }
 
-int numa_add_memblk(int nid, uint64_t start, uint64_t end)
+int mm_numa_add_memblk(int nid, uint64_t start, uint64_t end)
 {
-	return numa_add_memblk_flags(nid, start, end, false);
+	return mm_numa_add_memblk_flags(nid, start, end, false);
 }
 
-int numa_set_distance(int from, int to, uint8_t dist)
+int mm_numa_set_distance(int from, int to, uint8_t dist)
 {
 	if (!nid_valid(from) || !nid_valid(to)) {
 		mm_printk("NUMA: distance %d->%d: no such node, ignored\n", from, to);
@@ -150,7 +150,7 @@ int numa_set_distance(int from, int to, uint8_t dist)
 	return 0;
 }
 
-int numa_set_cpu_node(unsigned int cpu, int nid)
+int mm_numa_set_cpu_node(unsigned int cpu, int nid)
 {
 	if (cpu >= NUMA_MAX_CPUS || !nid_valid(nid)) {
 		mm_printk("NUMA: CPU %u on node %d: out of range, ignored\n", cpu, nid);
@@ -160,7 +160,7 @@ int numa_set_cpu_node(unsigned int cpu, int nid)
 	return 0;
 }
 
-void numa_disable(const char *why)
+void mm_numa_disable(const char *why)
 {
 	if (!disabled_why)
 		disabled_why = why;
@@ -181,7 +181,7 @@ static int numa_fallback(const char *why, uint64_t ram_end)
 			cpu_node1[i] = 1;
 	online_mask = memory_mask = 1;
 	default_nid = 0;
-	nr_node_ids = 1;
+	mm_nr_node_ids = 1;
 	faked = true;
 	return 1;
 }
@@ -229,7 +229,7 @@ static int nodes_online(void)
 	return n;
 }
 
-int numa_finalize(uint64_t ram_end)
+int mm_numa_finalize(uint64_t ram_end)
 {
 	ram_end = mm_align_down(ram_end, MM_PAGE_SIZE);
 	if (disabled_why)
@@ -272,10 +272,10 @@ int numa_finalize(uint64_t ram_end)
 	for (int c = 0; c < NUMA_MAX_CPUS; c++)
 		if (cpu_node1[c])
 			online_mask |= 1u << cpu_nid(c);
-	nr_node_ids = 0;
+	mm_nr_node_ids = 0;
 	for (int n = 0; n < MAX_NUMNODES; n++)
 		if (online_mask & (1u << n))
-			nr_node_ids = (unsigned int)n + 1;
+			mm_nr_node_ids = (unsigned int)n + 1;
 	/* The lowest node with memory: 0 unless node 0 is memoryless. */
 	default_nid = 0;
 	while (!(memory_mask & (1u << default_nid)))
@@ -283,17 +283,17 @@ int numa_finalize(uint64_t ram_end)
 	return nodes_online();
 }
 
-bool node_online(int nid)
+bool mm_node_online(int nid)
 {
 	return nid_valid(nid) && (online_mask & (1u << nid));
 }
 
-bool node_has_memory(int nid)
+bool mm_node_has_memory(int nid)
 {
 	return nid_valid(nid) && (memory_mask & (1u << nid));
 }
 
-int next_online_node(int nid)
+int mm_next_online_node(int nid)
 {
 	for (nid++; nid < MAX_NUMNODES; nid++)
 		if (online_mask & (1u << nid))
@@ -301,19 +301,19 @@ int next_online_node(int nid)
 	return MAX_NUMNODES;
 }
 
-int first_online_node(void)
+int mm_first_online_node(void)
 {
-	return next_online_node(-1);
+	return mm_next_online_node(-1);
 }
 
-int node_distance(int a, int b)
+int mm_node_distance(int a, int b)
 {
 	if (nid_valid(a) && nid_valid(b) && distance[a][b])
 		return distance[a][b];
 	return a == b ? LOCAL_DISTANCE : REMOTE_DISTANCE;
 }
 
-int cpu_to_node(unsigned int cpu)
+int mm_cpu_to_node(unsigned int cpu)
 {
 	if (cpu < NUMA_MAX_CPUS && cpu_node1[cpu])
 		return cpu_nid(cpu);
@@ -324,20 +324,20 @@ int cpu_to_node(unsigned int cpu)
 static int nearest_memory_node(int nid)
 {
 	int order[MAX_NUMNODES];
-	int n = numa_node_order(nid, order);
+	int n = mm_numa_node_order(nid, order);
 
 	for (int i = 0; i < n; i++)
-		if (node_has_memory(order[i]))
+		if (mm_node_has_memory(order[i]))
 			return order[i];
 	return default_nid;
 }
 
-int cpu_to_mem(unsigned int cpu)
+int mm_cpu_to_mem(unsigned int cpu)
 {
-	return nearest_memory_node(cpu_to_node(cpu));
+	return nearest_memory_node(mm_cpu_to_node(cpu));
 }
 
-int phys_to_nid(uint64_t phys)
+int mm_phys_to_nid(uint64_t phys)
 {
 	int below = -1, lowest = -1;
 
@@ -355,12 +355,12 @@ int phys_to_nid(uint64_t phys)
 	return lowest >= 0 ? blks[lowest].nid : 0;
 }
 
-int pfn_to_nid(unsigned long pfn)
+int mm_pfn_to_nid(unsigned long pfn)
 {
-	return phys_to_nid((uint64_t)pfn << MM_PAGE_SHIFT);
+	return mm_phys_to_nid((uint64_t)pfn << MM_PAGE_SHIFT);
 }
 
-unsigned long node_start_pfn(int nid)
+unsigned long mm_node_start_pfn(int nid)
 {
 	uint64_t s = UINT64_MAX;
 
@@ -370,7 +370,7 @@ unsigned long node_start_pfn(int nid)
 	return s == UINT64_MAX ? 0 : (unsigned long)(s >> MM_PAGE_SHIFT);
 }
 
-unsigned long node_end_pfn(int nid)
+unsigned long mm_node_end_pfn(int nid)
 {
 	uint64_t e = 0;
 
@@ -380,18 +380,18 @@ unsigned long node_end_pfn(int nid)
 	return (unsigned long)(e >> MM_PAGE_SHIFT);
 }
 
-int numa_node_order(int nid, int out[MAX_NUMNODES])
+int mm_numa_node_order(int nid, int out[MAX_NUMNODES])
 {
-	if (!node_online(nid))
+	if (!mm_node_online(nid))
 		return 0;
 	int n = 0;
 	out[n++] = nid;
-	for (int o = first_online_node(); o < MAX_NUMNODES; o = next_online_node(o)) {
+	for (int o = mm_first_online_node(); o < MAX_NUMNODES; o = mm_next_online_node(o)) {
 		if (o == nid)
 			continue;
 		/* Insertion keeps equal distances in id order (o grows). */
 		int j = n;
-		while (j > 1 && node_distance(nid, out[j - 1]) > node_distance(nid, o)) {
+		while (j > 1 && mm_node_distance(nid, out[j - 1]) > mm_node_distance(nid, o)) {
 			out[j] = out[j - 1];
 			j--;
 		}
@@ -401,7 +401,7 @@ int numa_node_order(int nid, int out[MAX_NUMNODES])
 	return n;
 }
 
-bool numa_memblk(int i, int *nid, uint64_t *start, uint64_t *end, bool *hotplug)
+bool mm_numa_memblk(int i, int *nid, uint64_t *start, uint64_t *end, bool *hotplug)
 {
 	if (i < 0 || i >= nr_blks)
 		return false;
@@ -452,7 +452,7 @@ static void cpulist(int nid, char *buf, size_t size)
 	}
 }
 
-void numa_print(void)
+void mm_numa_print(void)
 {
 	int nid;
 	char cpus[64];
@@ -472,9 +472,9 @@ void numa_print(void)
 	for_each_online_node(nid) {
 		cpulist(nid, cpus, sizeof(cpus));
 		const char *c = faked ? "all" : cpus[0] ? cpus : "none";
-		if (node_has_memory(nid))
+		if (mm_node_has_memory(nid))
 			mm_printk("NUMA: node %d: span pfn 0x%lx-0x%lx, CPUs %s\n", nid,
-				  node_start_pfn(nid), node_end_pfn(nid) - 1, c);
+				  mm_node_start_pfn(nid), mm_node_end_pfn(nid) - 1, c);
 		else
 			mm_printk("NUMA: node %d: memoryless, CPUs %s, allocating from node %d\n",
 				  nid, c, nearest_memory_node(nid));
@@ -484,6 +484,6 @@ void numa_print(void)
 		for_each_online_node(to)
 			if (to != nid)
 				mm_printk("NUMA: distance %d->%d %d\n", nid, to,
-					  node_distance(nid, to));
+					  mm_node_distance(nid, to));
 	}
 }

@@ -19,7 +19,7 @@
  *   than that; one bad value discards every distance set (Linux rejects the
  *   whole SLIT), leaving the defaults 10 local and 20 remote.
  * - A node with CPUs but no memory ("memoryless") stays online:
- *   cpu_to_node() names it, as the firmware did, and cpu_to_mem() names the
+ *   mm_cpu_to_node() names it, as the firmware did, and mm_cpu_to_mem() names the
  *   nearest node that has memory, which is where such a CPU's local
  *   allocations go (Linux's numa_mem_id()). A node with neither memory nor
  *   CPUs (all of its memory above ram_end, say) is not online.
@@ -45,7 +45,7 @@
 
 #if MM_CONFIG_NUMA
 /* Forget everything (start of boot parsing; host tests between cases). */
-void numa_reset(void);
+void mm_numa_reset(void);
 
 /*
  * The node id of firmware proximity domain @pxm, allocating the next free id
@@ -53,9 +53,9 @@ void numa_reset(void);
  * numa_pxm_lookup only looks (NUMA_NO_NODE for an unknown domain);
  * numa_node_to_pxm is the reverse (UINT32_MAX when @nid has no domain).
  */
-int numa_pxm_to_node(uint32_t pxm);
-int numa_pxm_lookup(uint32_t pxm);
-uint32_t numa_node_to_pxm(int nid);
+int mm_numa_pxm_to_node(uint32_t pxm);
+int mm_numa_pxm_lookup(uint32_t pxm);
+uint32_t mm_numa_node_to_pxm(int nid);
 
 /*
  * Node @nid owns physical bytes [start, end). Partial pages at both ends are
@@ -66,23 +66,23 @@ uint32_t numa_node_to_pxm(int nid);
  * back to one node. @hotplug marks firmware's hot-pluggable ranges (kept,
  * shown in numa_print); numa_add_memblk passes false.
  */
-int numa_add_memblk(int nid, uint64_t start, uint64_t end);
-int numa_add_memblk_flags(int nid, uint64_t start, uint64_t end, bool hotplug);
+int mm_numa_add_memblk(int nid, uint64_t start, uint64_t end);
+int mm_numa_add_memblk_flags(int nid, uint64_t start, uint64_t end, bool hotplug);
 
 /*
  * Distance from node @from to node @to (as the SLIT: one byte, 10 = local).
  * Returns 0, or -1 for bad ids or a value breaking the rule above (the
  * whole set of distances is then dropped at numa_finalize, with a message).
  */
-int numa_set_distance(int from, int to, uint8_t dist);
+int mm_numa_set_distance(int from, int to, uint8_t dist);
 
 /* CPU @cpu (our dense CPU number) sits on node @nid. Returns 0, or -1 for a
  * CPU number >= NUMA_MAX_CPUS or a bad nid (the CPU then stays unknown). */
-int numa_set_cpu_node(unsigned int cpu, int nid);
+int mm_numa_set_cpu_node(unsigned int cpu, int nid);
 
 /* Make numa_finalize fall back to one node, printing @why (numa=off, a
  * malformed SRAT). The first reason given is kept. */
-void numa_disable(const char *why);
+void mm_numa_disable(const char *why);
 
 /*
  * Settle the node set for RAM ending at physical @ram_end (exclusive):
@@ -92,26 +92,26 @@ void numa_disable(const char *why);
  * no memory range was registered, any registration failed, or no range is
  * left below @ram_end. Returns the number of online nodes (>= 1).
  */
-int numa_finalize(uint64_t ram_end);
+int mm_numa_finalize(uint64_t ram_end);
 
 /* ---- queries (after numa_finalize) ---- */
 
 /* Highest online node id + 1 (1 before numa_finalize and without NUMA). */
-extern unsigned int nr_node_ids;
+extern unsigned int mm_nr_node_ids;
 
-bool node_online(int nid);
-bool node_has_memory(int nid); /* online with at least one range */
-int first_online_node(void);
-int next_online_node(int nid); /* MAX_NUMNODES after the last */
+bool mm_node_online(int nid);
+bool mm_node_has_memory(int nid); /* online with at least one range */
+int mm_first_online_node(void);
+int mm_next_online_node(int nid); /* MAX_NUMNODES after the last */
 
 /* Node distance; 10 for a == b and 20 otherwise without a SLIT (also for
  * ids out of range). */
-int node_distance(int a, int b);
+int mm_node_distance(int a, int b);
 
 /* The node of @cpu; 0 when unknown or without NUMA. cpu_to_mem: the
- * nearest node with memory to cpu_to_node(@cpu) (itself when it has some). */
-int cpu_to_node(unsigned int cpu);
-int cpu_to_mem(unsigned int cpu);
+ * nearest node with memory to mm_cpu_to_node(@cpu) (itself when it has some). */
+int mm_cpu_to_node(unsigned int cpu);
+int mm_cpu_to_mem(unsigned int cpu);
 
 /*
  * The node owning a physical address or pfn. Addresses no range covers
@@ -119,144 +119,144 @@ int cpu_to_mem(unsigned int cpu);
  * below them; below every range, to the node of the lowest range; 0 when
  * there are no ranges at all.
  */
-int phys_to_nid(uint64_t phys);
-int pfn_to_nid(unsigned long pfn);
+int mm_phys_to_nid(uint64_t phys);
+int mm_pfn_to_nid(unsigned long pfn);
 
 /* Node @nid's span [start_pfn, end_pfn): min start and max end over its
  * ranges; 0, 0 for a node without memory. */
-unsigned long node_start_pfn(int nid);
-unsigned long node_end_pfn(int nid);
+unsigned long mm_node_start_pfn(int nid);
+unsigned long mm_node_end_pfn(int nid);
 
 /* Node @nid's fallback order: @nid first, then every other online node by
  * increasing distance from @nid, ties by lower id. Memoryless nodes are
  * listed too (a zonelist builder skips them). Returns how many ids were
  * written to @out, 0 when @nid is not online. */
-int numa_node_order(int nid, int out[MAX_NUMNODES]);
+int mm_numa_node_order(int nid, int out[MAX_NUMNODES]);
 
 /* The i-th range (sorted by start after numa_finalize); false past the end. */
-bool numa_memblk(int i, int *nid, uint64_t *start, uint64_t *end, bool *hotplug);
+bool mm_numa_memblk(int i, int *nid, uint64_t *start, uint64_t *end, bool *hotplug);
 
 /* Print the node set as Linux-like lines: "NUMA: node 0 [mem 0x0-0x3fffffff]"
  * per range, CPUs per node, "NUMA: distance 0->1 20" per pair. */
-void numa_print(void);
+void mm_numa_print(void);
 
 #else /* !MM_CONFIG_NUMA: one node 0 holds all memory and every CPU */
 
-#define nr_node_ids 1U
+#define mm_nr_node_ids 1U
 
-static inline void numa_reset(void)
+static inline void mm_numa_reset(void)
 {
 }
-static inline int numa_pxm_to_node(uint32_t pxm)
-{
-	(void)pxm;
-	return 0;
-}
-static inline int numa_pxm_lookup(uint32_t pxm)
+static inline int mm_numa_pxm_to_node(uint32_t pxm)
 {
 	(void)pxm;
 	return 0;
 }
-static inline uint32_t numa_node_to_pxm(int nid)
+static inline int mm_numa_pxm_lookup(uint32_t pxm)
+{
+	(void)pxm;
+	return 0;
+}
+static inline uint32_t mm_numa_node_to_pxm(int nid)
 {
 	(void)nid;
 	return UINT32_MAX;
 }
-static inline int numa_add_memblk_flags(int nid, uint64_t start, uint64_t end, bool hotplug)
+static inline int mm_numa_add_memblk_flags(int nid, uint64_t start, uint64_t end, bool hotplug)
 {
 	(void)start, (void)end, (void)hotplug;
 	return nid == 0 ? 0 : -1;
 }
-static inline int numa_add_memblk(int nid, uint64_t start, uint64_t end)
+static inline int mm_numa_add_memblk(int nid, uint64_t start, uint64_t end)
 {
-	return numa_add_memblk_flags(nid, start, end, false);
+	return mm_numa_add_memblk_flags(nid, start, end, false);
 }
-static inline int numa_set_distance(int from, int to, uint8_t dist)
+static inline int mm_numa_set_distance(int from, int to, uint8_t dist)
 {
 	return from == 0 && to == 0 && dist == LOCAL_DISTANCE ? 0 : -1;
 }
-static inline int numa_set_cpu_node(unsigned int cpu, int nid)
+static inline int mm_numa_set_cpu_node(unsigned int cpu, int nid)
 {
 	(void)cpu;
 	return nid == 0 ? 0 : -1;
 }
-static inline void numa_disable(const char *why)
+static inline void mm_numa_disable(const char *why)
 {
 	(void)why;
 }
-static inline int numa_finalize(uint64_t ram_end)
+static inline int mm_numa_finalize(uint64_t ram_end)
 {
 	(void)ram_end;
 	return 1;
 }
-static inline bool node_online(int nid)
+static inline bool mm_node_online(int nid)
 {
 	return nid == 0;
 }
-static inline bool node_has_memory(int nid)
+static inline bool mm_node_has_memory(int nid)
 {
 	return nid == 0;
 }
-static inline int first_online_node(void)
+static inline int mm_first_online_node(void)
 {
 	return 0;
 }
-static inline int next_online_node(int nid)
+static inline int mm_next_online_node(int nid)
 {
 	(void)nid;
 	return MAX_NUMNODES;
 }
-static inline int node_distance(int a, int b)
+static inline int mm_node_distance(int a, int b)
 {
 	return a == b ? LOCAL_DISTANCE : REMOTE_DISTANCE;
 }
-static inline int cpu_to_node(unsigned int cpu)
+static inline int mm_cpu_to_node(unsigned int cpu)
 {
 	(void)cpu;
 	return 0;
 }
-static inline int cpu_to_mem(unsigned int cpu)
+static inline int mm_cpu_to_mem(unsigned int cpu)
 {
 	(void)cpu;
 	return 0;
 }
-static inline int phys_to_nid(uint64_t phys)
+static inline int mm_phys_to_nid(uint64_t phys)
 {
 	(void)phys;
 	return 0;
 }
-static inline int pfn_to_nid(unsigned long pfn)
+static inline int mm_pfn_to_nid(unsigned long pfn)
 {
 	(void)pfn;
 	return 0;
 }
 /* No ranges are registered: mm/zone.c takes node 0's span from memblock. */
-static inline unsigned long node_start_pfn(int nid)
+static inline unsigned long mm_node_start_pfn(int nid)
 {
 	(void)nid;
 	return 0;
 }
-static inline unsigned long node_end_pfn(int nid)
+static inline unsigned long mm_node_end_pfn(int nid)
 {
 	(void)nid;
 	return 0;
 }
-static inline int numa_node_order(int nid, int out[MAX_NUMNODES])
+static inline int mm_numa_node_order(int nid, int out[MAX_NUMNODES])
 {
 	out[0] = 0;
 	return nid == 0 ? 1 : 0;
 }
-static inline bool numa_memblk(int i, int *nid, uint64_t *start, uint64_t *end, bool *hotplug)
+static inline bool mm_numa_memblk(int i, int *nid, uint64_t *start, uint64_t *end, bool *hotplug)
 {
 	(void)i, (void)nid, (void)start, (void)end, (void)hotplug;
 	return false;
 }
-static inline void numa_print(void)
+static inline void mm_numa_print(void)
 {
 }
 #endif /* MM_CONFIG_NUMA */
 
 #define for_each_online_node(nid) \
-	for ((nid) = first_online_node(); (nid) < MAX_NUMNODES; (nid) = next_online_node(nid))
+	for ((nid) = mm_first_online_node(); (nid) < MAX_NUMNODES; (nid) = mm_next_online_node(nid))
 
 #endif /* MM_NUMA_H */

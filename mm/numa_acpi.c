@@ -72,7 +72,7 @@ static uint32_t table_check(const uint8_t *t, size_t len, const char *sig, uint3
 
 static int srat_cpu(uint32_t pxm, uint32_t apic_id, numa_apic_to_cpu_fn apic_to_cpu, void *arg)
 {
-	int nid = numa_pxm_to_node(pxm);
+	int nid = mm_numa_pxm_to_node(pxm);
 
 	if (nid == NUMA_NO_NODE) {
 		mm_printk("SRAT: PXM %u is one proximity domain too many (at most %d)\n", pxm,
@@ -86,7 +86,7 @@ static int srat_cpu(uint32_t pxm, uint32_t apic_id, numa_apic_to_cpu_fn apic_to_
 		return 0;
 	}
 	mm_printk("SRAT: PXM %u -> APIC 0x%02x -> Node %d (CPU %d)\n", pxm, apic_id, nid, cpu);
-	numa_set_cpu_node((unsigned int)cpu, nid);
+	mm_numa_set_cpu_node((unsigned int)cpu, nid);
 	return 1;
 }
 
@@ -104,7 +104,7 @@ static int srat_memory(const uint8_t *p, uint8_t rev)
 			  (unsigned long long)base, (unsigned long long)size);
 		return -1;
 	}
-	int nid = numa_pxm_to_node(pxm);
+	int nid = mm_numa_pxm_to_node(pxm);
 	if (nid == NUMA_NO_NODE) {
 		mm_printk("SRAT: PXM %u is one proximity domain too many (at most %d)\n", pxm,
 			  MAX_NUMNODES);
@@ -114,12 +114,12 @@ static int srat_memory(const uint8_t *p, uint8_t rev)
 	mm_printk("ACPI: SRAT: Node %d PXM %u [mem 0x%08llx-0x%08llx]%s\n", nid, pxm,
 		  (unsigned long long)base, (unsigned long long)(base + size - 1),
 		  hotplug ? " hotplug" : "");
-	if (numa_add_memblk_flags(nid, base, base + size, hotplug))
+	if (mm_numa_add_memblk_flags(nid, base, base + size, hotplug))
 		return -1;
 	return 1;
 }
 
-int numa_acpi_parse_srat(const void *table, size_t len, numa_apic_to_cpu_fn apic_to_cpu, void *arg)
+int mm_numa_acpi_parse_srat(const void *table, size_t len, numa_apic_to_cpu_fn apic_to_cpu, void *arg)
 {
 	const uint8_t *t = table;
 	uint32_t tlen = table_check(t, len, "SRAT", SRAT_SUBTABLES);
@@ -163,7 +163,7 @@ int numa_acpi_parse_srat(const void *table, size_t len, numa_apic_to_cpu_fn apic
 	return used;
 }
 
-int numa_acpi_parse_slit(const void *table, size_t len)
+int mm_numa_acpi_parse_slit(const void *table, size_t len)
 {
 	const uint8_t *t = table;
 	uint32_t tlen = table_check(t, len, "SLIT", SLIT_ENTRIES);
@@ -192,13 +192,13 @@ int numa_acpi_parse_slit(const void *table, size_t len)
 		}
 	}
 	for (uint64_t i = 0; i < n; i++) {
-		int from = numa_pxm_lookup((uint32_t)i);
+		int from = mm_numa_pxm_lookup((uint32_t)i);
 		if (from == NUMA_NO_NODE)
 			continue;
 		for (uint64_t j = 0; j < n; j++) {
-			int to = numa_pxm_lookup((uint32_t)j);
+			int to = mm_numa_pxm_lookup((uint32_t)j);
 			if (to != NUMA_NO_NODE)
-				numa_set_distance(from, to, d[i * n + j]);
+				mm_numa_set_distance(from, to, d[i * n + j]);
 		}
 	}
 	return 0;

@@ -28,11 +28,11 @@ typedef int (*numa_apic_to_cpu_fn)(uint32_t apic_id, void *arg);
  * are skipped. Proximity domains become node ids in first-seen order.
  *
  * Returns the number of entries used, or -1 after printing why: the table is
- * then untrustworthy and the caller should numa_disable() (entries before
+ * then untrustworthy and the caller should mm_numa_disable() (entries before
  * the fault may already be registered).
  */
 #if MM_CONFIG_NUMA
-int numa_acpi_parse_srat(const void *table, size_t len, numa_apic_to_cpu_fn apic_to_cpu, void *arg);
+int mm_numa_acpi_parse_srat(const void *table, size_t len, numa_apic_to_cpu_fn apic_to_cpu, void *arg);
 
 /*
  * Parse the SLIT in @table (@len bytes) after the SRAT: the distance between
@@ -42,15 +42,15 @@ int numa_acpi_parse_srat(const void *table, size_t len, numa_apic_to_cpu_fn apic
  * diagonal, more than 10 elsewhere) is rejected whole: returns -1 with a
  * message and sets no distance. Returns 0 when the distances were set.
  */
-int numa_acpi_parse_slit(const void *table, size_t len);
+int mm_numa_acpi_parse_slit(const void *table, size_t len);
 #else /* !MM_CONFIG_NUMA: the tables are not read; everything is node 0 */
-static inline int numa_acpi_parse_srat(const void *table, size_t len,
+static inline int mm_numa_acpi_parse_srat(const void *table, size_t len,
 				       numa_apic_to_cpu_fn apic_to_cpu, void *arg)
 {
 	(void)table, (void)len, (void)apic_to_cpu, (void)arg;
 	return 0;
 }
-static inline int numa_acpi_parse_slit(const void *table, size_t len)
+static inline int mm_numa_acpi_parse_slit(const void *table, size_t len)
 {
 	(void)table, (void)len;
 	return 0;

@@ -18,7 +18,7 @@ static struct list_head tasks = LIST_HEAD_INIT(tasks);
 static int next_pid = 1;
 static unsigned long nr_kills;
 
-int oom_register_task(struct oom_task *t)
+int mm_oom_register_task(struct oom_task *t)
 {
 	unsigned long flags;
 
@@ -37,7 +37,7 @@ int oom_register_task(struct oom_task *t)
 	return 0;
 }
 
-void oom_unregister_task(struct oom_task *t)
+void mm_oom_unregister_task(struct oom_task *t)
 {
 	unsigned long flags = mm_spin_lock_irqsave(&oom_lock);
 
@@ -46,17 +46,17 @@ void oom_unregister_task(struct oom_task *t)
 	mm_spin_unlock_irqrestore(&oom_lock, flags);
 }
 
-void oom_task_account(struct oom_task *t, long delta)
+void mm_oom_task_account(struct oom_task *t, long delta)
 {
 	__atomic_fetch_add(&t->nr_pages, (unsigned long)delta, __ATOMIC_RELAXED);
 }
 
-unsigned long oom_kill_count(void)
+unsigned long mm_oom_kill_count(void)
 {
 	return __atomic_load_n(&nr_kills, __ATOMIC_RELAXED);
 }
 
-void oom_reset(void)
+void mm_oom_reset(void)
 {
 	INIT_LIST_HEAD(&tasks);
 	next_pid = 1;
@@ -96,7 +96,7 @@ static void dump_tasks(void)
 
 /* ---- could the order have been made? ---- */
 
-void oom_block_census(struct zone *zone, unsigned int order, struct oom_block_census *bc)
+void mm_oom_block_census(struct zone *zone, unsigned int order, struct oom_block_census *bc)
 {
 	const unsigned long nr = 1UL << order;
 	unsigned long end = zone_end_pfn(zone), flags;
@@ -110,13 +110,13 @@ void oom_block_census(struct zone *zone, unsigned int order, struct oom_block_ce
 	for (unsigned long pfn = (zone->zone_start_pfn + nr - 1) & ~(nr - 1); pfn + nr <= end;
 	     pfn += nr) {
 		unsigned long nr_lru;
-		enum block_state st = lru_block_state(pfn, order, &nr_lru);
+		enum block_state st = mm_lru_block_state(pfn, order, &nr_lru);
 
 		bc->blocks++;
 		bc->free += st == BLOCK_FREE;
 		bc->makeable += st != BLOCK_PINNED;
 		bc->pinned_in_movable +=
-			st == BLOCK_PINNED && get_pageblock_migratetype(pfn) == MIGRATE_MOVABLE;
+			st == BLOCK_PINNED && mm_get_pageblock_migratetype(pfn) == MIGRATE_MOVABLE;
 	}
 	mm_spin_unlock_irqrestore(&zone->lock, flags);
 }
@@ -134,7 +134,7 @@ static void report_pageblock_census(struct zone *zone)
 	flags = mm_spin_lock_irqsave(&zone->lock);
 	for (unsigned long pfn = zone->zone_start_pfn; pfn < end;) {
 		const struct page *p = pfn_to_page(pfn);
-		int mt = get_pageblock_migratetype(pfn);
+		int mt = mm_get_pageblock_migratetype(pfn);
 		unsigned long n = 1;
 
 		if (pfn == zone->zone_start_pfn || !(pfn & (pageblock_nr_pages - 1)))
@@ -143,7 +143,7 @@ static void report_pageblock_census(struct zone *zone)
 			/* A free block of several pageblocks: each its own. */
 			n = 1UL << p->private;
 			for (unsigned long b = 0; b < n; b += pageblock_nr_pages) {
-				mt = get_pageblock_migratetype(pfn + b);
+				mt = mm_get_pageblock_migratetype(pfn + b);
 				blocks[mt] += b > 0;
 				free[mt] += pageblock_nr_pages;
 			}
@@ -163,7 +163,7 @@ static void report_pageblock_census(struct zone *zone)
 	mm_printk("Node %d, zone %8s: pageblocks by type:", zone->node, zone->name);
 	for (int mt = 0; mt < MIGRATE_TYPES; mt++)
 		if (blocks[mt])
-			mm_printk(" %s %lu (free %lu, page cache %lu, other %lu)", migratetype_names[mt],
+			mm_printk(" %s %lu (free %lu, page cache %lu, other %lu)", mm_migratetype_names[mt],
 				  blocks[mt], free[mt], lru[mt], other[mt]);
 	mm_printk("\n");
 }
@@ -183,7 +183,7 @@ static void report_block_census(unsigned int order)
 
 		if (!populated_zone(z))
 			continue;
-		oom_block_census(z, order, &bc);
+		mm_oom_block_census(z, order, &bc);
 		mm_printk("Node %d, zone %8s: order-%u blocks %lu, free %lu, makeable from free and page-cache pages %lu, pinned in movable pageblocks %lu\n",
 			  z->node, z->name, order, bc.blocks, bc.free, bc.makeable,
 			  bc.pinned_in_movable);
@@ -191,13 +191,13 @@ static void report_block_census(unsigned int order)
 	}
 }
 
-bool out_of_memory(gfp_t gfp, unsigned int order)
+bool mm_out_of_memory(gfp_t gfp, unsigned int order)
 {
 	unsigned long flags, kb, freed;
 	struct oom_task *victim;
 	char gfpname[160];
 
-	gfp_flags_name(gfp, gfpname, sizeof(gfpname));
+	mm_gfp_flags_name(gfp, gfpname, sizeof(gfpname));
 	flags = mm_spin_lock_irqsave(&oom_lock);
 	victim = select_bad_task();
 	if (!victim) {

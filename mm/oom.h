@@ -20,7 +20,7 @@ struct oom_task {
 	 * thread; must not allocate. */
 	unsigned long (*kill)(struct oom_task *t);
 	void *data;		/* for the owner */
-	unsigned long nr_pages; /* owned pages: oom_task_account() */
+	unsigned long nr_pages; /* owned pages: mm_oom_task_account() */
 	/* Owned by oom.c. */
 	int pid;
 	bool killed;
@@ -35,11 +35,11 @@ struct oom_block_census {
 #if MM_CONFIG_RECLAIM
 /* Add @t (name and kill set). Returns 0, or -1 if it lacks a callback or is
  * registered already. Context: thread. */
-int oom_register_task(struct oom_task *t);
-void oom_unregister_task(struct oom_task *t);
+int mm_oom_register_task(struct oom_task *t);
+void mm_oom_unregister_task(struct oom_task *t);
 
 /* The owner took (@delta > 0) or gave back pages. Context: any. */
-void oom_task_account(struct oom_task *t, long delta);
+void mm_oom_task_account(struct oom_task *t, long delta);
 
 /*
  * The allocator found nothing for an order-@order @gfp request: kill the
@@ -48,7 +48,7 @@ void oom_task_account(struct oom_task *t, long delta);
  * Returns true when a task was killed (its pages are free now).
  * Context: thread; the slowpath calls it with PF_MEMALLOC clear.
  */
-bool out_of_memory(gfp_t gfp, unsigned int order);
+bool mm_out_of_memory(gfp_t gfp, unsigned int order);
 
 /*
  * For the kill report and tests: aligned order-@order blocks of @zone, how
@@ -58,37 +58,37 @@ bool out_of_memory(gfp_t gfp, unsigned int order);
  * the others lie in MOVABLE pageblocks (unmovable pages that fell back
  * there). Takes zone->lock; O(zone span).
  */
-void oom_block_census(struct zone *zone, unsigned int order, struct oom_block_census *bc);
+void mm_oom_block_census(struct zone *zone, unsigned int order, struct oom_block_census *bc);
 
 /* Kills so far (Linux's oom_kill vmstat counter). */
-unsigned long oom_kill_count(void);
+unsigned long mm_oom_kill_count(void);
 /* Forget every task and the counter (host tests after a fake boot). */
-void oom_reset(void);
+void mm_oom_reset(void);
 
 #else /* !MM_CONFIG_RECLAIM: no OOM killer; tasks are never killed */
 
-static inline int oom_register_task(struct oom_task *t)
+static inline int mm_oom_register_task(struct oom_task *t)
 {
 	return t->kill ? 0 : -1;
 }
-static inline void oom_unregister_task(struct oom_task *t)
+static inline void mm_oom_unregister_task(struct oom_task *t)
 {
 	(void)t;
 }
-static inline void oom_task_account(struct oom_task *t, long delta)
+static inline void mm_oom_task_account(struct oom_task *t, long delta)
 {
 	t->nr_pages = (unsigned long)((long)t->nr_pages + delta);
 }
-static inline bool out_of_memory(gfp_t gfp, unsigned int order)
+static inline bool mm_out_of_memory(gfp_t gfp, unsigned int order)
 {
 	(void)gfp, (void)order;
 	return false;
 }
-static inline unsigned long oom_kill_count(void)
+static inline unsigned long mm_oom_kill_count(void)
 {
 	return 0;
 }
-static inline void oom_reset(void)
+static inline void mm_oom_reset(void)
 {
 }
 #endif /* MM_CONFIG_RECLAIM */

@@ -69,8 +69,8 @@ enum pageflags {
 #define PAGE_ZONEID_MASK 0x1fu
 #define PAGE_ZONEID_FLAGS (PAGE_ZONEID_MASK << PAGE_ZONEID_SHIFT)
 
-extern struct page *mem_map;  /* struct page of pfn 0 */
-extern unsigned long max_pfn; /* pfns [0, max_pfn) have a struct page */
+extern struct page *mm_mem_map;  /* struct page of pfn 0 */
+extern unsigned long mm_max_pfn; /* pfns [0, max_pfn) have a struct page */
 
 /*
  * page->flags is read by CPUs that do not own the page: the buddy merge
@@ -123,12 +123,12 @@ static inline void ClearPageFlag(struct page *p, enum pageflags f)
 
 static inline unsigned long page_to_pfn(const struct page *page)
 {
-	return (unsigned long)(page - mem_map);
+	return (unsigned long)(page - mm_mem_map);
 }
 
 static inline struct page *pfn_to_page(unsigned long pfn)
 {
-	return mem_map + pfn;
+	return mm_mem_map + pfn;
 }
 
 /*
@@ -152,15 +152,15 @@ static inline struct page *pfn_to_page(unsigned long pfn)
 static inline unsigned long page_to_pfn_checked(const struct page *page)
 {
 	const unsigned int k = PAGE_STRUCT_SHIFT;
-	uint64_t q = (uint64_t)((uintptr_t)page - (uintptr_t)mem_map) * PAGE_STRUCT_ODD_INV;
+	uint64_t q = (uint64_t)((uintptr_t)page - (uintptr_t)mm_mem_map) * PAGE_STRUCT_ODD_INV;
 
 	q = k ? (q >> k) | (q << (64 - k)) : q;
-	return q < max_pfn ? (unsigned long)q : ~0UL;
+	return q < mm_max_pfn ? (unsigned long)q : ~0UL;
 }
 
 static inline bool pfn_valid(unsigned long pfn)
 {
-	return mem_map && pfn < max_pfn;
+	return mm_mem_map && pfn < mm_max_pfn;
 }
 
 static inline void *page_address(const struct page *page)

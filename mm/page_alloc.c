@@ -26,8 +26,8 @@
 #include "vmscan.h"
 #include "vmstat.h"
 
-struct page *mem_map;
-unsigned long max_pfn;
+struct page *mm_mem_map;
+unsigned long mm_max_pfn;
 
 unsigned long nr_free_pages(void)
 {
@@ -151,9 +151,9 @@ static struct page *rmqueue_buddy(struct zone *zone, unsigned int order, int mig
 
 	/* High-order atomic requests may use the HIGHATOMIC reserve first. */
 	if (order > 0 && (alloc_flags & ALLOC_HARDER))
-		page = __rmqueue_smallest(zone, order, MIGRATE_HIGHATOMIC);
+		page = mm__rmqueue_smallest(zone, order, MIGRATE_HIGHATOMIC);
 	if (!page)
-		page = __rmqueue(zone, order, migratetype, alloc_flags);
+		page = mm__rmqueue(zone, order, migratetype, alloc_flags);
 	mm_spin_unlock_irqrestore(&zone->lock, flags);
 	return page;
 }
@@ -169,7 +169,7 @@ static __attribute__((noinline)) struct page *rmqueue_slow(struct zone *zone, un
 
 	do {
 		page = rmqueue_buddy(zone, order, migratetype, alloc_flags);
-	} while (page && unlikely(!check_new_pages(page, order)));
+	} while (page && unlikely(!mm_check_new_pages(page, order)));
 	if (page)
 		count_vm_events((enum vm_event_item)(PGALLOC_DMA + zone->zone_idx), 1UL << order);
 	return page;
@@ -213,7 +213,7 @@ static __always_inline struct page *get_page_from_freelist(gfp_t gfp, unsigned i
 			continue;
 		prep_new_page(page, order, gfp);
 		if (unlikely(order && (alloc_flags & ALLOC_HARDER)))
-			reserve_highatomic_pageblock(page, zone);
+			mm_reserve_highatomic_pageblock(page, zone);
 		return page;
 	}
 	return NULL;
@@ -273,7 +273,7 @@ static void wake_all_kswapds(gfp_t gfp, unsigned int order, const struct alloc_c
 		if (woken[z->node])
 			continue;
 		woken[z->node] = true;
-		wakeup_kswapd(z, gfp, order, ac->highest_zoneidx);
+		mm_wakeup_kswapd(z, gfp, order, ac->highest_zoneidx);
 	}
 }
 
@@ -324,19 +324,19 @@ static struct page *alloc_pages_direct_compact(gfp_t gfp, unsigned int order,
 	if (!MM_CONFIG_COMPACTION || !order)
 		return NULL;
 	saved = memalloc_save();
-	*result = try_to_compact_zonelist(gfp, order, alloc_flags, ac->zonelist,
+	*result = mm_try_to_compact_zonelist(gfp, order, alloc_flags, ac->zonelist,
 					  ac->highest_zoneidx, prio);
 	memalloc_restore(saved);
 	if (*result <= COMPACT_INACTIVE)
 		return NULL;
-	count_compact_event(COMPACTSTALL);
+	mm_count_compact_event(COMPACTSTALL);
 	page = slow_freelist(gfp, order, alloc_flags, ac);
 	if (page) {
-		compaction_defer_reset(page_zone(page), order, true);
-		count_compact_event(COMPACTSUCCESS);
+		mm_compaction_defer_reset(page_zone(page), order, true);
+		mm_count_compact_event(COMPACTSUCCESS);
 		return page;
 	}
-	count_compact_event(COMPACTFAIL);
+	mm_count_compact_event(COMPACTFAIL);
 	mm_cond_resched();
 	return NULL;
 }
@@ -358,18 +358,18 @@ static struct page *alloc_pages_direct_reclaim(gfp_t gfp, unsigned int order,
 	if (MM_CONFIG_RECLAIM) {
 		unsigned int saved = memalloc_save();
 
-		*did_some_progress = try_to_free_zonelist(gfp, order, ac->zonelist,
+		*did_some_progress = mm_try_to_free_zonelist(gfp, order, ac->zonelist,
 							  ac->highest_zoneidx, NULL);
 		memalloc_restore(saved);
 		mm_cond_resched();
 		if (!*did_some_progress)
 			return NULL;
-		kswapd_reset_failures(); /* the node is reclaimable after all */
+		mm_kswapd_reset_failures(); /* the node is reclaimable after all */
 		page = slow_freelist(gfp, order, alloc_flags, ac);
 		if (page)
 			return page;
 	}
-	unreserve_highatomic_pageblock(ac, false);
+	mm_unreserve_highatomic_pageblock(ac, false);
 	drain_all_pages(NULL);
 	return slow_freelist(gfp, order, alloc_flags, ac);
 }
@@ -383,7 +383,7 @@ static struct page *alloc_pages_direct_reclaim(gfp_t gfp, unsigned int order,
  * says no, the HIGHATOMIC reserves go back before anything is killed,
  * one pageblock a round, and the request goes on if there was one.
  */
-bool should_reclaim_retry(gfp_t gfp, unsigned int order, const struct alloc_context *ac,
+bool mm_should_reclaim_retry(gfp_t gfp, unsigned int order, const struct alloc_context *ac,
 			  unsigned int alloc_flags, bool did_some_progress, int *no_progress_loops)
 {
 	struct zone *const *zp;
@@ -395,20 +395,20 @@ bool should_reclaim_retry(gfp_t gfp, unsigned int order, const struct alloc_cont
 	else
 		(*no_progress_loops)++;
 	if (*no_progress_loops > MAX_RECLAIM_RETRIES)
-		return unreserve_highatomic_pageblock(ac, true);
+		return mm_unreserve_highatomic_pageblock(ac, true);
 	for_each_zone_zonelist(z, zp, ac->zonelist, ac->highest_zoneidx) {
 		unsigned long reclaimable, available;
 
-		reclaimable = zone_reclaimable_pages(z);
+		reclaimable = mm_zone_reclaimable_pages(z);
 		available = reclaimable -
 			    (reclaimable * (unsigned long)*no_progress_loops + MAX_RECLAIM_RETRIES -
 			     1) / MAX_RECLAIM_RETRIES;
 		available += (unsigned long)zone_page_state(z, NR_FREE_PAGES);
-		if (__zone_watermark_ok(z, order, min_wmark_pages(z), ac->highest_zoneidx,
+		if (mm__zone_watermark_ok(z, order, min_wmark_pages(z), ac->highest_zoneidx,
 					alloc_flags, (long)available))
 			return true;
 	}
-	return unreserve_highatomic_pageblock(ac, true);
+	return mm_unreserve_highatomic_pageblock(ac, true);
 }
 
 /*
@@ -421,7 +421,7 @@ bool should_reclaim_retry(gfp_t gfp, unsigned int order, const struct alloc_cont
  * priority, no more. So a request ends after at most
  * (MAX_COMPACT_RETRIES + 1) * 3 compaction-driven rounds.
  */
-bool should_compact_retry(const struct alloc_context *ac, unsigned int order,
+bool mm_should_compact_retry(const struct alloc_context *ac, unsigned int order,
 			  unsigned int alloc_flags, enum compact_result compact_result,
 			  enum compact_priority *compact_priority, int *compaction_retries)
 {
@@ -435,7 +435,7 @@ bool should_compact_retry(const struct alloc_context *ac, unsigned int order,
 	if (compaction_needs_reclaim(compact_result))
 		/* A higher priority would not find more free pages. */
 		return ++(*compaction_retries) <= max_retries &&
-		       compaction_zonelist_suitable_zl(order, alloc_flags, ac->zonelist,
+		       mm_compaction_zonelist_suitable_zl(order, alloc_flags, ac->zonelist,
 						       ac->highest_zoneidx);
 	if (compaction_made_progress(compact_result) && ++(*compaction_retries) <= max_retries)
 		return true;
@@ -480,7 +480,7 @@ static struct page *alloc_pages_may_oom(gfp_t gfp, unsigned int order,
 	/* Compaction could not make the block, but if a zone has the pages
 	 * and a block of only free and page-cache pages, reclaiming those
 	 * in place makes it without a kill. */
-	if (order && try_to_reclaim_block(gfp, order, ac->zonelist, ac->highest_zoneidx)) {
+	if (order && mm_try_to_reclaim_block(gfp, order, ac->zonelist, ac->highest_zoneidx)) {
 		*did_some_progress = 1;
 		return NULL;
 	}
@@ -499,9 +499,9 @@ static struct page *alloc_pages_may_oom(gfp_t gfp, unsigned int order,
 	 * and loops, waiting for others to reclaim; here it fails instead (a
 	 * NOFAIL one takes the reserves), so that a kernel with nobody else to
 	 * free memory does not spin. */
-	if ((gfp & __GFP_FS) && out_of_memory(gfp, order)) {
+	if ((gfp & __GFP_FS) && mm_out_of_memory(gfp, order)) {
 		*did_some_progress = 1;
-		kswapd_reset_failures();
+		mm_kswapd_reset_failures();
 		drain_all_pages(NULL);
 	} else if (gfp & __GFP_NOFAIL) {
 		/* Nothing to kill: Linux lets NOFAIL into the reserves. */
@@ -530,7 +530,7 @@ static void warn_alloc(gfp_t gfp, unsigned int order)
 	}
 	if (++in_window > 10)
 		return;
-	gfp_flags_name(gfp, name, sizeof(name));
+	mm_gfp_flags_name(gfp, name, sizeof(name));
 	mm_printk("%s: page allocation failure: order:%u, mode:0x%x(%s), free:%lu\n",
 		  mm_current_name(), order, gfp, name, nr_free_pages());
 	mm_print_zoneinfo();
@@ -613,10 +613,10 @@ retry:
 	if (!MM_CONFIG_RECLAIM)
 		goto nopage;
 	/* 11. Retry while reclaim or compaction may still help. */
-	if (should_reclaim_retry(gfp, order, ac, alloc_flags, did_some_progress > 0,
+	if (mm_should_reclaim_retry(gfp, order, ac, alloc_flags, did_some_progress > 0,
 				 &no_progress_loops))
 		goto retry;
-	if (did_some_progress > 0 && should_compact_retry(ac, order, alloc_flags, compact_result,
+	if (did_some_progress > 0 && mm_should_compact_retry(ac, order, alloc_flags, compact_result,
 							  &compact_priority, &compaction_retries))
 		goto retry;
 	/* 12. Kill the largest task; retry if that freed memory. */
@@ -667,7 +667,7 @@ static __attribute__((noinline)) struct page *alloc_pages_slow(gfp_t gfp, unsign
 				    .migratetype = migratetype };
 	struct page *page;
 
-	if (unlikely(!mem_map)) {
+	if (unlikely(!mm_mem_map)) {
 		mm_printk("WARNING: alloc_pages: invalid request gfp 0x%x order %u: mm_init() has not run (caller %p)\n",
 			  gfp, order, caller);
 		count_vm_events(PGALLOC_INVALID, 1);
@@ -685,7 +685,7 @@ static __attribute__((noinline)) struct page *__alloc_pages(gfp_t gfp, unsigned 
 							    void *caller)
 {
 	unsigned int zone = gfp_zone_lookup(gfp);
-	const struct zonelist *zl = node_zonelist(nid, gfp);
+	const struct zonelist *zl = mm_node_zonelist(nid, gfp);
 	int migratetype;
 	struct page *page;
 
@@ -712,7 +712,7 @@ static __attribute__((noinline)) struct page *__alloc_pages(gfp_t gfp, unsigned 
  * (zone modifiers and mobility): the first zone with memory at or below
  * the request's highest zone; NULL for a bad combination (GFP_ZONE_TABLE)
  * or no memory. One load instead of the table shift and the zonelist
- * walk. Written by build_zonelists() at mm_init(), read locklessly.
+ * walk. Written by mm_build_zonelists() at mm_init(), read locklessly.
  */
 static struct fast_class {
 	struct zone *zone;
@@ -722,12 +722,12 @@ static struct fast_class {
 /* Each CPU's row of first_zone (its memory node's), or the all-NULL row
  * while fault injection is on (every request then takes the general path,
  * where should_fail_alloc_page decides) and before mm_init(): the fast
- * path's only gate is this one load. page_alloc_fast_update() sets it. */
+ * path's only gate is this one load. mm_page_alloc_fast_update() sets it. */
 static const struct fast_class no_fast_class[GFP_TABLE_BITS + 1];
 __extension__ static const struct fast_class *cpu_fast_class[MM_MAX_CPUS] = { [0 ... MM_MAX_CPUS -
 								 1] = no_fast_class };
 
-void page_alloc_fast_update(void)
+void mm_page_alloc_fast_update(void)
 {
 	bool off = fail_page_alloc_active(__ATOMIC_ACQUIRE);
 
@@ -737,7 +737,7 @@ void page_alloc_fast_update(void)
 				 __ATOMIC_RELEASE);
 }
 
-struct zone *zone_table[PAGE_ZONEID_MASK + 1];
+struct zone *mm_zone_table[PAGE_ZONEID_MASK + 1];
 
 /* @nid's zones with memory, highest first, appended to @zl at *@n. */
 static void zonelist_add_node(struct zonelist *zl, int *n, int nid)
@@ -757,18 +757,18 @@ static void zonelist_add_node(struct zonelist *zl, int *n, int nid)
  * builds it); NOFALLBACK: its own only - and from them the fast path's
  * table. Zones without managed pages are left out.
  */
-void build_zonelists(void)
+void mm_build_zonelists(void)
 {
 	for (int nid = 0; nid < MAX_NUMNODES; nid++)
 		for (int zi = 0; zi < MAX_NR_ZONES; zi++)
-			zone_table[(nid << 2) | zi] = &NODE_DATA(nid)->node_zones[zi];
+			mm_zone_table[(nid << 2) | zi] = &NODE_DATA(nid)->node_zones[zi];
 	for (int nid = 0; nid < MAX_NUMNODES; nid++) {
 		struct pglist_data *pgdat = NODE_DATA(nid);
 		int order[MAX_NUMNODES], nr = 1, n = 0;
 
 		order[0] = nid;
 		if (nid < mm_nr_nodes && mm_nr_nodes > 1)
-			nr = numa_node_order(nid, order);
+			nr = mm_numa_node_order(nid, order);
 		pgdat->node_zonelists[ZONELIST_FALLBACK].zones[0] = NULL;
 		pgdat->node_zonelists[ZONELIST_NOFALLBACK].zones[0] = NULL;
 		if (nid < mm_nr_nodes) {
@@ -801,7 +801,7 @@ void build_zonelists(void)
 			}
 		}
 	}
-	page_alloc_fast_update();
+	mm_page_alloc_fast_update();
 }
 
 /* Gfp bits that take an order-0 request off the fast path: the ones the
@@ -886,7 +886,7 @@ struct page *alloc_pages_node(int nid, gfp_t gfp, unsigned int order)
 		nid = numa_mem_id();
 	/* Nodes mm/zone.c folded into one (interleaved spans) are node 0. */
 	if (unlikely(nid >= mm_nr_nodes) && mm_nr_nodes == 1 && nid < MAX_NUMNODES &&
-	    node_online(nid))
+	    mm_node_online(nid))
 		nid = 0;
 	if (unlikely(nid < 0 || nid >= mm_nr_nodes)) {
 		mm_printk("WARNING: alloc_pages_node: node %d does not exist (%d node%s; caller %p)\n",
@@ -906,21 +906,21 @@ struct page *alloc_pages_node(int nid, gfp_t gfp, unsigned int order)
 	return __alloc_pages(gfp, order, nid, __builtin_return_address(0));
 }
 
-const struct zonelist *node_zonelist(int nid, gfp_t gfp)
+const struct zonelist *mm_node_zonelist(int nid, gfp_t gfp)
 {
 	return &NODE_DATA(nid)->node_zonelists[(gfp & __GFP_THISNODE) ? ZONELIST_NOFALLBACK
 								      : ZONELIST_FALLBACK];
 }
 
 /* Flags that make a free wrong on the head page, with the order field:
- * equal to the freed order when all is well. free_page_check_entry()
+ * equal to the freed order when all is well. mm_free_page_check_entry()
  * tells which. */
 #define PAGE_FLAGS_CHECK_AT_ENTRY \
 	((1u << PG_reserved) | (1u << PG_buddy) | (1u << PG_pcp) | (1u << PG_tail) | \
 	 (PAGE_ORDER_MASK << PAGE_ORDER_SHIFT))
 
 /* ...and those it may not carry once its last reference is gone (as
- * free_pages_prepare() checks), plus PG_head: compound blocks need their
+ * mm_free_pages_prepare() checks), plus PG_head: compound blocks need their
  * tails undone there. */
 #define PAGE_FLAGS_CHECK_AT_FREE_FAST ((1u << PG_lru) | (1u << PG_locked) | (1u << PG_head))
 
@@ -933,7 +933,7 @@ static __always_inline void free_to_lists(struct page *page, unsigned long pfn, 
 		free_unref_page(page, order, mt);
 	} else {
 		count_vm_events(PGFREE, 1UL << order);
-		free_one_page(page_zone(page), page, pfn, order);
+		mm_free_one_page(page_zone(page), page, pfn, order);
 	}
 }
 
@@ -943,11 +943,11 @@ static __always_inline void free_to_lists(struct page *page, unsigned long pfn, 
 static __attribute__((noinline)) void free_pages_slow(struct page *page, unsigned long pfn,
 						      unsigned int order, void *caller)
 {
-	if (!free_page_check_entry(page, order, caller))
+	if (!mm_free_page_check_entry(page, order, caller))
 		return;
 	if (__atomic_sub_fetch(&page->_refcount, 1, __ATOMIC_ACQ_REL) != 0)
 		return;
-	if (!free_pages_prepare(page, order, caller))
+	if (!mm_free_pages_prepare(page, order, caller))
 		return;
 	free_to_lists(page, pfn, order);
 }
@@ -961,12 +961,12 @@ static __attribute__((noinline)) void free_pages_slow(struct page *page, unsigne
 static __always_inline void __free_pages_caller(struct page *page, unsigned int order, void *caller)
 {
 	/* Unsigned: a page below mem_map wraps and fails the range test. */
-	unsigned long pfn = (unsigned long)((uintptr_t)page - (uintptr_t)mem_map) /
+	unsigned long pfn = (unsigned long)((uintptr_t)page - (uintptr_t)mm_mem_map) /
 			    sizeof(struct page);
 	uint32_t flags;
 
-	if (unlikely(order >= MAX_ORDER || pfn >= max_pfn || mem_map + pfn != page ||
-		     (pfn & ((1UL << order) - 1)) || pfn + (1UL << order) > max_pfn))
+	if (unlikely(order >= MAX_ORDER || pfn >= mm_max_pfn || mm_mem_map + pfn != page ||
+		     (pfn & ((1UL << order) - 1)) || pfn + (1UL << order) > mm_max_pfn))
 		goto slow;
 	flags = page_flags_read(page);
 	if (unlikely((flags & (PAGE_FLAGS_CHECK_AT_ENTRY | PAGE_FLAGS_CHECK_AT_FREE_FAST)) !=
@@ -990,7 +990,7 @@ static __attribute__((noinline)) void free_pcp_over_high(struct zone *zone,
 							 struct per_cpu_pages *pcp,
 							 unsigned long irqflags)
 {
-	free_pcppages_over_high(zone, pcp, 0);
+	mm_free_pcppages_over_high(zone, pcp, 0);
 	mm_irq_restore(irqflags);
 }
 
@@ -1019,7 +1019,7 @@ static __always_inline bool free_page_fast(struct page *page)
 	mt = pfn_pageblock_mt(pfn);
 	if (unlikely(mt >= MIGRATE_PCPTYPES))
 		return false;
-	zone = zone_table[flags >> PAGE_ZONEID_SHIFT];
+	zone = mm_zone_table[flags >> PAGE_ZONEID_SHIFT];
 	/* Atomic: a speculative reference may be taken meanwhile. */
 	if (__atomic_sub_fetch(&page->_refcount, 1, __ATOMIC_ACQ_REL) != 0)
 		return true;

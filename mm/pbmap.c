@@ -12,7 +12,7 @@ static unsigned long zone_block_base(const struct zone *zone)
 	return zone->zone_start_pfn & ~(pageblock_nr_pages - 1);
 }
 
-unsigned long pbmap_zone_blocks(const struct zone *zone)
+unsigned long mm_pbmap_zone_blocks(const struct zone *zone)
 {
 	if (!zone->spanned_pages)
 		return 0;
@@ -63,12 +63,12 @@ static unsigned int count_free(const struct zone *zone, unsigned long lo, unsign
 	return (unsigned int)free;
 }
 
-bool pbmap_read_block(struct zone *zone, unsigned long i, struct pbmap_cell *out)
+bool mm_pbmap_read_block(struct zone *zone, unsigned long i, struct pbmap_cell *out)
 {
 	unsigned long lo, hi, flags;
 	unsigned int managed = 0;
 
-	if (i >= pbmap_zone_blocks(zone))
+	if (i >= mm_pbmap_zone_blocks(zone))
 		return false;
 	lo = zone_block_base(zone) + (i << pageblock_order);
 	hi = lo + pageblock_nr_pages;
@@ -82,7 +82,7 @@ bool pbmap_read_block(struct zone *zone, unsigned long i, struct pbmap_cell *out
 	out->pfn = lo;
 	out->managed = managed;
 	flags = mm_spin_lock_irqsave(&zone->lock);
-	out->migratetype = get_pageblock_migratetype(lo);
+	out->migratetype = mm_get_pageblock_migratetype(lo);
 	out->free = count_free(zone, lo, hi);
 	mm_spin_unlock_irqrestore(&zone->lock, flags);
 	return true;
@@ -95,7 +95,7 @@ void mm_print_pbmap(void)
 	mm_printk("# pbmap: one line per pageblock of %lu pages: zone first_pfn migratetype free managed\n",
 		  pageblock_nr_pages);
 	for_each_zone(z) {
-		unsigned long n = pbmap_zone_blocks(z);
+		unsigned long n = mm_pbmap_zone_blocks(z);
 		struct pbmap_cell c;
 
 		if (!populated_zone(z))
@@ -105,9 +105,9 @@ void mm_print_pbmap(void)
 		for (unsigned long i = 0; i < n; i++) {
 			const char *mt;
 
-			if (!pbmap_read_block(z, i, &c))
+			if (!mm_pbmap_read_block(z, i, &c))
 				break;
-			mt = c.migratetype < MIGRATE_TYPES ? migratetype_names[c.migratetype] : "?";
+			mt = c.migratetype < MIGRATE_TYPES ? mm_migratetype_names[c.migratetype] : "?";
 			mm_printk("pbmap %s 0x%lx %s %u %u\n", z->name, c.pfn, mt, c.free,
 				  c.managed);
 		}

@@ -25,12 +25,12 @@ struct pbmap_cell {
 };
 
 /* Number of pageblocks @zone's span touches (0 for an empty zone). */
-unsigned long pbmap_zone_blocks(const struct zone *zone);
+unsigned long mm_pbmap_zone_blocks(const struct zone *zone);
 
 /* Describe the @i-th pageblock of @zone (0 <= i < pbmap_zone_blocks).
  * Takes zone->lock for the one block, so the allocator is held up for
  * at most 512 struct page reads. Returns false if @i is out of range. */
-bool pbmap_read_block(struct zone *zone, unsigned long i, struct pbmap_cell *out);
+bool mm_pbmap_read_block(struct zone *zone, unsigned long i, struct pbmap_cell *out);
 
 /* Print the map of every populated zone (mm_printk). Context: any that
  * may take zone->lock. */

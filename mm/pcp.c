@@ -18,9 +18,9 @@
 #include "internal.h"
 #include "pcp.h"
 
-static bool pcp_disabled; /* pcp_set_enabled(false): high 0, batch 1 */
+static bool pcp_disabled; /* mm_pcp_set_enabled(false): high 0, batch 1 */
 
-void zone_pcp_init(struct zone *zone)
+void mm_zone_pcp_init(struct zone *zone)
 {
 	for (int cpu = 0; cpu < MM_MAX_CPUS; cpu++) {
 		struct per_cpu_pages *pcp = &zone->pcp[cpu];
@@ -48,9 +48,9 @@ static void pcp_check_canaries(struct zone *zone, struct per_cpu_pages *pcp, con
 
 	if (likely(zone->canary == ZONE_CANARY && pcp->canary == PCP_CANARY))
 		return;
-	zone_canaries_ok(zone, cpu, where); /* prints the details */
+	mm_zone_canaries_ok(zone, cpu, where); /* prints the details */
 	mm_panic("per-cpu pages %s: canary overwritten in zone %s cpu %d", where,
-		 zone_name_safe(zone), cpu);
+		 mm_zone_name_safe(zone), cpu);
 }
 
 /* Linux's zone_batchsize: about a quarter of 1/1024 of the zone, at most
@@ -83,7 +83,7 @@ static int zone_highsize(const struct zone *zone, int batch)
 	return (int)high;
 }
 
-void zone_pcp_update(struct zone *zone)
+void mm_zone_pcp_update(struct zone *zone)
 {
 	int batch = zone_batchsize(zone);
 	int high = zone_highsize(zone, batch);
@@ -109,7 +109,7 @@ static int rmqueue_bulk(struct zone *zone, unsigned int order, int count, struct
 
 	mm_spin_lock(&zone->lock);
 	for (i = 0; i < count; i++) {
-		struct page *page = __rmqueue(zone, order, migratetype, alloc_flags);
+		struct page *page = mm__rmqueue(zone, order, migratetype, alloc_flags);
 
 		if (!page)
 			break;
@@ -124,7 +124,7 @@ static int rmqueue_bulk(struct zone *zone, unsigned int order, int count, struct
 /* Give @count pages back to the buddy lists, oldest first, taking from the
  * lists in turn so no single list is emptied to refill another. Called
  * with interrupts off. */
-void free_pcppages_bulk(struct zone *zone, int count, struct per_cpu_pages *pcp)
+void mm_free_pcppages_bulk(struct zone *zone, int count, struct per_cpu_pages *pcp)
 {
 	unsigned int pindex = 0;
 	long freed = 0;
@@ -154,7 +154,7 @@ void free_pcppages_bulk(struct zone *zone, int count, struct per_cpu_pages *pcp)
 		pfn = page_to_pfn(page);
 		/* The pageblock's type now, not the one cached at free time:
 		 * a reserve may have been made or given back meanwhile. */
-		__free_one_page(page, pfn, zone, order, pfn_pageblock_mt(pfn));
+		mm__free_one_page(page, pfn, zone, order, pfn_pageblock_mt(pfn));
 		pcp->count -= 1 << order;
 		count -= 1 << order;
 		freed += 1L << order;
@@ -190,13 +190,13 @@ static int pcp_free_count(struct per_cpu_pages *pcp, int high, int batch, bool f
 	return n < batch ? batch : n;
 }
 
-void free_pcppages_over_high(struct zone *zone, struct per_cpu_pages *pcp, unsigned int order)
+void mm_free_pcppages_over_high(struct zone *zone, struct per_cpu_pages *pcp, unsigned int order)
 {
 	bool free_high = order && pcp->free_factor;
 	int high = free_high ? 0 : pcp_high(pcp);
 
 	if (pcp->count >= high)
-		free_pcppages_bulk(zone, pcp_free_count(pcp, high, pcp_batch(pcp), free_high), pcp);
+		mm_free_pcppages_bulk(zone, pcp_free_count(pcp, high, pcp_batch(pcp), free_high), pcp);
 }
 
 /* Refill @list with a batch of blocks from the buddy lists; returns how
@@ -214,7 +214,7 @@ static int pcp_refill(struct zone *zone, struct per_cpu_pages *pcp, struct list_
 	return got;
 }
 
-struct page *rmqueue_pcplist_slow(struct zone *zone, struct per_cpu_pages *pcp, unsigned int cpu,
+struct page *mm_rmqueue_pcplist_slow(struct zone *zone, struct per_cpu_pages *pcp, unsigned int cpu,
 				  unsigned int order, int migratetype, unsigned int alloc_flags,
 				  unsigned long irqflags)
 {
@@ -247,7 +247,7 @@ static void drain_zone_cpu(struct zone *zone, unsigned int cpu)
 	struct per_cpu_pages *pcp = &zone->pcp[cpu];
 
 	if (pcp->count)
-		free_pcppages_bulk(zone, pcp->count, pcp);
+		mm_free_pcppages_bulk(zone, pcp->count, pcp);
 	mm_irq_restore(flags);
 }
 
@@ -280,12 +280,12 @@ void drain_all_pages(struct zone *zone)
 	mm_on_each_cpu(drain_local_pages_fn, zone);
 }
 
-bool pcp_enabled(void)
+bool mm_pcp_enabled(void)
 {
 	return !__atomic_load_n(&pcp_disabled, __ATOMIC_ACQUIRE);
 }
 
-void pcp_set_enabled(bool on)
+void mm_pcp_set_enabled(bool on)
 {
 	struct zone *z;
 
@@ -293,15 +293,15 @@ void pcp_set_enabled(bool on)
 	/* high and batch are read by their CPU with interrupts off; a CPU
 	 * that sees the old values for one more operation does no harm. */
 	for_each_zone(z)
-		zone_pcp_update(z);
+		mm_zone_pcp_update(z);
 	if (!on)
 		drain_all_pages(NULL);
 }
 
-void pcp_nr_cpus_changed(void)
+void mm_pcp_nr_cpus_changed(void)
 {
 	struct zone *z;
 
 	for_each_zone(z)
-		zone_pcp_update(z);
+		mm_zone_pcp_update(z);
 }

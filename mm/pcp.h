@@ -16,8 +16,8 @@
  * at its floor, minus the batching). On: Linux's sizing again. Watermark
  * changes (setup_per_zone_wmarks) keep the setting. Context: thread.
  */
-void pcp_set_enabled(bool on);
-bool pcp_enabled(void);
+void mm_pcp_set_enabled(bool on);
+bool mm_pcp_enabled(void);
 
 /*
  * The number of CPUs changed (a CPU came online or went away, or a host
@@ -25,6 +25,6 @@ bool pcp_enabled(void);
  * watermark split among them again, as Linux does on CPU hotplug.
  * Context: thread.
  */
-void pcp_nr_cpus_changed(void);
+void mm_pcp_nr_cpus_changed(void);
 
 #endif /* MM_PCP_H */

@@ -265,7 +265,7 @@ static void zone_modifiers_are_obeyed(void)
 static void no_bad_pages_and_clean_invariants_at_the_end(void)
 {
 	drain_all_pages(NULL);
-	KT_EXPECT_EQ(global_vm_event(BAD_PAGES), 0);
+	KT_EXPECT_EQ(mm_global_vm_event(BAD_PAGES), 0);
 	KT_EXPECT_EQ(mm_check_invariants(), 0);
 }
 

@@ -66,14 +66,14 @@ static void use_after_free_case(unsigned int order, unsigned int page_in_block,
 	pfn = page_to_pfn(p) + page_in_block;
 	v = page_address(p + page_in_block);
 	poison_free_from_here(p, order);
-	KT_EXPECT(in_poison_free_from_here(page_last_freer(pfn)));
+	KT_EXPECT(in_poison_free_from_here(mm_page_last_freer(pfn)));
 	KT_EXPECT_EQ(v[offset + 1], PAGE_POISON);
 	v[offset + 1] = 0x5a; /* the use after free: byte 1 of the word */
 
-	unsigned long err0 = global_vm_event(POISON_ERRORS);
+	unsigned long err0 = mm_global_vm_event(POISON_ERRORS);
 	q = alloc_until(p, order, &held);
 	KT_EXPECT(q == p);
-	KT_EXPECT_EQ(global_vm_event(POISON_ERRORS), err0 + 1);
+	KT_EXPECT_EQ(mm_global_vm_event(POISON_ERRORS), err0 + 1);
 	KT_EXPECT_EQ(mm_last_poison_report.pfn, pfn);
 	KT_EXPECT_EQ(mm_last_poison_report.offset, offset);
 	KT_EXPECT_EQ(mm_last_poison_report.value, 0xaaaaaaaaaaaa5aaaull);
@@ -107,7 +107,7 @@ static void write_after_free_inside_a_block_names_that_page(void)
 /* A clean round trip reports nothing, and the checker finds all in order. */
 static void clean_pages_pass_the_check(void)
 {
-	unsigned long err0 = global_vm_event(POISON_ERRORS);
+	unsigned long err0 = mm_global_vm_event(POISON_ERRORS);
 
 	for (int i = 0; i < 32; i++) {
 		struct page *p = alloc_pages(GFP_KERNEL, (unsigned int)i % 4);
@@ -116,7 +116,7 @@ static void clean_pages_pass_the_check(void)
 		((uint8_t *)page_address(p))[i] = 1; /* the owner writes: fine */
 		__free_pages(p, (unsigned int)i % 4);
 	}
-	KT_EXPECT_EQ(global_vm_event(POISON_ERRORS), err0);
+	KT_EXPECT_EQ(mm_global_vm_event(POISON_ERRORS), err0);
 	KT_EXPECT_EQ(mm_check_invariants(), 0);
 }
 

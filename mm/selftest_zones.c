@@ -26,17 +26,17 @@ static const unsigned long zone_hi[MAX_NR_ZONES] = { PFN_16M, PFN_4G, ~0UL };
  */
 static unsigned int ram_ranges(void)
 {
-	return memblock.memory.cnt;
+	return mm_memblock.memory.cnt;
 }
 
 static unsigned long ram_start(unsigned int i)
 {
-	return memblock.memory.regions[i].base >> MM_PAGE_SHIFT;
+	return mm_memblock.memory.regions[i].base >> MM_PAGE_SHIFT;
 }
 
 static unsigned long ram_end(unsigned int i)
 {
-	return (memblock.memory.regions[i].base + memblock.memory.regions[i].size) >> MM_PAGE_SHIFT;
+	return (mm_memblock.memory.regions[i].base + mm_memblock.memory.regions[i].size) >> MM_PAGE_SHIFT;
 }
 
 static void spans_and_present_counts_follow_the_firmware_map(void)
@@ -47,7 +47,7 @@ static void spans_and_present_counts_follow_the_firmware_map(void)
 	for (int nid = 0; nid < mm_nr_nodes; nid++) {
 		unsigned long own_s, own_e;
 
-		node_pfn_stretch(nid, &own_s, &own_e);
+		mm_node_pfn_stretch(nid, &own_s, &own_e);
 		for (int zi = 0; zi < MAX_NR_ZONES; zi++) {
 			const struct zone *z = &NODE_DATA(nid)->node_zones[zi];
 			unsigned long lo = zone_lo[zi] > own_s ? zone_lo[zi] : own_s;
@@ -89,13 +89,13 @@ static void managed_pages_are_exactly_the_unreserved_ram(void)
 	uint64_t idx = 0, s, e;
 
 	mm_memset(free_in_zone, 0, sizeof(free_in_zone));
-	while (memblock_next_free_range(&idx, &s, &e)) {
+	while (mm_memblock_next_free_range(&idx, &s, &e)) {
 		unsigned long ps = s >> MM_PAGE_SHIFT, pe = e >> MM_PAGE_SHIFT;
 
 		for (int nid = 0; nid < mm_nr_nodes; nid++) {
 			unsigned long own_s, own_e;
 
-			node_pfn_stretch(nid, &own_s, &own_e);
+			mm_node_pfn_stretch(nid, &own_s, &own_e);
 			for (int zi = 0; zi < MAX_NR_ZONES; zi++) {
 				unsigned long lo = zone_lo[zi] > own_s ? zone_lo[zi] : own_s;
 				unsigned long hi = zone_hi[zi] < own_e ? zone_hi[zi] : own_e;

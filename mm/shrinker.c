@@ -1,5 +1,5 @@
 /*
- * mm/shrinker.c - the shrinker registry and shrink_slab(), which turns LRU
+ * mm/shrinker.c - the shrinker registry and mm_shrink_slab(), which turns LRU
  * scanning pressure into object scanning requests for each cache.
  */
 #include "shrinker.h"
@@ -33,7 +33,7 @@ static bool shrinker_trylock(unsigned long *flags)
 	return false;
 }
 
-void shrinker_init(void)
+void mm_shrinker_init(void)
 {
 	INIT_LIST_HEAD(&shrinker_list);
 	mm_spin_lock_init(&shrinker_lock);
@@ -78,7 +78,7 @@ void unregister_shrinker(struct shrinker *s)
 	mm_spin_unlock_irqrestore(&shrinker_lock, flags);
 }
 
-void shrinker_note_freed_pages(unsigned long nr)
+void mm_shrinker_note_freed_pages(unsigned long nr)
 {
 	/* called from scan_objects, with shrinker_lock held by shrink_slab */
 	freed_pages_pending += nr;
@@ -124,7 +124,7 @@ static unsigned long do_shrink_slab(struct shrinker *s, gfp_t gfp, unsigned long
 	return freed;
 }
 
-unsigned long shrink_slab(gfp_t gfp, unsigned long nr_scanned, unsigned long nr_eligible,
+unsigned long mm_shrink_slab(gfp_t gfp, unsigned long nr_scanned, unsigned long nr_eligible,
 			  int priority, unsigned long *freed_pages)
 {
 	unsigned long flags, freed = 0;

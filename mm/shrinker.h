@@ -30,7 +30,7 @@ struct shrinker {
 	unsigned long (*count_objects)(struct shrinker *, struct shrink_control *);
 	/* Free up to sc->nr_to_scan objects; return how many were freed, or
 	 * SHRINK_STOP. Pages it frees it also reports with
-	 * shrinker_note_freed_pages(), so reclaim counts them. Same rules. */
+	 * mm_shrinker_note_freed_pages(), so reclaim counts them. Same rules. */
 	unsigned long (*scan_objects)(struct shrinker *, struct shrink_control *);
 	const char *name;
 	int seeks;  /* 0: DEFAULT_SEEKS */
@@ -50,7 +50,7 @@ int register_shrinker(struct shrinker *s);
 void unregister_shrinker(struct shrinker *s);
 
 /* Forget every shrinker (boot, and host tests between fake boots). */
-void shrinker_init(void);
+void mm_shrinker_init(void);
 
 /*
  * Ask every shrinker to scan (4 * @nr_scanned / seeks) * freeable /
@@ -61,11 +61,11 @@ void shrinker_init(void);
  * receives the pages the shrinkers reported. Skips everything when another
  * caller is already shrinking (Linux's trylock). Context: may be reclaim.
  */
-unsigned long shrink_slab(gfp_t gfp, unsigned long nr_scanned, unsigned long nr_eligible,
+unsigned long mm_shrink_slab(gfp_t gfp, unsigned long nr_scanned, unsigned long nr_eligible,
 			  int priority, unsigned long *freed_pages);
 
 /* For scan_objects: @nr pages went back to the allocator. */
-void shrinker_note_freed_pages(unsigned long nr);
+void mm_shrinker_note_freed_pages(unsigned long nr);
 
 #else /* !MM_CONFIG_RECLAIM: shrinkers are accepted and never called */
 
@@ -78,10 +78,10 @@ static inline void unregister_shrinker(struct shrinker *s)
 {
 	s->registered = false;
 }
-static inline void shrinker_init(void)
+static inline void mm_shrinker_init(void)
 {
 }
-static inline void shrinker_note_freed_pages(unsigned long nr)
+static inline void mm_shrinker_note_freed_pages(unsigned long nr)
 {
 	(void)nr;
 }

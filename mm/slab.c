@@ -23,9 +23,9 @@
 #include "blockdev.h"
 #include "util.h"
 
-struct list_head slab_caches = LIST_HEAD_INIT(slab_caches);
-mm_spinlock_t slab_caches_lock = MM_SPINLOCK_INIT;
-long slab_nr_pages[2];
+struct list_head mm_slab_caches = LIST_HEAD_INIT(mm_slab_caches);
+mm_spinlock_t mm_slab_caches_lock = MM_SPINLOCK_INIT;
+long mm_slab_nr_pages[2];
 
 #define SLAB_MAX_ORDER PAGE_ALLOC_COSTLY_ORDER
 #define SLAB_MAX_SIZE ((unsigned int)(MM_PAGE_SIZE << (MAX_ORDER - 1)))
@@ -40,7 +40,7 @@ long slab_nr_pages[2];
 
 static void slab_account_pages(const struct kmem_cache *s, long pages)
 {
-	__atomic_fetch_add(&slab_nr_pages[!!(s->flags & SLAB_RECLAIM_ACCOUNT)], pages,
+	__atomic_fetch_add(&mm_slab_nr_pages[!!(s->flags & SLAB_RECLAIM_ACCOUNT)], pages,
 			   __ATOMIC_RELAXED);
 }
 
@@ -154,7 +154,7 @@ static void init_cache_node(struct kmem_cache_node *n)
 
 static struct kmem_cache *create_fail(slab_flags_t flags, const char *name, const char *why)
 {
-	slab_report(SLAB_REPORT_BAD_REQUEST, NULL, NULL, 0, __builtin_return_address(0),
+	mm_slab_report(SLAB_REPORT_BAD_REQUEST, NULL, NULL, 0, __builtin_return_address(0),
 		    "kmem_cache_create(%s): %s", name ? name : "(null)", why);
 	if (flags & SLAB_PANIC)
 		mm_panic("kmem_cache_create(%s): %s", name ? name : "(null)", why);
@@ -183,7 +183,7 @@ struct kmem_cache *kmem_cache_create(const char *name, unsigned int size, unsign
 		cpus = MM_MAX_CPUS;
 
 	mm_memset(&tmp, 0, sizeof(tmp));
-	tmp.flags = flags | slab_debug_flags_for(name);
+	tmp.flags = flags | mm_slab_debug_flags_for(name);
 	tmp.object_size = size;
 	tmp.align = cache_align(size, align, flags);
 	tmp.ctor = ctor;
@@ -221,7 +221,7 @@ struct kmem_cache *kmem_cache_create(const char *name, unsigned int size, unsign
 		ac->avail = 0;
 		ac->limit = limit;
 		ac->batchcount = (limit + 1) / 2;
-		ac->node = cpu_to_mem(cpu);
+		ac->node = mm_cpu_to_mem(cpu);
 		s->cpu_cache[cpu] = ac;
 		p += mm_align_up(sizeof(struct array_cache) + limit * sizeof(void *), 64);
 	}
@@ -229,18 +229,18 @@ struct kmem_cache *kmem_cache_create(const char *name, unsigned int size, unsign
 		init_cache_node(&s->node[nid]);
 	/* The struct and arrays count as unreclaimable slab, as Linux's
 	 * kmem_cache cache does. */
-	__atomic_fetch_add(&slab_nr_pages[0], (long)((bytes + MM_PAGE_SIZE - 1) >> MM_PAGE_SHIFT),
+	__atomic_fetch_add(&mm_slab_nr_pages[0], (long)((bytes + MM_PAGE_SIZE - 1) >> MM_PAGE_SHIFT),
 			   __ATOMIC_RELAXED);
 
-	unsigned long flags_irq = mm_spin_lock_irqsave(&slab_caches_lock);
-	list_add_tail(&s->list, &slab_caches);
-	mm_spin_unlock_irqrestore(&slab_caches_lock, flags_irq);
+	unsigned long flags_irq = mm_spin_lock_irqsave(&mm_slab_caches_lock);
+	list_add_tail(&s->list, &mm_slab_caches);
+	mm_spin_unlock_irqrestore(&mm_slab_caches_lock, flags_irq);
 	return s;
 }
 
 static void drain_cpu_fn(void *arg)
 {
-	cache_drain_local(arg);
+	mm_cache_drain_local(arg);
 }
 
 unsigned long kmem_cache_shrink(struct kmem_cache *s)
@@ -249,7 +249,7 @@ unsigned long kmem_cache_shrink(struct kmem_cache *s)
 
 	mm_on_each_cpu(drain_cpu_fn, s);
 	flags = mm_irq_save();
-	pages = cache_free_empty_slabs(s, ~0UL, NULL);
+	pages = mm_cache_free_empty_slabs(s, ~0UL, NULL);
 	mm_irq_restore(flags);
 	return pages;
 }
@@ -280,7 +280,7 @@ static void report_leaks(struct kmem_cache *s, void *caller)
 						free = f == obj;
 					if (free || listed++ >= 16)
 						continue;
-					slab_report(SLAB_REPORT_LEAK, s, obj, 0, caller,
+					mm_slab_report(SLAB_REPORT_LEAK, s, obj, 0, caller,
 						    "object %p still allocated at kmem_cache_destroy",
 						    (void *)obj);
 				}
@@ -307,10 +307,10 @@ int kmem_cache_destroy(struct kmem_cache *s)
 		report_leaks(s, __builtin_return_address(0));
 		return -MM_EBUSY;
 	}
-	flags = mm_spin_lock_irqsave(&slab_caches_lock);
+	flags = mm_spin_lock_irqsave(&mm_slab_caches_lock);
 	list_del(&s->list);
-	mm_spin_unlock_irqrestore(&slab_caches_lock, flags);
-	__atomic_fetch_sub(&slab_nr_pages[0],
+	mm_spin_unlock_irqrestore(&mm_slab_caches_lock, flags);
+	__atomic_fetch_sub(&mm_slab_nr_pages[0],
 			   (long)((s->struct_bytes + MM_PAGE_SIZE - 1) >> MM_PAGE_SHIFT),
 			   __ATOMIC_RELAXED);
 	s->tag = 0;
@@ -323,7 +323,7 @@ unsigned int kmem_cache_size(const struct kmem_cache *s)
 	return s->object_size;
 }
 
-const char *kmem_cache_name(const struct kmem_cache *s)
+const char *mm_kmem_cache_name(const struct kmem_cache *s)
 {
 	return s->name;
 }
@@ -357,7 +357,7 @@ static struct page *new_slab(struct kmem_cache *s, gfp_t gfp, int node)
 	slab_set_counts(slab, 0, objects);
 	INIT_LIST_HEAD(&slab->lru);
 	if (cache_debugged(s))
-		slab_debug_init_slab(s, slab);
+		mm_slab_debug_init_slab(s, slab);
 	base = slab_base(slab);
 	for (unsigned int i = objects; i-- > 0;) {
 		char *obj = base + (size_t)i * s->size + s->red_left;
@@ -498,7 +498,7 @@ static void free_block(struct kmem_cache *s, struct array_cache *ac, unsigned in
 	free_slab_list(s, &discard);
 }
 
-void cache_drain_local(struct kmem_cache *s)
+void mm_cache_drain_local(struct kmem_cache *s)
 {
 	unsigned long flags = mm_irq_save();
 	unsigned int cpu = mm_cpu_id();
@@ -509,7 +509,7 @@ void cache_drain_local(struct kmem_cache *s)
 	mm_irq_restore(flags);
 }
 
-unsigned long cache_free_empty_slabs(struct kmem_cache *s, unsigned long max_objects,
+unsigned long mm_cache_free_empty_slabs(struct kmem_cache *s, unsigned long max_objects,
 				     unsigned long *objects_freed)
 {
 	unsigned long pages = 0, objects = 0;
@@ -631,7 +631,7 @@ static void *cache_alloc_refill(struct kmem_cache *s, gfp_t gfp, unsigned long i
 static void *slab_alloc_debug(struct kmem_cache *s, gfp_t gfp, void *caller)
 {
 	unsigned long flags = mm_irq_save();
-	int node = cpu_to_mem(mm_cpu_id());
+	int node = mm_cpu_to_mem(mm_cpu_id());
 	struct kmem_cache_node *n = &s->node[node];
 	void *obj = NULL;
 
@@ -648,7 +648,7 @@ static void *slab_alloc_debug(struct kmem_cache *s, gfp_t gfp, void *caller)
 			struct list_head *from = slab_list_for(n, slab);
 
 			if (!slab->index) { /* counts disagree with the free list */
-				slab_report(SLAB_REPORT_FREELIST, s, slab_base(slab), 0, caller,
+				mm_slab_report(SLAB_REPORT_FREELIST, s, slab_base(slab), 0, caller,
 					    "slab %p on a list with free objects has none",
 					    slab_base(slab));
 				list_move(&slab->lru, &n->full);
@@ -657,7 +657,7 @@ static void *slab_alloc_debug(struct kmem_cache *s, gfp_t gfp, void *caller)
 			obj = slab_pop(s, slab, slab_base(slab));
 			n->free_objects--;
 			slab_relist(n, slab, from);
-			if (!slab_debug_alloc(s, slab, obj, caller))
+			if (!mm_slab_debug_alloc(s, slab, obj, caller))
 				obj = NULL; /* reported; left out of circulation */
 			list = !list_empty(&n->partial) ? &n->partial
 			       : !list_empty(&n->free)	? &n->free
@@ -685,14 +685,14 @@ static void slab_free_debug(struct kmem_cache *s, struct page *slab, void *obj, 
 	unsigned long flags = mm_irq_save();
 
 	mm_spin_lock(&n->list_lock);
-	if (slab_debug_free(s, slab, obj, caller))
+	if (mm_slab_debug_free(s, slab, obj, caller))
 		slab_put_object(s, n, slab, slab_base(slab), obj, &discard);
 	mm_spin_unlock(&n->list_lock);
 	free_slab_list(s, &discard);
 	mm_irq_restore(flags);
 }
 
-void slab_free_slow(struct kmem_cache *s, struct page *slab, void *obj, void *caller)
+void mm_slab_free_slow(struct kmem_cache *s, struct page *slab, void *obj, void *caller)
 {
 	unsigned long flags = mm_irq_save();
 	struct array_cache *ac = s->cpu_cache[mm_cpu_id()];
@@ -707,7 +707,7 @@ void slab_free_slow(struct kmem_cache *s, struct page *slab, void *obj, void *ca
 	} else if (ac->avail && ac->entry[ac->avail - 1] == obj) {
 		/* The cheap double-free check: the same object twice in a row. */
 		mm_irq_restore(flags);
-		slab_report(SLAB_REPORT_DOUBLE_FREE, s, obj, 0, caller, "double free of object %p",
+		mm_slab_report(SLAB_REPORT_DOUBLE_FREE, s, obj, 0, caller, "double free of object %p",
 			    obj);
 		return;
 	} else {
@@ -731,7 +731,7 @@ static void zero_object(struct kmem_cache *s, void *obj)
 	mm_memset((char *)obj + 8 * words, 0, s->object_size % 8);
 }
 
-void *slab_alloc_slow(struct kmem_cache *s, gfp_t gfp, void *caller)
+void *mm_slab_alloc_slow(struct kmem_cache *s, gfp_t gfp, void *caller)
 {
 	unsigned long flags = mm_irq_save();
 	struct array_cache *ac = s->cpu_cache[mm_cpu_id()];

@@ -41,7 +41,7 @@
  * with a message; a second call replaces the first. Debugged caches keep no per-CPU objects: every
  * operation is checked under the node lock.
  */
-int slab_debug_setup(const char *arg);
+int mm_slab_debug_setup(const char *arg);
 
 /* The last debug report, for tests that cannot read the console. */
 enum slab_report_kind {
@@ -66,16 +66,16 @@ struct slab_report {
 	void *free_caller;
 	unsigned long count; /* reports so far */
 };
-extern struct slab_report slab_last_report;
+extern struct slab_report mm_slab_last_report;
 
 /* Register the slab shrinker again: kmem_cache_init does it once, and a
  * host program that resets reclaim later (mm_reclaim_init forgets every
  * shrinker) calls this after. Returns 0, or -1. */
-int slab_shrinker_register(void);
+int mm_slab_shrinker_register(void);
 
 /* Slab pages now in use, SReclaimable and SUnreclaim in meminfo. */
-unsigned long slab_reclaimable_pages(void);
-unsigned long slab_unreclaimable_pages(void);
+unsigned long mm_slab_reclaimable_pages(void);
+unsigned long mm_slab_unreclaimable_pages(void);
 
 /* Printers in Linux's formats (mm_printk): /proc/slabinfo 2.1, and the
  * nr_slab_* lines of /proc/vmstat. */
@@ -85,6 +85,6 @@ void mm_print_slab_vmstat(void);
 /* Part of mm_check_invariants (which counts these problems too): walk
  * every cache's slabs and per-CPU objects, one line per problem; returns
  * how many. */
-int slab_check_invariants(void);
+int mm_slab_check_invariants(void);
 
 #endif /* MM_SLAB_H */

@@ -14,8 +14,8 @@
 #include "blockdev.h"
 #include "util.h"
 
-struct slab_report slab_last_report;
-slab_flags_t slab_debug_default;
+struct slab_report mm_slab_last_report;
+slab_flags_t mm_slab_debug_default;
 
 #define SLAB_DEBUG_NAMES 8
 static struct {
@@ -26,14 +26,14 @@ static unsigned int slab_debug_nr_named;
 
 /* ---- the boot option ---- */
 
-int slab_debug_setup(const char *arg)
+int mm_slab_debug_setup(const char *arg)
 {
 	slab_flags_t flags = 0;
 	const char *p = arg ? arg : "";
 	bool letters = false;
 
 	/* The option given last wins, whole. */
-	slab_debug_default = 0;
+	mm_slab_debug_default = 0;
 	slab_debug_nr_named = 0;
 	for (; *p && *p != ','; p++) {
 		letters = true;
@@ -65,7 +65,7 @@ int slab_debug_setup(const char *arg)
 	if (!letters)
 		flags = SLAB_DEBUG_FLAGS;
 	if (!*p) {
-		slab_debug_default = flags;
+		mm_slab_debug_default = flags;
 		return 0;
 	}
 	while (*p == ',') {
@@ -90,26 +90,26 @@ int slab_debug_setup(const char *arg)
 	return 0;
 }
 
-slab_flags_t slab_debug_flags_for(const char *name)
+slab_flags_t mm_slab_debug_flags_for(const char *name)
 {
 	for (unsigned int i = 0; i < slab_debug_nr_named; i++)
 		if (!mm_strcmp(slab_debug_named[i].name, name))
 			return slab_debug_named[i].flags;
-	return slab_debug_default;
+	return mm_slab_debug_default;
 }
 
 /* ---- reports ---- */
 
-struct slab_track *slab_tracks(const struct kmem_cache *s, void *obj)
+struct slab_track *mm_slab_tracks(const struct kmem_cache *s, void *obj)
 {
 	return s && (s->flags & SLAB_STORE_USER) ? (struct slab_track *)((char *)obj + s->track_off)
 						 : NULL;
 }
 
-void slab_report(enum slab_report_kind kind, const struct kmem_cache *s, const void *obj,
+void mm_slab_report(enum slab_report_kind kind, const struct kmem_cache *s, const void *obj,
 		 unsigned long offset, void *caller, const char *fmt, ...)
 {
-	struct slab_report *r = &slab_last_report;
+	struct slab_report *r = &mm_slab_last_report;
 	struct slab_track *t = NULL;
 	va_list ap;
 
@@ -121,7 +121,7 @@ void slab_report(enum slab_report_kind kind, const struct kmem_cache *s, const v
 	r->alloc_caller = r->free_caller = NULL;
 	if (obj && (kind == SLAB_REPORT_DOUBLE_FREE || kind == SLAB_REPORT_REDZONE ||
 		    kind == SLAB_REPORT_POISON || kind == SLAB_REPORT_LEAK))
-		t = slab_tracks(s, (void *)obj);
+		t = mm_slab_tracks(s, (void *)obj);
 	if (t) {
 		r->alloc_caller = t[0].valid ? t[0].addr : NULL;
 		r->free_caller = t[1].valid ? t[1].addr : NULL;
@@ -178,7 +178,7 @@ static bool check_redzones(const struct kmem_cache *s, char *obj, int c, void *c
 	if (off < 0)
 		return true;
 	off -= s->red_left;
-	slab_report(SLAB_REPORT_REDZONE, s, obj, (unsigned long)off, caller,
+	mm_slab_report(SLAB_REPORT_REDZONE, s, obj, (unsigned long)off, caller,
 		    "red zone of object %p overwritten at offset %ld: 0x%02x instead of 0x%02x",
 		    (void *)obj, off, obj[off] & 0xff, c);
 	set_redzones(s, obj, c);
@@ -193,13 +193,13 @@ static void poison_object(const struct kmem_cache *s, char *obj)
 
 static void set_track(const struct kmem_cache *s, void *obj, int which, void *caller)
 {
-	struct slab_track *t = slab_tracks(s, obj);
+	struct slab_track *t = mm_slab_tracks(s, obj);
 
 	if (t)
 		t[which] = (struct slab_track){ caller, mm_cpu_id(), 1 };
 }
 
-void slab_debug_init_slab(struct kmem_cache *s, struct page *slab)
+void mm_slab_debug_init_slab(struct kmem_cache *s, struct page *slab)
 {
 	char *base = slab_base(slab);
 
@@ -211,7 +211,7 @@ void slab_debug_init_slab(struct kmem_cache *s, struct page *slab)
 		if (cache_poisons(s))
 			poison_object(s, obj);
 		if (s->flags & SLAB_STORE_USER)
-			mm_memset(slab_tracks(s, obj), 0, 2 * sizeof(struct slab_track));
+			mm_memset(mm_slab_tracks(s, obj), 0, 2 * sizeof(struct slab_track));
 	}
 }
 
@@ -227,7 +227,7 @@ static bool freelist_check(struct kmem_cache *s, struct page *slab, const void *
 	*found = false;
 	for (; f; f = *slab_freeptr(s, f)) {
 		if (!slab_obj_index(s, slab, f, &idx) || ++nfree > slab_objects(slab)) {
-			slab_report(SLAB_REPORT_FREELIST, s, f, 0, caller,
+			mm_slab_report(SLAB_REPORT_FREELIST, s, f, 0, caller,
 				    "slab %p: free list entry %p is not an object of it (or loops)",
 				    (void *)base, (void *)f);
 			return false;
@@ -236,7 +236,7 @@ static bool freelist_check(struct kmem_cache *s, struct page *slab, const void *
 			*found = true;
 	}
 	if (nfree != slab_objects(slab) - slab_inuse(slab)) {
-		slab_report(SLAB_REPORT_FREELIST, s, base, 0, caller,
+		mm_slab_report(SLAB_REPORT_FREELIST, s, base, 0, caller,
 			    "slab %p: %u objects on the free list, counts say %u", (void *)base,
 			    nfree, slab_objects(slab) - slab_inuse(slab));
 		return false;
@@ -244,7 +244,7 @@ static bool freelist_check(struct kmem_cache *s, struct page *slab, const void *
 	return true;
 }
 
-bool slab_debug_alloc(struct kmem_cache *s, struct page *slab, void *obj, void *caller)
+bool mm_slab_debug_alloc(struct kmem_cache *s, struct page *slab, void *obj, void *caller)
 {
 	unsigned int idx;
 	long off;
@@ -253,13 +253,13 @@ bool slab_debug_alloc(struct kmem_cache *s, struct page *slab, void *obj, void *
 	 * write after free may have changed it. */
 	if (slab->index &&
 	    !slab_obj_index(s, slab, (char *)slab_base(slab) + slab->index - 1, &idx)) {
-		slab_report(SLAB_REPORT_FREELIST, s, obj, s->offset, caller,
+		mm_slab_report(SLAB_REPORT_FREELIST, s, obj, s->offset, caller,
 			    "free pointer of object %p overwritten: rest of slab %p's free list lost",
 			    obj, slab_base(slab));
 		slab->index = SLAB_FREE_NONE;
 	}
 	if ((s->flags & SLAB_CONSISTENCY_CHECKS) && !slab_obj_index(s, slab, obj, &idx)) {
-		slab_report(SLAB_REPORT_FREELIST, s, obj, 0, caller,
+		mm_slab_report(SLAB_REPORT_FREELIST, s, obj, 0, caller,
 			    "free list of slab %p hands out %p, not an object", slab_base(slab),
 			    obj);
 		return false;
@@ -269,7 +269,7 @@ bool slab_debug_alloc(struct kmem_cache *s, struct page *slab, void *obj, void *
 		if (off < 0 && ((unsigned char *)obj)[s->object_size - 1] != POISON_END)
 			off = s->object_size - 1;
 		if (off >= 0)
-			slab_report(SLAB_REPORT_POISON, s, obj, (unsigned long)off, caller,
+			mm_slab_report(SLAB_REPORT_POISON, s, obj, (unsigned long)off, caller,
 				    "object %p written after free at offset %ld: 0x%02x", obj, off,
 				    ((unsigned char *)obj)[off]);
 	}
@@ -281,7 +281,7 @@ bool slab_debug_alloc(struct kmem_cache *s, struct page *slab, void *obj, void *
 	return true;
 }
 
-bool slab_debug_free(struct kmem_cache *s, struct page *slab, void *obj, void *caller)
+bool mm_slab_debug_free(struct kmem_cache *s, struct page *slab, void *obj, void *caller)
 {
 	bool found;
 
@@ -290,7 +290,7 @@ bool slab_debug_free(struct kmem_cache *s, struct page *slab, void *obj, void *c
 	if (found || ((s->flags & SLAB_RED_ZONE) &&
 		      first_not((char *)obj + s->object_size, SLUB_RED_INACTIVE,
 				s->rz_end - s->object_size) < 0)) {
-		slab_report(SLAB_REPORT_DOUBLE_FREE, s, obj, 0, caller, "double free of object %p",
+		mm_slab_report(SLAB_REPORT_DOUBLE_FREE, s, obj, 0, caller, "double free of object %p",
 			    obj);
 		return false;
 	}
@@ -424,13 +424,13 @@ static void check_arrays(struct kmem_cache *s)
 	}
 }
 
-int slab_check_invariants(void)
+int mm_slab_check_invariants(void)
 {
-	unsigned long flags = mm_spin_lock_irqsave(&slab_caches_lock);
+	unsigned long flags = mm_spin_lock_irqsave(&mm_slab_caches_lock);
 	struct list_head *pos;
 
 	check_problems = 0;
-	list_for_each(pos, &slab_caches) {
+	list_for_each(pos, &mm_slab_caches) {
 		struct kmem_cache *s = list_entry(pos, struct kmem_cache, list);
 
 		if (s->tag != SLAB_CACHE_TAG) {
@@ -445,6 +445,6 @@ int slab_check_invariants(void)
 			mm_spin_unlock(&s->node[nid].list_lock);
 		}
 	}
-	mm_spin_unlock_irqrestore(&slab_caches_lock, flags);
+	mm_spin_unlock_irqrestore(&mm_slab_caches_lock, flags);
 	return check_problems;
 }

@@ -98,10 +98,10 @@ struct kmem_cache {
 };
 
 /* Every cache, newest last; guarded by slab_caches_lock. */
-extern struct list_head slab_caches;
-extern mm_spinlock_t slab_caches_lock;
+extern struct list_head mm_slab_caches;
+extern mm_spinlock_t mm_slab_caches_lock;
 /* Slab pages in use: [0] unreclaimable, [1] SLAB_RECLAIM_ACCOUNT. */
-extern long slab_nr_pages[2];
+extern long mm_slab_nr_pages[2];
 
 /* ---- the slab's metadata in its head page ---- */
 #define SLAB_FREE_NONE 0u
@@ -215,29 +215,29 @@ static inline unsigned int fls_u(unsigned long x)
 /* Everything but the fast paths' common case: an empty array (refill or
  * debugged cache), __GFP_ZERO; and on free a full array, an object of
  * another node, a debugged cache, the same object twice. */
-void *slab_alloc_slow(struct kmem_cache *s, gfp_t gfp, void *caller);
-void slab_free_slow(struct kmem_cache *s, struct page *slab, void *obj, void *caller);
+void *mm_slab_alloc_slow(struct kmem_cache *s, gfp_t gfp, void *caller);
+void mm_slab_free_slow(struct kmem_cache *s, struct page *slab, void *obj, void *caller);
 /* Drain the running CPU's array of @s to the slabs (interrupts off). */
-void cache_drain_local(struct kmem_cache *s);
+void mm_cache_drain_local(struct kmem_cache *s);
 /* Free every empty slab of @s; returns pages freed. Interrupts off. */
-unsigned long cache_free_empty_slabs(struct kmem_cache *s, unsigned long max_objects,
+unsigned long mm_cache_free_empty_slabs(struct kmem_cache *s, unsigned long max_objects,
 				     unsigned long *objects_freed);
 
 /* ---- slab_debug.c ---- */
-extern slab_flags_t slab_debug_default; /* slab_debug= without cache names */
+extern slab_flags_t mm_slab_debug_default; /* slab_debug= without cache names */
 /* The debug flags slab_debug= asked for @name. */
-slab_flags_t slab_debug_flags_for(const char *name);
+slab_flags_t mm_slab_debug_flags_for(const char *name);
 /* A new slab of a debugged cache: red zones inactive, objects poisoned. */
-void slab_debug_init_slab(struct kmem_cache *s, struct page *slab);
+void mm_slab_debug_init_slab(struct kmem_cache *s, struct page *slab);
 /* Checks of an object leaving (alloc) or entering (free) the free list,
  * with the node lock held. false: reported; do not hand out / free it. */
-bool slab_debug_alloc(struct kmem_cache *s, struct page *slab, void *obj, void *caller);
-bool slab_debug_free(struct kmem_cache *s, struct page *slab, void *obj, void *caller);
+bool mm_slab_debug_alloc(struct kmem_cache *s, struct page *slab, void *obj, void *caller);
+bool mm_slab_debug_free(struct kmem_cache *s, struct page *slab, void *obj, void *caller);
 /* Report @kind about @obj in one line, counted in slab_last_report. */
-void slab_report(enum slab_report_kind kind, const struct kmem_cache *s, const void *obj,
+void mm_slab_report(enum slab_report_kind kind, const struct kmem_cache *s, const void *obj,
 		 unsigned long offset, void *caller, const char *fmt, ...)
 	__attribute__((format(printf, 6, 7)));
 /* The tracks of @obj (NULL without SLAB_STORE_USER). */
-struct slab_track *slab_tracks(const struct kmem_cache *s, void *obj);
+struct slab_track *mm_slab_tracks(const struct kmem_cache *s, void *obj);
 
 #endif /* MM_SLAB_INTERNAL_H */

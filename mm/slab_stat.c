@@ -8,26 +8,26 @@
 
 #include "shrinker.h"
 
-unsigned long slab_reclaimable_pages(void)
+unsigned long mm_slab_reclaimable_pages(void)
 {
-	long v = __atomic_load_n(&slab_nr_pages[1], __ATOMIC_RELAXED);
+	long v = __atomic_load_n(&mm_slab_nr_pages[1], __ATOMIC_RELAXED);
 
 	return v > 0 ? (unsigned long)v : 0;
 }
 
-unsigned long slab_unreclaimable_pages(void)
+unsigned long mm_slab_unreclaimable_pages(void)
 {
-	long v = __atomic_load_n(&slab_nr_pages[0], __ATOMIC_RELAXED);
+	long v = __atomic_load_n(&mm_slab_nr_pages[0], __ATOMIC_RELAXED);
 
 	return v > 0 ? (unsigned long)v : 0;
 }
 
 void mm_print_slab_vmstat(void)
 {
-	mm_printk("nr_slab_reclaimable %lu\n", slab_reclaimable_pages());
-	mm_printk("nr_slab_unreclaimable %lu\n", slab_unreclaimable_pages());
+	mm_printk("nr_slab_reclaimable %lu\n", mm_slab_reclaimable_pages());
+	mm_printk("nr_slab_unreclaimable %lu\n", mm_slab_unreclaimable_pages());
 	/* ours: debug reports so far */
-	mm_printk("slab_errors %lu\n", __atomic_load_n(&slab_last_report.count, __ATOMIC_RELAXED));
+	mm_printk("slab_errors %lu\n", __atomic_load_n(&mm_slab_last_report.count, __ATOMIC_RELAXED));
 }
 
 struct cache_totals {
@@ -55,14 +55,14 @@ static void cache_totals(struct kmem_cache *s, struct cache_totals *t)
 
 void mm_print_slabinfo(void)
 {
-	unsigned long flags = mm_spin_lock_irqsave(&slab_caches_lock);
+	unsigned long flags = mm_spin_lock_irqsave(&mm_slab_caches_lock);
 	struct list_head *pos;
 
 	mm_printk("slabinfo - version: 2.1\n");
 	mm_printk("# name            <active_objs> <num_objs> <objsize> <objperslab> <pagesperslab>"
 		  " : tunables <limit> <batchcount> <sharedfactor>"
 		  " : slabdata <active_slabs> <num_slabs> <sharedavail>\n");
-	list_for_each(pos, &slab_caches) {
+	list_for_each(pos, &mm_slab_caches) {
 		struct kmem_cache *s = list_entry(pos, struct kmem_cache, list);
 		struct array_cache *ac = s->cpu_cache[0];
 		struct cache_totals t;
@@ -76,20 +76,20 @@ void mm_print_slabinfo(void)
 			  ac ? ac->limit : 0, ac ? ac->batchcount : 0, 0u, t.active_slabs, t.slabs,
 			  0u);
 	}
-	mm_spin_unlock_irqrestore(&slab_caches_lock, flags);
+	mm_spin_unlock_irqrestore(&mm_slab_caches_lock, flags);
 }
 
 /* ---- the shrinker ---- */
 
 static unsigned long slab_shrink_count(struct shrinker *sh, struct shrink_control *sc)
 {
-	unsigned long flags = mm_spin_lock_irqsave(&slab_caches_lock);
+	unsigned long flags = mm_spin_lock_irqsave(&mm_slab_caches_lock);
 	unsigned int cpu = mm_cpu_id();
 	unsigned long count = 0;
 	struct list_head *pos;
 
 	(void)sh, (void)sc;
-	list_for_each(pos, &slab_caches) {
+	list_for_each(pos, &mm_slab_caches) {
 		struct kmem_cache *s = list_entry(pos, struct kmem_cache, list);
 
 		for (int nid = 0; nid < MAX_NUMNODES; nid++)
@@ -98,7 +98,7 @@ static unsigned long slab_shrink_count(struct shrinker *sh, struct shrink_contro
 		if (cpu < MM_MAX_CPUS && s->cpu_cache[cpu])
 			count += s->cpu_cache[cpu]->avail;
 	}
-	mm_spin_unlock_irqrestore(&slab_caches_lock, flags);
+	mm_spin_unlock_irqrestore(&mm_slab_caches_lock, flags);
 	return count ? count : SHRINK_EMPTY;
 }
 
@@ -112,55 +112,55 @@ static unsigned long slab_shrink_count(struct shrinker *sh, struct shrink_contro
  */
 static unsigned long slab_shrink_scan(struct shrinker *sh, struct shrink_control *sc)
 {
-	unsigned long flags = mm_spin_lock_irqsave(&slab_caches_lock);
+	unsigned long flags = mm_spin_lock_irqsave(&mm_slab_caches_lock);
 	unsigned long freed = 0, pages = 0, nr = 0;
 	struct list_head *pos;
 
 	(void)sh;
-	list_for_each(pos, &slab_caches)
+	list_for_each(pos, &mm_slab_caches)
 		nr++;
 	while (nr-- && freed < sc->nr_to_scan) {
-		struct kmem_cache *s = list_first_entry(&slab_caches, struct kmem_cache, list);
+		struct kmem_cache *s = list_first_entry(&mm_slab_caches, struct kmem_cache, list);
 		unsigned long objs;
 
-		cache_drain_local(s);
-		pages += cache_free_empty_slabs(s, sc->nr_to_scan - freed, &objs);
+		mm_cache_drain_local(s);
+		pages += mm_cache_free_empty_slabs(s, sc->nr_to_scan - freed, &objs);
 		freed += objs;
-		list_move_tail(&s->list, &slab_caches);
+		list_move_tail(&s->list, &mm_slab_caches);
 	}
-	mm_spin_unlock_irqrestore(&slab_caches_lock, flags);
-	shrinker_note_freed_pages(pages);
+	mm_spin_unlock_irqrestore(&mm_slab_caches_lock, flags);
+	mm_shrinker_note_freed_pages(pages);
 	return freed;
 }
 
 static void drain_every_cache_local(void *unused)
 {
-	unsigned long flags = mm_spin_lock_irqsave(&slab_caches_lock);
+	unsigned long flags = mm_spin_lock_irqsave(&mm_slab_caches_lock);
 	struct list_head *pos;
 
 	(void)unused;
-	list_for_each(pos, &slab_caches)
-		cache_drain_local(list_entry(pos, struct kmem_cache, list));
-	mm_spin_unlock_irqrestore(&slab_caches_lock, flags);
+	list_for_each(pos, &mm_slab_caches)
+		mm_cache_drain_local(list_entry(pos, struct kmem_cache, list));
+	mm_spin_unlock_irqrestore(&mm_slab_caches_lock, flags);
 }
 
-unsigned long kmem_cache_shrink_all(void)
+unsigned long mm_kmem_cache_shrink_all(void)
 {
 	unsigned long flags, pages = 0;
 	struct list_head *pos;
 
 	mm_on_each_cpu(drain_every_cache_local, NULL);
-	flags = mm_spin_lock_irqsave(&slab_caches_lock);
-	list_for_each(pos, &slab_caches)
-		pages += cache_free_empty_slabs(list_entry(pos, struct kmem_cache, list), ~0UL,
+	flags = mm_spin_lock_irqsave(&mm_slab_caches_lock);
+	list_for_each(pos, &mm_slab_caches)
+		pages += mm_cache_free_empty_slabs(list_entry(pos, struct kmem_cache, list), ~0UL,
 						NULL);
-	mm_spin_unlock_irqrestore(&slab_caches_lock, flags);
+	mm_spin_unlock_irqrestore(&mm_slab_caches_lock, flags);
 	return pages;
 }
 
 static struct shrinker slab_shrinker;
 
-int slab_shrinker_register(void)
+int mm_slab_shrinker_register(void)
 {
 	/* A fresh struct each boot: host programs boot many times and reset
 	 * the shrinker list under it (mm_reclaim_init). */

@@ -53,7 +53,7 @@ static void free_index(struct vmarea *va)
 	va->dir = NULL;
 }
 
-int vmarea_create(struct vmarea *va, unsigned long nr_pages, gfp_t gfp)
+int mm_vmarea_create(struct vmarea *va, unsigned long nr_pages, gfp_t gfp)
 {
 	unsigned long flags, first, n = nr_chunks(nr_pages);
 
@@ -97,13 +97,13 @@ int vmarea_create(struct vmarea *va, unsigned long nr_pages, gfp_t gfp)
 	return 0;
 }
 
-void vmarea_destroy(struct vmarea *va)
+void mm_vmarea_destroy(struct vmarea *va)
 {
 	unsigned long flags;
 
 	vmarea_sanity(va);
 	for (unsigned long i = 0; i < va->nr_pages; i++)
-		vmarea_unpopulate(va, i);
+		mm_vmarea_unpopulate(va, i);
 	free_index(va);
 	flags = mm_spin_lock_irqsave(&slots_lock);
 	if (next_slot == va->first_slot + va->nr_pages)
@@ -112,7 +112,7 @@ void vmarea_destroy(struct vmarea *va)
 	va->canary = 0;
 }
 
-int vmarea_populate(struct vmarea *va, unsigned long idx)
+int mm_vmarea_populate(struct vmarea *va, unsigned long idx)
 {
 	struct page *page;
 	int err = 0;
@@ -143,7 +143,7 @@ int vmarea_populate(struct vmarea *va, unsigned long idx)
 	return err;
 }
 
-void vmarea_unpopulate(struct vmarea *va, unsigned long idx)
+void mm_vmarea_unpopulate(struct vmarea *va, unsigned long idx)
 {
 	struct page *page;
 
@@ -164,25 +164,25 @@ void vmarea_unpopulate(struct vmarea *va, unsigned long idx)
 		__free_page(page);
 }
 
-void *vmarea_addr(struct vmarea *va, unsigned long idx)
+void *mm_vmarea_addr(struct vmarea *va, unsigned long idx)
 {
 	vmarea_sanity(va);
 	return idx < va->nr_pages ? mm_vmap_addr(va->first_slot + idx) : NULL;
 }
 
-struct page *vmarea_page(struct vmarea *va, unsigned long idx)
+struct page *mm_vmarea_page(struct vmarea *va, unsigned long idx)
 {
 	vmarea_sanity(va);
 	return idx < va->nr_pages ? __atomic_load_n(slot_of(va, idx), __ATOMIC_RELAXED) : NULL;
 }
 
-unsigned long vmarea_pte_pfn(struct vmarea *va, unsigned long idx)
+unsigned long mm_vmarea_pte_pfn(struct vmarea *va, unsigned long idx)
 {
 	vmarea_sanity(va);
 	return idx < va->nr_pages ? mm_vmap_pfn(va->first_slot + idx) : (unsigned long)-1;
 }
 
-struct page *vmarea_pin(struct vmarea *va, unsigned long idx)
+struct page *mm_vmarea_pin(struct vmarea *va, unsigned long idx)
 {
 	struct page *page = NULL;
 
@@ -198,7 +198,7 @@ struct page *vmarea_pin(struct vmarea *va, unsigned long idx)
 	return page;
 }
 
-void vmarea_unpin(struct page *page)
+void mm_vmarea_unpin(struct page *page)
 {
 	__free_page(page);
 }
@@ -272,7 +272,7 @@ static void vmarea_putback(struct page *page)
 	__free_page(page); /* the isolation reference */
 }
 
-const struct movable_ops vmarea_movable_ops = {
+const struct movable_ops mm_vmarea_movable_ops = {
 	.tag = VMAREA_CANARY,
 	.name = "vmarea",
 	.isolate = vmarea_isolate,

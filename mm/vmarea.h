@@ -5,7 +5,7 @@
  * frame: the area copies it, repoints the PTE and flushes the TLB entry.
  *
  * The rule for users: a page may move whenever nobody holds it, so code
- * that reads or writes through vmarea_addr() while compaction may run pins
+ * that reads or writes through mm_vmarea_addr() while compaction may run pins
  * the page first (vmarea_pin) and unpins it after. Pinned pages never move.
  * Every function here: thread context, interrupts on (see vmarea.c).
  */
@@ -22,7 +22,7 @@
 #define VMAREA_CANARY 0x564d4152u /* "VMAR": also the owner tag (movable.h) */
 
 struct vmarea {
-	uint32_t canary; /* first: page_movable_ops() reads it */
+	uint32_t canary; /* first: mm_page_movable_ops() reads it */
 	mm_spinlock_t lock;
 	unsigned long first_slot; /* host slot of index 0 */
 	unsigned long nr_pages;
@@ -37,25 +37,25 @@ struct vmarea {
 /* An area of @nr_pages slots, nothing mapped; @gfp for its pages (0:
  * GFP_HIGHUSER_MOVABLE). Returns 0, -MM_EINVAL (0 pages, no slots left),
  * -MM_ENOMEM (no memory for the index). Context: thread. */
-int vmarea_create(struct vmarea *va, unsigned long nr_pages, gfp_t gfp);
+int mm_vmarea_create(struct vmarea *va, unsigned long nr_pages, gfp_t gfp);
 /* Unmap and free every page, give the slots back (all of them when this
  * was the last area created; otherwise they stay used). */
-void vmarea_destroy(struct vmarea *va);
+void mm_vmarea_destroy(struct vmarea *va);
 
 /* Allocate and map a page at @idx. 0, -MM_EEXIST, -MM_EINVAL, -MM_ENOMEM. */
-int vmarea_populate(struct vmarea *va, unsigned long idx);
+int mm_vmarea_populate(struct vmarea *va, unsigned long idx);
 /* Unmap and free the page at @idx (nothing if none). */
-void vmarea_unpopulate(struct vmarea *va, unsigned long idx);
+void mm_vmarea_unpopulate(struct vmarea *va, unsigned long idx);
 
 /* Where @idx is read and written (see the rule above); NULL if unmapped. */
-void *vmarea_addr(struct vmarea *va, unsigned long idx);
+void *mm_vmarea_addr(struct vmarea *va, unsigned long idx);
 /* The page mapped at @idx now (no reference), or NULL. */
-struct page *vmarea_page(struct vmarea *va, unsigned long idx);
+struct page *mm_vmarea_page(struct vmarea *va, unsigned long idx);
 /* The pfn the page table translates @idx to, or -1: for checks. */
-unsigned long vmarea_pte_pfn(struct vmarea *va, unsigned long idx);
+unsigned long mm_vmarea_pte_pfn(struct vmarea *va, unsigned long idx);
 
 /* Hold the page at @idx in place (a reference); NULL if unmapped. */
-struct page *vmarea_pin(struct vmarea *va, unsigned long idx);
-void vmarea_unpin(struct page *page);
+struct page *mm_vmarea_pin(struct vmarea *va, unsigned long idx);
+void mm_vmarea_unpin(struct page *page);
 
 #endif /* MM_VMAREA_H */

@@ -11,29 +11,29 @@
 #include "lru.h"
 #include "shrinker.h"
 
-unsigned long reclaim_event_states[MM_MAX_CPUS][NR_RECLAIM_EVENTS];
+unsigned long mm_reclaim_event_states[MM_MAX_CPUS][NR_RECLAIM_EVENTS];
 
-const char *const reclaim_event_names[NR_RECLAIM_EVENTS] = {
+const char *const mm_reclaim_event_names[NR_RECLAIM_EVENTS] = {
 	"pgscan_kswapd", "pgscan_direct", "pgsteal_kswapd", "pgsteal_direct",  "pgrefill",
 	"pgactivate",	 "pgdeactivate",  "pgrotated",	    "nr_vmscan_write", "pgpgout_pages",
 	"pgpgin_pages",	 "slabs_scanned", "allocstall",	    "kswapd_wakeups",  "pageoutrun",
 };
 
-unsigned long global_reclaim_event(enum reclaim_event item)
+unsigned long mm_global_reclaim_event(enum reclaim_event item)
 {
 	unsigned long sum = 0;
 
 	for (int cpu = 0; cpu < MM_MAX_CPUS; cpu++)
-		sum += __atomic_load_n(&reclaim_event_states[cpu][item], __ATOMIC_RELAXED);
+		sum += __atomic_load_n(&mm_reclaim_event_states[cpu][item], __ATOMIC_RELAXED);
 	return sum;
 }
 
-void reclaim_events_reset(void)
+void mm_reclaim_events_reset(void)
 {
 	for (int cpu = 0; cpu < MM_MAX_CPUS; cpu++)
 		for (int i = 0; i < NR_RECLAIM_EVENTS; i++)
-			reclaim_event_states[cpu][i] = 0;
-	reclaim_profile_reset();
+			mm_reclaim_event_states[cpu][i] = 0;
+	mm_reclaim_profile_reset();
 }
 
 void mm_print_reclaim_vmstat(void)
@@ -41,16 +41,16 @@ void mm_print_reclaim_vmstat(void)
 	unsigned long inactive = 0, active = 0;
 
 	for (int i = 0; i < NR_LRUVECS; i++) {
-		inactive += lruvec_size(&zone_lruvecs[i], LRU_INACTIVE_FILE);
-		active += lruvec_size(&zone_lruvecs[i], LRU_ACTIVE_FILE);
+		inactive += lruvec_size(&mm_zone_lruvecs[i], LRU_INACTIVE_FILE);
+		active += lruvec_size(&mm_zone_lruvecs[i], LRU_ACTIVE_FILE);
 	}
 	mm_printk("nr_inactive_file %lu\n", inactive);
 	mm_printk("nr_active_file %lu\n", active);
-	mm_printk("nr_file_pages %lu\n", filemap_nr_pages());
-	mm_printk("nr_dirty %lu\n", filemap_nr_dirty());
+	mm_printk("nr_file_pages %lu\n", mm_filemap_nr_pages());
+	mm_printk("nr_dirty %lu\n", mm_filemap_nr_dirty());
 	for (int i = 0; i < NR_RECLAIM_EVENTS; i++)
-		mm_printk("%s %lu\n", reclaim_event_names[i],
-			  global_reclaim_event((enum reclaim_event)i));
+		mm_printk("%s %lu\n", mm_reclaim_event_names[i],
+			  mm_global_reclaim_event((enum reclaim_event)i));
 }
 
 /* ---- the reclaim profile ---- */
@@ -88,7 +88,7 @@ static void profile_block(bool made)
 	mm_irq_restore(flags);
 }
 
-void reclaim_profile_get(struct reclaim_profile *out)
+void mm_reclaim_profile_get(struct reclaim_profile *out)
 {
 	unsigned long *dst = (unsigned long *)out;
 	const unsigned long n = sizeof(*out) / sizeof(unsigned long);
@@ -103,7 +103,7 @@ void reclaim_profile_get(struct reclaim_profile *out)
 	}
 }
 
-void reclaim_profile_reset(void)
+void mm_reclaim_profile_reset(void)
 {
 	for (int cpu = 0; cpu < MM_MAX_CPUS; cpu++)
 		reclaim_profiles[cpu] = (struct reclaim_profile){ 0 };
@@ -118,7 +118,7 @@ void mm_print_reclaim_profile(void)
 	static const char *const who_names[2] = { "direct", "kswapd" };
 	struct reclaim_profile rp;
 
-	reclaim_profile_get(&rp);
+	mm_reclaim_profile_get(&rp);
 	for (int who = 1; who >= 0; who--) {
 		mm_printk("scan profile %s: by priority (scanned/freed):", who_names[who]);
 		for (int prio = DEF_PRIORITY; prio >= 0; prio--)
@@ -141,10 +141,10 @@ void mm_print_reclaim_profile(void)
 
 void mm_reclaim_init(void)
 {
-	lru_init();
-	shrinker_init();
-	filemap_init_global();
-	reclaim_events_reset();
+	mm_lru_init();
+	mm_shrinker_init();
+	mm_filemap_init_global();
+	mm_reclaim_events_reset();
 }
 
 /* ---- the inactive list ---- */
@@ -180,7 +180,7 @@ static enum page_verdict shrink_page(struct page *page, struct scan_control *sc,
 		}
 		/* The block device is synchronous: once written, the page is
 		 * clean and can go in this same pass. */
-		if (filemap_writepage(page)) {
+		if (mm_filemap_writepage(page)) {
 			sc->nr_busy++;
 			*why = SCAN_BUSY;
 			return PAGE_ROTATE;
@@ -188,7 +188,7 @@ static enum page_verdict shrink_page(struct page *page, struct scan_control *sc,
 		sc->nr_written++;
 		count_reclaim_event(NR_VMSCAN_WRITE, 1);
 	}
-	if (!filemap_remove_page(page)) {
+	if (!mm_filemap_remove_page(page)) {
 		sc->nr_busy++;
 		*why = SCAN_BUSY;
 		return PAGE_KEEP;
@@ -220,10 +220,10 @@ static unsigned long shrink_page_list(struct list_head *isolated, unsigned long 
 			break;
 		case PAGE_ROTATE:
 			count_reclaim_event(PGROTATED, 1);
-			lru_putback_page(page); /* to the head of the inactive list */
+			mm_lru_putback_page(page); /* to the head of the inactive list */
 			break;
 		case PAGE_KEEP:
-			lru_putback_page(page);
+			mm_lru_putback_page(page);
 			break;
 		}
 		outcome[why]++;
@@ -242,7 +242,7 @@ static unsigned long shrink_inactive_list(struct lruvec *lv, unsigned long nr_to
 	unsigned long scanned = 0, taken;
 
 	INIT_LIST_HEAD(&isolated);
-	taken = lru_isolate_pages(lv, LRU_INACTIVE_FILE, nr_to_scan, &isolated, &scanned);
+	taken = mm_lru_isolate_pages(lv, LRU_INACTIVE_FILE, nr_to_scan, &isolated, &scanned);
 	return shrink_page_list(&isolated, scanned, taken, sc);
 }
 
@@ -258,7 +258,7 @@ static void shrink_active_list(struct lruvec *lv, unsigned long nr_to_scan, stru
 	unsigned long scanned = 0, kept = 0, moved = 0;
 
 	INIT_LIST_HEAD(&isolated);
-	lru_isolate_pages(lv, LRU_ACTIVE_FILE, nr_to_scan, &isolated, &scanned);
+	mm_lru_isolate_pages(lv, LRU_ACTIVE_FILE, nr_to_scan, &isolated, &scanned);
 	count_reclaim_event(PGREFILL, scanned);
 	while (!list_empty(&isolated)) {
 		struct page *page = list_first_entry(&isolated, struct page, lru);
@@ -271,7 +271,7 @@ static void shrink_active_list(struct lruvec *lv, unsigned long nr_to_scan, stru
 			ClearPageFlag(page, PG_active);
 			moved++;
 		}
-		lru_putback_page(page);
+		mm_lru_putback_page(page);
 	}
 	sc->nr_activated += kept;
 	sc->nr_deactivated += moved;
@@ -329,14 +329,14 @@ static void shrink_lruvec(struct lruvec *lv, struct scan_control *sc)
 	}
 }
 
-void shrink_zone(struct zone *zone, struct scan_control *sc)
+void mm_shrink_zone(struct zone *zone, struct scan_control *sc)
 {
 	struct lruvec *lv = zone_lruvec(zone);
-	unsigned long scanned = sc->nr_scanned, eligible = zone_reclaimable_pages(zone);
+	unsigned long scanned = sc->nr_scanned, eligible = mm_zone_reclaimable_pages(zone);
 	unsigned long slab_pages = 0;
 
 	shrink_lruvec(lv, sc);
-	sc->nr_slab_freed += shrink_slab(sc->gfp_mask, sc->nr_scanned - scanned, eligible,
+	sc->nr_slab_freed += mm_shrink_slab(sc->gfp_mask, sc->nr_scanned - scanned, eligible,
 					 sc->priority, &slab_pages);
 	sc->nr_reclaimed += slab_pages;
 }
@@ -352,10 +352,10 @@ static void scan_control_setup(struct scan_control *sc, gfp_t gfp, unsigned int 
 		sc->nr_to_reclaim = SWAP_CLUSTER_MAX;
 }
 
-unsigned long try_to_free_pages(gfp_t gfp, unsigned int order, int highest_zoneidx,
+unsigned long mm_try_to_free_pages(gfp_t gfp, unsigned int order, int highest_zoneidx,
 				struct scan_control *sc)
 {
-	return try_to_free_zonelist(gfp, order, node_zonelist(numa_mem_id(), gfp), highest_zoneidx,
+	return mm_try_to_free_zonelist(gfp, order, mm_node_zonelist(numa_mem_id(), gfp), highest_zoneidx,
 				    sc);
 }
 
@@ -378,14 +378,14 @@ static bool reclaim_more_for_compaction(const struct zonelist *zl, int highest_z
 	    sc->nr_reclaimed < sc->nr_to_reclaim || sc->nr_reclaimed - before >= 2UL << sc->order)
 		return false;
 	for_each_zone_zonelist(z, zp, zl, highest_zoneidx)
-		if (__compaction_suitable(z, sc->order, 0, highest_zoneidx,
+		if (mm__compaction_suitable(z, sc->order, 0, highest_zoneidx,
 					  zone_page_state(z, NR_FREE_PAGES)) != COMPACT_SKIPPED)
 			return false;
 	sc->nr_to_reclaim = sc->nr_reclaimed + SWAP_CLUSTER_MAX;
 	return true;
 }
 
-unsigned long try_to_free_zonelist(gfp_t gfp, unsigned int order, const struct zonelist *zl,
+unsigned long mm_try_to_free_zonelist(gfp_t gfp, unsigned int order, const struct zonelist *zl,
 				   int highest_zoneidx, struct scan_control *sc)
 {
 	struct scan_control local = { 0 };
@@ -413,7 +413,7 @@ unsigned long try_to_free_zonelist(gfp_t gfp, unsigned int order, const struct z
 
 			do {
 				got = sc->nr_reclaimed;
-				shrink_zone(z, sc);
+				mm_shrink_zone(z, sc);
 				got = sc->nr_reclaimed - got;
 			} while (got && reclaim_more_for_compaction(zl, highest_zoneidx, sc, before));
 			if (sc->nr_reclaimed >= sc->nr_to_reclaim)
@@ -426,9 +426,9 @@ unsigned long try_to_free_zonelist(gfp_t gfp, unsigned int order, const struct z
 	return sc->nr_reclaimed - before;
 }
 
-bool zone_balanced(struct zone *zone, unsigned int order, int highest_zoneidx)
+bool mm_zone_balanced(struct zone *zone, unsigned int order, int highest_zoneidx)
 {
-	return zone_watermark_ok(zone, order, high_wmark_pages(zone), highest_zoneidx, 0);
+	return mm_zone_watermark_ok(zone, order, high_wmark_pages(zone), highest_zoneidx, 0);
 }
 
 /* Free pages compaction needs to make an @order block (Linux's
@@ -458,7 +458,7 @@ static bool balance_zone_done(struct zone *zone, struct scan_control *sc, unsign
 	if (sc->order && sc->priority < DEF_PRIORITY / 2 &&
 	    sc->nr_reclaimed - start >= compact_gap(sc->order))
 		sc->order = 0;
-	return zone_balanced(zone, sc->order, zone->zone_idx);
+	return mm_zone_balanced(zone, sc->order, zone->zone_idx);
 }
 
 /* Light reclaim stays at the first priorities and stops when a round
@@ -469,11 +469,11 @@ static bool balance_zone_done(struct zone *zone, struct scan_control *sc, unsign
 static bool reclaim_is_light(struct zone *zone, const struct scan_control *sc)
 {
 	return sc->no_writeback ||
-	       (sc->boosted && zone_watermark_ok(zone, sc->order, zone->_watermark[WMARK_HIGH],
+	       (sc->boosted && mm_zone_watermark_ok(zone, sc->order, zone->_watermark[WMARK_HIGH],
 						 zone->zone_idx, 0));
 }
 
-unsigned long balance_zone(struct zone *zone, unsigned int order, int highest_zoneidx,
+unsigned long mm_balance_zone(struct zone *zone, unsigned int order, int highest_zoneidx,
 			   struct scan_control *sc)
 {
 	struct scan_control local = { 0 };
@@ -500,7 +500,7 @@ unsigned long balance_zone(struct zone *zone, unsigned int order, int highest_zo
 			want = compact_gap(sc->order);
 		sc->priority = prio;
 		sc->nr_to_reclaim = before + (want > SWAP_CLUSTER_MAX ? want : SWAP_CLUSTER_MAX);
-		shrink_zone(zone, sc);
+		mm_shrink_zone(zone, sc);
 		/* Reclaimed pages sit on per-CPU lists and do not count as free:
 		 * give them back once before deciding we are stuck. */
 		if (!balance_zone_done(zone, sc, start) && !drained &&
@@ -535,7 +535,7 @@ static unsigned long find_block_to_reclaim(struct zone *zone, unsigned int order
 	     pfn + nr <= end && best_lru > 1; pfn += nr) {
 		unsigned long nr_lru;
 
-		if (lru_block_state(pfn, order, &nr_lru) == BLOCK_MAKEABLE && nr_lru &&
+		if (mm_lru_block_state(pfn, order, &nr_lru) == BLOCK_MAKEABLE && nr_lru &&
 		    nr_lru < best_lru) {
 			best = pfn;
 			best_lru = nr_lru;
@@ -556,7 +556,7 @@ static bool reclaim_block(struct zone *zone, unsigned int order, struct scan_con
 	for (unsigned long i = 0; i < (1UL << order); i++) {
 		struct page *page = pfn_to_page(pfn + i);
 
-		if (PageLRU(page) && lru_isolate_page(page)) {
+		if (PageLRU(page) && mm_lru_isolate_page(page)) {
 			list_add_tail(&page->lru, &isolated);
 			taken++;
 		}
@@ -567,7 +567,7 @@ static bool reclaim_block(struct zone *zone, unsigned int order, struct scan_con
 	return freed == taken && taken;
 }
 
-bool try_to_reclaim_block(gfp_t gfp, unsigned int order, const struct zonelist *zl,
+bool mm_try_to_reclaim_block(gfp_t gfp, unsigned int order, const struct zonelist *zl,
 			  int highest_zoneidx)
 {
 	struct scan_control sc = { .nr_to_reclaim = 1UL << order };
@@ -582,9 +582,9 @@ bool try_to_reclaim_block(gfp_t gfp, unsigned int order, const struct zonelist *
 		/* Only where pages are not short, blocks are: the zone must
 		 * stay above its min watermark (and lowmem reserve) once the
 		 * block is taken, and must not have one already. */
-		if (!zone_watermark_ok(z, 0, min_wmark_pages(z) + (1UL << order), highest_zoneidx,
+		if (!mm_zone_watermark_ok(z, 0, min_wmark_pages(z) + (1UL << order), highest_zoneidx,
 				       0) ||
-		    zone_watermark_ok(z, order, min_wmark_pages(z), highest_zoneidx, 0))
+		    mm_zone_watermark_ok(z, order, min_wmark_pages(z), highest_zoneidx, 0))
 			continue;
 		if (reclaim_block(z, order, &sc))
 			return true;

@@ -52,15 +52,15 @@ struct scan_control {
  * Returns the pages reclaimed by this call. Context: may not be called
  * with any mm lock held; does not sleep (synchronous backing store).
  */
-unsigned long try_to_free_pages(gfp_t gfp, unsigned int order, int highest_zoneidx,
+unsigned long mm_try_to_free_pages(gfp_t gfp, unsigned int order, int highest_zoneidx,
 				struct scan_control *sc);
 /* The same over the zones of @zl (the slowpath's zonelist for the node it
  * allocates from); try_to_free_pages uses the running CPU's node's. */
-unsigned long try_to_free_zonelist(gfp_t gfp, unsigned int order, const struct zonelist *zl,
+unsigned long mm_try_to_free_zonelist(gfp_t gfp, unsigned int order, const struct zonelist *zl,
 				   int highest_zoneidx, struct scan_control *sc);
 
 /*
- * kswapd's work on one zone: reclaim until zone_balanced(@zone, @order,
+ * kswapd's work on one zone: reclaim until mm_zone_balanced(@zone, @order,
  * @highest_zoneidx) or nothing more can be done at priority 0. Honours
  * sc->no_writeback; with it, or with sc->boosted once only the boost is
  * missing, stays at the light priorities and stops at the first round
@@ -68,7 +68,7 @@ unsigned long try_to_free_zonelist(gfp_t gfp, unsigned int order, const struct z
  * pgsteal_kswapd (kswapd itself counts pageoutrun and kswapd_wakeups).
  * Returns pages reclaimed by this call; @sc may be NULL.
  */
-unsigned long balance_zone(struct zone *zone, unsigned int order, int highest_zoneidx,
+unsigned long mm_balance_zone(struct zone *zone, unsigned int order, int highest_zoneidx,
 			   struct scan_control *sc);
 
 /*
@@ -80,16 +80,16 @@ unsigned long balance_zone(struct zone *zone, unsigned int order, int highest_zo
  * allows). Counted as direct reclaim. Returns true when a whole block
  * was freed. Context: thread, no mm lock held; O(zone span).
  */
-bool try_to_reclaim_block(gfp_t gfp, unsigned int order, const struct zonelist *zl,
+bool mm_try_to_reclaim_block(gfp_t gfp, unsigned int order, const struct zonelist *zl,
 			  int highest_zoneidx);
 
 /* Is @zone above its high watermark for @order (Linux's pgdat_balanced
  * test, per zone)? */
-bool zone_balanced(struct zone *zone, unsigned int order, int highest_zoneidx);
+bool mm_zone_balanced(struct zone *zone, unsigned int order, int highest_zoneidx);
 
 /* Reclaim up to @sc->nr_to_reclaim from one zone at sc->priority (both
  * entry points use it; exported for tests). */
-void shrink_zone(struct zone *zone, struct scan_control *sc);
+void mm_shrink_zone(struct zone *zone, struct scan_control *sc);
 
 /* lru, shrinkers, page-cache pools and counters to their boot state.
  * Call once after mm_init() (host tests: after each fake boot). */
@@ -120,20 +120,20 @@ enum reclaim_event {
 };
 
 #if MM_CONFIG_RECLAIM
-extern unsigned long reclaim_event_states[MM_MAX_CPUS][NR_RECLAIM_EVENTS];
-extern const char *const reclaim_event_names[NR_RECLAIM_EVENTS];
+extern unsigned long mm_reclaim_event_states[MM_MAX_CPUS][NR_RECLAIM_EVENTS];
+extern const char *const mm_reclaim_event_names[NR_RECLAIM_EVENTS];
 
 /* Interrupts off: see count_vm_events. */
 static inline void count_reclaim_event(enum reclaim_event item, unsigned long delta)
 {
 	unsigned long flags = mm_irq_save();
 
-	reclaim_event_states[mm_cpu_id()][item] += delta;
+	mm_reclaim_event_states[mm_cpu_id()][item] += delta;
 	mm_irq_restore(flags);
 }
 
-unsigned long global_reclaim_event(enum reclaim_event item);
-void reclaim_events_reset(void);
+unsigned long mm_global_reclaim_event(enum reclaim_event item);
+void mm_reclaim_events_reset(void);
 #endif
 /*
  * Where the scanning goes: inactive pages looked at, by who scanned
@@ -160,8 +160,8 @@ struct reclaim_profile {
 };
 #if MM_CONFIG_RECLAIM
 /* Sums over CPUs into @out. */
-void reclaim_profile_get(struct reclaim_profile *out);
-void reclaim_profile_reset(void); /* reclaim_events_reset() calls it too */
+void mm_reclaim_profile_get(struct reclaim_profile *out);
+void mm_reclaim_profile_reset(void); /* mm_reclaim_events_reset() calls it too */
 /* The profile as a few labelled lines (rows with no scans left out). */
 void mm_print_reclaim_profile(void);
 
@@ -172,26 +172,26 @@ void mm_print_reclaim_vmstat(void);
 
 #else /* !MM_CONFIG_RECLAIM: nothing is reclaimed, every count stays 0 */
 
-static inline unsigned long try_to_free_pages(gfp_t gfp, unsigned int order, int highest_zoneidx,
+static inline unsigned long mm_try_to_free_pages(gfp_t gfp, unsigned int order, int highest_zoneidx,
 					      struct scan_control *sc)
 {
 	(void)gfp, (void)order, (void)highest_zoneidx, (void)sc;
 	return 0;
 }
-static inline unsigned long try_to_free_zonelist(gfp_t gfp, unsigned int order,
+static inline unsigned long mm_try_to_free_zonelist(gfp_t gfp, unsigned int order,
 						 const struct zonelist *zl, int highest_zoneidx,
 						 struct scan_control *sc)
 {
 	(void)zl;
-	return try_to_free_pages(gfp, order, highest_zoneidx, sc);
+	return mm_try_to_free_pages(gfp, order, highest_zoneidx, sc);
 }
-static inline bool try_to_reclaim_block(gfp_t gfp, unsigned int order, const struct zonelist *zl,
+static inline bool mm_try_to_reclaim_block(gfp_t gfp, unsigned int order, const struct zonelist *zl,
 					int highest_zoneidx)
 {
 	(void)gfp, (void)order, (void)zl, (void)highest_zoneidx;
 	return false;
 }
-static inline void shrink_zone(struct zone *zone, struct scan_control *sc)
+static inline void mm_shrink_zone(struct zone *zone, struct scan_control *sc)
 {
 	(void)zone, (void)sc;
 }
@@ -202,19 +202,19 @@ static inline void count_reclaim_event(enum reclaim_event item, unsigned long de
 {
 	(void)item, (void)delta;
 }
-static inline unsigned long global_reclaim_event(enum reclaim_event item)
+static inline unsigned long mm_global_reclaim_event(enum reclaim_event item)
 {
 	(void)item;
 	return 0;
 }
-static inline void reclaim_events_reset(void)
+static inline void mm_reclaim_events_reset(void)
 {
 }
-static inline void reclaim_profile_get(struct reclaim_profile *out)
+static inline void mm_reclaim_profile_get(struct reclaim_profile *out)
 {
 	*out = (struct reclaim_profile){ 0 };
 }
-static inline void reclaim_profile_reset(void)
+static inline void mm_reclaim_profile_reset(void)
 {
 }
 static inline void mm_print_reclaim_profile(void)

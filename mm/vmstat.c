@@ -10,7 +10,7 @@
 
 #include "internal.h"
 
-unsigned long vm_event_states[MM_MAX_CPUS][NR_VM_EVENT_ITEMS];
+unsigned long mm_vm_event_states[MM_MAX_CPUS][NR_VM_EVENT_ITEMS];
 
 static const char *const vm_event_names[NR_VM_EVENT_ITEMS] = {
 	[PGALLOC_DMA] = "pgalloc_dma",
@@ -26,20 +26,20 @@ static const char *const vm_event_names[NR_VM_EVENT_ITEMS] = {
 	[EXTFRAG_WHOLE] = "extfrag_whole_block",
 };
 
-unsigned long global_vm_event(enum vm_event_item item)
+unsigned long mm_global_vm_event(enum vm_event_item item)
 {
 	unsigned long sum = 0;
 
 	for (int cpu = 0; cpu < MM_MAX_CPUS; cpu++)
-		sum += __atomic_load_n(&vm_event_states[cpu][item], __ATOMIC_RELAXED);
+		sum += __atomic_load_n(&mm_vm_event_states[cpu][item], __ATOMIC_RELAXED);
 	return sum;
 }
 
-void vm_events_reset(void)
+void mm_vm_events_reset(void)
 {
 	for (int cpu = 0; cpu < MM_MAX_CPUS; cpu++)
 		for (int i = 0; i < NR_VM_EVENT_ITEMS; i++)
-			vm_event_states[cpu][i] = 0;
+			mm_vm_event_states[cpu][i] = 0;
 }
 
 void mm_buddyinfo_snapshot(unsigned long out[MM_BUDDYINFO_ZONES][MAX_ORDER])
@@ -111,7 +111,7 @@ void mm_pageblock_counts(const struct zone *zone, unsigned long out[MIGRATE_TYPE
 	for (int mt = 0; mt < MIGRATE_TYPES; mt++)
 		out[mt] = 0;
 	for (; pfn < zone_end_pfn(zone); pfn += pageblock_nr_pages) {
-		int mt = get_pageblock_migratetype(pfn);
+		int mt = mm_get_pageblock_migratetype(pfn);
 
 		if (mt < MIGRATE_TYPES)
 			out[mt]++;
@@ -151,7 +151,7 @@ void mm_print_pagetypeinfo(void)
 			}
 			mm_spin_unlock_irqrestore(&z->lock, flags);
 			mm_printk("Node %4d, zone %8s, type %12s ", z->node, z->name,
-				  migratetype_names[mt]);
+				  mm_migratetype_names[mt]);
 			for (int o = 0; o < MAX_ORDER; o++)
 				mm_printk("%s%6lu ", overflow[o] ? ">" : "", counts[o]);
 			mm_printk("\n");
@@ -159,7 +159,7 @@ void mm_print_pagetypeinfo(void)
 	}
 	mm_printk("\n%-23s", "Number of blocks type ");
 	for (int mt = 0; mt < MIGRATE_TYPES; mt++)
-		mm_printk("%12s ", migratetype_names[mt]);
+		mm_printk("%12s ", mm_migratetype_names[mt]);
 	mm_printk("\n");
 	for_each_zone(z) {
 		unsigned long counts[MIGRATE_TYPES];
@@ -181,7 +181,7 @@ void mm_print_vmstat(void)
 	mm_print_slab_vmstat();
 #endif
 	for (int i = 0; i < NR_VM_EVENT_ITEMS; i++)
-		mm_printk("%s %lu\n", vm_event_names[i], global_vm_event((enum vm_event_item)i));
+		mm_printk("%s %lu\n", vm_event_names[i], mm_global_vm_event((enum vm_event_item)i));
 	/* Reclaim and compaction keep their counters beside their code; one
 	 * /proc/vmstat shows them all, as Linux's does. */
 	mm_print_reclaim_vmstat();

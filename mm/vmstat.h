@@ -28,7 +28,7 @@ enum vm_event_item {
 };
 
 /* Per-CPU, so the hot path adds without atomics; readers sum. */
-extern unsigned long vm_event_states[MM_MAX_CPUS][NR_VM_EVENT_ITEMS];
+extern unsigned long mm_vm_event_states[MM_MAX_CPUS][NR_VM_EVENT_ITEMS];
 
 /* Interrupts off around the read-modify-write: an interrupt handler on
  * this CPU counting the same event between the load and the store would
@@ -37,7 +37,7 @@ static inline void count_vm_events(enum vm_event_item item, unsigned long delta)
 {
 	unsigned long flags = mm_irq_save();
 
-	vm_event_states[mm_cpu_id()][item] += delta;
+	mm_vm_event_states[mm_cpu_id()][item] += delta;
 	mm_irq_restore(flags);
 }
 
@@ -46,11 +46,11 @@ static inline void count_vm_events(enum vm_event_item item, unsigned long delta)
 static inline void __count_cpu_vm_events(unsigned int cpu, enum vm_event_item item,
 					 unsigned long delta)
 {
-	vm_event_states[cpu][item] += delta;
+	mm_vm_event_states[cpu][item] += delta;
 }
 
-unsigned long global_vm_event(enum vm_event_item item);
-void vm_events_reset(void);
+unsigned long mm_global_vm_event(enum vm_event_item item);
+void mm_vm_events_reset(void);
 
 /* Printers (mm_printk). */
 void mm_print_buddyinfo(void); /* "Node 0, zone      DMA      1      0 ..." */

@@ -15,10 +15,10 @@
 #include "internal.h"
 #include "kswapd.h"
 
-int min_free_kbytes = 1024;
-int watermark_scale_factor = 10; /* in 1/10000 of the zone */
-int sysctl_lowmem_reserve_ratio[MAX_NR_ZONES] = { 256, 256, 32 };
-int watermark_boost_factor = 15000; /* Linux's default: 150% of high */
+int mm_min_free_kbytes = 1024;
+int mm_watermark_scale_factor = 10; /* in 1/10000 of the zone */
+int mm_sysctl_lowmem_reserve_ratio[MAX_NR_ZONES] = { 256, 256, 32 };
+int mm_watermark_boost_factor = 15000; /* Linux's default: 150% of high */
 
 static unsigned long int_sqrt(unsigned long x)
 {
@@ -80,14 +80,14 @@ static void calculate_totalreserve_pages(void)
  * Within each node: a zone of another node is reached only after the
  * request's own node is exhausted, and is protected by its own node's sums.
  */
-void setup_per_zone_lowmem_reserve(void)
+void mm_setup_per_zone_lowmem_reserve(void)
 {
 	struct pglist_data *pgdat;
 
 	for_each_node_pgdat(pgdat) {
 		for (int i = 0; i < MAX_NR_ZONES; i++) {
 			struct zone *z = &pgdat->node_zones[i];
-			int ratio = sysctl_lowmem_reserve_ratio[i];
+			int ratio = mm_sysctl_lowmem_reserve_ratio[i];
 			bool clear = ratio <= 0 || !z->managed_pages;
 			unsigned long upper = 0;
 
@@ -107,9 +107,9 @@ void setup_per_zone_lowmem_reserve(void)
  * pages; low and high sit above min by the larger of min/4 and
  * watermark_scale_factor/10000 of the zone (high twice as far as low).
  */
-void setup_per_zone_wmarks(void)
+void mm_setup_per_zone_wmarks(void)
 {
-	unsigned long pages_min = (unsigned long)min_free_kbytes >> (MM_PAGE_SHIFT - 10);
+	unsigned long pages_min = (unsigned long)mm_min_free_kbytes >> (MM_PAGE_SHIFT - 10);
 	unsigned long lowmem_pages = 0;
 	struct zone *z;
 
@@ -119,7 +119,7 @@ void setup_per_zone_wmarks(void)
 		unsigned long flags = mm_spin_lock_irqsave(&z->lock);
 		unsigned long min = lowmem_pages ? pages_min * z->managed_pages / lowmem_pages : 0;
 		unsigned long delta = min / 4;
-		unsigned long scaled = z->managed_pages * (unsigned long)watermark_scale_factor /
+		unsigned long scaled = z->managed_pages * (unsigned long)mm_watermark_scale_factor /
 				       10000;
 
 		if (scaled > delta)
@@ -131,14 +131,14 @@ void setup_per_zone_wmarks(void)
 	}
 	/* pcp->high follows the low watermark. */
 	for_each_zone(z)
-		zone_pcp_update(z);
+		mm_zone_pcp_update(z);
 	calculate_totalreserve_pages();
 }
 
 /* sqrt(16 * lowmem KiB), clamped to [128, 262144] as Linux 6.1 does: 1 GiB
  * of RAM gives about 4 MiB, 16 GiB about 16 MiB, and it grows slower than
  * memory because reserves matter less on big machines. */
-void init_per_zone_wmark_min(void)
+void mm_init_per_zone_wmark_min(void)
 {
 	unsigned long lowmem_kbytes = nr_free_buffer_pages() * (MM_PAGE_SIZE >> 10);
 	unsigned long v = int_sqrt(lowmem_kbytes * 16);
@@ -147,9 +147,9 @@ void init_per_zone_wmark_min(void)
 		v = 128;
 	if (v > 262144)
 		v = 262144;
-	min_free_kbytes = (int)v;
-	setup_per_zone_wmarks();
-	setup_per_zone_lowmem_reserve();
+	mm_min_free_kbytes = (int)v;
+	mm_setup_per_zone_wmarks();
+	mm_setup_per_zone_lowmem_reserve();
 }
 
 /*
@@ -158,7 +158,7 @@ void init_per_zone_wmark_min(void)
  * reserve. High orders also need a free block that large, of a type the
  * request may use.
  */
-bool __zone_watermark_ok(struct zone *z, unsigned int order, unsigned long mark,
+bool mm__zone_watermark_ok(struct zone *z, unsigned int order, unsigned long mark,
 			 int highest_zoneidx, unsigned int alloc_flags, long free_pages)
 {
 	long min = (long)mark;
@@ -189,10 +189,10 @@ bool __zone_watermark_ok(struct zone *z, unsigned int order, unsigned long mark,
 	return false;
 }
 
-bool zone_watermark_ok(struct zone *z, unsigned int order, unsigned long mark, int highest_zoneidx,
+bool mm_zone_watermark_ok(struct zone *z, unsigned int order, unsigned long mark, int highest_zoneidx,
 		       unsigned int alloc_flags)
 {
-	return __zone_watermark_ok(z, order, mark, highest_zoneidx, alloc_flags,
+	return mm__zone_watermark_ok(z, order, mark, highest_zoneidx, alloc_flags,
 				   zone_page_state(z, NR_FREE_PAGES));
 }
 
@@ -201,10 +201,10 @@ bool zone_watermark_ok(struct zone *z, unsigned int order, unsigned long mark, i
  * requests (HIGHATOMIC), a pageblock at a time, up to 1% of the zone plus
  * one pageblock, so that later atomic bursts still find contiguous blocks.
  * nr_reserved_highatomic counts exactly the zone's HIGHATOMIC pageblocks:
- * only here and in unreserve_highatomic_pageblock() does a pageblock
+ * only here and in mm_unreserve_highatomic_pageblock() does a pageblock
  * become or stop being one.
  */
-void reserve_highatomic_pageblock(struct page *page, struct zone *zone)
+void mm_reserve_highatomic_pageblock(struct page *page, struct zone *zone)
 {
 	unsigned long max_managed = zone->managed_pages / 100 + pageblock_nr_pages;
 	unsigned long pfn = page_to_pfn(page);
@@ -214,12 +214,12 @@ void reserve_highatomic_pageblock(struct page *page, struct zone *zone)
 		return;
 	flags = mm_spin_lock_irqsave(&zone->lock);
 	if (zone->nr_reserved_highatomic < max_managed &&
-	    get_pageblock_migratetype(pfn) < MIGRATE_PCPTYPES &&
+	    mm_get_pageblock_migratetype(pfn) < MIGRATE_PCPTYPES &&
 	    pageblock_in_zone(zone, pfn & ~(pageblock_nr_pages - 1))) {
 		/* Relaxed: the watermark checks read it without the lock. */
 		__atomic_store_n(&zone->nr_reserved_highatomic,
 				 zone->nr_reserved_highatomic + pageblock_nr_pages, __ATOMIC_RELAXED);
-		move_freepages_block(zone, page, MIGRATE_HIGHATOMIC);
+		mm_move_freepages_block(zone, page, MIGRATE_HIGHATOMIC);
 	}
 	mm_spin_unlock_irqrestore(&zone->lock, flags);
 }
@@ -230,7 +230,7 @@ void reserve_highatomic_pageblock(struct page *page, struct zone *zone)
  * the pageblock least likely to serve another atomic burst. One wholly in
  * use cannot be given back, nor would that free anything.
  */
-bool unreserve_highatomic_pageblock(const struct alloc_context *ac, bool force)
+bool mm_unreserve_highatomic_pageblock(const struct alloc_context *ac, bool force)
 {
 	struct zone *const *zp;
 	struct zone *zone;
@@ -253,7 +253,7 @@ bool unreserve_highatomic_pageblock(const struct alloc_context *ac, bool force)
 			__atomic_store_n(&zone->nr_reserved_highatomic,
 					 zone->nr_reserved_highatomic - pageblock_nr_pages,
 					 __ATOMIC_RELAXED);
-			move_freepages_block(zone, page, ac->migratetype);
+			mm_move_freepages_block(zone, page, ac->migratetype);
 			mm_spin_unlock_irqrestore(&zone->lock, flags);
 			return true;
 		}
@@ -263,19 +263,19 @@ bool unreserve_highatomic_pageblock(const struct alloc_context *ac, bool force)
 }
 
 /*
- * Linux's boost_watermark(): one pageblock more per steal, capped at
+ * Linux's mm_boost_watermark(): one pageblock more per steal, capped at
  * watermark_boost_factor of the high watermark (at least a pageblock).
  * Zones smaller than four pageblocks are left alone: the boost would be
  * most of them. kswapd takes the boost back once the zone is balanced.
  */
-bool boost_watermark(struct zone *zone)
+bool mm_boost_watermark(struct zone *zone)
 {
 	unsigned long max_boost, boost;
 
-	if (!watermark_boost_factor || pageblock_nr_pages * 4 > zone->managed_pages ||
-	    kswapd_parked())
+	if (!mm_watermark_boost_factor || pageblock_nr_pages * 4 > zone->managed_pages ||
+	    mm_kswapd_parked())
 		return false;
-	max_boost = zone->_watermark[WMARK_HIGH] * (unsigned long)watermark_boost_factor / 10000;
+	max_boost = zone->_watermark[WMARK_HIGH] * (unsigned long)mm_watermark_boost_factor / 10000;
 	if (!max_boost)
 		return false;
 	if (max_boost < pageblock_nr_pages)

@@ -14,7 +14,7 @@
 #include "util.h"
 #include "vmstat.h"
 
-struct pglist_data node_data[MAX_NUMNODES];
+struct pglist_data mm_node_data[MAX_NUMNODES];
 int mm_nr_nodes = 1;
 uint8_t mm_cpu_mem_node[MM_MAX_CPUS];
 
@@ -27,7 +27,7 @@ static void one_node(void)
 {
 	mm_nr_nodes = 1;
 	own_start[0] = 0;
-	own_end[0] = max_pfn;
+	own_end[0] = mm_max_pfn;
 	mm_memset(mm_cpu_mem_node, 0, sizeof(mm_cpu_mem_node));
 }
 
@@ -43,14 +43,14 @@ static void nodes_init(void)
 	int order[MAX_NUMNODES], n = 0, nid;
 
 	one_node();
-	if (nr_node_ids <= 1)
+	if (mm_nr_node_ids <= 1)
 		return;
 	for_each_online_node(nid) {
-		if (!node_has_memory(nid) || node_start_pfn(nid) >= max_pfn)
+		if (!mm_node_has_memory(nid) || mm_node_start_pfn(nid) >= mm_max_pfn)
 			continue;
 		int i = n++;
 
-		while (i > 0 && node_start_pfn(order[i - 1]) > node_start_pfn(nid)) {
+		while (i > 0 && mm_node_start_pfn(order[i - 1]) > mm_node_start_pfn(nid)) {
 			order[i] = order[i - 1];
 			i--;
 		}
@@ -59,20 +59,20 @@ static void nodes_init(void)
 	if (n <= 1)
 		return;
 	for (int i = 0; i + 1 < n; i++) {
-		if (node_end_pfn(order[i]) > node_start_pfn(order[i + 1])) {
+		if (mm_node_end_pfn(order[i]) > mm_node_start_pfn(order[i + 1])) {
 			mm_printk("mm: nodes %d [pfn 0x%lx-0x%lx) and %d [pfn 0x%lx-0x%lx) interleave: one memory node\n",
-				  order[i], node_start_pfn(order[i]), node_end_pfn(order[i]),
-				  order[i + 1], node_start_pfn(order[i + 1]),
-				  node_end_pfn(order[i + 1]));
+				  order[i], mm_node_start_pfn(order[i]), mm_node_end_pfn(order[i]),
+				  order[i + 1], mm_node_start_pfn(order[i + 1]),
+				  mm_node_end_pfn(order[i + 1]));
 			return;
 		}
 	}
-	mm_nr_nodes = (int)nr_node_ids;
+	mm_nr_nodes = (int)mm_nr_node_ids;
 	for (int i = 0; i < MAX_NUMNODES; i++)
 		own_start[i] = own_end[i] = 0;
 	for (int i = 0; i < n; i++) {
-		own_start[order[i]] = i ? node_start_pfn(order[i]) : 0;
-		own_end[order[i]] = i + 1 < n ? node_start_pfn(order[i + 1]) : max_pfn;
+		own_start[order[i]] = i ? mm_node_start_pfn(order[i]) : 0;
+		own_end[order[i]] = i + 1 < n ? mm_node_start_pfn(order[i + 1]) : mm_max_pfn;
 	}
 }
 
@@ -84,22 +84,22 @@ static void nodes_init(void)
 static void cpu_mem_nodes_init(void)
 {
 	for (unsigned int cpu = 0; cpu < MM_MAX_CPUS; cpu++) {
-		int own = mm_nr_nodes > 1 ? cpu_to_node(cpu) : 0, best = -1;
+		int own = mm_nr_nodes > 1 ? mm_cpu_to_node(cpu) : 0, best = -1;
 
 		if (own < 0 || own >= mm_nr_nodes)
 			own = 0;
 		for (int nid = 0; nid < mm_nr_nodes; nid++) {
 			if (!NODE_DATA(nid)->node_present_pages)
 				continue;
-			if (best < 0 || node_distance(own, nid) < node_distance(own, best) ||
-			    (nid == own && node_distance(own, nid) == node_distance(own, best)))
+			if (best < 0 || mm_node_distance(own, nid) < mm_node_distance(own, best) ||
+			    (nid == own && mm_node_distance(own, nid) == mm_node_distance(own, best)))
 				best = nid;
 		}
 		mm_cpu_mem_node[cpu] = (uint8_t)(best < 0 ? 0 : best);
 	}
 }
 
-void node_pfn_stretch(int nid, unsigned long *start, unsigned long *end)
+void mm_node_pfn_stretch(int nid, unsigned long *start, unsigned long *end)
 {
 	bool ok = nid >= 0 && nid < mm_nr_nodes;
 
@@ -134,7 +134,7 @@ static void zone_reset(struct zone *z, int nid, int zi)
 	for (int o = 0; o < MAX_ORDER; o++)
 		for (int mt = 0; mt < MIGRATE_TYPES; mt++)
 			INIT_LIST_HEAD(&z->free_area[o].free_list[mt]);
-	zone_pcp_init(z);
+	mm_zone_pcp_init(z);
 }
 
 static bool node_zone_range(int nid, int zi, unsigned long *lo, unsigned long *hi)
@@ -145,8 +145,8 @@ static bool node_zone_range(int nid, int zi, unsigned long *lo, unsigned long *h
 		l = own_start[nid];
 	if (h > own_end[nid])
 		h = own_end[nid];
-	if (h > max_pfn)
-		h = max_pfn;
+	if (h > mm_max_pfn)
+		h = mm_max_pfn;
 	*lo = l;
 	*hi = h;
 	return l < h;
@@ -156,7 +156,7 @@ static bool node_zone_range(int nid, int zi, unsigned long *lo, unsigned long *h
  * regions. */
 static void zones_size_init(void)
 {
-	const struct memblock_type *mem = &memblock.memory;
+	const struct memblock_type *mem = &mm_memblock.memory;
 	struct pglist_data *pgdat;
 
 	for_each_node_pgdat(pgdat) {
@@ -219,7 +219,7 @@ static void memmap_init(void)
 			if (!node_zone_range(nid, zi, &lo, &hi))
 				continue;
 			for (unsigned long pfn = lo; pfn < hi; pfn++) {
-				struct page *p = &mem_map[pfn];
+				struct page *p = &mm_mem_map[pfn];
 
 				p->flags = flags;
 				p->_refcount = 1;
@@ -240,8 +240,8 @@ static void free_range_to_buddy(struct zone *z, unsigned long spfn, unsigned lon
 			       ((uint32_t)z->node << PAGE_NODE_SHIFT);
 
 	for (unsigned long pfn = spfn; pfn < epfn; pfn++) {
-		mem_map[pfn].flags = flags;
-		mem_map[pfn]._refcount = 0;
+		mm_mem_map[pfn].flags = flags;
+		mm_mem_map[pfn]._refcount = 0;
 	}
 	z->managed_pages += epfn - spfn;
 	while (spfn < epfn) {
@@ -251,7 +251,7 @@ static void free_range_to_buddy(struct zone *z, unsigned long spfn, unsigned lon
 			order = MAX_ORDER - 1;
 		while (spfn + (1UL << order) > epfn)
 			order--;
-		__free_one_page(&mem_map[spfn], spfn, z, order, MIGRATE_MOVABLE);
+		mm__free_one_page(&mm_mem_map[spfn], spfn, z, order, MIGRATE_MOVABLE);
 		zone_mod_free(z, 1L << order);
 		spfn += 1UL << order;
 	}
@@ -261,12 +261,12 @@ static void free_all_memblock(void)
 {
 	uint64_t idx = 0, start, end;
 
-	while (memblock_next_free_range(&idx, &start, &end)) {
+	while (mm_memblock_next_free_range(&idx, &start, &end)) {
 		unsigned long spfn = (unsigned long)(start >> MM_PAGE_SHIFT);
 		unsigned long epfn = (unsigned long)(end >> MM_PAGE_SHIFT);
 
-		if (epfn > max_pfn)
-			epfn = max_pfn;
+		if (epfn > mm_max_pfn)
+			epfn = mm_max_pfn;
 		for (int nid = 0; nid < mm_nr_nodes; nid++) {
 			for (int zi = 0; zi < MAX_NR_ZONES; zi++) {
 				unsigned long lo, hi, s, e;
@@ -287,13 +287,13 @@ int mm_init(void)
 	unsigned long nblocks;
 	uint64_t memmap_phys, pb_phys;
 
-	mem_map = NULL;
-	pageblock_mt = NULL;
+	mm_mem_map = NULL;
+	mm_pageblock_mt = NULL;
 #if MM_CONFIG_COMPACTION
-	pageblock_skip = NULL;
+	mm_pageblock_skip = NULL;
 #endif
-	max_pfn = 0;
-	vm_events_reset();
+	mm_max_pfn = 0;
+	mm_vm_events_reset();
 	for (int nid = 0; nid < MAX_NUMNODES; nid++) {
 		struct pglist_data *pgdat = NODE_DATA(nid);
 
@@ -303,15 +303,15 @@ int mm_init(void)
 			zone_reset(&pgdat->node_zones[zi], nid, zi);
 	}
 	one_node();
-	build_zonelists(); /* no zone has memory yet: the fast path stays off */
+	mm_build_zonelists(); /* no zone has memory yet: the fast path stays off */
 
 	if (mm_nr_cpus() < 1 || mm_nr_cpus() > MM_MAX_CPUS) {
 		mm_printk("mm_init: the host has %u CPUs; mm/ was built for 1..%d (-DMM_MAX_CPUS, mm/config.h)\n",
 			  mm_nr_cpus(), MM_MAX_CPUS);
 		return -1;
 	}
-	max_pfn = (unsigned long)(memblock_end_of_ram() >> MM_PAGE_SHIFT);
-	if (!max_pfn || !memblock_phys_mem_size()) {
+	mm_max_pfn = (unsigned long)(mm_memblock_end_of_ram() >> MM_PAGE_SHIFT);
+	if (!mm_max_pfn || !mm_memblock_phys_mem_size()) {
 		mm_printk("mm_init: no usable memory\n");
 		return -1;
 	}
@@ -319,39 +319,39 @@ int mm_init(void)
 	zones_size_init();
 	cpu_mem_nodes_init();
 
-	memmap_phys = memblock_phys_alloc((uint64_t)max_pfn * sizeof(struct page), MM_PAGE_SIZE,
+	memmap_phys = mm_memblock_phys_alloc((uint64_t)mm_max_pfn * sizeof(struct page), MM_PAGE_SIZE,
 					  "memmap");
-	nblocks = (max_pfn + pageblock_nr_pages - 1) >> pageblock_order;
+	nblocks = (mm_max_pfn + pageblock_nr_pages - 1) >> pageblock_order;
 	/* A migratetype byte, then a compaction skip-hint byte, per pageblock. */
-	pb_phys = memmap_phys ? memblock_phys_alloc(PAGEBLOCK_BYTES * nblocks, MM_PAGE_SIZE,
+	pb_phys = memmap_phys ? mm_memblock_phys_alloc(PAGEBLOCK_BYTES * nblocks, MM_PAGE_SIZE,
 						    "pageblock flags")
 			      : 0;
 	if (!memmap_phys || !pb_phys) {
 		mm_printk("mm_init: cannot place the struct page array (%lu KiB for %lu pfns)\n",
-			  (unsigned long)(max_pfn * sizeof(struct page) >> 10), max_pfn);
-		max_pfn = 0;
+			  (unsigned long)(mm_max_pfn * sizeof(struct page) >> 10), mm_max_pfn);
+		mm_max_pfn = 0;
 		return -1;
 	}
-	mem_map = mm_pfn_to_virt((unsigned long)(memmap_phys >> MM_PAGE_SHIFT));
-	pageblock_mt = mm_pfn_to_virt((unsigned long)(pb_phys >> MM_PAGE_SHIFT));
+	mm_mem_map = mm_pfn_to_virt((unsigned long)(memmap_phys >> MM_PAGE_SHIFT));
+	mm_pageblock_mt = mm_pfn_to_virt((unsigned long)(pb_phys >> MM_PAGE_SHIFT));
 	for (unsigned long i = 0; i < nblocks; i++)
-		pageblock_mt[i] = MIGRATE_MOVABLE;
+		mm_pageblock_mt[i] = MIGRATE_MOVABLE;
 #if MM_CONFIG_COMPACTION
-	pageblock_skip = pageblock_mt + nblocks;
+	mm_pageblock_skip = mm_pageblock_mt + nblocks;
 	for (unsigned long i = 0; i < nblocks; i++)
-		pageblock_skip[i] = 0;
+		mm_pageblock_skip[i] = 0;
 #endif
-	page_freer_init();
+	mm_page_freer_init();
 
 	memmap_init();
 	free_all_memblock();
 	if (!nr_free_pages()) {
 		mm_printk("mm_init: no free memory left for the page allocator\n");
-		mem_map = NULL;
+		mm_mem_map = NULL;
 		return -1;
 	}
-	init_per_zone_wmark_min();
-	build_zonelists();
+	mm_init_per_zone_wmark_min();
+	mm_build_zonelists();
 	return 0;
 }
 

@@ -83,7 +83,7 @@ struct zone {
 	unsigned long spanned_pages; /* end - start, holes included */
 	unsigned long present_pages; /* RAM pages in the span */
 	unsigned long managed_pages; /* pages given to the buddy allocator */
-	/* Set by setup_per_zone_wmarks(); read locklessly. */
+	/* Set by mm_setup_per_zone_wmarks(); read locklessly. */
 	unsigned long _watermark[NR_WMARK];
 	/* Added to every watermark after a fallback stole a pageblock, so
 	 * kswapd reclaims ahead of fragmentation; decays once balanced
@@ -120,7 +120,7 @@ struct zonelist {
 struct pglist_data {
 	struct zone node_zones[MAX_NR_ZONES];
 	/* FALLBACK: this node's zones, then every other node's by distance;
-	 * NOFALLBACK: this node's only (__GFP_THISNODE). build_zonelists(). */
+	 * NOFALLBACK: this node's only (__GFP_THISNODE). mm_build_zonelists(). */
 	struct zonelist node_zonelists[MAX_ZONELISTS];
 	int node_id;
 	unsigned long node_start_pfn;
@@ -129,15 +129,15 @@ struct pglist_data {
 	unsigned long totalreserve_pages; /* high watermark + max reserve, summed */
 };
 
-extern struct pglist_data node_data[MAX_NUMNODES];
-#define NODE_DATA(nid) (&node_data[(nid)])
+extern struct pglist_data mm_node_data[MAX_NUMNODES];
+#define NODE_DATA(nid) (&mm_node_data[(nid)])
 /* Nodes the allocator set up (ids 0..mm_nr_nodes-1; some may have no
  * memory). 1 before mm_init() and without NUMA. */
 extern int mm_nr_nodes;
 
 /* The pfns node @nid owns, [*start, *end): one stretch per node (holes
  * between nodes belong to the node below); 0, 0 for none. zone.c */
-void node_pfn_stretch(int nid, unsigned long *start, unsigned long *end);
+void mm_node_pfn_stretch(int nid, unsigned long *start, unsigned long *end);
 
 static inline int zone_to_nid(const struct zone *z)
 {
@@ -152,14 +152,14 @@ static inline int numa_mem_id(void)
 	return mm_cpu_mem_node[mm_cpu_id()];
 }
 
-extern int min_free_kbytes;
-extern int watermark_scale_factor;
-extern int watermark_boost_factor; /* boost cap, 1/10000 of high (0: no boosting) */
-extern int sysctl_lowmem_reserve_ratio[MAX_NR_ZONES];
+extern int mm_min_free_kbytes;
+extern int mm_watermark_scale_factor;
+extern int mm_watermark_boost_factor; /* boost cap, 1/10000 of high (0: no boosting) */
+extern int mm_sysctl_lowmem_reserve_ratio[MAX_NR_ZONES];
 
 /* The zonelist a request for node @nid walks (__GFP_THISNODE: that node's
  * zones only). page_alloc.c */
-const struct zonelist *node_zonelist(int nid, gfp_t gfp);
+const struct zonelist *mm_node_zonelist(int nid, gfp_t gfp);
 
 /* Every zone of every node, node by node. */
 static inline struct zone *next_zone(struct zone *z)
@@ -167,13 +167,13 @@ static inline struct zone *next_zone(struct zone *z)
 	if (z->zone_idx < MAX_NR_ZONES - 1)
 		return z + 1;
 	if (z->node + 1 < mm_nr_nodes)
-		return node_data[z->node + 1].node_zones;
+		return mm_node_data[z->node + 1].node_zones;
 	return NULL;
 }
-#define for_each_zone(z) for ((z) = node_data[0].node_zones; (z); (z) = next_zone(z))
+#define for_each_zone(z) for ((z) = mm_node_data[0].node_zones; (z); (z) = next_zone(z))
 
 #define for_each_node_pgdat(pgdat) \
-	for ((pgdat) = node_data; (pgdat) < node_data + mm_nr_nodes; (pgdat)++)
+	for ((pgdat) = mm_node_data; (pgdat) < mm_node_data + mm_nr_nodes; (pgdat)++)
 
 /* The zones of @zl a request with highest zone @hz may use, in order. */
 #define for_each_zone_zonelist(z, zp, zl, hz) \
@@ -183,11 +183,11 @@ static inline struct zone *next_zone(struct zone *z)
 
 /* The zone of each zone id (node << 2 | zone) in page->flags: a load
  * instead of address arithmetic (page_alloc.c). */
-extern struct zone *zone_table[PAGE_ZONEID_MASK + 1];
+extern struct zone *mm_zone_table[PAGE_ZONEID_MASK + 1];
 
 static inline struct zone *page_zone(const struct page *page)
 {
-	return zone_table[page_zoneid(page)];
+	return mm_zone_table[page_zoneid(page)];
 }
 
 static inline bool populated_zone(const struct zone *z)
@@ -252,12 +252,12 @@ static inline long zone_page_state(const struct zone *z, enum zone_stat_item i)
  * per-CPU high/batch from min_free_kbytes and watermark_scale_factor (call
  * after setting them by hand). setup_per_zone_lowmem_reserve: from
  * sysctl_lowmem_reserve_ratio. (watermark.c) */
-void init_per_zone_wmark_min(void);
-void setup_per_zone_wmarks(void);
-void setup_per_zone_lowmem_reserve(void);
+void mm_init_per_zone_wmark_min(void);
+void mm_setup_per_zone_wmarks(void);
+void mm_setup_per_zone_lowmem_reserve(void);
 /* Linux's rule: is there room for an order-@order request whose highest
  * usable zone is @highest_zoneidx in @z, above watermark @mark? */
-bool zone_watermark_ok(struct zone *z, unsigned int order, unsigned long mark, int highest_zoneidx,
+bool mm_zone_watermark_ok(struct zone *z, unsigned int order, unsigned long mark, int highest_zoneidx,
 		       unsigned int alloc_flags);
 
 /* Give every per-CPU page of the running CPU (of all CPUs) back to the
@@ -266,6 +266,6 @@ void drain_local_pages(struct zone *zone);
 void drain_all_pages(struct zone *zone); /* zone NULL: every zone */
 
 /* Pageblock migratetype of @pfn's pageblock (buddy.c). */
-int get_pageblock_migratetype(unsigned long pfn);
+int mm_get_pageblock_migratetype(unsigned long pfn);
 
 #endif /* MM_ZONE_H */

@@ -33,7 +33,7 @@ static uint64_t *pt_alloc(void)
 {
 	/* Below 4 GiB: the boot tables map only that much, and we must write
 	 * the new tables through them. */
-	uint64_t pa = memblock_phys_alloc_below(PAGE_SIZE, PAGE_SIZE, SZ_4G, "page tables");
+	uint64_t pa = mm_memblock_phys_alloc_below(PAGE_SIZE, PAGE_SIZE, SZ_4G, "page tables");
 	if (!pa)
 		panic("paging: memblock has no page below 4 GiB for page tables");
 	uint64_t *t = phys_to_virt(pa);
@@ -96,9 +96,9 @@ void arch_setup_direct_map(void)
 	map_range(pml4, DIRECT_MAP_BASE, 0, SZ_4G, data_flags | nx_bit, use_1g);
 	uint64_t top = SZ_4G;
 	/* Above 4 GiB only RAM, rounded outward to 2 MiB. */
-	for (unsigned int i = 0; i < memblock.memory.cnt; i++) {
-		uint64_t start = memblock.memory.regions[i].base;
-		uint64_t end = start + memblock.memory.regions[i].size;
+	for (unsigned int i = 0; i < mm_memblock.memory.cnt; i++) {
+		uint64_t start = mm_memblock.memory.regions[i].base;
+		uint64_t end = start + mm_memblock.memory.regions[i].size;
 		if (end <= SZ_4G)
 			continue;
 		if (start < SZ_4G)

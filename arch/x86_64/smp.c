@@ -124,7 +124,7 @@ unsigned int smp_prepare(uint64_t rsdp_phys)
 	if (n > 1) {
 		/* Pages below 1 MiB (the STARTUP vector is a page number
 		 * under 0x100): the code, then the temporary PML4, PDPT, PD. */
-		tramp_phys = memblock_phys_alloc_below(4 * PAGE_SIZE, PAGE_SIZE, 0x100000,
+		tramp_phys = mm_memblock_phys_alloc_below(4 * PAGE_SIZE, PAGE_SIZE, 0x100000,
 						       "SMP trampoline");
 		if (!tramp_phys) {
 			printk("smp: no free page below 1 MiB for the trampoline; one CPU\n");

@@ -28,11 +28,11 @@ static void srat_read(uint64_t rsdp_phys)
 	const void *srat = acpi_find_table(rsdp_phys, "SRAT", &len, &err);
 
 	if (!srat) {
-		numa_disable(err ? err : "no SRAT in the ACPI tables");
+		mm_numa_disable(err ? err : "no SRAT in the ACPI tables");
 		return;
 	}
-	if (numa_acpi_parse_srat(srat, len, srat_apic_to_cpu, NULL) < 0) {
-		numa_disable("the SRAT is malformed (above)");
+	if (mm_numa_acpi_parse_srat(srat, len, srat_apic_to_cpu, NULL) < 0) {
+		mm_numa_disable("the SRAT is malformed (above)");
 		return;
 	}
 	const void *slit = acpi_find_table(rsdp_phys, "SLIT", &len, &err);
@@ -41,20 +41,20 @@ static void srat_read(uint64_t rsdp_phys)
 		return;
 	}
 	/* A rejected SLIT leaves the default distances: NUMA stays on. */
-	(void)numa_acpi_parse_slit(slit, len);
+	(void)mm_numa_acpi_parse_slit(slit, len);
 }
 
 int x86_numa_init(uint64_t rsdp_phys, uint64_t ram_end, bool off)
 {
-	numa_reset();
+	mm_numa_reset();
 	if (off) {
-		numa_disable("turned off (numa=off)");
+		mm_numa_disable("turned off (numa=off)");
 	} else {
 		if (!rsdp_phys)
 			rsdp_phys = acpi_find_rsdp_bios();
 		srat_read(rsdp_phys);
 	}
-	int nodes = numa_finalize(ram_end);
-	numa_print();
+	int nodes = mm_numa_finalize(ram_end);
+	mm_numa_print();
 	return nodes;
 }

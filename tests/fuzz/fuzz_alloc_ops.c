@@ -135,22 +135,22 @@ static int boot(int layout)
 	 * every struct page, so nothing of the last input survives */
 	if (layout != booted_layout && host_ram_init(top))
 		return -1;
-	memblock_init_from_memmap(&empty);
+	mm_memblock_init_from_memmap(&empty);
 	switch (layout) {
 	case 0: /* QEMU-like: low RAM below 640K, 1M up; low 1M and a kernel reserved */
-		memblock_add(0x1000, 0x9f000);
-		memblock_add(1 * MiB, top - 1 * MiB - 0x20000);
-		memblock_reserve(0, 1 * MiB, "low 1M");
-		memblock_reserve(2 * MiB, 1 * MiB, "kernel");
+		mm_memblock_add(0x1000, 0x9f000);
+		mm_memblock_add(1 * MiB, top - 1 * MiB - 0x20000);
+		mm_memblock_reserve(0, 1 * MiB, "low 1M");
+		mm_memblock_reserve(2 * MiB, 1 * MiB, "kernel");
 		break;
 	case 1: /* flat, page 0 missing */
-		memblock_add(0x1000, top - 0x1000);
+		mm_memblock_add(0x1000, top - 0x1000);
 		break;
 	default: /* DMA, DMA32 (mostly the 40 MiB struct page array), Normal at 4 GiB */
-		memblock_add(1 * MiB, 15 * MiB);
-		memblock_add(16 * MiB, 56 * MiB);
-		memblock_add(4 * GiB, 16 * MiB);
-		memblock_reserve(1 * MiB, 64 * 1024, "boot data");
+		mm_memblock_add(1 * MiB, 15 * MiB);
+		mm_memblock_add(16 * MiB, 56 * MiB);
+		mm_memblock_add(4 * GiB, 16 * MiB);
+		mm_memblock_reserve(1 * MiB, 64 * 1024, "boot data");
 		break;
 	}
 	host_capture_start();
@@ -181,7 +181,7 @@ static unsigned long shrink_scan(struct shrinker *sh, struct shrink_control *sc)
 		shrink_cache_pages--;
 		freed++;
 	}
-	shrinker_note_freed_pages(freed);
+	mm_shrinker_note_freed_pages(freed);
 	return freed;
 }
 
@@ -191,11 +191,11 @@ static unsigned long shrink_scan(struct shrinker *sh, struct shrink_control *sc)
 static void reclaim_setup(void)
 {
 	mm_reclaim_init();
-	kswapd_reset();
-	compaction_reset();
-	kcompactd_reset();
-	oom_reset();
-	FUZZ_CHECK(filemap_init(&file, FILE_ID, &ramdisk, 0, FILE_PAGES, 0) == 0,
+	mm_kswapd_reset();
+	mm_compaction_reset();
+	mm_kcompactd_reset();
+	mm_oom_reset();
+	FUZZ_CHECK(mm_filemap_init(&file, FILE_ID, &ramdisk, 0, FILE_PAGES, 0) == 0,
 		   "filemap_init failed");
 	memset(file_version, 0, sizeof(file_version));
 	next_version = 0;
@@ -210,7 +210,7 @@ static void reclaim_setup(void)
 /* Pages outside the fuzzer's held blocks that are not free either. */
 static unsigned long cache_pages(void)
 {
-	return filemap_nr_pages() + filemap_nr_node_pages() + shrink_cache_pages;
+	return mm_filemap_nr_pages() + mm_filemap_nr_node_pages() + shrink_cache_pages;
 }
 
 static unsigned long pcp_pages(void)
@@ -230,14 +230,14 @@ static void setup(int layout)
 		return;
 	FUZZ_CHECK(boot(layout) == 0, "layout %d does not boot", layout);
 	booted_layout = layout;
-	if (owned_len != max_pfn) {
+	if (owned_len != mm_max_pfn) {
 		free(owned);
-		owned = calloc(max_pfn, 1);
-		owned_len = max_pfn;
+		owned = calloc(mm_max_pfn, 1);
+		owned_len = mm_max_pfn;
 		FUZZ_CHECK(owned != NULL, "out of memory");
 	}
 	nr_reserved_pfns = 0;
-	for (unsigned long pfn = 0; pfn < max_pfn && nr_reserved_pfns < 64; pfn += 97)
+	for (unsigned long pfn = 0; pfn < mm_max_pfn && nr_reserved_pfns < 64; pfn += 97)
 		if (PageReserved(pfn_to_page(pfn)))
 			reserved_pfns[nr_reserved_pfns++] = pfn;
 	drain_all_pages(NULL);
@@ -269,7 +269,7 @@ static void check_state(const char *op, unsigned int step)
 		FUZZ_CHECK(0, "step %u (%s): %d invariant problems", step, op, problems);
 	}
 	host_capture_start();
-	problems = lru_check();
+	problems = mm_lru_check();
 	if (problems) {
 		fprintf(stderr, "%s", host_capture_stop());
 		FUZZ_CHECK(0, "step %u (%s): %d LRU problems", step, op, problems);
@@ -278,7 +278,7 @@ static void check_state(const char *op, unsigned int step)
 	FUZZ_CHECK(free_now + held_pages + cache_pages() == free_at_boot,
 		   "step %u (%s): %lu free + %lu held + %lu cached != %lu at boot", step, op,
 		   free_now, held_pages, cache_pages(), free_at_boot);
-	FUZZ_CHECK(global_vm_event(POISON_ERRORS) == 0, "step %u (%s): poison corrupted: %s", step,
+	FUZZ_CHECK(mm_global_vm_event(POISON_ERRORS) == 0, "step %u (%s): poison corrupted: %s", step,
 		   op, captured());
 }
 
@@ -307,7 +307,7 @@ static void check_new_block(struct page *page, unsigned int order, size_t pages,
 
 	FUZZ_CHECK(pfn % (1UL << order) == 0, "step %u: pfn 0x%lx not aligned to order %u", step,
 		   pfn, order);
-	FUZZ_CHECK(pfn + pages <= max_pfn, "step %u: block past max_pfn", step);
+	FUZZ_CHECK(pfn + pages <= mm_max_pfn, "step %u: block past max_pfn", step);
 	FUZZ_CHECK((int)zone <= highest_zone(gfp), "step %u: gfp 0x%x got zone %u", step, gfp,
 		   zone);
 	for (size_t i = 0; i < pages; i++) {
@@ -428,7 +428,7 @@ static void op_alloc(struct cursor *c, unsigned int step, bool by_addr)
 {
 	gfp_t gfp = read_gfp(c);
 	unsigned int order = read_order(c);
-	unsigned long invalid0 = global_vm_event(PGALLOC_INVALID);
+	unsigned long invalid0 = mm_global_vm_event(PGALLOC_INVALID);
 	struct page *page;
 
 	if (nr_held == MAX_HELD) /* splits can fill the table */
@@ -443,7 +443,7 @@ static void op_alloc(struct cursor *c, unsigned int step, bool by_addr)
 	if (!request_valid(gfp, order)) {
 		FUZZ_CHECK(!page, "step %u: invalid request gfp 0x%x order %u was served", step,
 			   gfp, order);
-		FUZZ_CHECK(global_vm_event(PGALLOC_INVALID) == invalid0 + 1,
+		FUZZ_CHECK(mm_global_vm_event(PGALLOC_INVALID) == invalid0 + 1,
 			   "step %u: invalid request gfp 0x%x order %u not counted", step, gfp,
 			   order);
 		return;
@@ -523,7 +523,7 @@ static void op_split(struct cursor *c)
 static void op_bad_free(struct cursor *c, unsigned int step)
 {
 	unsigned int kind = u8(c) % 6, a = u16(c), b = u8(c);
-	unsigned long bad0 = global_vm_event(BAD_PAGES);
+	unsigned long bad0 = mm_global_vm_event(BAD_PAGES);
 	struct page *page = NULL;
 	unsigned int order = b % MAX_ORDER;
 	const char *what;
@@ -533,7 +533,7 @@ static void op_bad_free(struct cursor *c, unsigned int step)
 	case 0: /* a page we do not hold: free, reserved or inside a free block */
 		what = "page not held";
 		for (unsigned int tries = 0; tries < 8 && !page; tries++, a += 7919) {
-			unsigned long pfn = ((unsigned long)a * 61) % max_pfn;
+			unsigned long pfn = ((unsigned long)a * 61) % mm_max_pfn;
 			struct page *p = pfn_to_page(pfn);
 
 			/* not the cache's pages: freeing those looks legitimate */
@@ -567,8 +567,8 @@ static void op_bad_free(struct cursor *c, unsigned int step)
 		break;
 	case 4: /* not a struct page of mem_map at all */
 		what = "pointer outside mem_map";
-		page = (b & 1) ? (struct page *)((char *)(mem_map + a % max_pfn) + 8)
-			       : (struct page *)((uintptr_t)(mem_map + max_pfn) +
+		page = (b & 1) ? (struct page *)((char *)(mm_mem_map + a % mm_max_pfn) + 8)
+			       : (struct page *)((uintptr_t)(mm_mem_map + mm_max_pfn) +
 						 (uintptr_t)a * sizeof(struct page));
 		break;
 	default: /* a double free */
@@ -581,7 +581,7 @@ static void op_bad_free(struct cursor *c, unsigned int step)
 			release(a % nr_held);
 			check_state("double free: first free", step);
 			captured();
-			bad0 = global_vm_event(BAD_PAGES);
+			bad0 = mm_global_vm_event(BAD_PAGES);
 			page = pfn_to_page(h.pfn);
 			order = h.order;
 			if (b & 1) {
@@ -593,9 +593,9 @@ static void op_bad_free(struct cursor *c, unsigned int step)
 	}
 	if (page)
 		__free_pages(page, order);
-	FUZZ_CHECK(global_vm_event(BAD_PAGES) == bad0 + 1,
+	FUZZ_CHECK(mm_global_vm_event(BAD_PAGES) == bad0 + 1,
 		   "step %u: bad free (%s) reported %lu times", step, what,
-		   global_vm_event(BAD_PAGES) - bad0);
+		   mm_global_vm_event(BAD_PAGES) - bad0);
 	FUZZ_CHECK(strstr(captured(), "Bad page state") != NULL,
 		   "step %u: bad free (%s) without a 'Bad page state' report", step, what);
 }
@@ -622,7 +622,7 @@ static void op_cache_write(struct cursor *c, unsigned int step)
 		int err;
 
 		page_pattern_fill(page_buf, FILE_ID, i, v);
-		err = filemap_write(&file, i, page_buf);
+		err = mm_filemap_write(&file, i, page_buf);
 		FUZZ_CHECK(!err || err == -MM_ENOMEM, "step %u: filemap_write(%u): %d", step, i,
 			   err);
 		if (err)
@@ -637,7 +637,7 @@ static void op_cache_read(struct cursor *c, unsigned int step)
 	unsigned int first = u16(c) % FILE_PAGES, n = 1 + u8(c) % 64;
 
 	for (unsigned int i = first; i < first + n && i < FILE_PAGES; i++) {
-		int err = filemap_read(&file, i, page_buf);
+		int err = mm_filemap_read(&file, i, page_buf);
 
 		FUZZ_CHECK(!err || err == -MM_ENOMEM, "step %u: filemap_read(%u): %d", step, i,
 			   err);
@@ -655,10 +655,10 @@ static void op_cache_misc(struct cursor *c, unsigned int step)
 
 	switch (b % 4) {
 	case 0:
-		FUZZ_CHECK(filemap_sync(&file) == 0, "step %u: fsync failed", step);
+		FUZZ_CHECK(mm_filemap_sync(&file) == 0, "step %u: fsync failed", step);
 		break;
 	case 1:
-		filemap_evict(&file, false);
+		mm_filemap_evict(&file, false);
 		break;
 	case 2: { /* fill the shrinker's cache */
 		unsigned int n = 1 + (b >> 2) * 8;
@@ -677,7 +677,7 @@ static void op_cache_misc(struct cursor *c, unsigned int step)
 		break;
 	}
 	default:
-		filemap_drain_node_pool();
+		mm_filemap_drain_node_pool();
 		break;
 	}
 }
@@ -694,19 +694,19 @@ static void op_reclaim(struct cursor *c)
 
 	switch (kind) {
 	case 0:
-		try_to_free_pages(GFP_KERNEL, order, ZONE_NORMAL, NULL);
+		mm_try_to_free_pages(GFP_KERNEL, order, ZONE_NORMAL, NULL);
 		break;
 	case 1:
-		try_to_free_pages(GFP_NOIO, order, z->zone_idx, NULL); /* no writeback */
+		mm_try_to_free_pages(GFP_NOIO, order, z->zone_idx, NULL); /* no writeback */
 		break;
 	case 2:
 		if (populated_zone(z))
-			balance_zone(z, order, z->zone_idx, NULL);
+			mm_balance_zone(z, order, z->zone_idx, NULL);
 		break;
 	default: /* as kswapd, when woken */
 		if (populated_zone(z))
-			wakeup_kswapd(z, GFP_KERNEL, order, z->zone_idx);
-		kswapd_balance();
+			mm_wakeup_kswapd(z, GFP_KERNEL, order, z->zone_idx);
+		mm_kswapd_balance();
 		break;
 	}
 }
@@ -718,22 +718,22 @@ static void op_compact(struct cursor *c)
 
 	switch (kind) {
 	case 0:
-		compact_memory();
+		mm_compact_memory();
 		break;
 	case 1:
 		if (populated_zone(z))
-			compact_zone_for_order(z, (int)order, MIGRATE_MOVABLE, ALLOC_WMARK_MIN,
+			mm_compact_zone_for_order(z, (int)order, MIGRATE_MOVABLE, ALLOC_WMARK_MIN,
 					       z->zone_idx, (enum compact_priority)prio, NULL);
 		break;
 	case 2: {
 		enum compact_priority p = (enum compact_priority)prio;
 
-		try_to_compact_pages(GFP_KERNEL, order, ALLOC_WMARK_MIN, ZONE_NORMAL, p);
+		mm_try_to_compact_pages(GFP_KERNEL, order, ALLOC_WMARK_MIN, ZONE_NORMAL, p);
 		break;
 	}
 	default:
-		wakeup_kcompactd((int)order, z->zone_idx);
-		kcompactd_do_work();
+		mm_wakeup_kcompactd((int)order, z->zone_idx);
+		mm_kcompactd_do_work();
 		break;
 	}
 }
@@ -760,7 +760,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	layout = u8(&c) % 2;
 	setup(sparse ? 2 : layout);
 	reclaim_setup();
-	vm_events_reset();
+	mm_vm_events_reset();
 	nr_held = 0;
 	held_pages = 0;
 	host_capture_start();
@@ -835,16 +835,16 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			op_compact(&c);
 			break;
 		}
-		FUZZ_CHECK(global_vm_event(BAD_PAGES) == 0 || op == 7,
+		FUZZ_CHECK(mm_global_vm_event(BAD_PAGES) == 0 || op == 7,
 			   "step %u (%s): unexpected bad page report: %s", step, names[op],
 			   captured());
 		check_state(names[op], step);
-		vm_events_reset(); /* op_bad_free checked its own count */
+		mm_vm_events_reset(); /* op_bad_free checked its own count */
 	}
 	while (nr_held)
 		release(nr_held - 1);
 	for (unsigned int i = 0; i < FILE_PAGES; i++) /* nothing lost on the way */
-		if (file_version[i] && !filemap_read(&file, i, page_buf))
+		if (file_version[i] && !mm_filemap_read(&file, i, page_buf))
 			FUZZ_CHECK(!page_pattern_check(page_buf, FILE_ID, i, file_version[i]),
 				   "at the end: file page %u lost version %u", i, file_version[i]);
 	while (!list_empty(&shrink_cache)) {
@@ -856,14 +856,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		__free_pages(p, 0);
 		shrink_cache_pages--;
 	}
-	filemap_evict(&file, true);
-	filemap_drain_node_pool();
-	FUZZ_CHECK(!filemap_nr_pages() && !filemap_nr_node_pages(),
+	mm_filemap_evict(&file, true);
+	mm_filemap_drain_node_pool();
+	FUZZ_CHECK(!mm_filemap_nr_pages() && !mm_filemap_nr_node_pages(),
 		   "at the end: %lu cache and %lu node pages left after eviction",
-		   filemap_nr_pages(), filemap_nr_node_pages());
+		   mm_filemap_nr_pages(), mm_filemap_nr_node_pages());
 	drain_all_pages(NULL);
 	check_state("free everything", step);
-	FUZZ_CHECK(global_vm_event(BAD_PAGES) == 0, "bad page report while freeing: %s",
+	FUZZ_CHECK(mm_global_vm_event(BAD_PAGES) == 0, "bad page report while freeing: %s",
 		   captured());
 	mm_buddyinfo_snapshot(after);
 	/* A HIGHATOMIC reserve made on the way stays (Linux gives it back

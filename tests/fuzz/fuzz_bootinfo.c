@@ -1,8 +1,8 @@
 /*
  * tests/fuzz/fuzz_bootinfo.c - libFuzzer target: bytes as a multiboot2 boot
- * information block, through bootinfo_parse_sized(). Failure must come with
+ * information block, through mm_bootinfo_parse_sized(). Failure must come with
  * a message; success must yield pointers inside the block, sane counts and
- * a map that memmap_sanitize() turns into what memmap_model.h predicts,
+ * a map that mm_memmap_sanitize() turns into what memmap_model.h predicts,
  * with usable RAM in it (the parser promised some).
  *
  * The block is copied into a heap buffer of exactly the input's size, so
@@ -40,7 +40,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	FUZZ_CHECK(buf != NULL, "out of memory");
 	memcpy(buf, data, size);
-	rc = bootinfo_parse_sized(MB2_BOOTLOADER_MAGIC, buf, size, PHYS, &bi, &err);
+	rc = mm_bootinfo_parse_sized(MB2_BOOTLOADER_MAGIC, buf, size, PHYS, &bi, &err);
 	if (rc) {
 		FUZZ_CHECK(rc == -1, "returned %d", rc);
 		FUZZ_CHECK(err && *err && strlen(err) < 200, "failure without a proper message");
@@ -66,8 +66,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		   "RSDP at 0x%llx outside the block", (unsigned long long)bi.rsdp_phys);
 	FUZZ_CHECK(check_sanitize(&bi.map) == 0, "the parser accepted a map the sanitizer refuses");
 	memcpy(&m, &bi.map, sizeof(m));
-	memmap_sanitize(&m);
-	FUZZ_CHECK(memmap_total(&m, MEMMAP_USABLE) > 0, "accepted a map without usable RAM");
+	mm_memmap_sanitize(&m);
+	FUZZ_CHECK(mm_memmap_total(&m, MEMMAP_USABLE) > 0, "accepted a map without usable RAM");
 	free(buf);
 	return 0;
 }

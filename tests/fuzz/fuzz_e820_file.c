@@ -58,7 +58,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		n += (size_t)snprintf(printed + n, sizeof(printed) - n,
 				      "BIOS-e820: [mem 0x%016llx-0x%016llx] %s\n",
 				      (unsigned long long)e->addr, (unsigned long long)last,
-				      memmap_type_name(e->type));
+				      mm_memmap_type_name(e->type));
 		FUZZ_CHECK(n < sizeof(printed), "printed map too long");
 	}
 	if (n) {

@@ -1,7 +1,7 @@
 /*
  * tests/fuzz/fuzz_memmap.c - libFuzzer target: bytes become a firmware map
  * (up to 300 ranges; memmap_add must refuse those past MEMMAP_MAX), which
- * memmap_sanitize() must turn into exactly what the brute-force model in
+ * mm_memmap_sanitize() must turn into exactly what the brute-force model in
  * memmap_model.h computes.
  *
  * Input: 8 bytes per range: type selector, scale, 3 bytes of address and
@@ -54,7 +54,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		const uint8_t *p = data + 8 * i;
 		uint32_t a = p[2] | p[3] << 8 | (uint32_t)p[4] << 16;
 		uint32_t s = p[5] | p[6] << 8 | (uint32_t)p[7] << 16;
-		int rc = memmap_add(&m, scaled(p[1] & 7, a, 1), scaled(p[1] >> 5, s, 0),
+		int rc = mm_memmap_add(&m, scaled(p[1] & 7, a, 1), scaled(p[1] >> 5, s, 0),
 				    types[p[0] & 15]);
 
 		FUZZ_CHECK(rc == (i < MEMMAP_MAX ? 0 : -1), "memmap_add #%zu returned %d", i, rc);

@@ -94,24 +94,24 @@ static int boot(void)
 	 * page, and no fresh page faults slow the next input down */
 	if (!ramdisk_ready && host_ram_init(24 * MiB))
 		return -1;
-	memblock_init_from_memmap(&empty);
-	memblock_add(0x1000, 24 * MiB - 0x1000);
+	mm_memblock_init_from_memmap(&empty);
+	mm_memblock_add(0x1000, 24 * MiB - 0x1000);
 	host_capture_start();
 	int rc = mm_init();
 	host_capture_stop();
 	if (rc)
 		return rc;
 	mm_reclaim_init();
-	kswapd_reset();
-	compaction_reset();
-	kcompactd_reset();
-	oom_reset();
-	vm_events_reset();
+	mm_kswapd_reset();
+	mm_compaction_reset();
+	mm_kcompactd_reset();
+	mm_oom_reset();
+	mm_vm_events_reset();
 	if (!ramdisk_ready) {
 		FUZZ_CHECK(ramdisk_host_create(&ramdisk, FILE_PAGES) == 0, "no RAM disk");
 		ramdisk_ready = true;
 	}
-	return filemap_init(&file, FILE_ID, &ramdisk, 0, FILE_PAGES, 0);
+	return mm_filemap_init(&file, FILE_ID, &ramdisk, 0, FILE_PAGES, 0);
 }
 
 static void hold(struct page *p, unsigned int order)
@@ -133,7 +133,7 @@ static const struct alloc_context *ac_for(unsigned int v)
 {
 	static struct alloc_context ac;
 
-	ac = (struct alloc_context){ .zonelist = node_zonelist(0, GFP_KERNEL),
+	ac = (struct alloc_context){ .zonelist = mm_node_zonelist(0, GFP_KERNEL),
 				     .highest_zoneidx = (int)(v % 2) ? ZONE_DMA32 : ZONE_DMA,
 				     .migratetype = (int)(v / 2 % MIGRATE_PCPTYPES) };
 	return &ac;
@@ -176,13 +176,13 @@ static const char *step(struct cursor *c)
 		drain_all_pages(NULL);
 		return "drain";
 	case 7:
-		unreserve_highatomic_pageblock(ac_for(b), a & 1);
+		mm_unreserve_highatomic_pageblock(ac_for(b), a & 1);
 		return "unreserve";
 	case 8: /* a reserve around a held block, as an atomic success makes */
 		if (nr_held) {
 			struct page *p = held[(a << 8 | b) % nr_held].page;
 
-			reserve_highatomic_pageblock(p, page_zone(p));
+			mm_reserve_highatomic_pageblock(p, page_zone(p));
 		}
 		return "reserve";
 	case 9: { /* page cache: movable pages compaction can migrate */
@@ -190,7 +190,7 @@ static const char *step(struct cursor *c)
 
 		for (unsigned int i = first; i < first + 1 + b % 64 && i < FILE_PAGES; i++) {
 			memset(page_buf, (int)i, sizeof(page_buf));
-			int err = filemap_write(&file, i, page_buf);
+			int err = mm_filemap_write(&file, i, page_buf);
 
 			FUZZ_CHECK(!err || err == -MM_ENOMEM, "filemap_write(%u): %d", i, err);
 			if (err)
@@ -199,13 +199,13 @@ static const char *step(struct cursor *c)
 		return "cache-write";
 	}
 	case 10:
-		filemap_evict(&file, b & 1);
+		mm_filemap_evict(&file, b & 1);
 		return "cache-evict";
 	default:
 		if (b & 1)
-			compact_memory();
+			mm_compact_memory();
 		else
-			try_to_compact_pages(GFP_KERNEL, 1 + a % 10, ALLOC_WMARK_MIN, ZONE_DMA32,
+			mm_try_to_compact_pages(GFP_KERNEL, 1 + a % 10, ALLOC_WMARK_MIN, ZONE_DMA32,
 					     (enum compact_priority)(b / 2 % 3));
 		return "compact";
 	}
@@ -235,11 +235,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	host_set_cpu(0);
 	while (nr_held)
 		release(nr_held - 1);
-	filemap_evict(&file, true);
-	filemap_drain_node_pool();
+	mm_filemap_evict(&file, true);
+	mm_filemap_drain_node_pool();
 	drain_all_pages(NULL);
 	all = ac_for(1);
-	while (unreserve_highatomic_pageblock(all, true))
+	while (mm_unreserve_highatomic_pageblock(all, true))
 		;
 	host_capture_stop();
 	FUZZ_CHECK(mm_check_invariants() == 0, "invariants after freeing everything");

@@ -73,8 +73,8 @@ static void boot(void)
 	struct memmap empty = { 0 };
 
 	FUZZ_CHECK(host_ram_init(32 * MiB) == 0, "host_ram_init failed");
-	memblock_init_from_memmap(&empty);
-	memblock_add(1 * MiB, 31 * MiB);
+	mm_memblock_init_from_memmap(&empty);
+	mm_memblock_add(1 * MiB, 31 * MiB);
 	host_capture_start();
 	FUZZ_CHECK(mm_init() == 0, "mm_init failed");
 	mm_reclaim_init();
@@ -157,12 +157,12 @@ static void check_no_overlap(void)
 /* @op must be reported exactly once (and change nothing). */
 #define EXPECT_REPORT(op, want_kind) \
 	do { \
-		unsigned long before_ = slab_last_report.count; \
+		unsigned long before_ = mm_slab_last_report.count; \
 		op; \
-		FUZZ_CHECK(slab_last_report.count == before_ + 1 && \
-				   slab_last_report.kind == (want_kind), \
-			   "%s: %lu reports, kind %d", #op, slab_last_report.count - before_, \
-			   (int)slab_last_report.kind); \
+		FUZZ_CHECK(mm_slab_last_report.count == before_ + 1 && \
+				   mm_slab_last_report.kind == (want_kind), \
+			   "%s: %lu reports, kind %d", #op, mm_slab_last_report.count - before_, \
+			   (int)mm_slab_last_report.kind); \
 	} while (0)
 
 static void create_caches(struct cursor *c)
@@ -308,7 +308,7 @@ static void one_op(struct cursor *c)
 		if (a & 1)
 			kmem_cache_shrink(caches[ci]);
 		else
-			kmem_cache_shrink_all();
+			mm_kmem_cache_shrink_all();
 	}
 }
 
@@ -320,10 +320,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (!booted)
 		boot();
 	host_capture_start();
-	kmem_cache_shrink_all();
+	mm_kmem_cache_shrink_all();
 	drain_all_pages(NULL);
 	free0 = nr_free_pages();
-	slab0 = slab_reclaimable_pages() + slab_unreclaimable_pages();
+	slab0 = mm_slab_reclaimable_pages() + mm_slab_unreclaimable_pages();
 	create_caches(&c);
 	for (int n = 0; n < MAX_OPS && c.p < c.end; n++) {
 		one_op(&c);
@@ -337,13 +337,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		check_and_free(nr_live - 1);
 	for (int i = 0; i < NR_CACHES; i++)
 		FUZZ_CHECK(kmem_cache_destroy(caches[i]) == 0, "cache %d not empty", i);
-	kmem_cache_shrink_all();
+	mm_kmem_cache_shrink_all();
 	drain_all_pages(NULL);
 	FUZZ_CHECK(mm_check_invariants() == 0, "invariants broken at the end");
 	FUZZ_CHECK(nr_free_pages() == free0, "free pages %lu, %lu before", nr_free_pages(), free0);
-	FUZZ_CHECK(slab_reclaimable_pages() + slab_unreclaimable_pages() == slab0,
+	FUZZ_CHECK(mm_slab_reclaimable_pages() + mm_slab_unreclaimable_pages() == slab0,
 		   "slab pages %lu, %lu before",
-		   slab_reclaimable_pages() + slab_unreclaimable_pages(), slab0);
+		   mm_slab_reclaimable_pages() + mm_slab_unreclaimable_pages(), slab0);
 	host_capture_stop();
 	return 0;
 }

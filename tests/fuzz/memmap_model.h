@@ -1,5 +1,5 @@
 /*
- * tests/fuzz/memmap_model.h - what memmap_sanitize() must produce, computed
+ * tests/fuzz/memmap_model.h - what mm_memmap_sanitize() must produce, computed
  * the slow, obvious way, and the properties every sanitized map must have.
  * Shared by the fuzz targets whose inputs end in a memory map.
  *
@@ -180,7 +180,7 @@ static inline int check_sanitize(const struct memmap *in)
 	int rc;
 
 	memcpy(&m, in, sizeof(m));
-	rc = memmap_sanitize(&m);
+	rc = mm_memmap_sanitize(&m);
 	if (nw > MEMMAP_MAX) {
 		FUZZ_CHECK(rc == -1, "%u ranges expected, more than MEMMAP_MAX, yet rc %d", nw, rc);
 		FUZZ_CHECK(m.nr <= MEMMAP_MAX, "map left with %u entries", m.nr);

@@ -16,9 +16,9 @@ KTAP_SUITE=mm_configs
 
 HOST_FNS=$(sed -n 's/^[a-z].*[ *]\(mm_[a-z_0-9]*\)(.*/\1/p' mm/host.h | sort -u)
 # One symbol each layer defines, to tell whether it is in.
-declare -A LAYER_SYM=([reclaim]=try_to_free_pages [pagecache]=filemap_init
-	[compaction]=try_to_compact_pages [numa]=numa_add_memblk
-	[fail_page_alloc]=fail_page_alloc_setup [slab]=kmem_cache_create)
+declare -A LAYER_SYM=([reclaim]=mm_try_to_free_pages [pagecache]=mm_filemap_init
+	[compaction]=mm_try_to_compact_pages [numa]=mm_numa_add_memblk
+	[fail_page_alloc]=mm_fail_page_alloc_setup [slab]=kmem_cache_create)
 declare -A LAYERS_IN=([core-up]="" [core]="" [slab]="slab" [reclaim]="slab reclaim pagecache"
 	[full]="slab reclaim pagecache compaction numa fail_page_alloc"
 	[nocache]="slab reclaim compaction numa fail_page_alloc"

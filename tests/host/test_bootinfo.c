@@ -116,7 +116,7 @@ static const char *err;
 
 static int parse(void)
 {
-	return bootinfo_parse_sized(0x36d76289, b.buf, b.len, PHYS, &bi, &err);
+	return mm_bootinfo_parse_sized(0x36d76289, b.buf, b.len, PHYS, &bi, &err);
 }
 
 #define EXPECT_ERR(want) \
@@ -178,7 +178,7 @@ HTEST(bootinfo_rejects_wrong_magic)
 {
 	grub_like();
 	finish();
-	KT_EXPECT_EQ(bootinfo_parse_sized(0x2badb002, b.buf, b.len, PHYS, &bi, &err), -1);
+	KT_EXPECT_EQ(mm_bootinfo_parse_sized(0x2badb002, b.buf, b.len, PHYS, &bi, &err), -1);
 	KT_EXPECT(err && !strcmp(err, "bad multiboot2 magic: expected 0x36d76289, got 0x2badb002"));
 }
 
@@ -207,7 +207,7 @@ HTEST(bootinfo_rejects_bad_total_size)
 	ts = b.len + 8; /* more than the buffer holds */
 	memcpy(b.buf, &ts, 4);
 	EXPECT_ERR("boot information total_size 368 out of range (16 to 1048576, 360 available)");
-	KT_EXPECT_EQ(bootinfo_parse_sized(0x36d76289, b.buf, b.len, PHYS + 4, &bi, &err), -1);
+	KT_EXPECT_EQ(mm_bootinfo_parse_sized(0x36d76289, b.buf, b.len, PHYS + 4, &bi, &err), -1);
 	KT_EXPECT(err &&
 		  !strcmp(err, "boot information at 0x10004 is missing or not 8-byte aligned"));
 }
@@ -461,10 +461,10 @@ HTEST(boot_reserve_names_every_range)
 	static struct memmap m;
 
 	m.nr = 0;
-	memmap_add(&m, 0, 0x9fc00, MEMMAP_USABLE);
-	memmap_add(&m, 0x100000, 0x1fee0000, MEMMAP_USABLE);
-	KT_ASSERT_EQ(memmap_sanitize(&m), 0);
-	KT_ASSERT_EQ(memblock_init_from_memmap(&m), 0);
+	mm_memmap_add(&m, 0, 0x9fc00, MEMMAP_USABLE);
+	mm_memmap_add(&m, 0x100000, 0x1fee0000, MEMMAP_USABLE);
+	KT_ASSERT_EQ(mm_memmap_sanitize(&m), 0);
+	KT_ASSERT_EQ(mm_memblock_init_from_memmap(&m), 0);
 	grub_like();
 	finish();
 	KT_ASSERT_EQ(parse(), 0);
@@ -481,23 +481,23 @@ HTEST(boot_reserve_names_every_range)
 	for (unsigned int i = 0; i < sizeof(want) / sizeof(want[0]); i++) {
 		const char *name = NULL;
 
-		for (unsigned int r = 0; r < memblock.reserved.cnt; r++)
-			if (want[i].addr >= memblock.reserved.regions[r].base &&
-			    want[i].addr < memblock.reserved.regions[r].base +
-						   memblock.reserved.regions[r].size)
-				name = memblock.reserved.regions[r].name;
+		for (unsigned int r = 0; r < mm_memblock.reserved.cnt; r++)
+			if (want[i].addr >= mm_memblock.reserved.regions[r].base &&
+			    want[i].addr < mm_memblock.reserved.regions[r].base +
+						   mm_memblock.reserved.regions[r].size)
+				name = mm_memblock.reserved.regions[r].name;
 		if (!name || strcmp(name, want[i].name))
 			ktest_fail(__FILE__, __LINE__, "0x%llx reserved by %s, want %s",
 				   (unsigned long long)want[i].addr, name ? name : "nobody",
 				   want[i].name);
 	}
-	KT_EXPECT(!memblock_is_reserved(0x100000));
-	KT_EXPECT(!memblock_is_reserved(0x346000));
-	KT_EXPECT(!memblock_is_reserved(0x813000));
+	KT_EXPECT(!mm_memblock_is_reserved(0x100000));
+	KT_EXPECT(!mm_memblock_is_reserved(0x346000));
+	KT_EXPECT(!mm_memblock_is_reserved(0x813000));
 	/* the first free range starts after the low 64K and the boot info */
 	uint64_t idx = 0, s, e;
 
-	KT_ASSERT(memblock_next_free_range(&idx, &s, &e));
+	KT_ASSERT(mm_memblock_next_free_range(&idx, &s, &e));
 	KT_EXPECT_EQ(s, 0x11000);
 	KT_EXPECT_EQ(e, 0x9f000);
 }

@@ -34,8 +34,8 @@ HTEST(zone_layout_512m_matches_linux)
 	KT_EXPECT_EQ(zone_of(ZONE_NORMAL)->managed_pages, 0);
 	/* memmap + kernel + pageblock flags + the last-freer table (poisoning
 	 * is on) are the only DMA32 reservations */
-	unsigned long memmap_pages = (max_pfn * sizeof(struct page) + 4095) / 4096;
-	unsigned long freer_pages = (max_pfn * sizeof(void *) + 4095) / 4096;
+	unsigned long memmap_pages = (mm_max_pfn * sizeof(struct page) + 4095) / 4096;
+	unsigned long freer_pages = (mm_max_pfn * sizeof(void *) + 4095) / 4096;
 	KT_EXPECT_EQ(zone_of(ZONE_DMA32)->managed_pages, 126944 - memmap_pages - (6 * MiB >> 12) -
 								 1 /* pageblock flags */ -
 								 freer_pages);
@@ -57,10 +57,10 @@ HTEST(zone_layout_512m_matches_linux)
 HTEST(reserved_pages_never_reach_the_free_lists)
 {
 	KT_ASSERT_EQ(boot_512m(), 0);
-	for (unsigned long pfn = 0; pfn < max_pfn; pfn++) {
+	for (unsigned long pfn = 0; pfn < mm_max_pfn; pfn++) {
 		struct page *p = pfn_to_page(pfn);
-		bool reserved = memblock_is_reserved((uint64_t)pfn << 12) ||
-				!memblock_is_memory((uint64_t)pfn << 12);
+		bool reserved = mm_memblock_is_reserved((uint64_t)pfn << 12) ||
+				!mm_memblock_is_memory((uint64_t)pfn << 12);
 		if (reserved != !!PageReserved(p)) {
 			ktest_fail(__FILE__, __LINE__, "pfn 0x%lx reserved %d but PG_reserved %d",
 				   pfn, reserved, PageReserved(p));
@@ -149,7 +149,7 @@ HTEST(zone_modifiers_are_obeyed_and_normal_falls_back_to_dma32)
 	KT_EXPECT_EQ(page_zonenum(p), ZONE_NORMAL);
 	__free_pages(p, 0);
 	/* Exhaust Normal with order-9 blocks; the next ones come from DMA32. */
-	unsigned long pgalloc_dma32 = global_vm_event(PGALLOC_DMA32);
+	unsigned long pgalloc_dma32 = mm_global_vm_event(PGALLOC_DMA32);
 	size_t n = 0;
 	while ((p = alloc_pages(GFP_KERNEL | __GFP_NOWARN, 9)) != NULL &&
 	       page_zonenum(p) == ZONE_NORMAL) {
@@ -159,7 +159,7 @@ HTEST(zone_modifiers_are_obeyed_and_normal_falls_back_to_dma32)
 	KT_ASSERT(p != NULL);
 	KT_EXPECT(n >= zone_of(ZONE_NORMAL)->managed_pages / 512 - 4);
 	KT_EXPECT_EQ(page_zonenum(p), ZONE_DMA32);
-	KT_EXPECT_EQ(global_vm_event(PGALLOC_DMA32) - pgalloc_dma32, 512);
+	KT_EXPECT_EQ(mm_global_vm_event(PGALLOC_DMA32) - pgalloc_dma32, 512);
 	held_push(&s, p, 9);
 	KT_EXPECT_EQ(mm_check_invariants(), 0);
 	held_free_all(&s);
@@ -264,7 +264,7 @@ static void expect_bad_free(struct page *page, unsigned int order, unsigned long
 			    const char *reason)
 {
 	char want[64];
-	unsigned long bad0 = global_vm_event(BAD_PAGES);
+	unsigned long bad0 = mm_global_vm_event(BAD_PAGES);
 
 	drain_all_pages(NULL);
 	unsigned long free0 = nr_free_pages();
@@ -275,7 +275,7 @@ static void expect_bad_free(struct page *page, unsigned int order, unsigned long
 	if (!strstr(out, "BUG: Bad page state") || !strstr(out, want) || !strstr(out, reason))
 		ktest_fail(__FILE__, __LINE__, "report for pfn 0x%lx (%s) missing: [%s]", pfn,
 			   reason, out);
-	KT_EXPECT_EQ(global_vm_event(BAD_PAGES), bad0 + 1);
+	KT_EXPECT_EQ(mm_global_vm_event(BAD_PAGES), bad0 + 1);
 	drain_all_pages(NULL);
 	KT_EXPECT_EQ(nr_free_pages(), free0);
 	KT_EXPECT_EQ(mm_check_invariants(), 0);
@@ -290,12 +290,12 @@ HTEST(bad_frees_are_reported_and_leave_the_lists_intact)
 	unsigned long pfn = page_to_pfn(p);
 	__free_pages(p, 0);
 	{
-		unsigned long bad0 = global_vm_event(BAD_PAGES);
+		unsigned long bad0 = mm_global_vm_event(BAD_PAGES);
 		host_capture_start();
 		__free_pages(p, 0); /* now on the pcp list */
 		const char *out = host_capture_stop();
 		KT_EXPECT(strstr(out, "per-cpu list") != NULL);
-		KT_EXPECT_EQ(global_vm_event(BAD_PAGES), bad0 + 1);
+		KT_EXPECT_EQ(mm_global_vm_event(BAD_PAGES), bad0 + 1);
 		KT_EXPECT_EQ(mm_check_invariants(), 0);
 	}
 	/* after draining it is free in the buddy lists (head or interior) */
@@ -329,12 +329,12 @@ HTEST(bad_frees_are_reported_and_leave_the_lists_intact)
 
 	/* a pointer that is no struct page at all */
 	{
-		unsigned long bad0 = global_vm_event(BAD_PAGES);
+		unsigned long bad0 = mm_global_vm_event(BAD_PAGES);
 		host_capture_start();
-		__free_pages(mem_map + max_pfn + 10, 0);
+		__free_pages(mm_mem_map + mm_max_pfn + 10, 0);
 		const char *out = host_capture_stop();
 		KT_EXPECT(strstr(out, "not in the memory map") != NULL);
-		KT_EXPECT_EQ(global_vm_event(BAD_PAGES), bad0 + 1);
+		KT_EXPECT_EQ(mm_global_vm_event(BAD_PAGES), bad0 + 1);
 	}
 	KT_EXPECT_EQ(mm_check_invariants(), 0);
 }
@@ -350,7 +350,7 @@ HTEST(poisoning_reports_a_write_after_free)
 	__free_pages(p, 0);
 	KT_EXPECT_EQ(v[100], PAGE_POISON);
 	v[100] = 1; /* use after free */
-	unsigned long err0 = global_vm_event(POISON_ERRORS);
+	unsigned long err0 = mm_global_vm_event(POISON_ERRORS);
 	host_capture_start();
 	struct page *q = alloc_pages(GFP_KERNEL, 0); /* LIFO per-CPU list: the same page */
 	const char *out = host_capture_stop();
@@ -359,7 +359,7 @@ HTEST(poisoning_reports_a_write_after_free)
 	snprintf(want, sizeof(want), "pfn:%05lx", pfn);
 	KT_EXPECT(strstr(out, "poison") != NULL);
 	KT_EXPECT(strstr(out, want) != NULL);
-	KT_EXPECT_EQ(global_vm_event(POISON_ERRORS), err0 + 1);
+	KT_EXPECT_EQ(mm_global_vm_event(POISON_ERRORS), err0 + 1);
 	__free_pages(q, 0);
 	/* a clean round trip reports nothing */
 	host_capture_start();
@@ -395,7 +395,7 @@ HTEST(invalid_gfp_combinations_are_rejected_with_a_warning)
 			ktest_fail(__FILE__, __LINE__, "gfp 0x%x order %u: [%s]", bad[i].gfp,
 				   bad[i].order, out);
 	}
-	KT_EXPECT_EQ(global_vm_event(PGALLOC_INVALID), sizeof(bad) / sizeof(bad[0]));
+	KT_EXPECT_EQ(mm_global_vm_event(PGALLOC_INVALID), sizeof(bad) / sizeof(bad[0]));
 	/* NOFAIL at order 1 is fine */
 	struct page *p = alloc_pages(GFP_KERNEL | __GFP_NOFAIL, 1);
 	KT_EXPECT(p != NULL);
@@ -420,7 +420,7 @@ HTEST(fallback_stealing_keeps_unmovable_allocations_clustered)
 		unmov_pages += unmov;
 	}
 	/* Count pageblocks holding unmovable pages, and those also holding movable. */
-	unsigned long nblocks = (max_pfn + 511) / 512;
+	unsigned long nblocks = (mm_max_pfn + 511) / 512;
 	unsigned char *kinds = calloc(nblocks, 1);
 	for (size_t i = 0; i < s.n; i++)
 		kinds[page_to_pfn(s.v[i].page) / 512] |= s.v[i].page->index ? 1 : 2;
@@ -469,7 +469,7 @@ HTEST(fragmented_memory_unmovable_steals_claim_pageblocks)
 		KT_ASSERT(p != NULL);
 		held_push(&s, p, 0);
 	}
-	unsigned long nblocks = (max_pfn + 511) / 512, with_unmov = 0;
+	unsigned long nblocks = (mm_max_pfn + 511) / 512, with_unmov = 0;
 	unsigned char *seen = calloc(nblocks, 1);
 	for (size_t i = first_unmov; i < s.n; i++) {
 		unsigned long b = page_to_pfn(s.v[i].page) / 512;
@@ -509,11 +509,11 @@ HTEST(highatomic_reserve_is_taken_for_high_order_atomics)
 	KT_ASSERT(p != NULL);
 	held_push(&s, p, 2);
 	KT_EXPECT_EQ(z->nr_reserved_highatomic, pageblock_nr_pages);
-	KT_EXPECT_EQ(get_pageblock_migratetype(page_to_pfn(p)), MIGRATE_HIGHATOMIC);
+	KT_EXPECT_EQ(mm_get_pageblock_migratetype(page_to_pfn(p)), MIGRATE_HIGHATOMIC);
 	/* ordinary requests do not count the reserve as free */
 	long nf = zone_page_state(z, NR_FREE_PAGES);
-	KT_EXPECT(!zone_watermark_ok(z, 0, (unsigned long)nf - pageblock_nr_pages, ZONE_DMA32, 0));
-	KT_EXPECT(zone_watermark_ok(z, 0, (unsigned long)nf - pageblock_nr_pages, ZONE_DMA32,
+	KT_EXPECT(!mm_zone_watermark_ok(z, 0, (unsigned long)nf - pageblock_nr_pages, ZONE_DMA32, 0));
+	KT_EXPECT(mm_zone_watermark_ok(z, 0, (unsigned long)nf - pageblock_nr_pages, ZONE_DMA32,
 				    ALLOC_HARDER));
 	KT_EXPECT_EQ(mm_check_invariants(), 0);
 	held_free_all(&s);
@@ -522,16 +522,16 @@ HTEST(highatomic_reserve_is_taken_for_high_order_atomics)
 	unsigned long cap = z->managed_pages / 100 + pageblock_nr_pages;
 	for (unsigned long pfn = z->zone_start_pfn; pfn < zone_end_pfn(z);
 	     pfn += pageblock_nr_pages)
-		reserve_highatomic_pageblock(pfn_to_page(pfn), z);
+		mm_reserve_highatomic_pageblock(pfn_to_page(pfn), z);
 	KT_EXPECT(z->nr_reserved_highatomic >= cap);
 	KT_EXPECT(z->nr_reserved_highatomic < cap + pageblock_nr_pages);
 	KT_EXPECT_EQ(mm_check_invariants(), 0);
 	/* and the slowpath's release gives a block back */
 	unsigned long r = z->nr_reserved_highatomic;
-	const struct alloc_context ac = { .zonelist = node_zonelist(0, GFP_KERNEL),
+	const struct alloc_context ac = { .zonelist = mm_node_zonelist(0, GFP_KERNEL),
 					  .highest_zoneidx = ZONE_DMA32,
 					  .migratetype = MIGRATE_MOVABLE };
-	KT_EXPECT(unreserve_highatomic_pageblock(&ac, false));
+	KT_EXPECT(mm_unreserve_highatomic_pageblock(&ac, false));
 	KT_EXPECT_EQ(z->nr_reserved_highatomic, r - pageblock_nr_pages);
 	KT_EXPECT_EQ(mm_check_invariants(), 0);
 	mm_debug_poison = true;

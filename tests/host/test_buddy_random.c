@@ -44,9 +44,9 @@ static void run_seed(unsigned int seed, uint64_t mem)
 	mm_debug_poison = true;
 	/* No watermark boosting: a boosted DMA32 sends requests to DMA, whose
 	 * HIGHATOMIC reserves then keep the final buddyinfo from matching. */
-	watermark_boost_factor = 0;
+	mm_watermark_boost_factor = 0;
 	KT_ASSERT_EQ(boot_qemu_layout(mem, 1 * MiB), 0);
-	owned = calloc(max_pfn, 1);
+	owned = calloc(mm_max_pfn, 1);
 	mm_buddyinfo_snapshot(before);
 	unsigned long free0 = nr_free_pages();
 	srand(seed);
@@ -115,16 +115,16 @@ static void run_seed(unsigned int seed, uint64_t mem)
 			fails++;
 		}
 	}
-	KT_EXPECT_EQ(global_vm_event(BAD_PAGES), 0);
-	KT_EXPECT_EQ(global_vm_event(POISON_ERRORS), 0);
+	KT_EXPECT_EQ(mm_global_vm_event(BAD_PAGES), 0);
+	KT_EXPECT_EQ(mm_global_vm_event(POISON_ERRORS), 0);
 	held_free_all(&s);
 	drain_all_pages(NULL);
 	/* Atomic requests may have left HIGHATOMIC reserves, which keep their
 	 * pageblocks apart; given back, every page merges as at boot. */
-	const struct alloc_context all = { .zonelist = node_zonelist(0, GFP_KERNEL),
+	const struct alloc_context all = { .zonelist = mm_node_zonelist(0, GFP_KERNEL),
 					   .highest_zoneidx = MAX_NR_ZONES - 1,
 					   .migratetype = MIGRATE_MOVABLE };
-	while (unreserve_highatomic_pageblock(&all, true))
+	while (mm_unreserve_highatomic_pageblock(&all, true))
 		;
 	KT_EXPECT_EQ(mm_check_invariants(), 0);
 	mm_buddyinfo_snapshot(after);

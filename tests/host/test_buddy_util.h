@@ -47,14 +47,14 @@ static inline int boot_qemu_memblock(uint64_t mem, uint64_t kernel)
 
 	if (host_ram_init(qemu_ram_top(mem)) != 0)
 		return -1;
-	memblock_init_from_memmap(&empty);
-	memblock_add(0x1000, 0x9fc00 - 0x1000);
-	memblock_add(1 * MiB, low - 0x20000 - 1 * MiB);
+	mm_memblock_init_from_memmap(&empty);
+	mm_memblock_add(0x1000, 0x9fc00 - 0x1000);
+	mm_memblock_add(1 * MiB, low - 0x20000 - 1 * MiB);
 	if (mem > low)
-		memblock_add(4 * GiB, mem - low);
-	memblock_reserve(0, 1 * MiB, "low 1M");
+		mm_memblock_add(4 * GiB, mem - low);
+	mm_memblock_reserve(0, 1 * MiB, "low 1M");
 	if (kernel)
-		memblock_reserve(16 * MiB, kernel, "kernel");
+		mm_memblock_reserve(16 * MiB, kernel, "kernel");
 	return mm_init();
 }
 
@@ -63,15 +63,15 @@ static inline int boot_qemu_layout_nodes(uint64_t mem, uint64_t kernel, int node
 {
 	uint64_t top = qemu_ram_top(mem);
 
-	numa_reset();
+	mm_numa_reset();
 	if (nodes > 1) {
 		for (int i = 0; i < nodes; i++)
-			if (numa_add_memblk(i, node_start[i],
+			if (mm_numa_add_memblk(i, node_start[i],
 					    i + 1 < nodes ? node_start[i + 1] : top))
 				return -1;
 		for (unsigned int cpu = 0; cpu < NUMA_MAX_CPUS; cpu++)
-			numa_set_cpu_node(cpu, (int)(cpu % (unsigned int)nodes));
-		if (numa_finalize(top) != nodes)
+			mm_numa_set_cpu_node(cpu, (int)(cpu % (unsigned int)nodes));
+		if (mm_numa_finalize(top) != nodes)
 			return -1;
 	}
 	return boot_qemu_memblock(mem, kernel);
@@ -96,11 +96,11 @@ static inline int boot_flat(uint64_t start, uint64_t end)
 {
 	struct memmap empty = { 0 };
 
-	numa_reset();
+	mm_numa_reset();
 	if (host_ram_init(end) != 0)
 		return -1;
-	memblock_init_from_memmap(&empty);
-	memblock_add(start, end - start);
+	mm_memblock_init_from_memmap(&empty);
+	mm_memblock_add(start, end - start);
 	return mm_init();
 }
 

@@ -44,7 +44,7 @@ HTEST(watermarks_equal_linux_at_its_early_managed_counts)
 	KT_ASSERT_EQ(boot_512m_managed(113809), 0);
 	KT_EXPECT_EQ(zone_of(ZONE_DMA)->managed_pages, 3840);
 	KT_EXPECT_EQ(zone_of(ZONE_DMA32)->managed_pages, 113809);
-	KT_EXPECT_EQ(min_free_kbytes, 2744);
+	KT_EXPECT_EQ(mm_min_free_kbytes, 2744);
 	expect_zone(ZONE_DMA, 22, 27, 32, 444, 444, 0);
 	expect_zone(ZONE_DMA32, 663, 828, 993, 0, 0, 0);
 	expect_zone(ZONE_NORMAL, 0, 0, 0, 0, 0, 0);
@@ -57,9 +57,9 @@ HTEST(watermarks_close_to_linux_at_its_final_managed_counts)
 {
 	KT_ASSERT_EQ(boot_512m_managed(116231), 0);
 	KT_EXPECT_EQ(zone_of(ZONE_DMA32)->managed_pages, 116231);
-	KT_EXPECT(min_free_kbytes >= 2744 && min_free_kbytes <= 2744 * 103 / 100);
+	KT_EXPECT(mm_min_free_kbytes >= 2744 && mm_min_free_kbytes <= 2744 * 103 / 100);
 	ktest_diag("min_free_kbytes %d (Linux 2744); DMA32 min/low/high %lu/%lu/%lu (663/828/993)",
-		   min_free_kbytes, min_wmark_pages(zone_of(ZONE_DMA32)),
+		   mm_min_free_kbytes, min_wmark_pages(zone_of(ZONE_DMA32)),
 		   low_wmark_pages(zone_of(ZONE_DMA32)), high_wmark_pages(zone_of(ZONE_DMA32)));
 	expect_zone(ZONE_DMA, 22, 27, 32, 444, 444, 3);
 	expect_zone(ZONE_DMA32, 663, 828, 993, 0, 0, 3);
@@ -82,18 +82,18 @@ HTEST(min_free_kbytes_is_sqrt_16x_lowmem_and_clamped)
 	unsigned long want = 0;
 	while ((want + 1) * (want + 1) <= kb * 16)
 		want++;
-	KT_EXPECT_EQ((unsigned long)min_free_kbytes, want);
+	KT_EXPECT_EQ((unsigned long)mm_min_free_kbytes, want);
 	/* 1 MiB: the formula gives ~ 126, clamped up to 128 */
 	KT_ASSERT_EQ(boot_flat(0, 1 * MiB), 0);
-	KT_EXPECT_EQ(min_free_kbytes, 128);
+	KT_EXPECT_EQ(mm_min_free_kbytes, 128);
 	/* zones' min add up to min_free_kbytes / 4 (rounded down per zone) */
 	KT_ASSERT_EQ(boot_qemu_layout(4 * GiB + 512 * MiB, 6 * MiB), 0);
 	unsigned long sum = 0;
 	struct zone *z;
 	for_each_zone(z)
 		sum += min_wmark_pages(z);
-	KT_EXPECT(sum <= (unsigned long)min_free_kbytes / 4);
-	KT_EXPECT(sum + MAX_NR_ZONES >= (unsigned long)min_free_kbytes / 4);
+	KT_EXPECT(sum <= (unsigned long)mm_min_free_kbytes / 4);
+	KT_EXPECT(sum + MAX_NR_ZONES >= (unsigned long)mm_min_free_kbytes / 4);
 	/* Normal's reserve ratio 32 does not apply (nothing above Normal);
 	 * DMA32 keeps Normal's managed / 256 from Normal requests */
 	KT_EXPECT_EQ(zone_of(ZONE_DMA32)->lowmem_reserve[ZONE_NORMAL],

@@ -2,7 +2,7 @@
  * tests/host/test_compaction.c - the compaction engine on a fragmented
  * zone: order-9 fails before and succeeds after, content and owners intact,
  * pinned pages stay, async skips unsuitable pageblocks, counters add up,
- * the fragmentation index, and compact_memory() getting close to the most
+ * the fragmentation index, and mm_compact_memory() getting close to the most
  * order-9 blocks that could exist.
  */
 #include <unistd.h>
@@ -67,14 +67,14 @@ HTEST(order9_fails_on_a_fragmented_zone_and_succeeds_after_compaction)
 	fragment(&m);
 	KT_EXPECT_EQ(free_blocks_of(z, 9), 0);
 	KT_EXPECT(alloc_pages(__GFP_MOVABLE | __GFP_NOWARN, 9) == NULL);
-	fi = fragmentation_index(z, 9);
-	KT_EXPECT(fi > sysctl_extfrag_threshold); /* fragmentation, not shortage */
-	KT_EXPECT_EQ(compact_zone_for_order(z, 9, MIGRATE_MOVABLE, ALLOC_WMARK_MIN, ZONE_DMA32,
+	fi = mm_fragmentation_index(z, 9);
+	KT_EXPECT(fi > mm_sysctl_extfrag_threshold); /* fragmentation, not shortage */
+	KT_EXPECT_EQ(mm_compact_zone_for_order(z, 9, MIGRATE_MOVABLE, ALLOC_WMARK_MIN, ZONE_DMA32,
 					    COMPACT_PRIO_SYNC_FULL, &migrated),
 		     COMPACT_SUCCESS);
 	KT_EXPECT(migrated > 0);
-	KT_EXPECT_EQ(migrate_event_count(PGMIGRATE_SUCCESS), migrated);
-	KT_EXPECT_EQ(fragmentation_index(z, 9), -1000);
+	KT_EXPECT_EQ(mm_migrate_event_count(PGMIGRATE_SUCCESS), migrated);
+	KT_EXPECT_EQ(mm_fragmentation_index(z, 9), -1000);
 	big = alloc_pages(__GFP_MOVABLE | __GFP_NOWARN, 9);
 	KT_EXPECT(big != NULL);
 	KT_EXPECT_EQ(mix_verify(&m), 0);
@@ -100,21 +100,21 @@ HTEST(compaction_counters_match_the_pass)
 	cc.zone = dma32();
 	fragment(&m);
 	moved_before = m.va.nr_moved;
-	KT_EXPECT_EQ(compact_zone(&cc), COMPACT_COMPLETE);
+	KT_EXPECT_EQ(mm_compact_zone(&cc), COMPACT_COMPLETE);
 	KT_EXPECT(cc.nr_migrated > 0);
-	KT_EXPECT_EQ(compact_zone_event_count(COMPACTMIGRATE_SCANNED), cc.migrate_scanned);
-	KT_EXPECT_EQ(compact_zone_event_count(COMPACTFREE_SCANNED), cc.free_scanned);
-	KT_EXPECT_EQ(compact_zone_event_count(COMPACTISOLATED),
+	KT_EXPECT_EQ(mm_compact_zone_event_count(COMPACTMIGRATE_SCANNED), cc.migrate_scanned);
+	KT_EXPECT_EQ(mm_compact_zone_event_count(COMPACTFREE_SCANNED), cc.free_scanned);
+	KT_EXPECT_EQ(mm_compact_zone_event_count(COMPACTISOLATED),
 		     cc.nr_isolated_migrate + cc.nr_isolated_free);
-	KT_EXPECT_EQ(migrate_event_count(PGMIGRATE_SUCCESS), cc.nr_migrated);
-	KT_EXPECT_EQ(migrate_event_count(PGMIGRATE_FAIL), cc.nr_failed);
+	KT_EXPECT_EQ(mm_migrate_event_count(PGMIGRATE_SUCCESS), cc.nr_migrated);
+	KT_EXPECT_EQ(mm_migrate_event_count(PGMIGRATE_FAIL), cc.nr_failed);
 	/* every isolated page was either moved or failed and put back */
 	KT_EXPECT_EQ(cc.nr_isolated_migrate, cc.nr_migrated + cc.nr_failed);
 	KT_EXPECT(cc.nr_isolated_free >= cc.nr_migrated);
 	KT_EXPECT(cc.migrate_scanned <= cc.zone->spanned_pages);
 	KT_EXPECT(m.va.nr_moved > moved_before);
 	/* the pass was a daemon-style one: counted there too */
-	KT_EXPECT_EQ(compact_zone_event_count(COMPACT_DAEMON_MIGRATE_SCANNED), cc.migrate_scanned);
+	KT_EXPECT_EQ(mm_compact_zone_event_count(COMPACT_DAEMON_MIGRATE_SCANNED), cc.migrate_scanned);
 	KT_EXPECT_EQ(mix_verify(&m), 0);
 	EXPECT_MM_CLEAN();
 	mix_teardown(&m);
@@ -131,7 +131,7 @@ HTEST(compact_memory_reaches_90_percent_of_the_possible_order9_blocks)
 	fragment(&m);
 	possible = max_order9(&m, z);
 	before = free_blocks_of(z, 9);
-	KT_EXPECT(compact_memory() > 0);
+	KT_EXPECT(mm_compact_memory() > 0);
 	got = free_blocks_of(z, 9);
 	printf("# order-9 blocks free: %lu before, %lu after compact_memory, at most %lu\n", before,
 	       got, possible);
@@ -154,16 +154,16 @@ HTEST(pinned_pages_stay_put_through_compaction)
 	for (unsigned long i = 0; i < m.nr_slots && n < 16; i++) {
 		if (!m.va_present[i])
 			continue;
-		pins[n] = vmarea_pin(&m.va, i);
+		pins[n] = mm_vmarea_pin(&m.va, i);
 		pfns[n] = page_to_pfn(pins[n]);
 		idx[n++] = i;
 	}
 	KT_ASSERT_EQ(n, 16);
-	KT_EXPECT(compact_memory() > 0);
+	KT_EXPECT(mm_compact_memory() > 0);
 	for (unsigned long k = 0; k < n; k++) {
-		KT_EXPECT_EQ(page_to_pfn(vmarea_page(&m.va, idx[k])), pfns[k]);
-		KT_EXPECT_EQ(vmarea_pte_pfn(&m.va, idx[k]), pfns[k]);
-		vmarea_unpin(pins[k]);
+		KT_EXPECT_EQ(page_to_pfn(mm_vmarea_page(&m.va, idx[k])), pfns[k]);
+		KT_EXPECT_EQ(mm_vmarea_pte_pfn(&m.va, idx[k]), pfns[k]);
+		mm_vmarea_unpin(pins[k]);
 	}
 	KT_EXPECT_EQ(mix_verify(&m), 0);
 	EXPECT_MM_CLEAN();
@@ -178,7 +178,7 @@ static void relabel_pageblocks(struct zone *z, int mt)
 
 	for (unsigned long pfn = z->zone_start_pfn; pfn < zone_end_pfn(z);
 	     pfn += pageblock_nr_pages)
-		move_freepages_block(z, pfn_to_page(pfn), mt);
+		mm_move_freepages_block(z, pfn_to_page(pfn), mt);
 	mm_spin_unlock_irqrestore(&z->lock, flags);
 }
 
@@ -200,12 +200,12 @@ HTEST(async_direct_compaction_skips_pageblocks_of_another_type)
 	fragment(&m);
 	/* Relabel every pageblock unmovable: async has no source left. */
 	relabel_pageblocks(z, MIGRATE_UNMOVABLE);
-	KT_EXPECT_EQ(compact_zone(&cc), COMPACT_COMPLETE);
+	KT_EXPECT_EQ(mm_compact_zone(&cc), COMPACT_COMPLETE);
 	KT_EXPECT_EQ(cc.nr_isolated_migrate, 0);
 	KT_EXPECT_EQ(cc.nr_migrated, 0);
 	/* Sync does not skip them (but finds no movable target block). */
 	cc.mode = MIGRATE_SYNC;
-	compact_zone(&cc);
+	mm_compact_zone(&cc);
 	KT_EXPECT(cc.nr_isolated_migrate > 0);
 	KT_EXPECT_EQ(cc.nr_migrated, 0); /* no MOVABLE block to move into */
 	KT_EXPECT_EQ(mix_verify(&m), 0);
@@ -221,14 +221,14 @@ HTEST(fragmentation_index_tells_shortage_from_fragmentation)
 
 	KT_ASSERT_EQ(compact_boot(16), 0);
 	z = dma32();
-	KT_EXPECT_EQ(fragmentation_index(z, 9), -1000); /* free blocks exist */
-	KT_EXPECT_EQ(fragmentation_index(z, MAX_ORDER), -1000);
+	KT_EXPECT_EQ(mm_fragmentation_index(z, 9), -1000); /* free blocks exist */
+	KT_EXPECT_EQ(mm_fragmentation_index(z, MAX_ORDER), -1000);
 	/* Everything taken but a few scattered pages: fragmentation. */
 	held_fill(&h, __GFP_MOVABLE | __GFP_NOWARN, 0);
 	for (size_t i = 0; i < h.n; i += 8)
 		__free_page(h.v[i].page), h.v[i].page = NULL;
 	drain_all_pages(NULL);
-	KT_EXPECT(fragmentation_index(z, 9) > 900);
+	KT_EXPECT(mm_fragmentation_index(z, 9) > 900);
 	for (size_t i = 0; i < h.n; i++)
 		if (h.v[i].page)
 			__free_page(h.v[i].page);
@@ -245,19 +245,19 @@ HTEST(kcompactd_request_served_synchronously_frees_the_order)
 	KT_ASSERT_EQ(compact_boot(ZONE_MIB), 0);
 	z = dma32();
 	fragment(&m);
-	KT_EXPECT(!kcompactd_do_work()); /* nothing asked */
-	wakeup_kcompactd(0, ZONE_DMA32);
-	KT_EXPECT(!kcompactd_do_work()); /* order 0 is not its business */
-	wakeup_kcompactd(9, ZONE_DMA32);
-	KT_EXPECT(kcompactd_do_work());
-	KT_EXPECT_EQ(compact_zone_event_count(COMPACT_DAEMON_WAKE), 1);
+	KT_EXPECT(!mm_kcompactd_do_work()); /* nothing asked */
+	mm_wakeup_kcompactd(0, ZONE_DMA32);
+	KT_EXPECT(!mm_kcompactd_do_work()); /* order 0 is not its business */
+	mm_wakeup_kcompactd(9, ZONE_DMA32);
+	KT_EXPECT(mm_kcompactd_do_work());
+	KT_EXPECT_EQ(mm_compact_zone_event_count(COMPACT_DAEMON_WAKE), 1);
 	KT_EXPECT(free_blocks_of(z, 9) >= 1);
-	kcompactd_get_stats(&st);
+	mm_kcompactd_get_stats(&st);
 	KT_EXPECT_EQ(st.successes, 1);
 	KT_EXPECT(st.migrated > 0);
-	KT_EXPECT_EQ(st.migrated, migrate_event_count(PGMIGRATE_SUCCESS));
-	KT_EXPECT(compact_zone_event_count(COMPACT_DAEMON_MIGRATE_SCANNED) > 0);
-	KT_EXPECT_EQ(compact_event_count(COMPACTSTALL), 0); /* not direct compaction */
+	KT_EXPECT_EQ(st.migrated, mm_migrate_event_count(PGMIGRATE_SUCCESS));
+	KT_EXPECT(mm_compact_zone_event_count(COMPACT_DAEMON_MIGRATE_SCANNED) > 0);
+	KT_EXPECT_EQ(mm_compact_event_count(COMPACTSTALL), 0); /* not direct compaction */
 	KT_EXPECT_EQ(mix_verify(&m), 0);
 	EXPECT_MM_CLEAN();
 	mix_teardown(&m);
@@ -273,13 +273,13 @@ HTEST(kcompactd_thread_compacts_when_woken_and_parks)
 	z = dma32();
 	fragment(&m);
 	KT_ASSERT_EQ(kcompactd_run(), 0);
-	wakeup_kcompactd(9, ZONE_DMA32);
+	mm_wakeup_kcompactd(9, ZONE_DMA32);
 	t0 = mm_time_ns();
 	while (free_blocks_of(z, 9) == 0 && mm_time_ns() - t0 < 5000000000ull)
 		mm_cond_resched();
-	kcompactd_park();
+	mm_kcompactd_park();
 	KT_EXPECT(free_blocks_of(z, 9) >= 1);
-	KT_EXPECT_EQ(compact_zone_event_count(COMPACT_DAEMON_WAKE), 1);
+	KT_EXPECT_EQ(mm_compact_zone_event_count(COMPACT_DAEMON_WAKE), 1);
 	KT_EXPECT_EQ(mix_verify(&m), 0);
 	EXPECT_MM_CLEAN();
 	mix_teardown(&m);
@@ -298,16 +298,16 @@ HTEST(proactive_kcompactd_compacts_a_fragmented_zone_unasked)
 	KT_ASSERT_EQ(kcompactd_run(), 0);
 	usleep(50000);
 	KT_EXPECT_EQ(free_blocks_of(z, 9), 0); /* off by default: nothing happens */
-	kcompactd_set_proactive(10);
+	mm_kcompactd_set_proactive(10);
 	t0 = mm_time_ns();
 	while (free_blocks_of(z, 9) == 0 && mm_time_ns() - t0 < 5000000000ull)
 		usleep(1000);
-	kcompactd_set_proactive(0);
-	kcompactd_park();
-	kcompactd_get_stats(&st);
+	mm_kcompactd_set_proactive(0);
+	mm_kcompactd_park();
+	mm_kcompactd_get_stats(&st);
 	KT_EXPECT(free_blocks_of(z, 9) >= 1);
 	KT_EXPECT(st.proactive_runs >= 1);
-	KT_EXPECT_EQ(compact_zone_event_count(COMPACT_DAEMON_WAKE), 0); /* nobody woke it */
+	KT_EXPECT_EQ(mm_compact_zone_event_count(COMPACT_DAEMON_WAKE), 0); /* nobody woke it */
 	KT_EXPECT_EQ(mix_verify(&m), 0);
 	EXPECT_MM_CLEAN();
 	mix_teardown(&m);
@@ -321,15 +321,15 @@ HTEST(slowpath_direct_compaction_gets_order9_and_counts_the_stall)
 	KT_ASSERT_EQ(compact_boot(ZONE_MIB), 0);
 	fragment(&m);
 	KT_EXPECT(alloc_pages(__GFP_MOVABLE | __GFP_NOWARN, 9) == NULL); /* no compaction allowed */
-	KT_EXPECT_EQ(compact_event_count(COMPACTSTALL), 0);
+	KT_EXPECT_EQ(mm_compact_event_count(COMPACTSTALL), 0);
 	big = alloc_pages(GFP_HIGHUSER_MOVABLE | __GFP_NORETRY | __GFP_NOWARN, 9);
 	KT_EXPECT(big != NULL);
-	KT_EXPECT_EQ(compact_event_count(COMPACTSTALL), 1);
-	KT_EXPECT_EQ(compact_event_count(COMPACTSUCCESS), 1);
-	KT_EXPECT_EQ(compact_event_count(COMPACTFAIL), 0);
-	KT_EXPECT(migrate_event_count(PGMIGRATE_SUCCESS) > 0);
+	KT_EXPECT_EQ(mm_compact_event_count(COMPACTSTALL), 1);
+	KT_EXPECT_EQ(mm_compact_event_count(COMPACTSUCCESS), 1);
+	KT_EXPECT_EQ(mm_compact_event_count(COMPACTFAIL), 0);
+	KT_EXPECT(mm_migrate_event_count(PGMIGRATE_SUCCESS) > 0);
 	/* async first: only movable pageblocks were emptied */
-	KT_EXPECT(compact_zone_event_count(COMPACTMIGRATE_SCANNED) > 0);
+	KT_EXPECT(mm_compact_zone_event_count(COMPACTMIGRATE_SCANNED) > 0);
 	KT_EXPECT_EQ(mix_verify(&m), 0);
 	if (big)
 		__free_pages(big, 9);
@@ -352,31 +352,31 @@ HTEST(deferral_stops_repeated_futile_compaction)
 	for (size_t i = 0; i < h.n; i += 4)
 		__free_page(h.v[i].page), h.v[i].page = NULL;
 	drain_all_pages(NULL);
-	KT_ASSERT(fragmentation_index(z, 9) > sysctl_extfrag_threshold);
+	KT_ASSERT(mm_fragmentation_index(z, 9) > mm_sysctl_extfrag_threshold);
 	for (int i = 0; i < 10; i++) {
 		enum compact_result r;
 
-		scanned_before = compact_zone_event_count(COMPACTMIGRATE_SCANNED);
-		r = try_to_compact_pages(GFP_KERNEL, 9, ALLOC_WMARK_MIN, ZONE_DMA32,
+		scanned_before = mm_compact_zone_event_count(COMPACTMIGRATE_SCANNED);
+		r = mm_try_to_compact_pages(GFP_KERNEL, 9, ALLOC_WMARK_MIN, ZONE_DMA32,
 					 COMPACT_PRIO_SYNC_LIGHT);
 		if (r == COMPACT_COMPLETE) {
 			ran++;
-			KT_EXPECT(compact_zone_event_count(COMPACTMIGRATE_SCANNED) >
+			KT_EXPECT(mm_compact_zone_event_count(COMPACTMIGRATE_SCANNED) >
 				  scanned_before);
 		} else {
 			KT_EXPECT_EQ(r, COMPACT_DEFERRED);
 			deferred++;
-			KT_EXPECT_EQ(compact_zone_event_count(COMPACTMIGRATE_SCANNED),
+			KT_EXPECT_EQ(mm_compact_zone_event_count(COMPACTMIGRATE_SCANNED),
 				     scanned_before);
 		}
 	}
 	/* Passes at attempts 1, 3 and 7: the wait doubles after each failure. */
 	KT_EXPECT_EQ(ran, 3);
 	KT_EXPECT_EQ(deferred, 7);
-	KT_EXPECT_EQ(compact_event_count(COMPACT_DEFERRED_EVENTS), 7);
-	KT_EXPECT_EQ(migrate_event_count(PGMIGRATE_SUCCESS), 0);
+	KT_EXPECT_EQ(mm_compact_event_count(COMPACT_DEFERRED_EVENTS), 7);
+	KT_EXPECT_EQ(mm_migrate_event_count(PGMIGRATE_SUCCESS), 0);
 	/* Full sync priority ignores deferral, as Linux's last resort does. */
-	KT_EXPECT_EQ(try_to_compact_pages(GFP_KERNEL, 9, ALLOC_WMARK_MIN, ZONE_DMA32,
+	KT_EXPECT_EQ(mm_try_to_compact_pages(GFP_KERNEL, 9, ALLOC_WMARK_MIN, ZONE_DMA32,
 					  COMPACT_PRIO_SYNC_FULL),
 		     COMPACT_COMPLETE);
 	for (size_t i = 0; i < h.n; i++)

@@ -27,14 +27,14 @@ static enum compact_result order9_pass(struct compact_control *cc, struct zone *
 	cc->mode = MIGRATE_SYNC_LIGHT;
 	cc->direct_compaction = true;
 	cc->linear_free_scan = linear;
-	return compact_zone(cc);
+	return mm_compact_zone(cc);
 }
 
 /* Where each vmarea page of @m lies (0: none). */
 static void va_pfns(struct mix *m, unsigned long *pfn)
 {
 	for (unsigned long i = 0; i < m->nr_slots; i++)
-		pfn[i] = m->va_present[i] ? page_to_pfn(vmarea_page(&m->va, i)) : 0;
+		pfn[i] = m->va_present[i] ? page_to_pfn(mm_vmarea_page(&m->va, i)) : 0;
 }
 
 HTEST(free_list_targets_cost_less_than_the_walk_and_lie_above_the_sources)
@@ -103,7 +103,7 @@ HTEST(whole_zone_compaction_keeps_the_walk)
 	cc.order = -1;
 	cc.direct_compaction = false;
 	cc.whole_zone = true;
-	KT_EXPECT_EQ(compact_zone(&cc), COMPACT_COMPLETE);
+	KT_EXPECT_EQ(mm_compact_zone(&cc), COMPACT_COMPLETE);
 	KT_EXPECT(cc.nr_isolated_free > 0);
 	KT_EXPECT_EQ(cc.nr_fast_isolated, 0);
 	KT_EXPECT(free_blocks_of(z, 9) > 0);
@@ -118,16 +118,16 @@ static int boot_ranges(const uint64_t (*r)[2], int n)
 {
 	struct memmap map = { 0 };
 
-	numa_reset();
+	mm_numa_reset();
 	for (int i = 0; i < n; i++)
-		if (memmap_add(&map, r[i][0], r[i][1] - r[i][0], MEMMAP_USABLE))
+		if (mm_memmap_add(&map, r[i][0], r[i][1] - r[i][0], MEMMAP_USABLE))
 			return -1;
-	if (memmap_sanitize(&map) || memblock_init_from_memmap(&map) ||
+	if (mm_memmap_sanitize(&map) || mm_memblock_init_from_memmap(&map) ||
 	    mm_reserve_boot_ranges(NULL, 2 * MiB, 4 * MiB) ||
-	    host_ram_init(memblock_end_of_ram()) || mm_init())
+	    host_ram_init(mm_memblock_end_of_ram()) || mm_init())
 		return -1;
 	mm_reclaim_init();
-	vm_events_reset();
+	mm_vm_events_reset();
 	compact_state_reset();
 	return 0;
 }

@@ -35,7 +35,7 @@ static enum compact_result run_pass(struct compact_control *cc, struct zone *z, 
 	cc->direct_compaction = order >= 0;
 	cc->whole_zone = whole_zone;
 	cc->linear_free_scan = true;
-	return compact_zone(cc);
+	return mm_compact_zone(cc);
 }
 
 /* A fresh 64 MiB machine, its DMA32 zone fragmented by @m. */
@@ -55,7 +55,7 @@ static unsigned long hinted_blocks(struct zone *z)
 
 	for (unsigned long pfn = z->zone_start_pfn & ~(pageblock_nr_pages - 1);
 	     pfn < zone_end_pfn(z); pfn += pageblock_nr_pages)
-		n += compact_pageblock_skipped(pfn, true) || compact_pageblock_skipped(pfn, false);
+		n += mm_compact_pageblock_skipped(pfn, true) || mm_compact_pageblock_skipped(pfn, false);
 	return n;
 }
 
@@ -177,11 +177,11 @@ static void check_hints(struct zone *z, unsigned long *free_hinted, unsigned lon
 		unsigned long nr_free, nr_movable;
 
 		block_contents(b, &nr_free, &nr_movable);
-		if (compact_pageblock_skipped(b, true)) {
+		if (mm_compact_pageblock_skipped(b, true)) {
 			(*free_hinted)++;
 			KT_EXPECT_EQ(nr_free, 0);
 		}
-		if (compact_pageblock_skipped(b, false)) {
+		if (mm_compact_pageblock_skipped(b, false)) {
 			(*migrate_hinted)++;
 			KT_EXPECT_EQ(nr_movable, 0);
 		}
@@ -229,7 +229,7 @@ HTEST(skip_hints_mark_only_pageblocks_with_nothing_to_give)
 	KT_EXPECT(migrate_hinted > 0);
 	/* A pass that ignores hints (the last resort, compact_memory) looks
 	 * at every block, and as a whole-zone pass that met clears them. */
-	compact_memory();
+	mm_compact_memory();
 	KT_EXPECT_EQ(hinted_blocks(z), 0);
 	KT_EXPECT_EQ(mix_verify(&m), 0);
 	held_free_all(&blocks);
@@ -250,14 +250,14 @@ HTEST(kswapd_balance_clears_hints_only_where_a_cycle_ended)
 	hinted = hinted_blocks(z);
 	KT_EXPECT(hinted > 0);
 	/* The cycle has not ended: the hints are still good. */
-	kcompactd_kswapd_balanced(0);
+	mm_kcompactd_kswapd_balanced(0);
 	KT_EXPECT_EQ(hinted_blocks(z), hinted);
 	KT_EXPECT(z->compact_cached_free_pfn != 0);
 	/* A resumed pass meets: the cycle ended on hints. */
 	KT_EXPECT_EQ(run_pass(&cc, z, -1, false), COMPACT_PARTIAL_SKIPPED);
 	KT_EXPECT(z->compact_blockskip_flush);
 	KT_EXPECT(hinted_blocks(z) > 0);
-	kcompactd_kswapd_balanced(0);
+	mm_kcompactd_kswapd_balanced(0);
 	KT_EXPECT_EQ(hinted_blocks(z), 0);
 	KT_EXPECT(!z->compact_blockskip_flush);
 	KT_EXPECT_EQ(mix_verify(&m), 0);
@@ -280,8 +280,8 @@ HTEST(kcompactd_starts_again_from_the_ends_when_a_resumed_pass_meets)
 	mid = (z->zone_start_pfn + z->spanned_pages / 2) & ~(pageblock_nr_pages - 1);
 	z->compact_cached_migrate_pfn[0] = z->compact_cached_migrate_pfn[1] = mid;
 	z->compact_cached_free_pfn = mid;
-	wakeup_kcompactd(9, ZONE_DMA32);
-	KT_EXPECT(kcompactd_do_work());
+	mm_wakeup_kcompactd(9, ZONE_DMA32);
+	KT_EXPECT(mm_kcompactd_do_work());
 	KT_EXPECT(free_blocks_of(z, 9) >= 1);
 	KT_EXPECT_EQ(mix_verify(&m), 0);
 	EXPECT_MM_CLEAN();
@@ -297,15 +297,15 @@ HTEST(pageblocks_without_ram_are_looked_at_once)
 	unsigned long first;
 	struct zone *z;
 
-	numa_reset();
+	mm_numa_reset();
 	KT_ASSERT_EQ(host_ram_init(112 * MiB), 0);
-	memblock_init_from_memmap(&empty);
-	memblock_add(16 * MiB, 32 * MiB);
-	memblock_add(80 * MiB, 32 * MiB);
+	mm_memblock_init_from_memmap(&empty);
+	mm_memblock_add(16 * MiB, 32 * MiB);
+	mm_memblock_add(80 * MiB, 32 * MiB);
 	KT_ASSERT_EQ(mm_init(), 0);
 	mm_reclaim_init();
-	compact_zone_events_reset();
-	compaction_reset();
+	mm_compact_zone_events_reset();
+	mm_compaction_reset();
 	z = dma32();
 	KT_ASSERT_EQ(z->spanned_pages - z->present_pages, 32 * 256);
 	/* Nothing allocated: the migrate scanner steps over free blocks in
@@ -338,7 +338,7 @@ HTEST(highalloc_movable_above_4gib_is_deterministic)
 
 	KT_ASSERT_EQ(boot_flat(HIGH_START, HIGH_START + HIGH_MIB * MiB), 0);
 	mm_reclaim_init();
-	vm_events_reset();
+	mm_vm_events_reset();
 	compact_state_reset();
 	z = zone_of(ZONE_NORMAL);
 	KT_ASSERT(populated_zone(z));
@@ -346,13 +346,13 @@ HTEST(highalloc_movable_above_4gib_is_deterministic)
 	KT_EXPECT_EQ(mm_vmap_nr_slots(), 2 * ((HIGH_START >> MM_PAGE_SHIFT) + HIGH_MIB * 256));
 
 	/* An area larger than the old 4 GiB range, a page mapped past it. */
-	KT_ASSERT_EQ(vmarea_create(&va, (1UL << 20) + 4096, 0), 0);
+	KT_ASSERT_EQ(mm_vmarea_create(&va, (1UL << 20) + 4096, 0), 0);
 	idx = (1UL << 20) + 1000;
-	KT_ASSERT_EQ(vmarea_populate(&va, idx), 0);
-	page_pattern_fill(vmarea_addr(&va, idx), 0x4747, idx, 1);
-	KT_EXPECT_EQ(vmarea_pte_pfn(&va, idx), page_to_pfn(vmarea_page(&va, idx)));
-	KT_EXPECT_EQ(page_pattern_check(vmarea_addr(&va, idx), 0x4747, idx, 1), 0);
-	vmarea_destroy(&va);
+	KT_ASSERT_EQ(mm_vmarea_populate(&va, idx), 0);
+	page_pattern_fill(mm_vmarea_addr(&va, idx), 0x4747, idx, 1);
+	KT_EXPECT_EQ(mm_vmarea_pte_pfn(&va, idx), page_to_pfn(mm_vmarea_page(&va, idx)));
+	KT_EXPECT_EQ(page_pattern_check(mm_vmarea_addr(&va, idx), 0x4747, idx, 1), 0);
+	mm_vmarea_destroy(&va);
 
 	KT_ASSERT_EQ(highalloc_run_kind(&r, 1, HIGHALLOC_MOVABLE), 0);
 	highalloc_print(&r, "host");

@@ -20,10 +20,10 @@
 /* Migration and compaction counters and state as after boot. */
 static inline void compact_state_reset(void)
 {
-	migrate_events_reset();
-	compact_zone_events_reset();
-	compaction_reset();
-	kcompactd_reset();
+	mm_migrate_events_reset();
+	mm_compact_zone_events_reset();
+	mm_compaction_reset();
+	mm_kcompactd_reset();
 }
 
 static inline int compact_boot(unsigned long mib)
@@ -62,14 +62,14 @@ static inline int mix_init(struct mix *m, unsigned long nr_slots)
 	m->va_present = calloc(nr_slots, sizeof(*m->va_present));
 	if (!m->file_version || !m->va_present || ramdisk_host_create(&m->bd, nr_slots))
 		return -1;
-	if (filemap_init(&m->file, 11, &m->bd, 0, nr_slots, 0))
+	if (mm_filemap_init(&m->file, 11, &m->bd, 0, nr_slots, 0))
 		return -1;
-	return vmarea_create(&m->va, nr_slots, 0);
+	return mm_vmarea_create(&m->va, nr_slots, 0);
 }
 
 static inline int va_write(struct mix *m, unsigned long i)
 {
-	void *p = vmarea_addr(&m->va, i);
+	void *p = mm_vmarea_addr(&m->va, i);
 
 	if (!p)
 		return -1;
@@ -96,7 +96,7 @@ static inline unsigned long mix_fill(struct mix *m, unsigned long keep_free,
 			m->file_version[i] = 1;
 			placed++;
 		}
-		if (vmarea_populate(&m->va, i) == 0 && va_write(m, i) == 0) {
+		if (mm_vmarea_populate(&m->va, i) == 0 && va_write(m, i) == 0) {
 			m->va_present[i] = true;
 			placed++;
 		}
@@ -107,21 +107,21 @@ static inline unsigned long mix_fill(struct mix *m, unsigned long keep_free,
 /* Drop one cached page of the file, written back first, as reclaim would. */
 static inline bool mix_drop_file_page(struct mix *m, unsigned long i)
 {
-	struct page *page = find_get_page(&m->file, i);
+	struct page *page = mm_find_get_page(&m->file, i);
 	bool ok = false;
 
 	if (!page)
 		return false;
-	if (lru_del_page(page)) {
+	if (mm_lru_del_page(page)) {
 		if (PageFlag(page, PG_dirty))
-			(void)filemap_writepage(page);
-		ok = filemap_remove_page(page);
+			(void)mm_filemap_writepage(page);
+		ok = mm_filemap_remove_page(page);
 		if (!ok) {
 			get_page(page); /* lru_putback_page drops one */
-			lru_putback_page(page);
+			mm_lru_putback_page(page);
 		}
 	}
-	filemap_put_page(page);
+	mm_filemap_put_page(page);
 	if (ok)
 		m->file_version[i] = 0;
 	return ok;
@@ -134,7 +134,7 @@ static inline unsigned long mix_thin(struct mix *m, unsigned int percent)
 
 	for (unsigned long i = 0; i < m->nr_slots; i++) {
 		if (m->va_present[i] && mix_rand(m) % 100 < percent) {
-			vmarea_unpopulate(&m->va, i);
+			mm_vmarea_unpopulate(&m->va, i);
 			m->va_present[i] = false;
 			freed++;
 		}
@@ -153,18 +153,18 @@ static inline unsigned long mix_verify(struct mix *m)
 
 	for (unsigned long i = 0; i < m->nr_slots; i++) {
 		if (m->file_version[i]) {
-			struct page *p = find_get_page(&m->file, i);
+			struct page *p = mm_find_get_page(&m->file, i);
 
 			if (!p || page_pattern_check(page_address(p), m->file.id, i, 1))
 				bad++;
 			if (p)
-				filemap_put_page(p);
+				mm_filemap_put_page(p);
 		}
 		if (m->va_present[i]) {
-			struct page *p = vmarea_page(&m->va, i);
-			void *addr = vmarea_addr(&m->va, i);
+			struct page *p = mm_vmarea_page(&m->va, i);
+			void *addr = mm_vmarea_addr(&m->va, i);
 
-			if (!p || !addr || vmarea_pte_pfn(&m->va, i) != page_to_pfn(p) ||
+			if (!p || !addr || mm_vmarea_pte_pfn(&m->va, i) != page_to_pfn(p) ||
 			    page_pattern_check(addr, VMAREA_FILE_ID, i, 1))
 				bad++;
 		}
@@ -183,9 +183,9 @@ static inline unsigned long mix_movable_pages(struct mix *m)
 
 static inline void mix_teardown(struct mix *m)
 {
-	vmarea_destroy(&m->va);
-	filemap_evict(&m->file, true);
-	filemap_drain_node_pool();
+	mm_vmarea_destroy(&m->va);
+	mm_filemap_evict(&m->file, true);
+	mm_filemap_drain_node_pool();
 	held_free_all(&m->unmovable);
 	ramdisk_host_destroy(&m->bd);
 	free(m->file_version);

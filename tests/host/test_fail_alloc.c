@@ -13,10 +13,10 @@
 
 static int fail_boot(unsigned long mib)
 {
-	fail_page_alloc_disable();
+	mm_fail_page_alloc_disable();
 	if (compact_boot(mib))
 		return -1;
-	kswapd_reset();
+	mm_kswapd_reset();
 	return 0;
 }
 
@@ -30,7 +30,7 @@ static void fail_set(unsigned int prob, unsigned int interval, long times, unsig
 		.seed = 42,
 	};
 
-	fail_page_alloc_setup(&a);
+	mm_fail_page_alloc_setup(&a);
 }
 
 /* Allocate @n times at @order with @gfp; a bit per request that failed
@@ -53,12 +53,12 @@ static uint64_t fail_pattern(gfp_t gfp, unsigned int order, unsigned int n)
 HTEST(off_by_default_and_probability_zero_injects_nothing)
 {
 	KT_ASSERT_EQ(fail_boot(16), 0);
-	KT_EXPECT(!fail_page_alloc_on);
+	KT_EXPECT(!mm_fail_page_alloc_on);
 	KT_EXPECT_EQ(fail_pattern(GFP_KERNEL, 0, 64), 0);
 	fail_set(0, 1, -1, 0);
-	KT_EXPECT(!fail_page_alloc_on);
+	KT_EXPECT(!mm_fail_page_alloc_on);
 	KT_EXPECT_EQ(fail_pattern(GFP_KERNEL, 0, 64), 0);
-	KT_EXPECT_EQ(fail_page_alloc_injected(), 0);
+	KT_EXPECT_EQ(mm_fail_page_alloc_injected(), 0);
 	EXPECT_MM_CLEAN();
 }
 
@@ -71,11 +71,11 @@ HTEST(interval_fails_exactly_every_nth_request_and_counts_them)
 	for (unsigned int i = 2; i < 60; i += 3)
 		want |= 1ull << i;
 	KT_EXPECT_EQ(fail_pattern(GFP_KERNEL, 0, 60), want);
-	KT_EXPECT_EQ(fail_page_alloc_injected(), 20);
-	KT_EXPECT_EQ(global_vm_event(FAIL_PAGE_ALLOC_INJECTED), 20);
+	KT_EXPECT_EQ(mm_fail_page_alloc_injected(), 20);
+	KT_EXPECT_EQ(mm_global_vm_event(FAIL_PAGE_ALLOC_INJECTED), 20);
 	/* injected failures are not the allocator's own failures */
-	KT_EXPECT_EQ(global_vm_event(PGALLOC_FAIL), 0);
-	fail_page_alloc_disable();
+	KT_EXPECT_EQ(mm_global_vm_event(PGALLOC_FAIL), 0);
+	mm_fail_page_alloc_disable();
 	KT_EXPECT_EQ(fail_pattern(GFP_KERNEL, 0, 60), 0);
 	EXPECT_MM_CLEAN();
 }
@@ -88,11 +88,11 @@ HTEST(times_limits_the_failures_then_injection_stops)
 	fail_set(100, 2, 5, 0);
 	/* requests 2, 4, 6, 8, 10 fail, nothing after */
 	KT_EXPECT_EQ(fail_pattern(GFP_KERNEL, 0, 40), 0x2aaull);
-	KT_EXPECT_EQ(fail_page_alloc_injected(), 5);
-	fail_page_alloc_get(&a);
+	KT_EXPECT_EQ(mm_fail_page_alloc_injected(), 5);
+	mm_fail_page_alloc_get(&a);
 	KT_EXPECT_EQ(a.times, 0);
 	fail_set(100, 1, 0, 0); /* times 0: nothing to inject */
-	KT_EXPECT(!fail_page_alloc_on);
+	KT_EXPECT(!mm_fail_page_alloc_on);
 	EXPECT_MM_CLEAN();
 }
 
@@ -105,7 +105,7 @@ HTEST(min_order_spares_smaller_requests_which_do_not_count_for_interval)
 	/* the order-0/1 requests did not advance the interval count */
 	KT_EXPECT_EQ(fail_pattern(GFP_KERNEL, 2, 8), 0xaaull);
 	KT_EXPECT_EQ(fail_pattern(GFP_KERNEL, 5, 4), 0xaull);
-	KT_EXPECT_EQ(fail_page_alloc_injected(), 6);
+	KT_EXPECT_EQ(mm_fail_page_alloc_injected(), 6);
 	EXPECT_MM_CLEAN();
 }
 
@@ -123,7 +123,7 @@ HTEST(nofail_is_never_failed_and_ignore_gfp_reclaim_spares_sleepers)
 	KT_EXPECT_EQ(fail_pattern(GFP_KERNEL | __GFP_NOFAIL, 1, 64), 0);
 	KT_EXPECT_EQ(fail_pattern(GFP_KERNEL, 0, 64), ~0ull);
 	KT_EXPECT_EQ(fail_pattern(GFP_ATOMIC, 3, 64), ~0ull);
-	fail_page_alloc_setup(&a);
+	mm_fail_page_alloc_setup(&a);
 	KT_EXPECT_EQ(fail_pattern(GFP_KERNEL, 0, 64), 0);
 	KT_EXPECT_EQ(fail_pattern(GFP_ATOMIC, 0, 64), ~0ull);
 	KT_EXPECT_EQ(fail_pattern(GFP_NOWAIT, 0, 64), ~0ull);
@@ -147,8 +147,8 @@ HTEST(probability_fails_about_that_share_and_the_seed_replays_it)
 	}
 	ktest_diag("probability 25%%: %lu of 1024 requests failed", failed);
 	KT_EXPECT(failed > 180 && failed < 340); /* 256 expected; > 5 sigma out is a bug */
-	KT_EXPECT_EQ(fail_page_alloc_injected(), 2 * failed);
-	fail_page_alloc_disable();
+	KT_EXPECT_EQ(mm_fail_page_alloc_injected(), 2 * failed);
+	mm_fail_page_alloc_disable();
 	EXPECT_MM_CLEAN();
 }
 
@@ -160,22 +160,22 @@ HTEST(parser_accepts_the_four_fields_and_rejects_bad_values_clearly)
 		"", "101", "x", "10,", "10,2,-2", "10,2,3,11", "10,2,3,1,5", "10;2", "-1", "10,-1",
 	};
 
-	KT_EXPECT_EQ(fail_page_alloc_parse("10,3,100,2", 10, &a, &why), 0);
+	KT_EXPECT_EQ(mm_fail_page_alloc_parse("10,3,100,2", 10, &a, &why), 0);
 	KT_EXPECT_EQ(a.probability, 10);
 	KT_EXPECT_EQ(a.interval, 3);
 	KT_EXPECT_EQ(a.times, 100);
 	KT_EXPECT_EQ(a.min_order, 2);
 	KT_EXPECT_EQ(a.seed, 7);
-	KT_EXPECT_EQ(fail_page_alloc_parse("5", 1, &a, &why), 0);
+	KT_EXPECT_EQ(mm_fail_page_alloc_parse("5", 1, &a, &why), 0);
 	KT_EXPECT_EQ(a.probability, 5);
 	KT_EXPECT_EQ(a.interval, 1);
 	KT_EXPECT_EQ(a.times, -1);
 	KT_EXPECT_EQ(a.min_order, 0);
-	KT_EXPECT_EQ(fail_page_alloc_parse("100,1,-1 trailing", 8, &a, &why), 0);
+	KT_EXPECT_EQ(mm_fail_page_alloc_parse("100,1,-1 trailing", 8, &a, &why), 0);
 	KT_EXPECT_EQ(a.times, -1);
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
 		why = NULL;
-		KT_EXPECT_EQ(fail_page_alloc_parse(bad[i], strlen(bad[i]), &a, &why), -1);
+		KT_EXPECT_EQ(mm_fail_page_alloc_parse(bad[i], strlen(bad[i]), &a, &why), -1);
 		KT_EXPECT(why != NULL && why[0] != 0);
 	}
 }
@@ -193,10 +193,10 @@ HTEST(caller_retry_after_injection_succeeds_through_slowpath_reclaim)
 
 	KT_ASSERT_EQ(fail_boot(16), 0);
 	KT_ASSERT_EQ(ramdisk_host_create(&bd, 8192), 0);
-	KT_ASSERT_EQ(filemap_init(&f, 5, &bd, 0, 8192, 0), 0);
+	KT_ASSERT_EQ(mm_filemap_init(&f, 5, &bd, 0, 8192, 0), 0);
 	for (n = 0; n < 8192 && nr_free_pages() > 64; n++)
 		KT_ASSERT_EQ(write_version(&f, n, 1), 0);
-	KT_ASSERT_EQ(filemap_sync(&f), 0);
+	KT_ASSERT_EQ(mm_filemap_sync(&f), 0);
 	held_fill(&s, GFP_NOWAIT, 0); /* no free pages left above min */
 	fail_set(100, 2, -1, 0);
 	int failures = 0, got = 0;
@@ -211,19 +211,19 @@ HTEST(caller_retry_after_injection_succeeds_through_slowpath_reclaim)
 			held_push(&s, p, 0);
 		}
 	}
-	fail_page_alloc_disable();
+	mm_fail_page_alloc_disable();
 	/* the retries count for the interval too: every first try after
 	 * the first one is an even-numbered request */
 	KT_EXPECT_EQ(failures, 31);
 	KT_EXPECT_EQ(got, 32);
-	KT_EXPECT(global_reclaim_event(PGSTEAL_DIRECT) > 0);
+	KT_EXPECT(mm_global_reclaim_event(PGSTEAL_DIRECT) > 0);
 	for (uint64_t j = 0; j < n; j++)
 		bad += read_check(&f, j, 1) != 0;
 	KT_EXPECT_EQ(bad, 0);
 	held_free_all(&s);
 	EXPECT_MM_CLEAN();
-	filemap_evict(&f, true);
-	filemap_drain_node_pool();
+	mm_filemap_evict(&f, true);
+	mm_filemap_drain_node_pool();
 	ramdisk_host_destroy(&bd);
 	EXPECT_MM_CLEAN();
 }
@@ -240,25 +240,25 @@ HTEST(kswapd_balances_with_every_allocation_failing)
 	KT_ASSERT_EQ(fail_boot(16), 0);
 	z = dma32();
 	KT_ASSERT_EQ(ramdisk_host_create(&bd, 8192), 0);
-	KT_ASSERT_EQ(filemap_init(&f, 7, &bd, 0, 8192, 0), 0);
+	KT_ASSERT_EQ(mm_filemap_init(&f, 7, &bd, 0, 8192, 0), 0);
 	for (i = 0; i < 8192; i++) {
 		KT_ASSERT_EQ(write_version(&f, i, 1), 0);
-		kswapd_get_stats(&st);
+		mm_kswapd_get_stats(&st);
 		if (st.requests)
 			break;
 	}
 	KT_ASSERT(st.requests > 0);
 	fail_set(100, 1, -1, 0);
-	KT_EXPECT(kswapd_balance());
-	fail_page_alloc_disable();
+	KT_EXPECT(mm_kswapd_balance());
+	mm_fail_page_alloc_disable();
 	KT_EXPECT(zone_page_state(z, NR_FREE_PAGES) >= (long)high_wmark_pages(z));
-	KT_EXPECT(global_reclaim_event(PGSTEAL_KSWAPD) > 0);
+	KT_EXPECT(mm_global_reclaim_event(PGSTEAL_KSWAPD) > 0);
 	for (uint64_t j = 0; j <= i && j < 8192; j++)
 		bad += read_check(&f, j, 1) != 0;
 	KT_EXPECT_EQ(bad, 0);
 	EXPECT_MM_CLEAN();
-	filemap_evict(&f, true);
-	filemap_drain_node_pool();
+	mm_filemap_evict(&f, true);
+	mm_filemap_drain_node_pool();
 	ramdisk_host_destroy(&bd);
 	EXPECT_MM_CLEAN();
 }
@@ -276,37 +276,37 @@ HTEST(migrate_pages_with_failing_targets_moves_some_and_puts_back_the_rest)
 	KT_ASSERT_EQ(mix_fill(&m, 0, 0), 64);
 	INIT_LIST_HEAD(&l);
 	for (unsigned long i = 0; i < 32; i++) {
-		struct page *p = vmarea_page(&m.va, i);
+		struct page *p = mm_vmarea_page(&m.va, i);
 
-		if (p && isolate_movable_page(p)) {
+		if (p && mm_isolate_movable_page(p)) {
 			list_add_tail(&p->lru, &l);
 			n++;
 		}
-		p = find_get_page(&m.file, i);
+		p = mm_find_get_page(&m.file, i);
 		KT_ASSERT(p != NULL);
-		filemap_put_page(p);
-		if (isolate_movable_page(p)) {
+		mm_filemap_put_page(p);
+		if (mm_isolate_movable_page(p)) {
 			list_add_tail(&p->lru, &l);
 			n++;
 		}
 	}
 	KT_ASSERT_EQ(n, 64);
 	fail_set(100, 2, -1, 0);
-	left = migrate_pages(&l, alloc_migration_target, NULL, GFP_HIGHUSER_MOVABLE, MIGRATE_SYNC,
+	left = mm_migrate_pages(&l, mm_alloc_migration_target, NULL, GFP_HIGHUSER_MOVABLE, MIGRATE_SYNC,
 			     &moved);
-	fail_page_alloc_disable();
+	mm_fail_page_alloc_disable();
 	/* the first target came, the second was refused: migration stops
 	 * there and leaves the rest on the list (migrate.h) */
 	KT_EXPECT_EQ(moved, 1);
 	KT_EXPECT_EQ(left, 63);
-	KT_EXPECT_EQ(fail_page_alloc_injected(), 1);
+	KT_EXPECT_EQ(mm_fail_page_alloc_injected(), 1);
 	KT_EXPECT_EQ(mix_verify(&m), 0);
 	/* the same list, with allocations working again, all moves */
-	left = migrate_pages(&l, alloc_migration_target, NULL, GFP_HIGHUSER_MOVABLE, MIGRATE_SYNC,
+	left = mm_migrate_pages(&l, mm_alloc_migration_target, NULL, GFP_HIGHUSER_MOVABLE, MIGRATE_SYNC,
 			     &moved);
 	KT_EXPECT_EQ(left, 0);
 	KT_EXPECT_EQ(moved, 64); /* *nr_succeeded accumulates */
-	putback_movable_pages(&l);
+	mm_putback_movable_pages(&l);
 	KT_EXPECT(list_empty(&l));
 	KT_EXPECT_EQ(mix_verify(&m), 0);
 	EXPECT_MM_CLEAN();
@@ -326,14 +326,14 @@ HTEST(page_cache_fill_reports_enomem_and_loses_nothing)
 	KT_ASSERT(version != NULL);
 	KT_ASSERT_EQ(fail_boot(16), 0);
 	KT_ASSERT_EQ(ramdisk_host_create(&bd, 256), 0);
-	KT_ASSERT_EQ(filemap_init(&f, 9, &bd, 0, 256, 0), 0);
+	KT_ASSERT_EQ(mm_filemap_init(&f, 9, &bd, 0, 256, 0), 0);
 	/* half the file written and synced, then dropped from the cache */
 	for (uint64_t i = 0; i < 128; i++) {
 		KT_ASSERT_EQ(write_version(&f, i, 1), 0);
 		version[i] = 1;
 	}
-	KT_ASSERT_EQ(filemap_sync(&f), 0);
-	KT_EXPECT_EQ(filemap_evict(&f, false), 128);
+	KT_ASSERT_EQ(mm_filemap_sync(&f), 0);
+	KT_EXPECT_EQ(mm_filemap_evict(&f, false), 128);
 	fail_set(30, 1, -1, 0);
 	for (int round = 0; round < 3; round++) {
 		for (uint64_t i = 0; i < 256; i++) {
@@ -344,7 +344,7 @@ HTEST(page_cache_fill_reports_enomem_and_loses_nothing)
 				if (!err)
 					version[i] = (uint64_t)round + 2;
 			} else {
-				err = filemap_read(&f, i, pattern_buf);
+				err = mm_filemap_read(&f, i, pattern_buf);
 				if (!err && version[i])
 					bad += page_pattern_check(pattern_buf, f.id, i,
 								  version[i]) != 0;
@@ -356,26 +356,26 @@ HTEST(page_cache_fill_reports_enomem_and_loses_nothing)
 		}
 		KT_EXPECT_EQ(mm_check_invariants(), 0);
 	}
-	fail_page_alloc_disable();
+	mm_fail_page_alloc_disable();
 	ktest_diag("%lu of 768 cache operations failed with -ENOMEM, %lu injected", enomem,
-		   fail_page_alloc_injected());
+		   mm_fail_page_alloc_injected());
 	KT_EXPECT(enomem > 0);
 	KT_EXPECT_EQ(bad, 0);
 	for (uint64_t i = 0; i < 256; i++)
 		if (version[i])
 			bad += read_check(&f, i, version[i]) != 0;
 	KT_EXPECT_EQ(bad, 0);
-	KT_EXPECT_EQ(filemap_sync(&f), 0);
+	KT_EXPECT_EQ(mm_filemap_sync(&f), 0);
 	unsigned long cached = f.nrpages;
-	KT_EXPECT_EQ(filemap_evict(&f, false),
+	KT_EXPECT_EQ(mm_filemap_evict(&f, false),
 		     cached); /* all clean: all go, reads come from disk */
 	for (uint64_t i = 0; i < 256; i++)
 		if (version[i])
 			bad += read_check(&f, i, version[i]) != 0;
 	KT_EXPECT_EQ(bad, 0);
 	EXPECT_MM_CLEAN();
-	filemap_evict(&f, true);
-	filemap_drain_node_pool();
+	mm_filemap_evict(&f, true);
+	mm_filemap_drain_node_pool();
 	ramdisk_host_destroy(&bd);
 	free(version);
 	EXPECT_MM_CLEAN();

@@ -47,7 +47,7 @@ HTEST(order0_pairs_keep_vmstat_and_free_counts_exact)
 	mm_debug_poison = false;
 	drain_all_pages(NULL);
 	unsigned long free0 = nr_free_pages();
-	unsigned long a0 = global_vm_event(PGALLOC_DMA32), f0 = global_vm_event(PGFREE);
+	unsigned long a0 = mm_global_vm_event(PGALLOC_DMA32), f0 = mm_global_vm_event(PGFREE);
 
 	for (int i = 0; i < 10000; i++) {
 		struct page *p = alloc_pages(GFP_KERNEL, 0);
@@ -56,8 +56,8 @@ HTEST(order0_pairs_keep_vmstat_and_free_counts_exact)
 		KT_EXPECT_EQ(page_ref_count(p), 1);
 		__free_pages(p, 0);
 	}
-	KT_EXPECT_EQ(global_vm_event(PGALLOC_DMA32) - a0, 10000);
-	KT_EXPECT_EQ(global_vm_event(PGFREE) - f0, 10000);
+	KT_EXPECT_EQ(mm_global_vm_event(PGALLOC_DMA32) - a0, 10000);
+	KT_EXPECT_EQ(mm_global_vm_event(PGFREE) - f0, 10000);
 	drain_all_pages(NULL);
 	KT_EXPECT_EQ(nr_free_pages(), free0);
 	KT_EXPECT_EQ(mm_check_invariants(), 0);
@@ -68,7 +68,7 @@ HTEST(order0_pairs_keep_vmstat_and_free_counts_exact)
 HTEST(page_to_pfn_checked_rejects_every_misaligned_or_outside_pointer)
 {
 	KT_ASSERT_EQ(boot_256m(), 0);
-	unsigned long probes[] = { 0, 1, 2, 511, 512, 4096, max_pfn / 2, max_pfn - 1 };
+	unsigned long probes[] = { 0, 1, 2, 511, 512, 4096, mm_max_pfn / 2, mm_max_pfn - 1 };
 
 	for (unsigned int i = 0; i < sizeof(probes) / sizeof(probes[0]); i++) {
 		char *base = (char *)pfn_to_page(probes[i]);
@@ -77,11 +77,11 @@ HTEST(page_to_pfn_checked_rejects_every_misaligned_or_outside_pointer)
 		for (size_t off = 1; off < sizeof(struct page); off++)
 			KT_EXPECT_EQ(page_to_pfn_checked((struct page *)(base + off)), ~0UL);
 	}
-	KT_EXPECT_EQ(page_to_pfn_checked(mem_map + max_pfn), ~0UL);
-	KT_EXPECT_EQ(page_to_pfn_checked(mem_map + max_pfn + 12345), ~0UL);
-	KT_EXPECT_EQ(page_to_pfn_checked((struct page *)((uintptr_t)mem_map - sizeof(struct page))),
+	KT_EXPECT_EQ(page_to_pfn_checked(mm_mem_map + mm_max_pfn), ~0UL);
+	KT_EXPECT_EQ(page_to_pfn_checked(mm_mem_map + mm_max_pfn + 12345), ~0UL);
+	KT_EXPECT_EQ(page_to_pfn_checked((struct page *)((uintptr_t)mm_mem_map - sizeof(struct page))),
 		     ~0UL);
-	KT_EXPECT_EQ(page_to_pfn_checked((struct page *)((uintptr_t)mem_map - 1)), ~0UL);
+	KT_EXPECT_EQ(page_to_pfn_checked((struct page *)((uintptr_t)mm_mem_map - 1)), ~0UL);
 	KT_EXPECT_EQ(page_to_pfn_checked(NULL), ~0UL);
 }
 
@@ -97,8 +97,8 @@ HTEST(order0_fast_path_zone_has_no_lowmem_reserve_against_its_request)
 	KT_ASSERT_EQ(boot_256m(), 0);
 	for (unsigned int r = 0; r < 3; r++) {
 		for (int i = 0; i < MAX_NR_ZONES; i++)
-			sysctl_lowmem_reserve_ratio[i] = ratios[r];
-		setup_per_zone_lowmem_reserve();
+			mm_sysctl_lowmem_reserve_ratio[i] = ratios[r];
+		mm_setup_per_zone_lowmem_reserve();
 		for (int hz = 0; hz < MAX_NR_ZONES; hz++) {
 			int zi = hz;
 
@@ -108,10 +108,10 @@ HTEST(order0_fast_path_zone_has_no_lowmem_reserve_against_its_request)
 			KT_EXPECT_EQ(NODE_DATA(0)->node_zones[zi].lowmem_reserve[hz], 0);
 		}
 	}
-	sysctl_lowmem_reserve_ratio[ZONE_DMA] = 256;
-	sysctl_lowmem_reserve_ratio[ZONE_DMA32] = 256;
-	sysctl_lowmem_reserve_ratio[ZONE_NORMAL] = 32;
-	setup_per_zone_lowmem_reserve();
+	mm_sysctl_lowmem_reserve_ratio[ZONE_DMA] = 256;
+	mm_sysctl_lowmem_reserve_ratio[ZONE_DMA32] = 256;
+	mm_sysctl_lowmem_reserve_ratio[ZONE_NORMAL] = 32;
+	mm_setup_per_zone_lowmem_reserve();
 	KT_EXPECT(NODE_DATA(0)->node_zones[ZONE_DMA].lowmem_reserve[ZONE_DMA32] > 0);
 
 	struct page *k = alloc_pages(GFP_KERNEL, 0), *d = alloc_pages(GFP_DMA, 0);
@@ -134,14 +134,14 @@ HTEST(dirty_head_on_a_pcp_list_is_reported_not_handed_out)
 	KT_ASSERT(p != NULL);
 	__free_pages(p, 0); /* now the head of the pcp list */
 	p->mapping = (void *)0x5678;
-	unsigned long bad0 = global_vm_event(BAD_PAGES);
+	unsigned long bad0 = mm_global_vm_event(BAD_PAGES);
 	host_capture_start();
 	struct page *q = alloc_pages(GFP_KERNEL, 0);
 	const char *out = host_capture_stop();
 	KT_ASSERT(q != NULL);
 	KT_EXPECT(q != p);
 	KT_EXPECT(strstr(out, "bad state on allocation") != NULL);
-	KT_EXPECT_EQ(global_vm_event(BAD_PAGES), bad0 + 1);
+	KT_EXPECT_EQ(mm_global_vm_event(BAD_PAGES), bad0 + 1);
 	__free_pages(q, 0);
 }
 
@@ -149,7 +149,7 @@ HTEST(dirty_head_on_a_pcp_list_is_reported_not_handed_out)
 static bool free_with_bad_tail_reported(void)
 {
 	struct page *p = alloc_pages(GFP_KERNEL, 3);
-	unsigned long bad0 = global_vm_event(BAD_PAGES);
+	unsigned long bad0 = mm_global_vm_event(BAD_PAGES);
 	bool reported;
 
 	if (!p)
@@ -158,7 +158,7 @@ static bool free_with_bad_tail_reported(void)
 	host_capture_start();
 	__free_pages(p, 3);
 	reported = strstr(host_capture_stop(), "nonzero _refcount") != NULL;
-	if (reported != (global_vm_event(BAD_PAGES) == bad0 + 1))
+	if (reported != (mm_global_vm_event(BAD_PAGES) == bad0 + 1))
 		return !reported; /* inconsistent: make the caller's check fail */
 	if (!reported)
 		p[5]._refcount = 0; /* undo, so the freed block is clean again */
@@ -178,18 +178,18 @@ HTEST(tail_page_checks_follow_mm_debug_check_tails)
 	/* Head checks stay on without the switch: wrong order, double free. */
 	struct page *p = alloc_pages(GFP_KERNEL, 4);
 	KT_ASSERT(p != NULL);
-	unsigned long bad0 = global_vm_event(BAD_PAGES);
+	unsigned long bad0 = mm_global_vm_event(BAD_PAGES);
 	host_capture_start();
 	__free_pages(p, 3);
 	const char *out = host_capture_stop();
 	KT_EXPECT(strstr(out, "another order") != NULL);
-	KT_EXPECT_EQ(global_vm_event(BAD_PAGES), bad0 + 1);
+	KT_EXPECT_EQ(mm_global_vm_event(BAD_PAGES), bad0 + 1);
 	__free_pages(p, 4);
 	host_capture_start();
 	__free_pages(p, 4);
 	out = host_capture_stop();
 	KT_EXPECT(strstr(out, "already free") != NULL);
-	KT_EXPECT_EQ(global_vm_event(BAD_PAGES), bad0 + 2);
+	KT_EXPECT_EQ(mm_global_vm_event(BAD_PAGES), bad0 + 2);
 	/* Compound blocks are walked either way, so their tails are checked. */
 	p = alloc_pages(GFP_KERNEL | __GFP_COMP, 2);
 	KT_ASSERT(p != NULL);
@@ -213,7 +213,7 @@ HTEST(switching_poisoning_off_leaves_no_stale_marks)
 	KT_ASSERT(p != NULL);
 	__free_pages(p, 5);
 	mm_debug_poison = false;
-	unsigned long perr = global_vm_event(POISON_ERRORS);
+	unsigned long perr = mm_global_vm_event(POISON_ERRORS);
 	for (int round = 0; round < 3; round++) {
 		struct page *q = alloc_pages(GFP_KERNEL, 5);
 
@@ -225,7 +225,7 @@ HTEST(switching_poisoning_off_leaves_no_stale_marks)
 		__free_pages(q, 5);
 		mm_debug_poison = round == 1; /* and on again */
 	}
-	KT_EXPECT_EQ(global_vm_event(POISON_ERRORS), perr);
+	KT_EXPECT_EQ(mm_global_vm_event(POISON_ERRORS), perr);
 	mm_debug_poison = false;
 	mm_debug_check_tails = saved;
 	KT_EXPECT_EQ(mm_check_invariants(), 0);

@@ -14,12 +14,12 @@ HTEST(filemap_write_then_read_gives_back_each_pattern)
 
 	KT_ASSERT_EQ(reclaim_boot(16), 0);
 	KT_ASSERT_EQ(ramdisk_host_create(&bd, 256), 0);
-	KT_ASSERT_EQ(filemap_init(&f, 7, &bd, 0, 256, 0), 0);
+	KT_ASSERT_EQ(mm_filemap_init(&f, 7, &bd, 0, 256, 0), 0);
 	for (uint64_t i = 0; i < 256; i++)
 		KT_ASSERT_EQ(write_version(&f, i, 1), 0);
 	KT_EXPECT_EQ(f.nrpages, 256);
 	KT_EXPECT_EQ(f.nrdirty, 256);
-	KT_EXPECT_EQ(filemap_nr_dirty(), 256);
+	KT_EXPECT_EQ(mm_filemap_nr_dirty(), 256);
 	KT_EXPECT_EQ(lru_pages(LRU_INACTIVE_FILE), 256);
 	for (uint64_t i = 0; i < 256; i++)
 		KT_EXPECT_EQ(read_check(&f, i, 1), 0);
@@ -27,11 +27,11 @@ HTEST(filemap_write_then_read_gives_back_each_pattern)
 	KT_EXPECT_EQ(bd.nr_writes, 0);
 	KT_EXPECT_EQ(bd.nr_reads, 0);
 	EXPECT_MM_CLEAN();
-	KT_EXPECT_EQ(filemap_evict(&f, true), 256);
-	KT_EXPECT_EQ(filemap_nr_pages(), 0);
-	KT_EXPECT(filemap_nr_node_pages() <= 1); /* the preload reserve */
-	filemap_drain_node_pool();
-	KT_EXPECT_EQ(filemap_nr_node_pages(), 0);
+	KT_EXPECT_EQ(mm_filemap_evict(&f, true), 256);
+	KT_EXPECT_EQ(mm_filemap_nr_pages(), 0);
+	KT_EXPECT(mm_filemap_nr_node_pages() <= 1); /* the preload reserve */
+	mm_filemap_drain_node_pool();
+	KT_EXPECT_EQ(mm_filemap_nr_node_pages(), 0);
 	EXPECT_MM_CLEAN();
 	ramdisk_host_destroy(&bd);
 }
@@ -43,33 +43,33 @@ HTEST(filemap_sync_writes_each_dirty_page_once_and_a_miss_reads_it_back)
 
 	KT_ASSERT_EQ(reclaim_boot(16), 0);
 	KT_ASSERT_EQ(ramdisk_host_create(&bd, 100), 0);
-	KT_ASSERT_EQ(filemap_init(&f, 3, &bd, 10, 90, 0), 0);
+	KT_ASSERT_EQ(mm_filemap_init(&f, 3, &bd, 10, 90, 0), 0);
 	for (uint64_t i = 0; i < 90; i++)
 		KT_ASSERT_EQ(write_version(&f, i, 1 + i % 3), 0);
-	KT_EXPECT_EQ(filemap_sync(&f), 0);
+	KT_EXPECT_EQ(mm_filemap_sync(&f), 0);
 	KT_EXPECT_EQ(bd.nr_writes, 90);
 	KT_EXPECT_EQ(f.nrdirty, 0);
-	KT_EXPECT_EQ(filemap_sync(&f), 0);
+	KT_EXPECT_EQ(mm_filemap_sync(&f), 0);
 	KT_EXPECT_EQ(bd.nr_writes, 90); /* clean pages are not written again */
 	for (uint64_t i = 0; i < 90; i++)
 		KT_EXPECT_EQ(page_pattern_check(ramdisk_host_block(&bd, 10 + i), 3, i, 1 + i % 3),
 			     0);
 	/* blocks before the file's range untouched */
 	KT_EXPECT_EQ(page_pattern_check(ramdisk_host_block(&bd, 9), 0, 0, 0), 0);
-	KT_EXPECT_EQ(filemap_evict(&f, false), 90);
+	KT_EXPECT_EQ(mm_filemap_evict(&f, false), 90);
 	KT_EXPECT_EQ(f.nrpages, 0);
 	for (uint64_t i = 0; i < 90; i++)
 		KT_EXPECT_EQ(read_check(&f, i, 1 + i % 3), 0);
 	KT_EXPECT_EQ(bd.nr_reads, 90);
-	KT_EXPECT_EQ(global_reclaim_event(PGPGIN_PAGES), 90);
-	KT_EXPECT_EQ(global_reclaim_event(PGPGOUT_PAGES), 90);
+	KT_EXPECT_EQ(mm_global_reclaim_event(PGPGIN_PAGES), 90);
+	KT_EXPECT_EQ(mm_global_reclaim_event(PGPGOUT_PAGES), 90);
 	/* A never-written block reads back as zeros (version 0). */
 	struct address_space g;
-	KT_ASSERT_EQ(filemap_init(&g, 4, &bd, 0, 10, 0), 0);
+	KT_ASSERT_EQ(mm_filemap_init(&g, 4, &bd, 0, 10, 0), 0);
 	KT_EXPECT_EQ(read_check(&g, 5, 0), 0);
 	EXPECT_MM_CLEAN();
-	filemap_evict(&f, true);
-	filemap_evict(&g, true);
+	mm_filemap_evict(&f, true);
+	mm_filemap_evict(&g, true);
 	EXPECT_MM_CLEAN();
 	ramdisk_host_destroy(&bd);
 }
@@ -100,29 +100,29 @@ HTEST(filemap_radix_tree_handles_sparse_indices_and_frees_its_nodes)
 	const size_t n = sizeof(idx) / sizeof(idx[0]);
 
 	KT_ASSERT_EQ(reclaim_boot(16), 0);
-	KT_ASSERT_EQ(filemap_init(&f, 9, &bd, 0, 1ull << 32, 0), 0);
+	KT_ASSERT_EQ(mm_filemap_init(&f, 9, &bd, 0, 1ull << 32, 0), 0);
 	for (size_t i = 0; i < n; i++)
 		KT_ASSERT_EQ(write_version(&f, idx[i], i + 1), 0);
 	KT_EXPECT_EQ(f.nrpages, n);
 	KT_EXPECT_EQ(f.height, 6);
-	KT_EXPECT(filemap_nr_node_pages() > 0);
+	KT_EXPECT(mm_filemap_nr_node_pages() > 0);
 	for (size_t i = 0; i < n; i++) {
-		struct page *p = find_get_page(&f, idx[i]);
+		struct page *p = mm_find_get_page(&f, idx[i]);
 
 		KT_ASSERT(p != NULL);
 		KT_EXPECT_EQ(p->index, (uint32_t)idx[i]);
 		KT_EXPECT_EQ(page_pattern_check(page_address(p), 9, idx[i], i + 1), 0);
-		filemap_put_page(p);
+		mm_filemap_put_page(p);
 	}
 	/* neighbours of the stored indices are absent */
-	KT_EXPECT(find_get_page(&f, 2) == NULL);
-	KT_EXPECT(find_get_page(&f, 65) == NULL);
-	KT_EXPECT(find_get_page(&f, 0xfffffffeul) == NULL);
-	KT_EXPECT_EQ(filemap_evict(&f, true), n);
+	KT_EXPECT(mm_find_get_page(&f, 2) == NULL);
+	KT_EXPECT(mm_find_get_page(&f, 65) == NULL);
+	KT_EXPECT(mm_find_get_page(&f, 0xfffffffeul) == NULL);
+	KT_EXPECT_EQ(mm_filemap_evict(&f, true), n);
 	KT_EXPECT_EQ(f.nrpages, 0);
 	KT_EXPECT(f.root == NULL);
-	filemap_drain_node_pool();
-	KT_EXPECT_EQ(filemap_nr_node_pages(), 0);
+	mm_filemap_drain_node_pool();
+	KT_EXPECT_EQ(mm_filemap_nr_node_pages(), 0);
 	EXPECT_MM_CLEAN();
 }
 
@@ -134,12 +134,12 @@ HTEST(filemap_rejects_ranges_outside_the_device_and_the_file)
 
 	KT_ASSERT_EQ(reclaim_boot(16), 0);
 	KT_ASSERT_EQ(ramdisk_host_create(&bd, 64), 0);
-	KT_EXPECT_EQ(filemap_init(&f, 1, &bd, 60, 5, 0), -MM_EINVAL);
-	KT_EXPECT_EQ(filemap_init(&f, 1, &bd, 65, 0, 0), -MM_EINVAL);
-	KT_EXPECT_EQ(filemap_init(&f, 1, NULL, 0, 1, 0), -MM_EINVAL);
-	KT_ASSERT_EQ(filemap_init(&f, 1, &bd, 60, 4, 0), 0);
+	KT_EXPECT_EQ(mm_filemap_init(&f, 1, &bd, 60, 5, 0), -MM_EINVAL);
+	KT_EXPECT_EQ(mm_filemap_init(&f, 1, &bd, 65, 0, 0), -MM_EINVAL);
+	KT_EXPECT_EQ(mm_filemap_init(&f, 1, NULL, 0, 1, 0), -MM_EINVAL);
+	KT_ASSERT_EQ(mm_filemap_init(&f, 1, &bd, 60, 4, 0), 0);
 	KT_EXPECT_EQ(write_version(&f, 4, 1), -MM_EINVAL);
-	KT_EXPECT(filemap_get_page(&f, 4, &err) == NULL);
+	KT_EXPECT(mm_filemap_get_page(&f, 4, &err) == NULL);
 	KT_EXPECT_EQ(err, -MM_EINVAL);
 	KT_EXPECT_EQ(f.nrpages, 0);
 	ramdisk_host_destroy(&bd);
@@ -153,25 +153,25 @@ HTEST(filemap_device_errors_are_reported_and_nothing_is_lost)
 
 	KT_ASSERT_EQ(reclaim_boot(16), 0);
 	KT_ASSERT_EQ(ramdisk_host_create(&bd, 16), 0);
-	KT_ASSERT_EQ(filemap_init(&f, 2, &bd, 0, 16, 0), 0);
+	KT_ASSERT_EQ(mm_filemap_init(&f, 2, &bd, 0, 16, 0), 0);
 	ramdisk_host_set_failing(&bd, 1, 1);
-	KT_EXPECT(filemap_get_page(&f, 3, &err) == NULL);
+	KT_EXPECT(mm_filemap_get_page(&f, 3, &err) == NULL);
 	KT_EXPECT_EQ(err, -MM_EIO);
 	KT_EXPECT_EQ(f.nrpages, 0);
 	KT_ASSERT_EQ(write_version(&f, 3, 5), 0);
-	KT_EXPECT_EQ(filemap_sync(&f), -MM_EIO);
+	KT_EXPECT_EQ(mm_filemap_sync(&f), -MM_EIO);
 	KT_EXPECT_EQ(f.nrdirty, 1); /* still dirty: the data lives only here */
 	KT_EXPECT_EQ(f.wb_err, -MM_EIO);
 	/* reclaim cannot drop it either */
 	struct scan_control sc = { .nr_to_reclaim = 16 };
-	KT_EXPECT_EQ(try_to_free_pages(GFP_KERNEL, 0, ZONE_NORMAL, &sc), 0);
+	KT_EXPECT_EQ(mm_try_to_free_pages(GFP_KERNEL, 0, ZONE_NORMAL, &sc), 0);
 	KT_EXPECT_EQ(f.nrpages, 1);
 	ramdisk_host_set_failing(&bd, 0, 0);
-	KT_EXPECT_EQ(try_to_free_pages(GFP_KERNEL, 0, ZONE_NORMAL, NULL), 1);
+	KT_EXPECT_EQ(mm_try_to_free_pages(GFP_KERNEL, 0, ZONE_NORMAL, NULL), 1);
 	KT_EXPECT_EQ(f.nrpages, 0);
 	KT_EXPECT_EQ(page_pattern_check(ramdisk_host_block(&bd, 3), 2, 3, 5), 0);
 	KT_EXPECT_EQ(read_check(&f, 3, 5), 0);
-	filemap_evict(&f, true);
+	mm_filemap_evict(&f, true);
 	EXPECT_MM_CLEAN();
 	ramdisk_host_destroy(&bd);
 }
@@ -185,7 +185,7 @@ static struct address_space *hook_victim;
 static void truncate_victim(void)
 {
 	if (hook_victim)
-		filemap_evict(hook_victim, true);
+		mm_filemap_evict(hook_victim, true);
 	hook_victim = NULL;
 }
 
@@ -201,15 +201,15 @@ HTEST(filemap_preloaded_nodes_survive_truncation_before_the_insert)
 	 * leaves B has (NODES_PER_PAGE of them a page): over a range of
 	 * sizes, most leave enough spares for A's preload to count on. */
 	for (uint64_t n = 21; n <= 34; n++) {
-		KT_ASSERT_EQ(filemap_init(&a, 1, &bd, 0, 4096, 0), 0);
-		KT_ASSERT_EQ(filemap_init(&b, 2, &bd, 4096, 4096, 0), 0);
-		filemap_drain_node_pool();
+		KT_ASSERT_EQ(mm_filemap_init(&a, 1, &bd, 0, 4096, 0), 0);
+		KT_ASSERT_EQ(mm_filemap_init(&b, 2, &bd, 4096, 4096, 0), 0);
+		mm_filemap_drain_node_pool();
 		for (uint64_t i = 0; i < n; i++) /* one leaf each */
 			KT_ASSERT_EQ(write_version(&b, i * 67, 1), 0);
 		hook_victim = &b;
-		filemap_preload_hook = truncate_victim;
+		mm_filemap_preload_hook = truncate_victim;
 		int err = write_version(&a, 4000, 1);
-		filemap_preload_hook = NULL;
+		mm_filemap_preload_hook = NULL;
 		if (err) {
 			ktest_fail(__FILE__, __LINE__, "B with %llu pages: insert into A: %d",
 				   (unsigned long long)n, err);
@@ -219,10 +219,10 @@ HTEST(filemap_preloaded_nodes_survive_truncation_before_the_insert)
 		KT_EXPECT_EQ(b.nrpages, 0);
 		if (!err)
 			KT_EXPECT_EQ(read_check(&a, 4000, 1), 0);
-		filemap_evict(&a, true);
+		mm_filemap_evict(&a, true);
 	}
 	KT_EXPECT_EQ(failures, 0);
-	filemap_drain_node_pool();
+	mm_filemap_drain_node_pool();
 	EXPECT_MM_CLEAN();
 	ramdisk_host_destroy(&bd);
 }
@@ -238,18 +238,18 @@ HTEST(filemap_buffers_at_odd_offsets_round_trip)
 
 	KT_ASSERT_EQ(reclaim_boot(16), 0);
 	KT_ASSERT_EQ(ramdisk_host_create(&bd, 8), 0);
-	KT_ASSERT_EQ(filemap_init(&f, 5, &bd, 0, 8, 0), 0);
+	KT_ASSERT_EQ(mm_filemap_init(&f, 5, &bd, 0, 8, 0), 0);
 	for (unsigned int off = 0; off < 8; off++) {
 		for (size_t i = 0; i < MM_PAGE_SIZE; i++)
 			src[off + i] = (unsigned char)(i * 31 + off);
-		KT_ASSERT_EQ(filemap_write(&f, off, src + off), 0);
+		KT_ASSERT_EQ(mm_filemap_write(&f, off, src + off), 0);
 	}
-	KT_EXPECT_EQ(filemap_sync(&f), 0);
-	KT_EXPECT_EQ(filemap_evict(&f, false), 8);
+	KT_EXPECT_EQ(mm_filemap_sync(&f), 0);
+	KT_EXPECT_EQ(mm_filemap_evict(&f, false), 8);
 	for (unsigned int off = 0; off < 8; off++) {
 		unsigned int rd = 7 - off, bad = 0;
 
-		KT_ASSERT_EQ(filemap_read(&f, off, dst + rd), 0); /* a miss: from the device */
+		KT_ASSERT_EQ(mm_filemap_read(&f, off, dst + rd), 0); /* a miss: from the device */
 		for (size_t i = 0; i < MM_PAGE_SIZE; i++)
 			bad += dst[rd + i] != (unsigned char)(i * 31 + off);
 		KT_EXPECT_EQ(bad, 0);
@@ -264,8 +264,8 @@ HTEST(filemap_buffers_at_odd_offsets_round_trip)
 			bad += dst[i] != (i >= 8 && i < 8 + n ? src[i] : 0xee);
 		KT_EXPECT_EQ(bad, 0);
 	}
-	filemap_evict(&f, true);
-	filemap_drain_node_pool();
+	mm_filemap_evict(&f, true);
+	mm_filemap_drain_node_pool();
 	EXPECT_MM_CLEAN();
 	ramdisk_host_destroy(&bd);
 }

@@ -19,12 +19,12 @@ static void initrd_boot(void)
 {
 	struct memmap empty = { 0 };
 
-	numa_reset();
+	mm_numa_reset();
 	KT_ASSERT_EQ(host_ram_init(32 * MiB), 0);
-	memblock_init_from_memmap(&empty);
-	memblock_add(16 * MiB, 8 * MiB);
-	memblock_add(28 * MiB, 4 * MiB);
-	memblock_reserve(INITRD, 1 * MiB, "initrd");
+	mm_memblock_init_from_memmap(&empty);
+	mm_memblock_add(16 * MiB, 8 * MiB);
+	mm_memblock_add(28 * MiB, 4 * MiB);
+	mm_memblock_reserve(INITRD, 1 * MiB, "initrd");
 	KT_ASSERT_EQ(mm_init(), 0);
 	mm_debug_poison = false;
 }
@@ -65,7 +65,7 @@ HTEST(whole_range_goes_back_and_is_handed_out)
 	KT_EXPECT_EQ(z->managed_pages, managed + 256);
 	KT_EXPECT_EQ(free_now(), free0 + 256);
 	KT_EXPECT(!reserved(INITRD) && !reserved(INITRD + MiB - MM_PAGE_SIZE));
-	KT_EXPECT(!memblock_is_reserved(INITRD) && !memblock_is_reserved(INITRD + MiB - 1));
+	KT_EXPECT(!mm_memblock_is_reserved(INITRD) && !mm_memblock_is_reserved(INITRD + MiB - 1));
 	KT_EXPECT_EQ(mm_check_invariants(), 0);
 	/* The allocator hands them out. */
 	held_fill(&s, GFP_KERNEL | __GFP_RETRY_MAYFAIL, 0);
@@ -94,10 +94,10 @@ HTEST(partial_pages_at_either_end_stay_reserved)
 	KT_EXPECT(!reserved(INITRD + MM_PAGE_SIZE) && !reserved(INITRD + 7 * MM_PAGE_SIZE));
 	KT_EXPECT(reserved(INITRD + 8 * MM_PAGE_SIZE));
 	/* memblock's "initrd" region is split around the hole. */
-	KT_EXPECT(memblock_is_reserved(INITRD) && !memblock_is_reserved(INITRD + MM_PAGE_SIZE));
-	KT_EXPECT(!memblock_is_reserved(INITRD + 8 * MM_PAGE_SIZE - 1));
-	KT_EXPECT(memblock_is_reserved(INITRD + 8 * MM_PAGE_SIZE) &&
-		  memblock_is_reserved(INITRD + MiB - 1));
+	KT_EXPECT(mm_memblock_is_reserved(INITRD) && !mm_memblock_is_reserved(INITRD + MM_PAGE_SIZE));
+	KT_EXPECT(!mm_memblock_is_reserved(INITRD + 8 * MM_PAGE_SIZE - 1));
+	KT_EXPECT(mm_memblock_is_reserved(INITRD + 8 * MM_PAGE_SIZE) &&
+		  mm_memblock_is_reserved(INITRD + MiB - 1));
 	/* Less than a page: nothing, and no complaint. */
 	KT_EXPECT_EQ(free_reserved_area(va(INITRD + 9 * MM_PAGE_SIZE + 1),
 					va(INITRD + 10 * MM_PAGE_SIZE - 1), -1, NULL),
@@ -149,7 +149,7 @@ HTEST(bad_calls_are_refused_and_change_nothing)
 	expect_refused(va(INITRD + MiB / 2), va(INITRD + 2 * MiB), -1,
 		       "not reserved: the allocator owns it already");
 	KT_EXPECT(reserved(INITRD + MiB / 2));
-	KT_EXPECT(memblock_is_reserved(INITRD + MiB / 2));
+	KT_EXPECT(mm_memblock_is_reserved(INITRD + MiB / 2));
 	/* The hole between the two RAM ranges is reserved in the memory map,
 	 * but it is not RAM. */
 	expect_refused(va(24 * MiB), va(24 * MiB + 4 * MM_PAGE_SIZE), -1, "not RAM");

@@ -23,10 +23,10 @@ static void layers_boot(void)
 {
 	KT_ASSERT_EQ(boot_flat(16 * MiB, 32 * MiB), 0);
 	mm_reclaim_init();
-	kswapd_reset();
-	compaction_reset();
-	oom_reset();
-	vm_events_reset();
+	mm_kswapd_reset();
+	mm_compaction_reset();
+	mm_oom_reset();
+	mm_vm_events_reset();
 	mm_debug_poison = false;
 	*mm_current_flags() = 0;
 }
@@ -43,7 +43,7 @@ static unsigned long hog_kill(struct oom_task *t)
 	unsigned long n = h->held.n;
 
 	held_free_all(&h->held);
-	oom_task_account(t, -(long)t->nr_pages);
+	mm_oom_task_account(t, -(long)t->nr_pages);
 	return n;
 }
 
@@ -55,16 +55,16 @@ static void hog_take_all(struct hog *h, gfp_t gfp)
 	h->task.name = "hog";
 	h->task.kill = hog_kill;
 	h->task.data = h;
-	KT_ASSERT_EQ(oom_register_task(&h->task), 0);
+	KT_ASSERT_EQ(mm_oom_register_task(&h->task), 0);
 	while ((p = alloc_pages(gfp | __GFP_NOWARN, 0)) != NULL) {
 		held_push(&h->held, p, 0);
-		oom_task_account(&h->task, 1);
+		mm_oom_task_account(&h->task, 1);
 	}
 }
 
 static void hog_release(struct hog *h)
 {
-	oom_unregister_task(&h->task);
+	mm_oom_unregister_task(&h->task);
 	held_free_all(&h->held);
 }
 
@@ -80,24 +80,24 @@ HTEST(exhausted_gfp_kernel_kills_with_reclaim_and_fails_without)
 	hog_take_all(&h, GFP_KERNEL | __GFP_RETRY_MAYFAIL);
 	KT_ASSERT(h.held.n > 3000);
 	KT_ASSERT(!h.task.killed);
-	fails = global_vm_event(PGALLOC_FAIL);
+	fails = mm_global_vm_event(PGALLOC_FAIL);
 	host_capture_start();
 	p = alloc_pages(GFP_KERNEL, 0);
 	out = host_capture_stop();
 	if (MM_CONFIG_RECLAIM) {
 		KT_EXPECT(p != NULL);
 		KT_EXPECT(h.task.killed);
-		KT_EXPECT_EQ(oom_kill_count(), 1);
+		KT_EXPECT_EQ(mm_oom_kill_count(), 1);
 		struct kswapd_stats st;
 
-		kswapd_get_stats(&st);
+		mm_kswapd_get_stats(&st);
 		KT_EXPECT(st.requests >= 1);
 	} else {
 		KT_EXPECT(p == NULL);
 		KT_EXPECT(!h.task.killed);
 		KT_EXPECT_EQ(h.task.nr_pages, h.held.n);
 		KT_EXPECT(strstr(out, "page allocation failure: order:0") != NULL);
-		KT_EXPECT_EQ(global_vm_event(PGALLOC_FAIL), fails + 1);
+		KT_EXPECT_EQ(mm_global_vm_event(PGALLOC_FAIL), fails + 1);
 	}
 	if (p)
 		__free_pages(p, 0);
@@ -122,7 +122,7 @@ HTEST(nofail_is_served_from_the_reserves_below_min)
 	KT_EXPECT(p != NULL);
 	if (p)
 		__free_pages(p, 0);
-	KT_EXPECT_EQ(oom_kill_count(), 0); /* nothing registered to kill */
+	KT_EXPECT_EQ(mm_oom_kill_count(), 0); /* nothing registered to kill */
 	held_free_all(&s);
 	KT_EXPECT_EQ(mm_check_invariants(), 0);
 }
@@ -148,17 +148,17 @@ HTEST(costly_order_in_fragmented_memory_fails_compacting_only_when_built)
 	drain_all_pages(NULL);
 	free_before = zone_page_state(z, NR_FREE_PAGES);
 	KT_ASSERT(free_before > 1500);
-	fails = global_vm_event(PGALLOC_FAIL);
+	fails = mm_global_vm_event(PGALLOC_FAIL);
 	for (unsigned int o = 9; o < MAX_ORDER; o++)
 		KT_ASSERT_EQ(z->free_area[o].nr_free, 0);
 	p = alloc_pages(GFP_KERNEL | __GFP_NOWARN, 9);
 	KT_EXPECT(p == NULL);
 	if (MM_CONFIG_COMPACTION)
-		KT_EXPECT(compact_event_count(COMPACTSTALL) >= 1);
+		KT_EXPECT(mm_compact_event_count(COMPACTSTALL) >= 1);
 	else
 		KT_EXPECT_EQ(zone_page_state(z, NR_FREE_PAGES), free_before);
-	KT_EXPECT_EQ(oom_kill_count(), 0);
-	KT_EXPECT_EQ(global_vm_event(PGALLOC_FAIL), fails + 1);
+	KT_EXPECT_EQ(mm_oom_kill_count(), 0);
+	KT_EXPECT_EQ(mm_global_vm_event(PGALLOC_FAIL), fails + 1);
 	held_free_all(&kept);
 	KT_EXPECT_EQ(mm_check_invariants(), 0);
 }

@@ -70,9 +70,9 @@ HTEST(memmap_overlap_of_every_pair_of_types_keeps_the_more_restrictive)
 			uint32_t mid = restrictiveness(a) >= restrictiveness(b) ? sa : sb;
 
 			map_reset();
-			memmap_add(&m, 0x1000, 0x4000, a); /* [0x1000, 0x5000) */
-			memmap_add(&m, 0x3000, 0x5000, b); /* [0x3000, 0x8000) */
-			KT_ASSERT_EQ(memmap_sanitize(&m), 0);
+			mm_memmap_add(&m, 0x1000, 0x4000, a); /* [0x1000, 0x5000) */
+			mm_memmap_add(&m, 0x3000, 0x5000, b); /* [0x3000, 0x8000) */
+			KT_ASSERT_EQ(mm_memmap_sanitize(&m), 0);
 			/* expected pieces, merging where neighbours share a type */
 			uint64_t cut[4] = { 0x1000, 0x3000, 0x5000, 0x8000 };
 			uint32_t ty[3] = { sa, mid, sb };
@@ -99,18 +99,18 @@ HTEST(memmap_overlap_of_every_pair_of_types_keeps_the_more_restrictive)
 HTEST(memmap_contained_range_splits_the_outer_one)
 {
 	map_reset();
-	memmap_add(&m, 0, 0x10000, MEMMAP_USABLE);
-	memmap_add(&m, 0x4000, 0x1000, MEMMAP_NVS);
-	KT_ASSERT_EQ(memmap_sanitize(&m), 0);
+	mm_memmap_add(&m, 0, 0x10000, MEMMAP_USABLE);
+	mm_memmap_add(&m, 0x4000, 0x1000, MEMMAP_NVS);
+	KT_ASSERT_EQ(mm_memmap_sanitize(&m), 0);
 	KT_EXPECT_EQ(m.nr, 3);
 	KT_EXPECT(entry_is(0, 0, 0x4000, MEMMAP_USABLE));
 	KT_EXPECT(entry_is(1, 0x4000, 0x1000, MEMMAP_NVS));
 	KT_EXPECT(entry_is(2, 0x5000, 0xb000, MEMMAP_USABLE));
 	/* a usable range inside a reserved one disappears */
 	map_reset();
-	memmap_add(&m, 0, 0x10000, MEMMAP_RESERVED);
-	memmap_add(&m, 0x4000, 0x1000, MEMMAP_USABLE);
-	KT_ASSERT_EQ(memmap_sanitize(&m), 0);
+	mm_memmap_add(&m, 0, 0x10000, MEMMAP_RESERVED);
+	mm_memmap_add(&m, 0x4000, 0x1000, MEMMAP_USABLE);
+	KT_ASSERT_EQ(mm_memmap_sanitize(&m), 0);
 	KT_EXPECT_EQ(m.nr, 1);
 	KT_EXPECT(entry_is(0, 0, 0x10000, MEMMAP_RESERVED));
 }
@@ -119,8 +119,8 @@ HTEST(memmap_identical_duplicates_become_one)
 {
 	map_reset();
 	for (int i = 0; i < 5; i++)
-		memmap_add(&m, 0x100000, 0x100000, MEMMAP_ACPI);
-	KT_ASSERT_EQ(memmap_sanitize(&m), 0);
+		mm_memmap_add(&m, 0x100000, 0x100000, MEMMAP_ACPI);
+	KT_ASSERT_EQ(mm_memmap_sanitize(&m), 0);
 	KT_EXPECT_EQ(m.nr, 1);
 	KT_EXPECT(entry_is(0, 0x100000, 0x100000, MEMMAP_ACPI));
 }
@@ -128,12 +128,12 @@ HTEST(memmap_identical_duplicates_become_one)
 HTEST(memmap_adjacent_ranges_of_one_type_merge_others_do_not)
 {
 	map_reset();
-	memmap_add(&m, 0x2000, 0x1000, MEMMAP_USABLE);
-	memmap_add(&m, 0x0, 0x2000, MEMMAP_USABLE);
-	memmap_add(&m, 0x3000, 0x1000, MEMMAP_RESERVED);
-	memmap_add(&m, 0x4000, 0x1000, MEMMAP_ACPI);
-	memmap_add(&m, 0x5000, 0x1000, MEMMAP_ACPI);
-	KT_ASSERT_EQ(memmap_sanitize(&m), 0);
+	mm_memmap_add(&m, 0x2000, 0x1000, MEMMAP_USABLE);
+	mm_memmap_add(&m, 0x0, 0x2000, MEMMAP_USABLE);
+	mm_memmap_add(&m, 0x3000, 0x1000, MEMMAP_RESERVED);
+	mm_memmap_add(&m, 0x4000, 0x1000, MEMMAP_ACPI);
+	mm_memmap_add(&m, 0x5000, 0x1000, MEMMAP_ACPI);
+	KT_ASSERT_EQ(mm_memmap_sanitize(&m), 0);
 	KT_EXPECT_EQ(m.nr, 3);
 	KT_EXPECT(entry_is(0, 0, 0x3000, MEMMAP_USABLE));
 	KT_EXPECT(entry_is(1, 0x3000, 0x1000, MEMMAP_RESERVED));
@@ -143,11 +143,11 @@ HTEST(memmap_adjacent_ranges_of_one_type_merge_others_do_not)
 HTEST(memmap_usable_trimmed_to_whole_pages_others_kept_exact)
 {
 	map_reset();
-	memmap_add(&m, 0, 0x9fc00, MEMMAP_USABLE);
-	memmap_add(&m, 0x9fc00, 0x400, MEMMAP_RESERVED);
-	memmap_add(&m, 0x100800, 0x2000, MEMMAP_USABLE); /* no page at either end */
-	memmap_add(&m, 0x200100, 0xe00, MEMMAP_USABLE);	 /* no whole page at all */
-	KT_ASSERT_EQ(memmap_sanitize(&m), 0);
+	mm_memmap_add(&m, 0, 0x9fc00, MEMMAP_USABLE);
+	mm_memmap_add(&m, 0x9fc00, 0x400, MEMMAP_RESERVED);
+	mm_memmap_add(&m, 0x100800, 0x2000, MEMMAP_USABLE); /* no page at either end */
+	mm_memmap_add(&m, 0x200100, 0xe00, MEMMAP_USABLE);	 /* no whole page at all */
+	KT_ASSERT_EQ(mm_memmap_sanitize(&m), 0);
 	KT_EXPECT_EQ(m.nr, 3);
 	KT_EXPECT(entry_is(0, 0, 0x9f000, MEMMAP_USABLE));
 	KT_EXPECT(entry_is(1, 0x9fc00, 0x400, MEMMAP_RESERVED));
@@ -157,43 +157,43 @@ HTEST(memmap_usable_trimmed_to_whole_pages_others_kept_exact)
 HTEST(memmap_zero_sized_ranges_are_dropped)
 {
 	map_reset();
-	memmap_add(&m, 0x1000, 0, MEMMAP_RESERVED);
-	memmap_add(&m, 0x5000, 0x1000, MEMMAP_USABLE);
-	memmap_add(&m, 0x5800, 0, MEMMAP_RESERVED);
-	KT_ASSERT_EQ(memmap_sanitize(&m), 0);
+	mm_memmap_add(&m, 0x1000, 0, MEMMAP_RESERVED);
+	mm_memmap_add(&m, 0x5000, 0x1000, MEMMAP_USABLE);
+	mm_memmap_add(&m, 0x5800, 0, MEMMAP_RESERVED);
+	KT_ASSERT_EQ(mm_memmap_sanitize(&m), 0);
 	KT_EXPECT_EQ(m.nr, 1);
 	KT_EXPECT(entry_is(0, 0x5000, 0x1000, MEMMAP_USABLE));
 	map_reset();
-	KT_EXPECT_EQ(memmap_sanitize(&m), 0);
+	KT_EXPECT_EQ(mm_memmap_sanitize(&m), 0);
 	KT_EXPECT_EQ(m.nr, 0);
 }
 
 HTEST(memmap_range_wrapping_past_2_64_is_clamped)
 {
 	map_reset();
-	memmap_add(&m, 0xfffffffffffff000ull, 0x3000, MEMMAP_RESERVED);
-	memmap_add(&m, 0xffffffff00000000ull, 0x200000000ull, MEMMAP_USABLE);
-	memmap_add(&m, 0x1000, 0x1000, MEMMAP_USABLE);
-	KT_ASSERT_EQ(memmap_sanitize(&m), 0);
+	mm_memmap_add(&m, 0xfffffffffffff000ull, 0x3000, MEMMAP_RESERVED);
+	mm_memmap_add(&m, 0xffffffff00000000ull, 0x200000000ull, MEMMAP_USABLE);
+	mm_memmap_add(&m, 0x1000, 0x1000, MEMMAP_USABLE);
+	KT_ASSERT_EQ(mm_memmap_sanitize(&m), 0);
 	KT_EXPECT_EQ(m.nr, 3);
 	KT_EXPECT(entry_is(0, 0x1000, 0x1000, MEMMAP_USABLE));
 	KT_EXPECT(entry_is(1, 0xffffffff00000000ull, 0xfffff000ull, MEMMAP_USABLE));
 	KT_EXPECT(entry_is(2, 0xfffffffffffff000ull, 0xfff, MEMMAP_RESERVED));
 	/* a usable sliver at the very top has no whole page */
 	map_reset();
-	memmap_add(&m, 0xfffffffffffff800ull, 0x1000, MEMMAP_USABLE);
-	KT_ASSERT_EQ(memmap_sanitize(&m), 0);
+	mm_memmap_add(&m, 0xfffffffffffff800ull, 0x1000, MEMMAP_USABLE);
+	KT_ASSERT_EQ(mm_memmap_sanitize(&m), 0);
 	KT_EXPECT_EQ(m.nr, 0);
 }
 
 HTEST(memmap_unsorted_input_comes_out_sorted)
 {
 	map_reset();
-	memmap_add(&m, 0x100000000ull, 0x40000000, MEMMAP_USABLE);
-	memmap_add(&m, 0xfee00000, 0x1000, MEMMAP_RESERVED);
-	memmap_add(&m, 0x100000, 0x7ff00000, MEMMAP_USABLE);
-	memmap_add(&m, 0, 0x9f000, MEMMAP_USABLE);
-	KT_ASSERT_EQ(memmap_sanitize(&m), 0);
+	mm_memmap_add(&m, 0x100000000ull, 0x40000000, MEMMAP_USABLE);
+	mm_memmap_add(&m, 0xfee00000, 0x1000, MEMMAP_RESERVED);
+	mm_memmap_add(&m, 0x100000, 0x7ff00000, MEMMAP_USABLE);
+	mm_memmap_add(&m, 0, 0x9f000, MEMMAP_USABLE);
+	KT_ASSERT_EQ(mm_memmap_sanitize(&m), 0);
 	KT_EXPECT_EQ(m.nr, 4);
 	KT_EXPECT(entry_is(0, 0, 0x9f000, MEMMAP_USABLE));
 	KT_EXPECT(entry_is(1, 0x100000, 0x7ff00000, MEMMAP_USABLE));
@@ -205,16 +205,16 @@ HTEST(memmap_table_full_is_reported_and_map_left_valid)
 {
 	map_reset();
 	for (unsigned int i = 0; i < MEMMAP_MAX; i++)
-		KT_ASSERT_EQ(memmap_add(&m, i * 0x10000ull, 0x8000, MEMMAP_USABLE), 0);
-	KT_EXPECT_EQ(memmap_add(&m, 0x10000000, 0x1000, MEMMAP_USABLE), -1);
+		KT_ASSERT_EQ(mm_memmap_add(&m, i * 0x10000ull, 0x8000, MEMMAP_USABLE), 0);
+	KT_EXPECT_EQ(mm_memmap_add(&m, 0x10000000, 0x1000, MEMMAP_USABLE), -1);
 	KT_EXPECT_EQ(m.nr, MEMMAP_MAX);
 	/* 128 usable ranges each split in two by a reserved one: 384 results */
 	map_reset();
 	for (unsigned int i = 0; i < MEMMAP_MAX / 2; i++) {
-		memmap_add(&m, i * 0x10000ull, 0x8000, MEMMAP_USABLE);
-		memmap_add(&m, i * 0x10000ull + 0x2000, 0x1000, MEMMAP_RESERVED);
+		mm_memmap_add(&m, i * 0x10000ull, 0x8000, MEMMAP_USABLE);
+		mm_memmap_add(&m, i * 0x10000ull + 0x2000, 0x1000, MEMMAP_RESERVED);
 	}
-	KT_EXPECT_EQ(memmap_sanitize(&m), -1);
+	KT_EXPECT_EQ(mm_memmap_sanitize(&m), -1);
 	KT_EXPECT_EQ(m.nr, MEMMAP_MAX);
 	KT_EXPECT(entry_is(1, 0x2000, 0x1000, MEMMAP_RESERVED)); /* unchanged input */
 }
@@ -251,7 +251,7 @@ HTEST(memmap_sanitize_matches_model_on_random_maps)
 
 			if (a + len > NUNITS)
 				len = NUNITS - a;
-			memmap_add(&m, a * UNIT, len * UNIT, t);
+			mm_memmap_add(&m, a * UNIT, len * UNIT, t);
 			for (uint64_t u = a; u < a + len; u++)
 				if (restrictiveness(t) > best[u])
 					best[u] = restrictiveness(t),
@@ -270,7 +270,7 @@ HTEST(memmap_sanitize_matches_model_on_random_maps)
 				if (!whole && want[u] == MEMMAP_USABLE)
 					want[u] = 0;
 		}
-		KT_ASSERT_EQ(memmap_sanitize(&m), 0);
+		KT_ASSERT_EQ(mm_memmap_sanitize(&m), 0);
 		memset(got, 0, sizeof(got));
 		for (unsigned int i = 0; i < m.nr; i++) {
 			const struct memmap_entry *e = &m.entry[i];
@@ -298,26 +298,26 @@ HTEST(memmap_sanitize_matches_model_on_random_maps)
 
 HTEST(memmap_type_names_are_linux_names)
 {
-	KT_EXPECT(!strcmp(memmap_type_name(MEMMAP_USABLE), "usable"));
-	KT_EXPECT(!strcmp(memmap_type_name(MEMMAP_RESERVED), "reserved"));
-	KT_EXPECT(!strcmp(memmap_type_name(MEMMAP_ACPI), "ACPI data"));
-	KT_EXPECT(!strcmp(memmap_type_name(MEMMAP_NVS), "ACPI NVS"));
-	KT_EXPECT(!strcmp(memmap_type_name(MEMMAP_UNUSABLE), "unusable"));
-	KT_EXPECT(!strcmp(memmap_type_name(MEMMAP_PMEM), "persistent (type 7)"));
-	KT_EXPECT(!strcmp(memmap_type_name(MEMMAP_PRAM), "persistent (type 12)"));
-	KT_EXPECT(!strcmp(memmap_type_name(MEMMAP_SOFT_RESERVED), "soft reserved"));
-	KT_EXPECT(!strcmp(memmap_type_name(6), "type 6"));
-	KT_EXPECT(!strcmp(memmap_type_name(4294967294u), "type 4294967294"));
+	KT_EXPECT(!strcmp(mm_memmap_type_name(MEMMAP_USABLE), "usable"));
+	KT_EXPECT(!strcmp(mm_memmap_type_name(MEMMAP_RESERVED), "reserved"));
+	KT_EXPECT(!strcmp(mm_memmap_type_name(MEMMAP_ACPI), "ACPI data"));
+	KT_EXPECT(!strcmp(mm_memmap_type_name(MEMMAP_NVS), "ACPI NVS"));
+	KT_EXPECT(!strcmp(mm_memmap_type_name(MEMMAP_UNUSABLE), "unusable"));
+	KT_EXPECT(!strcmp(mm_memmap_type_name(MEMMAP_PMEM), "persistent (type 7)"));
+	KT_EXPECT(!strcmp(mm_memmap_type_name(MEMMAP_PRAM), "persistent (type 12)"));
+	KT_EXPECT(!strcmp(mm_memmap_type_name(MEMMAP_SOFT_RESERVED), "soft reserved"));
+	KT_EXPECT(!strcmp(mm_memmap_type_name(6), "type 6"));
+	KT_EXPECT(!strcmp(mm_memmap_type_name(4294967294u), "type 4294967294"));
 }
 
 HTEST(memmap_print_matches_linux_format)
 {
 	map_reset();
-	memmap_add(&m, 0, 0x9fc00, MEMMAP_USABLE);
-	memmap_add(&m, 0xfd00000000ull, 0x300000000ull, MEMMAP_RESERVED);
-	memmap_add(&m, 0x1000, 0x1000, 20);
+	mm_memmap_add(&m, 0, 0x9fc00, MEMMAP_USABLE);
+	mm_memmap_add(&m, 0xfd00000000ull, 0x300000000ull, MEMMAP_RESERVED);
+	mm_memmap_add(&m, 0x1000, 0x1000, 20);
 	host_capture_start();
-	memmap_print(&m, "BIOS-e820");
+	mm_memmap_print(&m, "BIOS-e820");
 	const char *out = host_capture_stop();
 
 	KT_EXPECT(!strcmp(out, "BIOS-e820: [mem 0x0000000000000000-0x000000000009fbff] usable\n"
@@ -335,8 +335,8 @@ HTEST(memmap_efi_types_convert_as_linux_stub)
 	};
 
 	for (uint32_t t = 0; t < 16; t++)
-		KT_EXPECT_EQ(memmap_type_from_efi(t), want[t]);
-	KT_EXPECT_EQ(memmap_type_from_efi(0x80000000u), MEMMAP_RESERVED);
+		KT_EXPECT_EQ(mm_memmap_type_from_efi(t), want[t]);
+	KT_EXPECT_EQ(mm_memmap_type_from_efi(0x80000000u), MEMMAP_RESERVED);
 }
 
 /* ---- the data files ---- */
@@ -384,10 +384,10 @@ HTEST(memmap_data_files_have_the_expected_usable_bytes)
 			ktest_fail(__FILE__, __LINE__, "%s: no '# usable-bytes:' line", path);
 			continue;
 		}
-		KT_EXPECT_EQ(memmap_sanitize(&m), 0);
-		if (memmap_total(&m, MEMMAP_USABLE) != want)
+		KT_EXPECT_EQ(mm_memmap_sanitize(&m), 0);
+		if (mm_memmap_total(&m, MEMMAP_USABLE) != want)
 			ktest_fail(__FILE__, __LINE__, "%s: usable 0x%llx, want 0x%llx", path,
-				   (unsigned long long)memmap_total(&m, MEMMAP_USABLE), want);
+				   (unsigned long long)mm_memmap_total(&m, MEMMAP_USABLE), want);
 		files++;
 	}
 	closedir(d);

@@ -117,7 +117,7 @@ static int parse_slit(const struct table *t, size_t len)
 {
 	uint8_t *copy = malloc(len ? len : 1);
 	memcpy(copy, t->b, len);
-	int r = numa_acpi_parse_slit(copy, len);
+	int r = mm_numa_acpi_parse_slit(copy, len);
 	free(copy);
 	return r;
 }
@@ -133,14 +133,14 @@ static int parse_srat(const struct table *t, size_t len)
 {
 	uint8_t *copy = malloc(len ? len : 1);
 	memcpy(copy, t->b, len);
-	int r = numa_acpi_parse_srat(copy, len, apic_to_cpu, NULL);
+	int r = mm_numa_acpi_parse_srat(copy, len, apic_to_cpu, NULL);
 	free(copy);
 	return r;
 }
 
 static void reset(void)
 {
-	numa_reset();
+	mm_numa_reset();
 	host_capture_start();
 }
 
@@ -173,18 +173,18 @@ HTEST(srat_two_unequal_nodes_like_qemu)
 	reset();
 	qemu_two_nodes(&t);
 	KT_ASSERT_EQ(parse_srat(&t, t.len), 5);
-	KT_ASSERT_EQ(numa_finalize(GB), 2);
+	KT_ASSERT_EQ(mm_numa_finalize(GB), 2);
 	const char *log = host_capture_stop();
 	KT_EXPECT(has(log, "SRAT: PXM 1 -> APIC 0x01 -> Node 1 (CPU 1)"));
 	KT_EXPECT(has(log, "ACPI: SRAT: Node 0 PXM 0 [mem 0x00100000-0x17ffffff]"));
-	KT_EXPECT_EQ(cpu_to_node(0), 0);
-	KT_EXPECT_EQ(cpu_to_node(1), 1);
-	KT_EXPECT_EQ(node_start_pfn(0), 0);
-	KT_EXPECT_EQ(node_end_pfn(0), PFN(384 * MB));
-	KT_EXPECT_EQ(node_start_pfn(1), PFN(384 * MB));
-	KT_EXPECT_EQ(node_end_pfn(1), PFN(GB));
-	KT_EXPECT_EQ(pfn_to_nid(PFN(0xc0000)), 0); /* the VGA hole */
-	KT_EXPECT_EQ(node_distance(0, 1), REMOTE_DISTANCE);
+	KT_EXPECT_EQ(mm_cpu_to_node(0), 0);
+	KT_EXPECT_EQ(mm_cpu_to_node(1), 1);
+	KT_EXPECT_EQ(mm_node_start_pfn(0), 0);
+	KT_EXPECT_EQ(mm_node_end_pfn(0), PFN(384 * MB));
+	KT_EXPECT_EQ(mm_node_start_pfn(1), PFN(384 * MB));
+	KT_EXPECT_EQ(mm_node_end_pfn(1), PFN(GB));
+	KT_EXPECT_EQ(mm_pfn_to_nid(PFN(0xc0000)), 0); /* the VGA hole */
+	KT_EXPECT_EQ(mm_node_distance(0, 1), REMOTE_DISTANCE);
 }
 
 HTEST(srat_and_slit_four_unequal_nodes)
@@ -212,18 +212,18 @@ HTEST(srat_and_slit_four_unequal_nodes)
 			d[i * 14 + j] = i == j ? 10 : (uint8_t)(11 + 10 * abs(i - j));
 	slit_make(&s, 14, d);
 	KT_ASSERT_EQ(parse_slit(&s, s.len), 0);
-	KT_ASSERT_EQ(numa_finalize(GB), 4);
+	KT_ASSERT_EQ(mm_numa_finalize(GB), 4);
 	host_capture_stop();
 	for (int n = 0; n < 4; n++) {
-		KT_EXPECT_EQ(numa_node_to_pxm(n), 10 + n);
-		KT_EXPECT_EQ(node_start_pfn(n), PFN(base[n]));
-		KT_EXPECT_EQ(node_end_pfn(n), PFN(base[n] + size[n]));
+		KT_EXPECT_EQ(mm_numa_node_to_pxm(n), 10 + n);
+		KT_EXPECT_EQ(mm_node_start_pfn(n), PFN(base[n]));
+		KT_EXPECT_EQ(mm_node_end_pfn(n), PFN(base[n] + size[n]));
 	}
-	KT_EXPECT_EQ(cpu_to_node(6), 2);
-	KT_EXPECT_EQ(node_distance(0, 3), 41);
-	KT_EXPECT_EQ(node_distance(2, 1), 21);
+	KT_EXPECT_EQ(mm_cpu_to_node(6), 2);
+	KT_EXPECT_EQ(mm_node_distance(0, 3), 41);
+	KT_EXPECT_EQ(mm_node_distance(2, 1), 21);
 	int order[MAX_NUMNODES];
-	KT_ASSERT_EQ(numa_node_order(1, order), 4);
+	KT_ASSERT_EQ(mm_numa_node_order(1, order), 4);
 	KT_EXPECT_EQ(order[0], 1);
 	KT_EXPECT_EQ(order[1], 0); /* 21, tie with 2: lower id first */
 	KT_EXPECT_EQ(order[2], 2);
@@ -242,11 +242,11 @@ HTEST(srat_memory_only_node_and_memoryless_cpu_node)
 	srat_mem(&t, 2, 256 * MB, 256 * MB, 1); /* PXM 2: memory, no CPU */
 	finish(&t);
 	KT_ASSERT_EQ(parse_srat(&t, t.len), 4);
-	KT_ASSERT_EQ(numa_finalize(512 * MB), 3);
+	KT_ASSERT_EQ(mm_numa_finalize(512 * MB), 3);
 	host_capture_stop();
-	KT_EXPECT(node_online(1) && !node_has_memory(1));
-	KT_EXPECT(node_has_memory(2));
-	KT_EXPECT_EQ(cpu_to_mem(1), 0); /* all at 20: the lowest id */
+	KT_EXPECT(mm_node_online(1) && !mm_node_has_memory(1));
+	KT_EXPECT(mm_node_has_memory(2));
+	KT_EXPECT_EQ(mm_cpu_to_mem(1), 0); /* all at 20: the lowest id */
 }
 
 HTEST(srat_disabled_empty_and_unknown_entries_are_skipped)
@@ -266,9 +266,9 @@ HTEST(srat_disabled_empty_and_unknown_entries_are_skipped)
 	finish(&t);
 	KT_ASSERT_EQ(parse_srat(&t, t.len), 1);
 	host_capture_stop();
-	KT_EXPECT_EQ(numa_pxm_lookup(5), NUMA_NO_NODE);
-	KT_EXPECT_EQ(numa_pxm_lookup(7), NUMA_NO_NODE);
-	KT_EXPECT_EQ(numa_pxm_lookup(0), 0);
+	KT_EXPECT_EQ(mm_numa_pxm_lookup(5), NUMA_NO_NODE);
+	KT_EXPECT_EQ(mm_numa_pxm_lookup(7), NUMA_NO_NODE);
+	KT_EXPECT_EQ(mm_numa_pxm_lookup(0), 0);
 }
 
 HTEST(srat_hotplug_ranges_are_kept_and_marked)
@@ -285,7 +285,7 @@ HTEST(srat_hotplug_ranges_are_kept_and_marked)
 	int nid;
 	uint64_t s, e;
 	bool hp;
-	KT_ASSERT(numa_memblk(1, &nid, &s, &e, &hp));
+	KT_ASSERT(mm_numa_memblk(1, &nid, &s, &e, &hp));
 	KT_EXPECT(hp);
 	KT_EXPECT_EQ(nid, 1);
 }
@@ -301,8 +301,8 @@ HTEST(srat_revision_decides_proximity_domain_width)
 	srat_mem(&t, 0x101, 0, 64 * MB, 1);
 	finish(&t);
 	KT_ASSERT_EQ(parse_srat(&t, t.len), 2);
-	KT_EXPECT_EQ(numa_pxm_lookup(1), 0);
-	KT_EXPECT_EQ(numa_pxm_lookup(0x101), NUMA_NO_NODE);
+	KT_EXPECT_EQ(mm_numa_pxm_lookup(1), 0);
+	KT_EXPECT_EQ(mm_numa_pxm_lookup(0x101), NUMA_NO_NODE);
 	/* Revision 2 and later: all 32 bits. */
 	reset();
 	srat_begin(&t, 2);
@@ -311,8 +311,8 @@ HTEST(srat_revision_decides_proximity_domain_width)
 	finish(&t);
 	KT_ASSERT_EQ(parse_srat(&t, t.len), 2);
 	host_capture_stop();
-	KT_EXPECT_EQ(numa_pxm_lookup(0x201), 0);
-	KT_EXPECT_EQ(numa_pxm_lookup(0x101), 1);
+	KT_EXPECT_EQ(mm_numa_pxm_lookup(0x201), 0);
+	KT_EXPECT_EQ(mm_numa_pxm_lookup(0x101), 1);
 }
 
 HTEST(srat_cpu_we_do_not_run_is_ignored)
@@ -340,7 +340,7 @@ HTEST(srat_bad_checksum_is_rejected_before_any_entry)
 	t.b[60] ^= 0x40;
 	KT_EXPECT_EQ(parse_srat(&t, t.len), -1);
 	KT_EXPECT(has(host_capture_stop(), "SRAT: checksum is wrong"));
-	KT_EXPECT_EQ(numa_pxm_lookup(0), NUMA_NO_NODE);
+	KT_EXPECT_EQ(mm_numa_pxm_lookup(0), NUMA_NO_NODE);
 }
 
 HTEST(srat_truncated_or_short_buffer_is_rejected)
@@ -355,14 +355,14 @@ HTEST(srat_truncated_or_short_buffer_is_rejected)
 	KT_EXPECT_EQ(parse_srat(&t, 20), -1);
 	KT_EXPECT(has(host_capture_stop(), "shorter than an ACPI table header"));
 	reset();
-	KT_EXPECT_EQ(numa_acpi_parse_srat(NULL, 100, apic_to_cpu, NULL), -1);
+	KT_EXPECT_EQ(mm_numa_acpi_parse_srat(NULL, 100, apic_to_cpu, NULL), -1);
 	/* A length field below the fixed part. */
 	srat_begin(&t, 1);
 	t.len = 40;
 	finish(&t);
 	KT_EXPECT_EQ(parse_srat(&t, 48), -1);
 	KT_EXPECT(has(host_capture_stop(), "table length 40 is impossible"));
-	KT_EXPECT_EQ(numa_pxm_lookup(0), NUMA_NO_NODE);
+	KT_EXPECT_EQ(mm_numa_pxm_lookup(0), NUMA_NO_NODE);
 }
 
 HTEST(srat_wrong_signature_is_rejected)
@@ -504,17 +504,17 @@ HTEST(slit_bad_tables_are_rejected_whole)
 	KT_EXPECT(has(log, "SLIT: checksum is wrong"));
 	KT_EXPECT(has(log, "SLIT: 3 localities need 53 bytes, the table has 48"));
 	host_capture_start();
-	KT_ASSERT_EQ(numa_finalize(GB), 2);
+	KT_ASSERT_EQ(mm_numa_finalize(GB), 2);
 	host_capture_stop();
-	KT_EXPECT_EQ(node_distance(0, 1), REMOTE_DISTANCE); /* nothing was set */
+	KT_EXPECT_EQ(mm_node_distance(0, 1), REMOTE_DISTANCE); /* nothing was set */
 	/* And the good one does set. */
 	reset();
 	KT_ASSERT_EQ(parse_srat(&t, t.len), 5);
 	slit_make(&s, 2, good);
 	KT_EXPECT_EQ(parse_slit(&s, s.len), 0);
-	KT_ASSERT_EQ(numa_finalize(GB), 2);
+	KT_ASSERT_EQ(mm_numa_finalize(GB), 2);
 	host_capture_stop();
-	KT_EXPECT_EQ(node_distance(0, 1), 21);
+	KT_EXPECT_EQ(mm_node_distance(0, 1), 21);
 }
 
 /* Random damage to good tables: the parsers must return (ASan watches
@@ -559,16 +559,16 @@ HTEST(srat_slit_random_corruption_never_reads_out_of_bounds)
 			finish(&s);
 		parse_slit(&s, rnd(4) ? s.len : rnd(s.len + 1));
 		if (r < 0)
-			numa_disable("corrupt");
-		int nodes = numa_finalize(GB);
+			mm_numa_disable("corrupt");
+		int nodes = mm_numa_finalize(GB);
 		host_capture_stop();
 		KT_ASSERT(nodes >= 1 && nodes <= MAX_NUMNODES);
 		if (r >= 0)
 			accepted++;
 		int nid;
 		for_each_online_node(nid) {
-			KT_ASSERT(node_distance(nid, nid) == LOCAL_DISTANCE);
-			KT_ASSERT(node_end_pfn(nid) <= PFN(GB));
+			KT_ASSERT(mm_node_distance(nid, nid) == LOCAL_DISTANCE);
+			KT_ASSERT(mm_node_end_pfn(nid) <= PFN(GB));
 		}
 	}
 	ktest_diag("%d of 3000 damaged SRATs were accepted", accepted);

@@ -63,16 +63,16 @@ HTEST(two_nodes_split_at_341m_own_their_pfns_and_add_up)
 	/* Every struct page names the node owning its pfn, and its zone id
 	 * leads back to the zone spanning it. */
 	int bad = 0;
-	for (unsigned long pfn = 0; pfn < max_pfn && bad < 5; pfn++) {
+	for (unsigned long pfn = 0; pfn < mm_max_pfn && bad < 5; pfn++) {
 		const struct page *p = pfn_to_page(pfn);
 		int want = pfn < B341 ? 0 : 1;
 
-		if (page_to_nid(p) != want || pfn_to_nid(pfn) != want ||
+		if (page_to_nid(p) != want || mm_pfn_to_nid(pfn) != want ||
 		    (page_zone(p)->spanned_pages && !zone_spans_pfn(page_zone(p), pfn) &&
 		     !PageReserved(p))) {
 			ktest_fail(__FILE__, __LINE__,
 				   "pfn 0x%lx: page_to_nid %d pfn_to_nid %d (want %d), zone %d/%s",
-				   pfn, page_to_nid(p), pfn_to_nid(pfn), want, page_zone(p)->node,
+				   pfn, page_to_nid(p), mm_pfn_to_nid(pfn), want, page_zone(p)->node,
 				   page_zone(p)->name);
 			bad++;
 		}
@@ -210,7 +210,7 @@ HTEST(buddies_never_merge_across_the_node_boundary)
 	KT_EXPECT(is_free_block(B341, 8));
 
 	/* Take every page, node by node, reserves included. */
-	owned = calloc(max_pfn, 1);
+	owned = calloc(mm_max_pfn, 1);
 	KT_ASSERT(owned != NULL);
 	for (int nid = 0; nid < 2; nid++) {
 		const gfp_t passes[] = { GFP_KERNEL | __GFP_THISNODE | __GFP_NORETRY,
@@ -285,8 +285,8 @@ HTEST(buddies_never_merge_across_the_node_boundary)
 	mm_buddyinfo_snapshot(snap_after);
 	KT_EXPECT(buddyinfo_equal(snap_before, snap_after));
 	KT_EXPECT_EQ(mm_check_invariants(), 0);
-	KT_EXPECT_EQ(global_vm_event(BAD_PAGES), 0);
-	KT_EXPECT_EQ(global_vm_event(POISON_ERRORS), 0);
+	KT_EXPECT_EQ(mm_global_vm_event(BAD_PAGES), 0);
+	KT_EXPECT_EQ(mm_global_vm_event(POISON_ERRORS), 0);
 }
 
 /* ---- 3. zonelists by distance ---- */
@@ -335,9 +335,9 @@ HTEST(zonelists_follow_the_slit_not_the_node_ids)
 
 	defaults();
 	for (int i = 0; i < 4; i++)
-		KT_ASSERT_EQ(numa_add_memblk(i, start[i], start[i + 1]), 0);
+		KT_ASSERT_EQ(mm_numa_add_memblk(i, start[i], start[i + 1]), 0);
 	for (unsigned int cpu = 0; cpu < 4; cpu++)
-		KT_ASSERT_EQ(numa_set_cpu_node(cpu, (int)cpu), 0);
+		KT_ASSERT_EQ(mm_numa_set_cpu_node(cpu, (int)cpu), 0);
 	set_slit(4, &slit4[0][0]);
 	KT_ASSERT_EQ(boot_registered(4608 * MiB, 6 * MiB, 4), 0);
 	KT_ASSERT_EQ(mm_nr_nodes, 4);
@@ -362,9 +362,9 @@ HTEST(zonelists_follow_the_slit_not_the_node_ids)
 		char what[48];
 
 		snprintf(what, sizeof(what), "node %d FALLBACK", nid);
-		KT_EXPECT(zonelist_is(node_zonelist(nid, GFP_KERNEL), fb[nid], 6, what));
+		KT_EXPECT(zonelist_is(mm_node_zonelist(nid, GFP_KERNEL), fb[nid], 6, what));
 		snprintf(what, sizeof(what), "node %d NOFALLBACK", nid);
-		KT_EXPECT(zonelist_is(node_zonelist(nid, GFP_KERNEL | __GFP_THISNODE), own[nid],
+		KT_EXPECT(zonelist_is(mm_node_zonelist(nid, GFP_KERNEL | __GFP_THISNODE), own[nid],
 				      nown[nid], what));
 	}
 
@@ -414,7 +414,7 @@ static bool node_below_low(int nid)
 		struct zone *z = &NODE_DATA(nid)->node_zones[zi];
 
 		if (z->managed_pages &&
-		    zone_watermark_ok(z, 0, low_wmark_pages(z), gfp_zone(GFP_KERNEL), 0)) {
+		    mm_zone_watermark_ok(z, 0, low_wmark_pages(z), gfp_zone(GFP_KERNEL), 0)) {
 			ktest_diag("node %d %s: free %ld still above low %lu", nid, z->name,
 				   zone_page_state(z, NR_FREE_PAGES), low_wmark_pages(z));
 			return false;
@@ -506,7 +506,7 @@ static void exhaust_node(int n)
 	mm_buddyinfo_snapshot(snap_after);
 	KT_EXPECT(buddyinfo_equal(snap_before, snap_after));
 	KT_EXPECT_EQ(mm_check_invariants(), 0);
-	KT_EXPECT_EQ(global_vm_event(BAD_PAGES), 0);
+	KT_EXPECT_EQ(mm_global_vm_event(BAD_PAGES), 0);
 }
 
 HTEST(node0_serves_locally_then_thisnode_fails_and_plain_falls_back_to_node2)
@@ -598,23 +598,23 @@ static void memoryless_cpu_uses_nearest(int near)
 	d[2][near] = d[near][2] = 14;
 	d[2][far] = d[far][2] = 28;
 	defaults();
-	KT_ASSERT_EQ(numa_add_memblk(0, 0, 200 * MiB), 0);
-	KT_ASSERT_EQ(numa_add_memblk(1, 200 * MiB, 512 * MiB), 0);
-	KT_ASSERT_EQ(numa_set_cpu_node(0, 2), 0);
-	KT_ASSERT_EQ(numa_set_cpu_node(1, 0), 0);
-	KT_ASSERT_EQ(numa_set_cpu_node(2, 1), 0);
+	KT_ASSERT_EQ(mm_numa_add_memblk(0, 0, 200 * MiB), 0);
+	KT_ASSERT_EQ(mm_numa_add_memblk(1, 200 * MiB, 512 * MiB), 0);
+	KT_ASSERT_EQ(mm_numa_set_cpu_node(0, 2), 0);
+	KT_ASSERT_EQ(mm_numa_set_cpu_node(1, 0), 0);
+	KT_ASSERT_EQ(mm_numa_set_cpu_node(2, 1), 0);
 	set_slit(3, &d[0][0]);
 	KT_ASSERT_EQ(boot_registered(512 * MiB, 6 * MiB, 3), 0);
 	KT_ASSERT_EQ(mm_nr_nodes, 3);
-	KT_EXPECT_EQ(cpu_to_node(0), 2);
+	KT_EXPECT_EQ(mm_cpu_to_node(0), 2);
 	KT_EXPECT_EQ(numa_mem_id(), near);
 	KT_EXPECT_EQ(NODE_DATA(2)->node_present_pages, 0);
 	for (int zi = 0; zi < MAX_NR_ZONES; zi++)
 		KT_EXPECT_EQ(NODE_DATA(2)->node_zones[zi].spanned_pages, 0);
 	/* Node 2's fallback list starts at the nearest node; it owns no zone. */
-	KT_EXPECT(node_zonelist(2, GFP_KERNEL)->zones[0] != NULL &&
-		  node_zonelist(2, GFP_KERNEL)->zones[0]->node == near);
-	KT_EXPECT(node_zonelist(2, GFP_KERNEL | __GFP_THISNODE)->zones[0] == NULL);
+	KT_EXPECT(mm_node_zonelist(2, GFP_KERNEL)->zones[0] != NULL &&
+		  mm_node_zonelist(2, GFP_KERNEL)->zones[0]->node == near);
+	KT_EXPECT(mm_node_zonelist(2, GFP_KERNEL | __GFP_THISNODE)->zones[0] == NULL);
 
 	struct held_set s = { 0 };
 	unsigned long free0 = nr_free_pages();

@@ -52,7 +52,7 @@ static bool local_zone_above_high(int nid, gfp_t gfp, unsigned int order)
 	for (int zi = 0; zi <= hz; zi++) {
 		struct zone *z = &NODE_DATA(nid)->node_zones[zi];
 
-		if (z->managed_pages && zone_watermark_ok(z, order, high_wmark_pages(z), hz, 0))
+		if (z->managed_pages && mm_zone_watermark_ok(z, order, high_wmark_pages(z), hz, 0))
 			return true;
 	}
 	return false;
@@ -67,7 +67,7 @@ static bool local_zone_above_high(int nid, gfp_t gfp, unsigned int order)
 static void random_workload(unsigned int seed, int steps, int (*owner_of)(unsigned long pfn))
 {
 	struct held_set s = { 0 };
-	unsigned char *owned = calloc(max_pfn, 1);
+	unsigned char *owned = calloc(mm_max_pfn, 1);
 	int fails = 0;
 
 	KT_ASSERT(owned != NULL);
@@ -155,8 +155,8 @@ static void random_workload(unsigned int seed, int steps, int (*owner_of)(unsign
 			fails++;
 		}
 	}
-	KT_EXPECT_EQ(global_vm_event(BAD_PAGES), 0);
-	KT_EXPECT_EQ(global_vm_event(POISON_ERRORS), 0);
+	KT_EXPECT_EQ(mm_global_vm_event(BAD_PAGES), 0);
+	KT_EXPECT_EQ(mm_global_vm_event(POISON_ERRORS), 0);
 	held_free_all(&s);
 	drain_all_pages(NULL);
 	free(owned);
@@ -179,7 +179,7 @@ HTEST(interleaved_node_spans_fold_into_one_node_that_works)
 	unsigned long spanned[MAX_NR_ZONES], present[MAX_NR_ZONES], managed[MAX_NR_ZONES];
 
 	defaults();
-	watermark_boost_factor = 0;
+	mm_watermark_boost_factor = 0;
 	KT_ASSERT_EQ(boot_qemu_layout(768 * MiB, 6 * MiB), 0);
 	for (int zi = 0; zi < MAX_NR_ZONES; zi++) {
 		spanned[zi] = zone_of(zi)->spanned_pages;
@@ -187,12 +187,12 @@ HTEST(interleaved_node_spans_fold_into_one_node_that_works)
 		managed[zi] = zone_of(zi)->managed_pages;
 	}
 
-	numa_reset();
-	KT_ASSERT_EQ(numa_add_memblk(0, 0, 256 * MiB), 0);
-	KT_ASSERT_EQ(numa_add_memblk(1, 256 * MiB, 512 * MiB), 0);
-	KT_ASSERT_EQ(numa_add_memblk(0, 512 * MiB, 768 * MiB), 0);
-	KT_ASSERT_EQ(numa_set_cpu_node(0, 1), 0);
-	KT_ASSERT_EQ(numa_set_cpu_node(1, 0), 0);
+	mm_numa_reset();
+	KT_ASSERT_EQ(mm_numa_add_memblk(0, 0, 256 * MiB), 0);
+	KT_ASSERT_EQ(mm_numa_add_memblk(1, 256 * MiB, 512 * MiB), 0);
+	KT_ASSERT_EQ(mm_numa_add_memblk(0, 512 * MiB, 768 * MiB), 0);
+	KT_ASSERT_EQ(mm_numa_set_cpu_node(0, 1), 0);
+	KT_ASSERT_EQ(mm_numa_set_cpu_node(1, 0), 0);
 	host_capture_start();
 	int rc = boot_registered(768 * MiB, 6 * MiB, 2);
 	const char *out = host_capture_stop();
@@ -207,13 +207,13 @@ HTEST(interleaved_node_spans_fold_into_one_node_that_works)
 		KT_EXPECT_EQ(zone_of(zi)->managed_pages, managed[zi]);
 	}
 	int bad = 0;
-	for (unsigned long pfn = 0; pfn < max_pfn && bad < 5; pfn++)
+	for (unsigned long pfn = 0; pfn < mm_max_pfn && bad < 5; pfn++)
 		if (page_to_nid(pfn_to_page(pfn)) != 0) {
 			ktest_fail(__FILE__, __LINE__, "pfn 0x%lx on node %d", pfn,
 				   page_to_nid(pfn_to_page(pfn)));
 			bad++;
 		}
-	KT_EXPECT(node_zonelist(0, GFP_KERNEL)->zones[0] == zone_of(ZONE_DMA32));
+	KT_EXPECT(mm_node_zonelist(0, GFP_KERNEL)->zones[0] == zone_of(ZONE_DMA32));
 	/* The firmware's node 1 is still online: its id means the one node. */
 	struct page *p1 = alloc_pages_node(1, GFP_KERNEL, 0);
 
@@ -256,7 +256,7 @@ static void random_three_nodes(unsigned int seed, bool poison)
 
 	defaults();
 	mm_debug_poison = poison;
-	watermark_boost_factor = 0;
+	mm_watermark_boost_factor = 0;
 	KT_ASSERT_EQ(boot_three_nodes(128 * MiB, split), 0);
 	rnd_nbounds = 2;
 	rnd_bounds[0] = (unsigned long)(split[0] >> 12);
@@ -296,11 +296,11 @@ HTEST(random_workload_four_nodes_one_memoryless_keeps_every_invariant)
 	};
 
 	defaults();
-	watermark_boost_factor = 0;
-	KT_ASSERT_EQ(numa_add_memblk(0, 0, 21 * MiB), 0);
-	KT_ASSERT_EQ(numa_add_memblk(1, 21 * MiB, 59 * MiB), 0);
-	KT_ASSERT_EQ(numa_add_memblk(3, 59 * MiB, 96 * MiB), 0);
-	KT_ASSERT_EQ(numa_set_cpu_node(0, 2), 0);
+	mm_watermark_boost_factor = 0;
+	KT_ASSERT_EQ(mm_numa_add_memblk(0, 0, 21 * MiB), 0);
+	KT_ASSERT_EQ(mm_numa_add_memblk(1, 21 * MiB, 59 * MiB), 0);
+	KT_ASSERT_EQ(mm_numa_add_memblk(3, 59 * MiB, 96 * MiB), 0);
+	KT_ASSERT_EQ(mm_numa_set_cpu_node(0, 2), 0);
 	set_slit(4, &d[0][0]);
 	KT_ASSERT_EQ(boot_registered(96 * MiB, 1 * MiB, 4), 0);
 	KT_ASSERT_EQ(mm_nr_nodes, 4);

@@ -22,8 +22,8 @@ static unsigned long snap_after[MM_BUDDYINFO_ZONES][MAX_ORDER];
 static inline void defaults(void)
 {
 	mm_debug_poison = true;
-	watermark_boost_factor = 15000;
-	numa_reset();
+	mm_watermark_boost_factor = 15000;
+	mm_numa_reset();
 }
 
 /*
@@ -33,7 +33,7 @@ static inline void defaults(void)
  */
 static inline int boot_registered(uint64_t mem, uint64_t kernel, int want_online)
 {
-	int online = numa_finalize(qemu_ram_top(mem));
+	int online = mm_numa_finalize(qemu_ram_top(mem));
 
 	if (online != want_online) {
 		ktest_diag("numa_finalize: %d nodes online, wanted %d", online, want_online);
@@ -104,7 +104,7 @@ static inline void set_slit(int n, const uint8_t *d)
 {
 	for (int a = 0; a < n; a++)
 		for (int b = 0; b < n; b++)
-			KT_EXPECT_EQ(numa_set_distance(a, b, d[a * n + b]), 0);
+			KT_EXPECT_EQ(mm_numa_set_distance(a, b, d[a * n + b]), 0);
 }
 
 /* 512M (or @mem) in three unequal nodes cut at @split, CPU i on node i;
@@ -119,15 +119,15 @@ static inline int boot_three_nodes(uint64_t mem, const uint64_t split[2])
 {
 	const uint64_t start[4] = { 0, split[0], split[1], mem };
 
-	numa_reset();
+	mm_numa_reset();
 	for (int i = 0; i < 3; i++)
-		if (numa_add_memblk(i, start[i], start[i + 1]))
+		if (mm_numa_add_memblk(i, start[i], start[i + 1]))
 			return -1;
 	for (unsigned int cpu = 0; cpu < 3; cpu++)
-		numa_set_cpu_node(cpu, (int)cpu);
+		mm_numa_set_cpu_node(cpu, (int)cpu);
 	for (int a = 0; a < 3; a++)
 		for (int b = 0; b < 3; b++)
-			numa_set_distance(a, b, slit3[a][b]);
+			mm_numa_set_distance(a, b, slit3[a][b]);
 	return boot_registered(mem, 2 * MiB, 3);
 }
 

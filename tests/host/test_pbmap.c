@@ -21,8 +21,8 @@ static bool zone_sums(struct zone *z, unsigned long *free, unsigned long *manage
 	struct pbmap_cell c;
 
 	*free = *managed = 0;
-	for (unsigned long i = 0; i < pbmap_zone_blocks(z); i++) {
-		if (!pbmap_read_block(z, i, &c) || c.free > c.managed ||
+	for (unsigned long i = 0; i < mm_pbmap_zone_blocks(z); i++) {
+		if (!mm_pbmap_read_block(z, i, &c) || c.free > c.managed ||
 		    c.managed > pageblock_nr_pages || !zone_spans_pfn(z, c.pfn))
 			return false;
 		*free += c.free;
@@ -37,7 +37,7 @@ static struct pbmap_cell cell_of_pfn(unsigned long pfn)
 	struct pbmap_cell c = { 0 };
 	unsigned long i = (pfn >> pageblock_order) - (z->zone_start_pfn >> pageblock_order);
 
-	pbmap_read_block(z, i, &c);
+	mm_pbmap_read_block(z, i, &c);
 	return c;
 }
 
@@ -58,9 +58,9 @@ HTEST(fresh_map_adds_up_to_each_zones_free_and_managed_pages)
 	KT_ASSERT_EQ(boot_512m(), 0);
 	drain_all_pages(NULL);
 	/* DMA [1, 4096): 8 blocks; DMA32 [4096, 131040): 248. */
-	KT_EXPECT_EQ(pbmap_zone_blocks(zone_of(ZONE_DMA)), 8);
-	KT_EXPECT_EQ(pbmap_zone_blocks(zone_of(ZONE_DMA32)), 248);
-	KT_EXPECT_EQ(pbmap_zone_blocks(zone_of(ZONE_NORMAL)), 0);
+	KT_EXPECT_EQ(mm_pbmap_zone_blocks(zone_of(ZONE_DMA)), 8);
+	KT_EXPECT_EQ(mm_pbmap_zone_blocks(zone_of(ZONE_DMA32)), 248);
+	KT_EXPECT_EQ(mm_pbmap_zone_blocks(zone_of(ZONE_NORMAL)), 0);
 	expect_sums_match_zones();
 }
 
@@ -69,9 +69,9 @@ HTEST(block_out_of_range_is_refused)
 	struct pbmap_cell c;
 
 	KT_ASSERT_EQ(boot_512m(), 0);
-	KT_EXPECT(!pbmap_read_block(zone_of(ZONE_DMA32), 248, &c));
-	KT_EXPECT(!pbmap_read_block(zone_of(ZONE_NORMAL), 0, &c));
-	KT_EXPECT(pbmap_read_block(zone_of(ZONE_DMA32), 247, &c));
+	KT_EXPECT(!mm_pbmap_read_block(zone_of(ZONE_DMA32), 248, &c));
+	KT_EXPECT(!mm_pbmap_read_block(zone_of(ZONE_NORMAL), 0, &c));
+	KT_EXPECT(mm_pbmap_read_block(zone_of(ZONE_DMA32), 247, &c));
 	/* the last DMA32 block is cut at the zone's end, 0x1ffe0 */
 	KT_EXPECT_EQ(c.pfn, 0x1fe00);
 	KT_EXPECT(c.managed <= 0x1e0);

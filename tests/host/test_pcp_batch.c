@@ -163,12 +163,12 @@ HTEST(lists_switched_off_free_every_page_at_once)
 
 	KT_ASSERT(pcp != NULL);
 	alloc_n(64);
-	pcp_set_enabled(false);
+	mm_pcp_set_enabled(false);
 	for (int i = 0; i < 64; i++) {
 		__free_pages(pages[i], 0);
 		KT_EXPECT_EQ(pcp->count, 0);
 	}
-	pcp_set_enabled(true);
+	mm_pcp_set_enabled(true);
 	KT_EXPECT_EQ(mm_check_invariants(), 0);
 }
 

@@ -52,14 +52,14 @@ HTEST(use_after_free_report_names_pfn_word_and_last_freer)
 	uint8_t *v = page_address(p);
 
 	free_from_here(p, 0);
-	KT_EXPECT(in_free_from_here(page_last_freer(pfn)));
+	KT_EXPECT(in_free_from_here(mm_page_last_freer(pfn)));
 	v[0x128] = 0x42; /* use after free: the low byte of the word at 0x128 */
-	unsigned long err0 = global_vm_event(POISON_ERRORS);
+	unsigned long err0 = mm_global_vm_event(POISON_ERRORS);
 	host_capture_start();
 	struct page *q = alloc_pages(GFP_KERNEL, 0); /* LIFO per-CPU list: the same page */
 	const char *out = host_capture_stop();
 	KT_ASSERT(q == p);
-	KT_EXPECT_EQ(global_vm_event(POISON_ERRORS), err0 + 1);
+	KT_EXPECT_EQ(mm_global_vm_event(POISON_ERRORS), err0 + 1);
 
 	char want[160];
 	snprintf(want, sizeof(want),
@@ -90,7 +90,7 @@ HTEST(use_after_free_in_a_block_names_the_page_and_its_freer)
 
 	free_from_here(p, 3);
 	for (int i = 0; i < 8; i++)
-		KT_EXPECT(in_free_from_here(page_last_freer(pfn + i)));
+		KT_EXPECT(in_free_from_here(mm_page_last_freer(pfn + i)));
 	v5[MM_PAGE_SIZE - 1] = 0; /* the last byte of page 5 */
 	host_capture_start();
 	struct page *q = alloc_pages(GFP_KERNEL, 3);
@@ -101,8 +101,8 @@ HTEST(use_after_free_in_a_block_names_the_page_and_its_freer)
 	KT_EXPECT(strstr(out, want) != NULL);
 	KT_EXPECT(in_free_from_here(reported_freer(out)));
 	__free_pages(q, 3); /* from the test, not free_from_here */
-	KT_EXPECT(!in_free_from_here(page_last_freer(pfn)));
-	KT_EXPECT(page_last_freer(pfn) != NULL);
+	KT_EXPECT(!in_free_from_here(mm_page_last_freer(pfn)));
+	KT_EXPECT(mm_page_last_freer(pfn) != NULL);
 	mm_debug_poison = false;
 }
 
@@ -117,7 +117,7 @@ HTEST(freer_unknown_without_the_table)
 	uint64_t *w = page_address(p);
 
 	free_from_here(p, 0);
-	KT_EXPECT(page_last_freer(pfn) == NULL);
+	KT_EXPECT(mm_page_last_freer(pfn) == NULL);
 	w[7] = 0x1234;
 	host_capture_start();
 	struct page *q = alloc_pages(GFP_KERNEL, 0);
@@ -137,11 +137,11 @@ HTEST(freer_unknown_without_the_table)
 HTEST(freer_table_is_taken_only_when_poisoning)
 {
 	KT_ASSERT_EQ(boot_poisoned(false), 0);
-	uint64_t reserved_off = memblock_reserved_size();
+	uint64_t reserved_off = mm_memblock_reserved_size();
 	unsigned long managed_off = nr_free_pages();
 	KT_ASSERT_EQ(boot_poisoned(true), 0);
-	uint64_t table = ((uint64_t)max_pfn * 8 + MM_PAGE_SIZE - 1) & ~(uint64_t)(MM_PAGE_SIZE - 1);
-	KT_EXPECT_EQ(memblock_reserved_size(), reserved_off + table);
+	uint64_t table = ((uint64_t)mm_max_pfn * 8 + MM_PAGE_SIZE - 1) & ~(uint64_t)(MM_PAGE_SIZE - 1);
+	KT_EXPECT_EQ(mm_memblock_reserved_size(), reserved_off + table);
 	KT_EXPECT_EQ(nr_free_pages(), managed_off - table / MM_PAGE_SIZE);
 	mm_debug_poison = false;
 }

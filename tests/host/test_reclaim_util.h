@@ -20,7 +20,7 @@ static inline int reclaim_boot(unsigned long mib)
 	if (boot_flat(16 * MiB, (16 + mib) * MiB))
 		return -1;
 	mm_reclaim_init();
-	vm_events_reset();
+	mm_vm_events_reset();
 	mm_debug_poison = true;
 	return 0;
 }
@@ -40,13 +40,13 @@ static unsigned char pattern_buf[MM_PAGE_SIZE] __attribute__((aligned(64)));
 static inline int write_version(struct address_space *m, uint64_t idx, uint64_t version)
 {
 	page_pattern_fill(pattern_buf, m->id, idx, version);
-	return filemap_write(m, idx, pattern_buf);
+	return mm_filemap_write(m, idx, pattern_buf);
 }
 
 /* Read through the cache and check; 0 when right. */
 static inline size_t read_check(struct address_space *m, uint64_t idx, uint64_t version)
 {
-	int err = filemap_read(m, idx, pattern_buf);
+	int err = mm_filemap_read(m, idx, pattern_buf);
 
 	if (err)
 		return (size_t)-1;
@@ -57,7 +57,7 @@ static inline size_t read_check(struct address_space *m, uint64_t idx, uint64_t 
 #define EXPECT_MM_CLEAN() \
 	do { \
 		KT_EXPECT_EQ(mm_check_invariants(), 0); \
-		KT_EXPECT_EQ(lru_check(), 0); \
+		KT_EXPECT_EQ(mm_lru_check(), 0); \
 	} while (0)
 
 #endif

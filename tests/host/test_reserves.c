@@ -12,7 +12,7 @@
 
 static struct alloc_context ac_for(int highest_zoneidx, int migratetype)
 {
-	return (struct alloc_context){ .zonelist = node_zonelist(0, GFP_KERNEL),
+	return (struct alloc_context){ .zonelist = mm_node_zonelist(0, GFP_KERNEL),
 				       .highest_zoneidx = highest_zoneidx,
 				       .migratetype = migratetype };
 }
@@ -64,18 +64,18 @@ HTEST(reserve_pages_freed_to_a_pcp_list_return_to_ordinary_lists_when_released)
 	z = dma32();
 	/* A page cache, then the zone taken down to min without reclaim. */
 	KT_ASSERT_EQ(ramdisk_host_create(&bd, 4000), 0);
-	KT_ASSERT_EQ(filemap_init(&f, 1, &bd, 0, 4000, 0), 0);
+	KT_ASSERT_EQ(mm_filemap_init(&f, 1, &bd, 0, 4000, 0), 0);
 	for (uint64_t i = 0; i < 4000; i++)
 		if (write_version(&f, i, 1))
 			break;
-	filemap_sync(&f);
+	mm_filemap_sync(&f);
 	held_fill(&s, 0, 0);
 	/* An atomic order-2 request below min makes its pageblock a reserve. */
 	p = alloc_pages(GFP_ATOMIC | __GFP_NOWARN, 2);
 	KT_ASSERT(p != NULL);
 	pfn = page_to_pfn(p);
 	KT_EXPECT_EQ(z->nr_reserved_highatomic, pageblock_nr_pages);
-	KT_EXPECT_EQ(get_pageblock_migratetype(pfn), MIGRATE_HIGHATOMIC);
+	KT_EXPECT_EQ(mm_get_pageblock_migratetype(pfn), MIGRATE_HIGHATOMIC);
 	KT_EXPECT_EQ(mm_check_invariants(), 0);
 	/* The pageblock emptied; the block freed on CPU 1, where it waits on a
 	 * per-CPU list remembering the reserve. */
@@ -87,10 +87,10 @@ HTEST(reserve_pages_freed_to_a_pcp_list_return_to_ordinary_lists_when_released)
 	KT_EXPECT_EQ(mm_check_invariants(), 0);
 	/* The slowpath gives the reserve back before an OOM kill, then drains
 	 * every CPU's lists: the block goes to the pageblock's new type. */
-	KT_EXPECT(unreserve_highatomic_pageblock(&ac, true));
+	KT_EXPECT(mm_unreserve_highatomic_pageblock(&ac, true));
 	drain_all_pages(NULL);
 	KT_EXPECT_EQ(z->nr_reserved_highatomic, 0);
-	KT_EXPECT_EQ(get_pageblock_migratetype(pfn), MIGRATE_UNMOVABLE);
+	KT_EXPECT_EQ(mm_get_pageblock_migratetype(pfn), MIGRATE_UNMOVABLE);
 	KT_EXPECT_EQ(highatomic_free_pages(z), 0);
 	KT_EXPECT_EQ(mm_check_invariants(), 0);
 	/* ...where any request reaches it: the pages freed in the pageblock
@@ -102,8 +102,8 @@ HTEST(reserve_pages_freed_to_a_pcp_list_return_to_ordinary_lists_when_released)
 	KT_EXPECT_EQ(mm_check_invariants(), 0);
 	held_free_all(&a);
 	held_free_all(&s);
-	filemap_evict(&f, true);
-	filemap_drain_node_pool();
+	mm_filemap_evict(&f, true);
+	mm_filemap_drain_node_pool();
 	ramdisk_host_destroy(&bd);
 	EXPECT_MM_CLEAN();
 	host_set_nr_cpus(1);
@@ -129,14 +129,14 @@ HTEST(two_adjacent_reserved_pageblocks_stay_apart_and_are_released_one_at_a_time
 		}
 	}
 	KT_ASSERT(a != 0);
-	reserve_highatomic_pageblock(pfn_to_page(a), z);
-	reserve_highatomic_pageblock(pfn_to_page(a + pageblock_nr_pages), z);
+	mm_reserve_highatomic_pageblock(pfn_to_page(a), z);
+	mm_reserve_highatomic_pageblock(pfn_to_page(a + pageblock_nr_pages), z);
 	KT_EXPECT_EQ(z->nr_reserved_highatomic, 2 * pageblock_nr_pages);
 	KT_EXPECT(list_empty(&z->free_area[MAX_ORDER - 1].free_list[MIGRATE_HIGHATOMIC]));
 	KT_EXPECT_EQ(highatomic_free_pages(z), 2 * pageblock_nr_pages);
 	KT_EXPECT_EQ(mm_check_invariants(), 0);
 	/* One released: exactly one pageblock's count and pages. */
-	KT_EXPECT(unreserve_highatomic_pageblock(&ac, true));
+	KT_EXPECT(mm_unreserve_highatomic_pageblock(&ac, true));
 	KT_EXPECT_EQ(z->nr_reserved_highatomic, pageblock_nr_pages);
 	KT_EXPECT_EQ(highatomic_free_pages(z), pageblock_nr_pages);
 	KT_EXPECT_EQ(mm_check_invariants(), 0);
@@ -170,14 +170,14 @@ HTEST(pageblock_shared_with_a_hole_at_the_zone_edge_is_never_claimed_or_reserved
 	edge_pb = z->zone_start_pfn & ~(pageblock_nr_pages - 1);
 	KT_ASSERT(edge_pb < z->zone_start_pfn);
 	KT_EXPECT(!pageblock_in_zone(z, edge_pb));
-	reserve_highatomic_pageblock(pfn_to_page(z->zone_start_pfn), z);
+	mm_reserve_highatomic_pageblock(pfn_to_page(z->zone_start_pfn), z);
 	KT_EXPECT_EQ(z->nr_reserved_highatomic, 0);
-	KT_EXPECT_EQ(get_pageblock_migratetype(edge_pb), MIGRATE_MOVABLE);
+	KT_EXPECT_EQ(mm_get_pageblock_migratetype(edge_pb), MIGRATE_MOVABLE);
 	/* Unmovable requests take the whole zone: every other pageblock is
 	 * claimed, the shared one only lends its pages. */
 	held_fill(&s, __GFP_MEMALLOC, 0);
-	KT_EXPECT_EQ(get_pageblock_migratetype(edge_pb), MIGRATE_MOVABLE);
-	KT_EXPECT_EQ(get_pageblock_migratetype(edge_pb + pageblock_nr_pages), MIGRATE_UNMOVABLE);
+	KT_EXPECT_EQ(mm_get_pageblock_migratetype(edge_pb), MIGRATE_MOVABLE);
+	KT_EXPECT_EQ(mm_get_pageblock_migratetype(edge_pb + pageblock_nr_pages), MIGRATE_UNMOVABLE);
 	KT_EXPECT_EQ(mm_check_invariants(), 0);
 	held_free_all(&s);
 	drain_all_pages(NULL);
@@ -194,20 +194,20 @@ HTEST(release_walks_the_request_zonelist_and_keeps_the_last_reserve_unless_force
 	KT_ASSERT_EQ(boot_flat(1 * MiB, 64 * MiB), 0);
 	mm_debug_poison = false;
 	z = zone_of(ZONE_DMA32);
-	reserve_highatomic_pageblock(pfn_to_page(z->zone_start_pfn), z);
-	reserve_highatomic_pageblock(pfn_to_page(z->zone_start_pfn + 4 * pageblock_nr_pages), z);
+	mm_reserve_highatomic_pageblock(pfn_to_page(z->zone_start_pfn), z);
+	mm_reserve_highatomic_pageblock(pfn_to_page(z->zone_start_pfn + 4 * pageblock_nr_pages), z);
 	KT_EXPECT_EQ(z->nr_reserved_highatomic, 2 * pageblock_nr_pages);
 	/* A DMA request's zonelist has no DMA32: nothing to give back. */
-	KT_EXPECT(!unreserve_highatomic_pageblock(&dma, true));
+	KT_EXPECT(!mm_unreserve_highatomic_pageblock(&dma, true));
 	KT_EXPECT_EQ(z->nr_reserved_highatomic, 2 * pageblock_nr_pages);
 	/* From direct reclaim (not forced) one goes, the last stays... */
-	KT_EXPECT(unreserve_highatomic_pageblock(&dma32, false));
-	KT_EXPECT(!unreserve_highatomic_pageblock(&dma32, false));
+	KT_EXPECT(mm_unreserve_highatomic_pageblock(&dma32, false));
+	KT_EXPECT(!mm_unreserve_highatomic_pageblock(&dma32, false));
 	KT_EXPECT_EQ(z->nr_reserved_highatomic, pageblock_nr_pages);
 	/* ...until the request is about to fail. */
-	KT_EXPECT(unreserve_highatomic_pageblock(&dma32, true));
+	KT_EXPECT(mm_unreserve_highatomic_pageblock(&dma32, true));
 	KT_EXPECT_EQ(z->nr_reserved_highatomic, 0);
-	KT_EXPECT(!unreserve_highatomic_pageblock(&dma32, true));
+	KT_EXPECT(!mm_unreserve_highatomic_pageblock(&dma32, true));
 	KT_EXPECT_EQ(mm_check_invariants(), 0);
 }
 
@@ -221,19 +221,19 @@ HTEST(reserves_go_back_before_an_oom_kill_when_no_zone_passes)
 	KT_ASSERT_EQ(reclaim_boot(16), 0);
 	mm_debug_poison = false;
 	z = dma32();
-	reserve_highatomic_pageblock(pfn_to_page(z->zone_start_pfn + pageblock_nr_pages), z);
+	mm_reserve_highatomic_pageblock(pfn_to_page(z->zone_start_pfn + pageblock_nr_pages), z);
 	KT_EXPECT_EQ(z->nr_reserved_highatomic, pageblock_nr_pages);
 	held_fill(&s, 0, 0);
 	/* Nothing reclaimable, below min: retry only because the reserve
 	 * went back, well before MAX_RECLAIM_RETRIES rounds. */
-	KT_EXPECT(should_reclaim_retry(GFP_KERNEL, 0, &ac, ALLOC_WMARK_MIN, false, &loops));
+	KT_EXPECT(mm_should_reclaim_retry(GFP_KERNEL, 0, &ac, ALLOC_WMARK_MIN, false, &loops));
 	KT_EXPECT_EQ(loops, 1);
 	KT_EXPECT_EQ(z->nr_reserved_highatomic, 0);
 	/* The released pages count now: the zone passes... */
-	KT_EXPECT(should_reclaim_retry(GFP_KERNEL, 0, &ac, ALLOC_WMARK_MIN, false, &loops));
+	KT_EXPECT(mm_should_reclaim_retry(GFP_KERNEL, 0, &ac, ALLOC_WMARK_MIN, false, &loops));
 	/* ...until they are taken too; then no reserve is left to give. */
 	held_fill(&s, 0, 0);
-	KT_EXPECT(!should_reclaim_retry(GFP_KERNEL, 0, &ac, ALLOC_WMARK_MIN, false, &loops));
+	KT_EXPECT(!mm_should_reclaim_retry(GFP_KERNEL, 0, &ac, ALLOC_WMARK_MIN, false, &loops));
 	KT_EXPECT_EQ(mm_check_invariants(), 0);
 	held_free_all(&s);
 }

@@ -55,9 +55,9 @@ HTEST(kmalloc_sizes_map_to_linux_classes_with_natural_alignment)
 	KT_EXPECT_EQ(ksize(big), 32768);
 	kfree(big);
 	KT_EXPECT(kmalloc(KMALLOC_MAX_SIZE + 1, GFP_KERNEL | __GFP_NOWARN) == NULL);
-	slab_last_report.kind = SLAB_REPORT_NONE;
+	mm_slab_last_report.kind = SLAB_REPORT_NONE;
 	KT_EXPECT(kmalloc(64, GFP_KERNEL | __GFP_DMA32) == NULL);
-	KT_EXPECT_EQ(slab_last_report.kind, SLAB_REPORT_BAD_REQUEST);
+	KT_EXPECT_EQ(mm_slab_last_report.kind, SLAB_REPORT_BAD_REQUEST);
 	KT_EXPECT_EQ(mm_check_invariants(), 0);
 }
 
@@ -78,7 +78,7 @@ HTEST(objects_per_slab_follow_slub_rule)
 	size_t found = 0;
 
 	KT_ASSERT_EQ(slab_boot(32), 0);
-	list_for_each(pos, &slab_caches) {
+	list_for_each(pos, &mm_slab_caches) {
 		struct kmem_cache *s = list_entry(pos, struct kmem_cache, list);
 
 		for (size_t i = 0; i < sizeof(want) / sizeof(want[0]); i++) {
@@ -111,7 +111,7 @@ HTEST(kzalloc_kcalloc_krealloc_keep_their_promises)
 	kfree(z);
 
 	KT_EXPECT(kcalloc((size_t)1 << 62, 8, GFP_KERNEL) == NULL);
-	KT_EXPECT_EQ(slab_last_report.kind, SLAB_REPORT_BAD_REQUEST);
+	KT_EXPECT_EQ(mm_slab_last_report.kind, SLAB_REPORT_BAD_REQUEST);
 	uint32_t *a = kcalloc(100, sizeof(uint32_t), GFP_KERNEL);
 	KT_ASSERT(a != NULL);
 	for (int i = 0; i < 100; i++)
@@ -214,7 +214,7 @@ HTEST(destroy_with_live_objects_refuses_and_names_them)
 		KT_EXPECT(strstr(out, addr) != NULL);
 	}
 	KT_EXPECT_EQ(count_substr(out, "still allocated"), 3);
-	KT_EXPECT_EQ(slab_last_report.kind, SLAB_REPORT_LEAK);
+	KT_EXPECT_EQ(mm_slab_last_report.kind, SLAB_REPORT_LEAK);
 	/* the cache still works, and goes once empty */
 	KT_EXPECT_EQ(mm_check_invariants(), 0);
 	for (int i = 0; i < 3; i++)
@@ -231,12 +231,12 @@ HTEST(empty_slabs_kept_up_to_min_partial_then_shrunk)
 	KT_ASSERT_EQ(slab_boot(32), 0);
 	struct kmem_cache *s = kmem_cache_create("shrinkme", 128, 0, 0, NULL);
 	KT_ASSERT(s != NULL);
-	unsigned long before = slab_unreclaimable_pages();
+	unsigned long before = mm_slab_unreclaimable_pages();
 	for (int i = 0; i < N; i++)
 		KT_ASSERT((v[i] = kmem_cache_alloc(s, GFP_KERNEL)) != NULL);
 	unsigned long slabs = (N + s->objects - 1) / s->objects;
-	KT_EXPECT(slab_unreclaimable_pages() - before >= slabs);
-	KT_EXPECT(slab_unreclaimable_pages() - before <= slabs + 1);
+	KT_EXPECT(mm_slab_unreclaimable_pages() - before >= slabs);
+	KT_EXPECT(mm_slab_unreclaimable_pages() - before <= slabs + 1);
 	for (int i = 0; i < N; i++)
 		kmem_cache_free(s, v[i]);
 	/* the node keeps min_partial empty slabs, the CPU a batch or so */
@@ -247,10 +247,10 @@ HTEST(empty_slabs_kept_up_to_min_partial_then_shrunk)
 	KT_EXPECT_EQ(mm_check_invariants(), 0);
 	/* the shrinker (as reclaim calls it) gives the empty slabs back */
 	unsigned long freed_pages = 0;
-	shrink_slab(GFP_KERNEL, 0, 0, 0, &freed_pages);
+	mm_shrink_slab(GFP_KERNEL, 0, 0, 0, &freed_pages);
 	KT_EXPECT_EQ(s->node[0].nr_free, 0);
 	KT_EXPECT(freed_pages >= s->min_partial);
-	KT_EXPECT_EQ(slab_unreclaimable_pages(), before);
+	KT_EXPECT_EQ(mm_slab_unreclaimable_pages(), before);
 	KT_EXPECT_EQ(kmem_cache_destroy(s), 0);
 	KT_EXPECT_EQ(mm_check_invariants(), 0);
 }
@@ -270,17 +270,17 @@ HTEST(memory_pressure_reclaims_empty_slabs_through_the_shrinker)
 	KT_EXPECT_EQ(got, n);
 	for (size_t i = 0; i < got; i++)
 		kmem_cache_free(s, v[i]);
-	cache_drain_local(s);
+	mm_cache_drain_local(s);
 	/* force empties to stay: as if min_partial were large */
-	KT_EXPECT(slab_reclaimable_pages() > 0);
+	KT_EXPECT(mm_slab_reclaimable_pages() > 0);
 	unsigned long empties = s->node[0].nr_free;
 	/* now take every page: direct reclaim must call the shrinker */
 	struct held_set held = { 0 };
 	held_fill(&held, GFP_KERNEL, 0);
-	KT_EXPECT(global_reclaim_event(SLABS_SCANNED) > 0 || empties == 0);
+	KT_EXPECT(mm_global_reclaim_event(SLABS_SCANNED) > 0 || empties == 0);
 	KT_EXPECT_EQ(s->node[0].nr_free, 0);
 	ktest_diag("empty slabs before pressure %lu, reclaimable slab pages after %lu", empties,
-		   slab_reclaimable_pages());
+		   mm_slab_reclaimable_pages());
 	held_free_all(&held);
 	free(v);
 	KT_EXPECT_EQ(kmem_cache_destroy(s), 0);
@@ -297,13 +297,13 @@ HTEST(reclaim_account_caches_use_reclaimable_pageblocks)
 	void *b = kmem_cache_alloc(u, GFP_KERNEL);
 	void *c = kmalloc(100, GFP_KERNEL | __GFP_RECLAIMABLE);
 	KT_ASSERT(a && b && c);
-	KT_EXPECT_EQ(get_pageblock_migratetype(mm_virt_to_pfn(a)), MIGRATE_RECLAIMABLE);
-	KT_EXPECT_EQ(get_pageblock_migratetype(mm_virt_to_pfn(b)), MIGRATE_UNMOVABLE);
-	KT_EXPECT_EQ(get_pageblock_migratetype(mm_virt_to_pfn(c)), MIGRATE_RECLAIMABLE);
+	KT_EXPECT_EQ(mm_get_pageblock_migratetype(mm_virt_to_pfn(a)), MIGRATE_RECLAIMABLE);
+	KT_EXPECT_EQ(mm_get_pageblock_migratetype(mm_virt_to_pfn(b)), MIGRATE_UNMOVABLE);
+	KT_EXPECT_EQ(mm_get_pageblock_migratetype(mm_virt_to_pfn(c)), MIGRATE_RECLAIMABLE);
 	KT_EXPECT_EQ(strcmp(((struct kmem_cache *)slab_page_of(c)->mapping)->name,
 			    "kmalloc-rcl-128"),
 		     0);
-	KT_EXPECT(slab_reclaimable_pages() >= 2);
+	KT_EXPECT(mm_slab_reclaimable_pages() >= 2);
 	kmem_cache_free(r, a);
 	kmem_cache_free(u, b);
 	kfree(c);
@@ -320,7 +320,7 @@ HTEST(fragmented_memory_falls_back_to_the_smallest_order)
 	KT_EXPECT_EQ(s->min_order, 0);
 	/* every page taken, then every other one given back: order 0 only */
 	struct held_set held = { 0 };
-	pcp_set_enabled(false);
+	mm_pcp_set_enabled(false);
 	held_fill(&held, GFP_ATOMIC | __GFP_MEMALLOC, 0); /* reserves too */
 	for (size_t i = 0; i < held.n; i += 2)
 		__free_pages(held.v[i].page, 0);
@@ -335,7 +335,7 @@ HTEST(fragmented_memory_falls_back_to_the_smallest_order)
 	for (size_t i = 1; i < held.n; i += 2)
 		__free_pages(held.v[i].page, 0);
 	free(held.v);
-	pcp_set_enabled(true);
+	mm_pcp_set_enabled(true);
 	KT_EXPECT_EQ(mm_check_invariants(), 0);
 }
 

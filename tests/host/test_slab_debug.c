@@ -32,7 +32,7 @@ HTEST(double_free_is_reported_on_plain_and_debugged_caches)
 	CAPTURE(kfree(p));
 	snprintf(want, sizeof(want), "BUG kmalloc-64: double free of object %p", p);
 	KT_EXPECT(strstr(out, want) != NULL);
-	KT_EXPECT_EQ(slab_last_report.kind, SLAB_REPORT_DOUBLE_FREE);
+	KT_EXPECT_EQ(mm_slab_last_report.kind, SLAB_REPORT_DOUBLE_FREE);
 	KT_EXPECT_EQ(mm_check_invariants(), 0);
 
 	/* debugged: caught however late, with both callers */
@@ -45,9 +45,9 @@ HTEST(double_free_is_reported_on_plain_and_debugged_caches)
 	snprintf(want, sizeof(want),
 		 "BUG dbg-double: double free of object %p (last allocated by 0x", a);
 	KT_EXPECT(strstr(out, want) != NULL);
-	KT_EXPECT_EQ(slab_last_report.kind, SLAB_REPORT_DOUBLE_FREE);
-	KT_EXPECT(slab_last_report.alloc_caller != NULL);
-	KT_EXPECT(slab_last_report.free_caller != NULL);
+	KT_EXPECT_EQ(mm_slab_last_report.kind, SLAB_REPORT_DOUBLE_FREE);
+	KT_EXPECT(mm_slab_last_report.alloc_caller != NULL);
+	KT_EXPECT(mm_slab_last_report.free_caller != NULL);
 	KT_EXPECT_EQ(count_newlines(out), 1);
 	KT_EXPECT_EQ(mm_check_invariants(), 0);
 	KT_EXPECT_EQ(kmem_cache_destroy(s), 0);
@@ -63,7 +63,7 @@ HTEST(invalid_frees_are_reported_and_ignored)
 	void *pa = page_address(pg);
 	CAPTURE(kfree(pa));
 	KT_EXPECT(strstr(out, "not an object of any slab cache") != NULL);
-	KT_EXPECT_EQ(slab_last_report.kind, SLAB_REPORT_INVALID_FREE);
+	KT_EXPECT_EQ(mm_slab_last_report.kind, SLAB_REPORT_INVALID_FREE);
 	KT_EXPECT_EQ(page_ref_count(pg), 1); /* untouched */
 	__free_page(pg);
 
@@ -72,14 +72,14 @@ HTEST(invalid_frees_are_reported_and_ignored)
 	CAPTURE(kfree(o + 8));
 	KT_EXPECT(strstr(out, "BUG kmalloc-128: free of") != NULL);
 	KT_EXPECT(strstr(out, "not the start of an object") != NULL);
-	KT_EXPECT_EQ(slab_last_report.kind, SLAB_REPORT_MID_OBJECT);
-	KT_EXPECT(slab_last_report.object == o + 8);
+	KT_EXPECT_EQ(mm_slab_last_report.kind, SLAB_REPORT_MID_OBJECT);
+	KT_EXPECT(mm_slab_last_report.object == o + 8);
 
 	/* to the wrong cache */
 	struct kmem_cache *s = kmem_cache_create("other", 128, 0, 0, NULL);
 	CAPTURE(kmem_cache_free(s, o));
 	KT_EXPECT(strstr(out, "freed to other, but it belongs to kmalloc-128") != NULL);
-	KT_EXPECT_EQ(slab_last_report.kind, SLAB_REPORT_WRONG_CACHE);
+	KT_EXPECT_EQ(mm_slab_last_report.kind, SLAB_REPORT_WRONG_CACHE);
 	kfree(o);
 	KT_EXPECT_EQ(mm_check_invariants(), 0);
 	KT_EXPECT_EQ(kmem_cache_destroy(s), 0);
@@ -100,14 +100,14 @@ HTEST(red_zone_overruns_are_caught_at_free)
 	snprintf(want, sizeof(want),
 		 "BUG dbg-rz: red zone of object %p overwritten at offset 21: 0x78", (void *)o);
 	KT_EXPECT(strstr(out, want) != NULL);
-	KT_EXPECT_EQ(slab_last_report.kind, SLAB_REPORT_REDZONE);
-	KT_EXPECT_EQ(slab_last_report.offset, 21);
+	KT_EXPECT_EQ(mm_slab_last_report.kind, SLAB_REPORT_REDZONE);
+	KT_EXPECT_EQ(mm_slab_last_report.offset, 21);
 	/* underrun */
 	o = kmem_cache_alloc(s, GFP_KERNEL);
 	o[-1] = 0;
 	CAPTURE(kmem_cache_free(s, o));
-	KT_EXPECT_EQ(slab_last_report.kind, SLAB_REPORT_REDZONE);
-	KT_EXPECT_EQ((long)slab_last_report.offset, -1);
+	KT_EXPECT_EQ(mm_slab_last_report.kind, SLAB_REPORT_REDZONE);
+	KT_EXPECT_EQ((long)mm_slab_last_report.offset, -1);
 	KT_EXPECT_EQ(mm_check_invariants(), 0); /* repaired */
 	KT_EXPECT_EQ(kmem_cache_destroy(s), 0);
 }
@@ -134,8 +134,8 @@ HTEST(writes_after_free_are_caught_by_poison_and_the_checker)
 	snprintf(want, sizeof(want), "BUG dbg-uaf: object %p written after free at offset 10: 0x42",
 		 (void *)o);
 	KT_EXPECT(strstr(out, want) != NULL);
-	KT_EXPECT_EQ(slab_last_report.kind, SLAB_REPORT_POISON);
-	KT_EXPECT_EQ(slab_last_report.offset, 10);
+	KT_EXPECT_EQ(mm_slab_last_report.kind, SLAB_REPORT_POISON);
+	KT_EXPECT_EQ(mm_slab_last_report.offset, 10);
 	kmem_cache_free(s, again);
 	KT_EXPECT_EQ(mm_check_invariants(), 0);
 	KT_EXPECT_EQ(kmem_cache_destroy(s), 0);
@@ -174,10 +174,10 @@ HTEST(checker_sees_a_corrupted_free_list)
 
 HTEST(slab_debug_option_selects_caches_and_flags)
 {
-	KT_ASSERT_EQ(slab_debug_setup("ZP,kmalloc-64,named"), 0);
-	KT_EXPECT_EQ(slab_debug_flags_for("named"), SLAB_RED_ZONE | SLAB_POISON);
-	KT_EXPECT_EQ(slab_debug_flags_for("kmalloc-64"), SLAB_RED_ZONE | SLAB_POISON);
-	KT_EXPECT_EQ(slab_debug_flags_for("kmalloc-128"), 0);
+	KT_ASSERT_EQ(mm_slab_debug_setup("ZP,kmalloc-64,named"), 0);
+	KT_EXPECT_EQ(mm_slab_debug_flags_for("named"), SLAB_RED_ZONE | SLAB_POISON);
+	KT_EXPECT_EQ(mm_slab_debug_flags_for("kmalloc-64"), SLAB_RED_ZONE | SLAB_POISON);
+	KT_EXPECT_EQ(mm_slab_debug_flags_for("kmalloc-128"), 0);
 	KT_ASSERT_EQ(slab_boot(32), 0);
 	struct kmem_cache *s = kmem_cache_create("named", 30, 0, 0, NULL);
 	KT_EXPECT_EQ(s->flags & SLAB_DEBUG_FLAGS, SLAB_RED_ZONE | SLAB_POISON);
@@ -189,15 +189,15 @@ HTEST(slab_debug_option_selects_caches_and_flags)
 	host_capture_start();
 	kfree(p);
 	host_capture_stop();
-	KT_EXPECT_EQ(slab_last_report.kind, SLAB_REPORT_REDZONE);
+	KT_EXPECT_EQ(mm_slab_last_report.kind, SLAB_REPORT_REDZONE);
 	KT_EXPECT_EQ(kmem_cache_destroy(s), 0);
 	/* bad input */
-	KT_EXPECT(slab_debug_setup("FX") < 0);
-	KT_ASSERT_EQ(slab_debug_setup("-"), 0);
-	KT_EXPECT_EQ(slab_debug_default, 0);
-	KT_ASSERT_EQ(slab_debug_setup(""), 0);
-	KT_EXPECT_EQ(slab_debug_default, SLAB_DEBUG_FLAGS);
-	KT_ASSERT_EQ(slab_debug_setup("-"), 0);
+	KT_EXPECT(mm_slab_debug_setup("FX") < 0);
+	KT_ASSERT_EQ(mm_slab_debug_setup("-"), 0);
+	KT_EXPECT_EQ(mm_slab_debug_default, 0);
+	KT_ASSERT_EQ(mm_slab_debug_setup(""), 0);
+	KT_EXPECT_EQ(mm_slab_debug_default, SLAB_DEBUG_FLAGS);
+	KT_ASSERT_EQ(mm_slab_debug_setup("-"), 0);
 }
 
 HTEST_MAIN("slab_debug")

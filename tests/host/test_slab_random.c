@@ -126,7 +126,7 @@ static size_t random_run(uint64_t seed, int ncaches, size_t steps, size_t max, s
 	}
 	for (int c = 0; c < ncaches; c++)
 		bad += kmem_cache_destroy(caches[c]) != 0;
-	kmem_cache_shrink_all(); /* kmalloc's caches too */
+	mm_kmem_cache_shrink_all(); /* kmalloc's caches too */
 	bad += fails != 0;
 	drain_all_pages(NULL);
 	if (slab_pages() != slab_before || nr_free_pages() != free_before) {
@@ -156,9 +156,9 @@ HTEST(random_sequences_on_debugged_caches_report_nothing)
 	unsigned long reports;
 
 	KT_ASSERT_EQ(slab_boot(64), 0);
-	reports = slab_last_report.count;
+	reports = mm_slab_last_report.count;
 	KT_EXPECT_EQ(random_run(77, 10, 30000, 3000, SLAB_DEBUG_FLAGS), 0);
-	KT_EXPECT_EQ(slab_last_report.count, reports);
+	KT_EXPECT_EQ(mm_slab_last_report.count, reports);
 	KT_EXPECT_EQ(mm_check_invariants(), 0);
 }
 
@@ -181,7 +181,7 @@ HTEST(tight_memory_fails_cleanly_and_recovers)
 	KT_EXPECT_EQ(mm_check_invariants(), 0);
 	while (n)
 		kfree(v[--n]);
-	kmem_cache_shrink_all();
+	mm_kmem_cache_shrink_all();
 	drain_all_pages(NULL);
 	KT_EXPECT_EQ(nr_free_pages(), free_before);
 	free(v);
@@ -241,9 +241,9 @@ HTEST(objects_freed_on_other_cpus_flow_back_to_their_slabs)
 		cached += s->cpu_cache[cpu]->avail;
 	KT_EXPECT(cached > 0);
 	KT_EXPECT_EQ(kmem_cache_destroy(s), 0);
-	kmem_cache_shrink_all();
+	mm_kmem_cache_shrink_all();
 	for (unsigned int cpu = 0; cpu < CPUS; cpu++)
-		for (struct list_head *pos = slab_caches.next; pos != &slab_caches; pos = pos->next)
+		for (struct list_head *pos = mm_slab_caches.next; pos != &mm_slab_caches; pos = pos->next)
 			KT_EXPECT_EQ(list_entry(pos, struct kmem_cache, list)->cpu_cache[cpu]->avail,
 				     0);
 	drain_all_pages(NULL);

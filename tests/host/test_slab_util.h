@@ -64,7 +64,7 @@ static inline size_t count_newlines(const char *s)
 /* Slab pages of every cache (kmalloc's included), from the counters. */
 static inline unsigned long slab_pages(void)
 {
-	return slab_reclaimable_pages() + slab_unreclaimable_pages();
+	return mm_slab_reclaimable_pages() + mm_slab_unreclaimable_pages();
 }
 
 #endif

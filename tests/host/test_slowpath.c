@@ -5,7 +5,7 @@
  * RETRY_MAYFAIL limits, NOFAIL after an OOM kill of the largest task,
  * atomic requests below min while GFP_KERNEL reclaims, reclaimers never
  * recursing, watermark boosting and its decay, and kswapd's balancing and
- * giving up. kswapd runs synchronously (kswapd_balance()): host threads
+ * giving up. kswapd runs synchronously (mm_kswapd_balance()): host threads
  * would share CPU 0's per-CPU lists, which only interrupts-off protects.
  */
 #include <string.h>
@@ -21,9 +21,9 @@ static int slowpath_boot(unsigned long mib)
 	if (reclaim_boot(mib))
 		return -1;
 	mm_debug_poison = false;
-	kswapd_reset();
-	compaction_reset();
-	oom_reset();
+	mm_kswapd_reset();
+	mm_compaction_reset();
+	mm_oom_reset();
 	*mm_current_flags() = 0;
 	return 0;
 }
@@ -39,7 +39,7 @@ static void cache_fill(struct address_space *f, uint64_t n)
 	for (uint64_t i = 0; i < n; i++)
 		if (write_version(f, i, 1))
 			break;
-	filemap_sync(f);
+	mm_filemap_sync(f);
 }
 
 /* An OOM task owning pages in a held_set. */
@@ -56,7 +56,7 @@ static unsigned long hog_kill(struct oom_task *t)
 	for (size_t i = 0; i < h->held.n; i++)
 		n += 1UL << h->held.v[i].order;
 	held_free_all(&h->held);
-	oom_task_account(t, -(long)t->nr_pages);
+	mm_oom_task_account(t, -(long)t->nr_pages);
 	return n;
 }
 
@@ -76,14 +76,14 @@ static size_t hog_take(struct hog *h, gfp_t gfp, size_t max)
 
 	while ((!max || n < max) && (p = alloc_pages(gfp | __GFP_NOWARN, 0)) != NULL) {
 		held_push(&h->held, p, 0);
-		oom_task_account(&h->task, 1);
+		mm_oom_task_account(&h->task, 1);
 		n++;
 	}
 	return n;
 }
 
 static const struct alloc_context ac_dma32 = {
-	.zonelist = &node_data[0].node_zonelists[ZONELIST_FALLBACK],
+	.zonelist = &mm_node_data[0].node_zonelists[ZONELIST_FALLBACK],
 	.highest_zoneidx = ZONE_DMA32,
 	.migratetype = MIGRATE_UNMOVABLE
 };
@@ -98,39 +98,39 @@ HTEST(should_reclaim_retry_follows_progress_free_and_reclaimable_pages)
 	KT_ASSERT_EQ(slowpath_boot(16), 0);
 	/* plenty free: retry, and progress resets the counter */
 	loops = 5;
-	KT_EXPECT(should_reclaim_retry(GFP_KERNEL, 0, &ac_dma32, ALLOC_WMARK_MIN, true, &loops));
+	KT_EXPECT(mm_should_reclaim_retry(GFP_KERNEL, 0, &ac_dma32, ALLOC_WMARK_MIN, true, &loops));
 	KT_EXPECT_EQ(loops, 0);
 	/* costly orders count a round even with progress */
-	should_reclaim_retry(GFP_KERNEL, 4, &ac_dma32, ALLOC_WMARK_MIN, true, &loops);
+	mm_should_reclaim_retry(GFP_KERNEL, 4, &ac_dma32, ALLOC_WMARK_MIN, true, &loops);
 	KT_EXPECT_EQ(loops, 1);
 	/* past MAX_RECLAIM_RETRIES: no, unless a HIGHATOMIC reserve goes back */
 	loops = MAX_RECLAIM_RETRIES;
-	KT_EXPECT(!should_reclaim_retry(GFP_KERNEL, 0, &ac_dma32, ALLOC_WMARK_MIN, false, &loops));
+	KT_EXPECT(!mm_should_reclaim_retry(GFP_KERNEL, 0, &ac_dma32, ALLOC_WMARK_MIN, false, &loops));
 	KT_EXPECT_EQ(loops, MAX_RECLAIM_RETRIES + 1);
 
 	/* Cache pages, then everything else taken down to min. */
 	KT_ASSERT_EQ(ramdisk_host_create(&bd, 1024), 0);
-	KT_ASSERT_EQ(filemap_init(&f, 3, &bd, 0, 1024, 0), 0);
+	KT_ASSERT_EQ(mm_filemap_init(&f, 3, &bd, 0, 1024, 0), 0);
 	cache_fill(&f, 1024);
 	held_fill(&s, 0, 0);
 	KT_EXPECT(free_of(dma32()) <= (long)min_wmark_pages(dma32()));
-	KT_EXPECT(zone_reclaimable_pages(dma32()) >= 1000);
+	KT_EXPECT(mm_zone_reclaimable_pages(dma32()) >= 1000);
 	/* free + reclaimable passes min: retry, each failed round counting
 	 * the reclaimable part less, until it no longer passes */
 	loops = 0;
 	int rounds = 0;
-	while (should_reclaim_retry(GFP_KERNEL, 0, &ac_dma32, ALLOC_WMARK_MIN, false, &loops))
+	while (mm_should_reclaim_retry(GFP_KERNEL, 0, &ac_dma32, ALLOC_WMARK_MIN, false, &loops))
 		rounds++;
 	KT_EXPECT(rounds >= 1 && rounds <= MAX_RECLAIM_RETRIES);
 	ktest_diag("reclaimable %lu free %ld min %lu: %d rounds without progress allowed",
-		   zone_reclaimable_pages(dma32()), free_of(dma32()), min_wmark_pages(dma32()),
+		   mm_zone_reclaimable_pages(dma32()), free_of(dma32()), min_wmark_pages(dma32()),
 		   rounds);
 	/* nothing reclaimable and below min: no retry at all */
-	filemap_evict(&f, true);
-	filemap_drain_node_pool();
+	mm_filemap_evict(&f, true);
+	mm_filemap_drain_node_pool();
 	held_fill(&s, 0, 0);
 	loops = 0;
-	KT_EXPECT(!should_reclaim_retry(GFP_KERNEL, 0, &ac_dma32, ALLOC_WMARK_MIN, false, &loops));
+	KT_EXPECT(!mm_should_reclaim_retry(GFP_KERNEL, 0, &ac_dma32, ALLOC_WMARK_MIN, false, &loops));
 	held_free_all(&s);
 	ramdisk_host_destroy(&bd);
 }
@@ -143,11 +143,11 @@ HTEST(should_compact_retry_table)
 
 	KT_ASSERT_EQ(slowpath_boot(16), 0);
 	/* order 0 never retries for compaction */
-	KT_EXPECT(!should_compact_retry(&ac_dma32, 0, ALLOC_WMARK_MIN, COMPACT_SUCCESS, &prio,
+	KT_EXPECT(!mm_should_compact_retry(&ac_dma32, 0, ALLOC_WMARK_MIN, COMPACT_SUCCESS, &prio,
 					&retries));
 	/* progress: up to MAX_COMPACT_RETRIES, a quarter of that for costly */
 	int n = 0;
-	while (should_compact_retry(&ac_dma32, 2, ALLOC_WMARK_MIN, COMPACT_SUCCESS, &prio,
+	while (mm_should_compact_retry(&ac_dma32, 2, ALLOC_WMARK_MIN, COMPACT_SUCCESS, &prio,
 				    &retries) &&
 	       n < 100)
 		n++;
@@ -157,7 +157,7 @@ HTEST(should_compact_retry_table)
 	retries = 0;
 	prio = DEF_COMPACT_PRIORITY;
 	n = 0;
-	while (should_compact_retry(&ac_dma32, 5, ALLOC_WMARK_MIN, COMPACT_SUCCESS, &prio,
+	while (mm_should_compact_retry(&ac_dma32, 5, ALLOC_WMARK_MIN, COMPACT_SUCCESS, &prio,
 				    &retries) &&
 	       n < 100)
 		n++;
@@ -166,10 +166,10 @@ HTEST(should_compact_retry_table)
 	/* failed (COMPLETE): one more try at a higher priority, then no */
 	prio = DEF_COMPACT_PRIORITY;
 	retries = 0;
-	KT_EXPECT(should_compact_retry(&ac_dma32, 2, ALLOC_WMARK_MIN, COMPACT_COMPLETE, &prio,
+	KT_EXPECT(mm_should_compact_retry(&ac_dma32, 2, ALLOC_WMARK_MIN, COMPACT_COMPLETE, &prio,
 				       &retries));
 	KT_EXPECT_EQ(prio, COMPACT_PRIO_SYNC_FULL);
-	KT_EXPECT(!should_compact_retry(&ac_dma32, 2, ALLOC_WMARK_MIN, COMPACT_COMPLETE, &prio,
+	KT_EXPECT(!mm_should_compact_retry(&ac_dma32, 2, ALLOC_WMARK_MIN, COMPACT_COMPLETE, &prio,
 					&retries));
 	/* withdrawn (deferred, contended, a partial pass): straight to the
 	 * next priority, then no - never a retry at the same priority */
@@ -179,7 +179,7 @@ HTEST(should_compact_retry_table)
 		prio = DEF_COMPACT_PRIORITY;
 		retries = 0;
 		n = 0;
-		while (should_compact_retry(&ac_dma32, 2, ALLOC_WMARK_MIN, withdrawn[k], &prio,
+		while (mm_should_compact_retry(&ac_dma32, 2, ALLOC_WMARK_MIN, withdrawn[k], &prio,
 					    &retries) &&
 		       n < 100)
 			n++;
@@ -189,7 +189,7 @@ HTEST(should_compact_retry_table)
 	/* SKIPPED, with the order already there: no reason to retry */
 	prio = DEF_COMPACT_PRIORITY;
 	retries = 0;
-	KT_EXPECT(!should_compact_retry(&ac_dma32, 2, ALLOC_WMARK_MIN, COMPACT_SKIPPED, &prio,
+	KT_EXPECT(!mm_should_compact_retry(&ac_dma32, 2, ALLOC_WMARK_MIN, COMPACT_SKIPPED, &prio,
 					&retries));
 	/* SKIPPED in a fragmented zone (no order-1 block, half of it free):
 	 * retry while reclaim could make it suitable, at most
@@ -206,7 +206,7 @@ HTEST(should_compact_retry_table)
 	prio = DEF_COMPACT_PRIORITY;
 	retries = 0;
 	n = 0;
-	while (should_compact_retry(&ac_dma32, 2, ALLOC_WMARK_MIN, COMPACT_SKIPPED, &prio,
+	while (mm_should_compact_retry(&ac_dma32, 2, ALLOC_WMARK_MIN, COMPACT_SKIPPED, &prio,
 				    &retries) &&
 	       n < 100)
 		n++;
@@ -215,10 +215,10 @@ HTEST(should_compact_retry_table)
 	/* and not at all once nothing is left to reclaim or free */
 	held_fill(&s, 0, 0);
 	retries = 0;
-	KT_EXPECT(!should_compact_retry(&ac_dma32, 2, ALLOC_WMARK_MIN, COMPACT_SKIPPED, &prio,
+	KT_EXPECT(!mm_should_compact_retry(&ac_dma32, 2, ALLOC_WMARK_MIN, COMPACT_SKIPPED, &prio,
 					&retries));
 	/* compaction itself: nothing free enough is SKIPPED, never SUCCESS */
-	KT_EXPECT_EQ(try_to_compact_pages(GFP_KERNEL, 2, ALLOC_WMARK_MIN, ZONE_DMA32,
+	KT_EXPECT_EQ(mm_try_to_compact_pages(GFP_KERNEL, 2, ALLOC_WMARK_MIN, ZONE_DMA32,
 					  COMPACT_PRIO_SYNC_FULL),
 		     COMPACT_SKIPPED);
 	held_free_all(&s);
@@ -232,7 +232,7 @@ HTEST(compaction_never_claims_success_and_defers_after_sync_failures)
 	KT_ASSERT_EQ(slowpath_boot(16), 0);
 	z = dma32();
 	/* a free order-9 block exists: SUCCESS means "already there" */
-	KT_EXPECT_EQ(try_to_compact_pages(GFP_KERNEL, 9, ALLOC_WMARK_MIN, ZONE_DMA32,
+	KT_EXPECT_EQ(mm_try_to_compact_pages(GFP_KERNEL, 9, ALLOC_WMARK_MIN, ZONE_DMA32,
 					  COMPACT_PRIO_ASYNC),
 		     COMPACT_SUCCESS);
 	/* Fragment: keep every other page, so no order-1 block is left but
@@ -247,7 +247,7 @@ HTEST(compaction_never_claims_success_and_defers_after_sync_failures)
 	KT_EXPECT(free_of(z) > (long)high_wmark_pages(z));
 	KT_EXPECT_EQ(z->free_area[1].nr_free, 0);
 	/* suitable, but nothing can move: COMPLETE, and the sync pass defers */
-	KT_EXPECT_EQ(try_to_compact_pages(GFP_KERNEL, 1, ALLOC_WMARK_MIN, ZONE_DMA32,
+	KT_EXPECT_EQ(mm_try_to_compact_pages(GFP_KERNEL, 1, ALLOC_WMARK_MIN, ZONE_DMA32,
 					  COMPACT_PRIO_SYNC_LIGHT),
 		     COMPACT_COMPLETE);
 	/* Linux's deferral: after the k-th failure in a row, the next
@@ -257,13 +257,13 @@ HTEST(compaction_never_claims_success_and_defers_after_sync_failures)
 		COMPACT_DEFERRED, COMPACT_COMPLETE, COMPACT_DEFERRED,
 	};
 	for (unsigned int k = 0; k < sizeof(want) / sizeof(want[0]); k++)
-		KT_EXPECT_EQ(try_to_compact_pages(GFP_KERNEL, 1, ALLOC_WMARK_MIN, ZONE_DMA32,
+		KT_EXPECT_EQ(mm_try_to_compact_pages(GFP_KERNEL, 1, ALLOC_WMARK_MIN, ZONE_DMA32,
 						  COMPACT_PRIO_SYNC_LIGHT),
 			     want[k]);
-	KT_EXPECT(compact_event_count(COMPACT_DEFERRED_EVENTS) >= 5);
+	KT_EXPECT(mm_compact_event_count(COMPACT_DEFERRED_EVENTS) >= 5);
 	/* and the allocation fails without a single success counted */
 	KT_EXPECT(alloc_pages(GFP_KERNEL | __GFP_NOWARN | __GFP_NORETRY, 1) == NULL);
-	KT_EXPECT_EQ(compact_event_count(COMPACTSUCCESS), 0);
+	KT_EXPECT_EQ(mm_compact_event_count(COMPACTSUCCESS), 0);
 	for (size_t i = 0; i < s.n; i++)
 		if (s.v[i].page)
 			__free_pages(s.v[i].page, 0);
@@ -277,17 +277,17 @@ HTEST(noretry_fails_fast_without_oom_and_at_most_one_reclaim_round)
 
 	KT_ASSERT_EQ(slowpath_boot(16), 0);
 	hog_init(&h, "hog");
-	KT_ASSERT_EQ(oom_register_task(&h.task), 0);
+	KT_ASSERT_EQ(mm_oom_register_task(&h.task), 0);
 	hog_take(&h, 0, 0);
-	stall0 = global_reclaim_event(ALLOCSTALL);
+	stall0 = mm_global_reclaim_event(ALLOCSTALL);
 	KT_EXPECT(alloc_pages(GFP_KERNEL | __GFP_NORETRY | __GFP_NOWARN, 0) == NULL);
-	KT_EXPECT(global_reclaim_event(ALLOCSTALL) - stall0 <= 1);
-	KT_EXPECT_EQ(oom_kill_count(), 0);
+	KT_EXPECT(mm_global_reclaim_event(ALLOCSTALL) - stall0 <= 1);
+	KT_EXPECT_EQ(mm_oom_kill_count(), 0);
 	KT_EXPECT(!h.task.killed);
 	/* costly without RETRY_MAYFAIL stops the same way */
 	KT_EXPECT(alloc_pages(GFP_KERNEL | __GFP_NOWARN, 5) == NULL);
-	KT_EXPECT_EQ(oom_kill_count(), 0);
-	oom_unregister_task(&h.task);
+	KT_EXPECT_EQ(mm_oom_kill_count(), 0);
+	mm_oom_unregister_task(&h.task);
 	hog_kill(&h.task);
 }
 
@@ -303,27 +303,27 @@ HTEST(retry_mayfail_retries_at_most_16_rounds_and_never_ooms)
 	/* Reclaimable-looking pages that cannot be reclaimed (pinned): the
 	 * retry rule keeps trying while they could still help. */
 	KT_ASSERT_EQ(ramdisk_host_create(&bd, 256), 0);
-	KT_ASSERT_EQ(filemap_init(&f, 4, &bd, 0, 256, 0), 0);
+	KT_ASSERT_EQ(mm_filemap_init(&f, 4, &bd, 0, 256, 0), 0);
 	cache_fill(&f, 256);
 	for (int i = 0; i < 256; i++)
-		pins[i] = find_get_page(&f, (uint64_t)i);
+		pins[i] = mm_find_get_page(&f, (uint64_t)i);
 	hog_init(&h, "hog");
-	KT_ASSERT_EQ(oom_register_task(&h.task), 0);
+	KT_ASSERT_EQ(mm_oom_register_task(&h.task), 0);
 	hog_take(&h, 0, 0);
-	stall0 = global_reclaim_event(ALLOCSTALL);
+	stall0 = mm_global_reclaim_event(ALLOCSTALL);
 	KT_EXPECT(alloc_pages(GFP_KERNEL | __GFP_RETRY_MAYFAIL | __GFP_NOWARN, 0) == NULL);
-	unsigned long rounds = global_reclaim_event(ALLOCSTALL) - stall0;
+	unsigned long rounds = mm_global_reclaim_event(ALLOCSTALL) - stall0;
 	ktest_diag("RETRY_MAYFAIL: %lu reclaim rounds before failing", rounds);
 	KT_EXPECT(rounds >= 2 && rounds <= MAX_RECLAIM_RETRIES + 1);
-	KT_EXPECT_EQ(oom_kill_count(), 0);
+	KT_EXPECT_EQ(mm_oom_kill_count(), 0);
 	KT_EXPECT(!h.task.killed);
-	oom_unregister_task(&h.task);
+	mm_oom_unregister_task(&h.task);
 	hog_kill(&h.task);
 	for (int i = 0; i < 256; i++)
 		if (pins[i])
-			filemap_put_page(pins[i]);
-	filemap_evict(&f, true);
-	filemap_drain_node_pool();
+			mm_filemap_put_page(pins[i]);
+	mm_filemap_evict(&f, true);
+	mm_filemap_drain_node_pool();
 	ramdisk_host_destroy(&bd);
 }
 
@@ -336,9 +336,9 @@ HTEST(nofail_succeeds_after_oom_kills_the_largest_task)
 	KT_ASSERT_EQ(slowpath_boot(16), 0);
 	hog_init(&small, "small");
 	hog_init(&large, "large");
-	KT_ASSERT_EQ(oom_register_task(&small.task), 0);
-	KT_ASSERT_EQ(oom_register_task(&large.task), 0);
-	KT_EXPECT_EQ(oom_register_task(&large.task), -1); /* twice: refused */
+	KT_ASSERT_EQ(mm_oom_register_task(&small.task), 0);
+	KT_ASSERT_EQ(mm_oom_register_task(&large.task), 0);
+	KT_EXPECT_EQ(mm_oom_register_task(&large.task), -1); /* twice: refused */
 	KT_EXPECT_EQ(hog_take(&small, 0, 40), 40);
 	hog_take(&large, 0, 0);
 	KT_ASSERT(large.task.nr_pages > small.task.nr_pages);
@@ -346,7 +346,7 @@ HTEST(nofail_succeeds_after_oom_kills_the_largest_task)
 	p = alloc_pages(GFP_KERNEL | __GFP_NOFAIL, 0);
 	out = host_capture_stop();
 	KT_EXPECT(p != NULL);
-	KT_EXPECT_EQ(oom_kill_count(), 1);
+	KT_EXPECT_EQ(mm_oom_kill_count(), 1);
 	KT_EXPECT(large.task.killed && !small.task.killed);
 	KT_EXPECT_EQ(large.task.nr_pages, 0);
 	KT_EXPECT_EQ(small.task.nr_pages, 40);
@@ -360,14 +360,14 @@ HTEST(nofail_succeeds_after_oom_kills_the_largest_task)
 	out = host_capture_stop();
 	KT_EXPECT(q != NULL);
 	KT_EXPECT(strstr(out, "Killed task 1 (small)") != NULL);
-	KT_EXPECT_EQ(oom_kill_count(), 2);
+	KT_EXPECT_EQ(mm_oom_kill_count(), 2);
 	KT_EXPECT(small.task.killed);
 	if (p)
 		__free_page(p);
 	if (q)
 		__free_page(q);
-	oom_unregister_task(&small.task);
-	oom_unregister_task(&large.task);
+	mm_oom_unregister_task(&small.task);
+	mm_oom_unregister_task(&large.task);
 	hog_kill(&large.task);
 	hog_kill(&small.task);
 }
@@ -401,31 +401,31 @@ HTEST(atomic_dips_below_min_while_gfp_kernel_reclaims)
 	KT_ASSERT_EQ(slowpath_boot(16), 0);
 	z = dma32();
 	KT_ASSERT_EQ(ramdisk_host_create(&bd, 1024), 0);
-	KT_ASSERT_EQ(filemap_init(&f, 5, &bd, 0, 1024, 0), 0);
+	KT_ASSERT_EQ(mm_filemap_init(&f, 5, &bd, 0, 1024, 0), 0);
 	cache_fill(&f, 1024);
 	held_fill(&s, 0, 0); /* down to min, no reclaim */
 	drain_all_pages(NULL);
-	stall0 = global_reclaim_event(ALLOCSTALL);
+	stall0 = mm_global_reclaim_event(ALLOCSTALL);
 	KT_EXPECT(held_fill(&a, GFP_ATOMIC, 0) > 0);
 	KT_EXPECT(free_of(z) < (long)min_wmark_pages(z));
-	KT_EXPECT_EQ(global_reclaim_event(ALLOCSTALL), stall0); /* atomic never reclaims */
-	kswapd_get_stats(&st);
+	KT_EXPECT_EQ(mm_global_reclaim_event(ALLOCSTALL), stall0); /* atomic never reclaims */
+	mm_kswapd_get_stats(&st);
 	KT_EXPECT(st.requests >= 1); /* but it woke kswapd */
 	KT_EXPECT(st.lowest_free[ZONE_DMA32] >= 0 &&
 		  st.lowest_free[ZONE_DMA32] <= (long)min_wmark_pages(z));
 	ktest_diag("atomic: %zu pages below the no-reclaim floor; free %ld, min %lu", a.n,
 		   free_of(z), min_wmark_pages(z));
-	steal0 = global_reclaim_event(PGSTEAL_DIRECT);
+	steal0 = mm_global_reclaim_event(PGSTEAL_DIRECT);
 	struct page *p = alloc_page(GFP_KERNEL | __GFP_NOWARN);
 	KT_EXPECT(p != NULL);
-	KT_EXPECT(global_reclaim_event(ALLOCSTALL) > stall0);
-	KT_EXPECT(global_reclaim_event(PGSTEAL_DIRECT) > steal0);
+	KT_EXPECT(mm_global_reclaim_event(ALLOCSTALL) > stall0);
+	KT_EXPECT(mm_global_reclaim_event(PGSTEAL_DIRECT) > steal0);
 	if (p)
 		__free_page(p);
 	held_free_all(&a);
 	held_free_all(&s);
-	filemap_evict(&f, true);
-	filemap_drain_node_pool();
+	mm_filemap_evict(&f, true);
+	mm_filemap_drain_node_pool();
 	ramdisk_host_destroy(&bd);
 	EXPECT_MM_CLEAN();
 }
@@ -441,13 +441,13 @@ static unsigned long nest_count(struct shrinker *s, struct shrink_control *sc)
 }
 static unsigned long nest_scan(struct shrinker *s, struct shrink_control *sc)
 {
-	unsigned long before = global_reclaim_event(ALLOCSTALL);
+	unsigned long before = mm_global_reclaim_event(ALLOCSTALL);
 	struct page *p = alloc_page(GFP_KERNEL | __GFP_NOWARN);
 
 	(void)s;
 	(void)sc;
 	nested_allocs++;
-	nested_stalls += global_reclaim_event(ALLOCSTALL) - before;
+	nested_stalls += mm_global_reclaim_event(ALLOCSTALL) - before;
 	if (p) {
 		nested_ok++;
 		__free_page(p);
@@ -468,14 +468,14 @@ HTEST(a_reclaimer_never_recurses_into_reclaim)
 	KT_ASSERT_EQ(slowpath_boot(16), 0);
 	KT_ASSERT_EQ(register_shrinker(&sh), 0);
 	KT_ASSERT_EQ(ramdisk_host_create(&bd, 512), 0);
-	KT_ASSERT_EQ(filemap_init(&f, 6, &bd, 0, 512, 0), 0);
+	KT_ASSERT_EQ(mm_filemap_init(&f, 6, &bd, 0, 512, 0), 0);
 	cache_fill(&f, 512);
 	held_fill(&s, 0, 0);
 	nested_allocs = nested_stalls = nested_ok = 0;
-	stall0 = global_reclaim_event(ALLOCSTALL);
+	stall0 = mm_global_reclaim_event(ALLOCSTALL);
 	struct page *p = alloc_page(GFP_KERNEL | __GFP_NOWARN); /* direct reclaim */
 	KT_EXPECT(p != NULL);
-	KT_EXPECT(global_reclaim_event(ALLOCSTALL) > stall0);
+	KT_EXPECT(mm_global_reclaim_event(ALLOCSTALL) > stall0);
 	KT_EXPECT(nested_allocs > 0);
 	KT_EXPECT_EQ(nested_stalls, 0);
 	KT_EXPECT_EQ(nested_ok, nested_allocs); /* reserves serve the reclaimer */
@@ -487,12 +487,12 @@ HTEST(a_reclaimer_never_recurses_into_reclaim)
 	 * reclaims even though the cache could give pages back. */
 	held_fill(&s, 0, 0);
 	*mm_current_flags() |= MM_PF_MEMALLOC;
-	stall0 = global_reclaim_event(ALLOCSTALL);
+	stall0 = mm_global_reclaim_event(ALLOCSTALL);
 	size_t got = held_fill(&r, GFP_KERNEL, 0);
 	*mm_current_flags() &= ~MM_PF_MEMALLOC;
 	KT_EXPECT(got > 0);
-	KT_EXPECT_EQ(global_reclaim_event(ALLOCSTALL), stall0);
-	KT_EXPECT(zone_reclaimable_pages(dma32()) > 0);
+	KT_EXPECT_EQ(mm_global_reclaim_event(ALLOCSTALL), stall0);
+	KT_EXPECT(mm_zone_reclaimable_pages(dma32()) > 0);
 	KT_EXPECT(free_of(dma32()) < (long)min_wmark_pages(dma32()) / 2);
 	/* __GFP_NOMEMALLOC takes the right away again */
 	held_free_all(&r);
@@ -501,8 +501,8 @@ HTEST(a_reclaimer_never_recurses_into_reclaim)
 	KT_EXPECT(alloc_page(GFP_KERNEL | __GFP_NOMEMALLOC | __GFP_NOWARN) == NULL);
 	*mm_current_flags() &= ~MM_PF_MEMALLOC;
 	held_free_all(&s);
-	filemap_evict(&f, true);
-	filemap_drain_node_pool();
+	mm_filemap_evict(&f, true);
+	mm_filemap_drain_node_pool();
 	ramdisk_host_destroy(&bd);
 }
 
@@ -539,16 +539,16 @@ HTEST(stealing_raises_the_boost_and_kswapd_decays_it)
 	out = host_capture_stop();
 	KT_EXPECT(strstr(out, "boost    512") != NULL || strstr(out, "boost    0") == NULL);
 	/* the steal asked kswapd to run */
-	run0 = global_reclaim_event(PAGEOUTRUN);
-	KT_EXPECT(kswapd_balance());
-	KT_EXPECT_EQ(global_reclaim_event(PAGEOUTRUN), run0 + 1);
-	KT_EXPECT_EQ(global_reclaim_event(KSWAPD_WAKEUPS), 1);
+	run0 = mm_global_reclaim_event(PAGEOUTRUN);
+	KT_EXPECT(mm_kswapd_balance());
+	KT_EXPECT_EQ(mm_global_reclaim_event(PAGEOUTRUN), run0 + 1);
+	KT_EXPECT_EQ(mm_global_reclaim_event(KSWAPD_WAKEUPS), 1);
 	KT_EXPECT_EQ(z->watermark_boost, 0);
-	KT_EXPECT(!kswapd_balance()); /* nothing pending any more */
+	KT_EXPECT(!mm_kswapd_balance()); /* nothing pending any more */
 	/* the boost is capped */
 	for (int i = 0; i < 100; i++) {
 		unsigned long fl = mm_spin_lock_irqsave(&z->lock);
-		boost_watermark(z);
+		mm_boost_watermark(z);
 		mm_spin_unlock_irqrestore(&z->lock, fl);
 	}
 	KT_EXPECT_EQ(z->watermark_boost, cap);
@@ -571,22 +571,22 @@ HTEST(kswapd_reclaims_to_high_then_gives_up_after_16_fruitless_rounds)
 	KT_ASSERT_EQ(slowpath_boot(16), 0);
 	z = dma32();
 	KT_ASSERT_EQ(ramdisk_host_create(&bd, 8192), 0);
-	KT_ASSERT_EQ(filemap_init(&f, 7, &bd, 0, 8192, 0), 0);
+	KT_ASSERT_EQ(mm_filemap_init(&f, 7, &bd, 0, 8192, 0), 0);
 	/* fill the cache until the allocator has asked kswapd for help */
 	for (i = 0; i < 8192; i++) {
 		KT_ASSERT_EQ(write_version(&f, i, 1), 0);
-		kswapd_get_stats(&st);
+		mm_kswapd_get_stats(&st);
 		if (st.requests)
 			break;
 	}
 	KT_ASSERT(st.requests > 0);
 	KT_EXPECT(free_of(z) < (long)low_wmark_pages(z));
-	KT_EXPECT(kswapd_balance());
+	KT_EXPECT(mm_kswapd_balance());
 	KT_EXPECT(free_of(z) >= (long)high_wmark_pages(z));
-	KT_EXPECT(global_reclaim_event(PGSTEAL_KSWAPD) > 0);
-	KT_EXPECT_EQ(global_reclaim_event(PGSCAN_DIRECT), 0);
+	KT_EXPECT(mm_global_reclaim_event(PGSTEAL_KSWAPD) > 0);
+	KT_EXPECT_EQ(mm_global_reclaim_event(PGSCAN_DIRECT), 0);
 	ktest_diag("cache %lu pages after %lu writes; kswapd stole %lu; free %ld high %lu",
-		   f.nrpages, (unsigned long)i + 1, global_reclaim_event(PGSTEAL_KSWAPD),
+		   f.nrpages, (unsigned long)i + 1, mm_global_reclaim_event(PGSTEAL_KSWAPD),
 		   free_of(z), high_wmark_pages(z));
 	/* every page comes back intact */
 	unsigned long bad = 0;
@@ -599,32 +599,32 @@ HTEST(kswapd_reclaims_to_high_then_gives_up_after_16_fruitless_rounds)
 	unsigned long np = 0;
 	KT_ASSERT(pins != NULL);
 	for (uint64_t j = 0; j < 8192; j++) {
-		struct page *p = find_get_page(&f, j);
+		struct page *p = mm_find_get_page(&f, j);
 		if (p)
 			pins[np++] = p;
 	}
 	held_fill(&s, __GFP_MOVABLE, 0);
 	int served = 0;
 	for (int k = 0; k < 40; k++) {
-		wakeup_kswapd(z, GFP_KERNEL, 0, ZONE_DMA32);
-		served += kswapd_balance();
+		mm_wakeup_kswapd(z, GFP_KERNEL, 0, ZONE_DMA32);
+		served += mm_kswapd_balance();
 	}
-	kswapd_get_stats(&st);
+	mm_kswapd_get_stats(&st);
 	KT_EXPECT_EQ(served, MAX_RECLAIM_RETRIES);
 	KT_EXPECT_EQ(st.failures, MAX_RECLAIM_RETRIES);
 	/* direct reclaim progress makes it useful again */
 	for (unsigned long j = 0; j < np; j++)
-		filemap_put_page(pins[j]);
+		mm_filemap_put_page(pins[j]);
 	struct page *p = alloc_page(GFP_KERNEL | __GFP_NOWARN);
 	KT_EXPECT(p != NULL);
-	kswapd_get_stats(&st);
+	mm_kswapd_get_stats(&st);
 	KT_EXPECT_EQ(st.failures, 0);
 	if (p)
 		__free_page(p);
 	free(pins);
 	held_free_all(&s);
-	filemap_evict(&f, true);
-	filemap_drain_node_pool();
+	mm_filemap_evict(&f, true);
+	mm_filemap_drain_node_pool();
 	ramdisk_host_destroy(&bd);
 	EXPECT_MM_CLEAN();
 }
@@ -641,7 +641,7 @@ static unsigned long trickle_scan(struct shrinker *s, struct shrink_control *sc)
 {
 	(void)s;
 	(void)sc;
-	shrinker_note_freed_pages(1);
+	mm_shrinker_note_freed_pages(1);
 	return 1;
 }
 
@@ -690,10 +690,10 @@ HTEST(every_compaction_result_ends_the_slowpath_within_the_stated_rounds)
 		}
 	drain_all_pages(NULL);
 	KT_EXPECT_EQ(dma32()->free_area[1].nr_free, 0);
-	compaction_result_hook = forced_compaction;
+	mm_compaction_result_hook = forced_compaction;
 	for (unsigned int r = 0; r < sizeof(results) / sizeof(results[0]); r++) {
 		for (unsigned int q = 0; q < sizeof(reqs) / sizeof(reqs[0]); q++) {
-			unsigned long stall0 = global_reclaim_event(ALLOCSTALL);
+			unsigned long stall0 = mm_global_reclaim_event(ALLOCSTALL);
 
 			forced_result = results[r];
 			forced_calls = 0;
@@ -705,11 +705,11 @@ HTEST(every_compaction_result_ends_the_slowpath_within_the_stated_rounds)
 					   SLOWPATH_MAX_COMPACT_ROUNDS);
 			ktest_diag("result %d gfp 0x%x order %u: %lu compaction rounds, %lu reclaim rounds",
 				   forced_result, reqs[q].gfp, reqs[q].order, forced_calls,
-				   global_reclaim_event(ALLOCSTALL) - stall0);
+				   mm_global_reclaim_event(ALLOCSTALL) - stall0);
 		}
 	}
-	compaction_result_hook = NULL;
-	KT_EXPECT_EQ(oom_kill_count(), 0); /* nothing registered to kill */
+	mm_compaction_result_hook = NULL;
+	KT_EXPECT_EQ(mm_oom_kill_count(), 0); /* nothing registered to kill */
 	unregister_shrinker(&sh);
 	held_free_all(&s);
 }
@@ -720,27 +720,27 @@ HTEST(gfp_nofs_fails_without_an_oom_kill_where_gfp_kernel_kills)
 
 	KT_ASSERT_EQ(slowpath_boot(16), 0);
 	hog_init(&h, "hog");
-	KT_ASSERT_EQ(oom_register_task(&h.task), 0);
+	KT_ASSERT_EQ(mm_oom_register_task(&h.task), 0);
 	hog_take(&h, 0, 0);
 	/* Its reclaim could not enter the filesystem: no kill for it. */
 	KT_EXPECT(alloc_pages(GFP_NOFS | __GFP_NOWARN, 0) == NULL);
 	KT_EXPECT(alloc_pages(GFP_NOIO | __GFP_NOWARN, 0) == NULL);
-	KT_EXPECT_EQ(oom_kill_count(), 0);
+	KT_EXPECT_EQ(mm_oom_kill_count(), 0);
 	KT_EXPECT(!h.task.killed);
 	/* A NOFAIL one takes the reserves instead. */
 	struct page *p = alloc_pages(GFP_NOFS | __GFP_NOFAIL, 0);
 	KT_EXPECT(p != NULL);
-	KT_EXPECT_EQ(oom_kill_count(), 0);
+	KT_EXPECT_EQ(mm_oom_kill_count(), 0);
 	if (p)
 		__free_pages(p, 0);
 	/* The same request with __GFP_FS kills the hog and is served. */
 	p = alloc_pages(GFP_KERNEL | __GFP_NOWARN, 0);
 	KT_EXPECT(p != NULL);
-	KT_EXPECT_EQ(oom_kill_count(), 1);
+	KT_EXPECT_EQ(mm_oom_kill_count(), 1);
 	KT_EXPECT(h.task.killed);
 	if (p)
 		__free_pages(p, 0);
-	oom_unregister_task(&h.task);
+	mm_oom_unregister_task(&h.task);
 	EXPECT_MM_CLEAN();
 }
 

@@ -22,7 +22,7 @@ static void highalloc_kernel_run(enum highalloc_kind kind)
 	KT_EXPECT_EQ(r.bad, 0);
 	KT_EXPECT(r.got > 0);
 	KT_EXPECT_EQ(mm_check_invariants(), 0);
-	KT_EXPECT_EQ(lru_check(), 0);
+	KT_EXPECT_EQ(mm_lru_check(), 0);
 }
 
 KTEST(highalloc, order9_requests_after_fill_and_thin)

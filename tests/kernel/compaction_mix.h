@@ -129,9 +129,9 @@ static inline int cmix_init(struct cmix *m, unsigned long n)
 	err = cmix_state_alloc(m);
 	if (err)
 		return err;
-	err = filemap_init(&m->file, CMIX_FILE_ID, &m->dev, 0, n, CMIX_GFP_MOVABLE);
+	err = mm_filemap_init(&m->file, CMIX_FILE_ID, &m->dev, 0, n, CMIX_GFP_MOVABLE);
 	if (!err)
-		err = vmarea_create(&m->va, n, CMIX_GFP_MOVABLE);
+		err = mm_vmarea_create(&m->va, n, CMIX_GFP_MOVABLE);
 	if (err)
 		cmix_state_free(m);
 	return err;
@@ -140,11 +140,11 @@ static inline int cmix_init(struct cmix *m, unsigned long n)
 static inline bool cmix_add_file(struct cmix *m, unsigned long i)
 {
 	int err = 0;
-	struct page *p = filemap_get_page(&m->file, i, &err);
+	struct page *p = mm_filemap_get_page(&m->file, i, &err);
 
 	if (!p)
 		return false;
-	filemap_put_page(p);
+	mm_filemap_put_page(p);
 	*cmix_state(m, i) |= CMIX_FILE;
 	m->nr_file++;
 	return true;
@@ -154,9 +154,9 @@ static inline bool cmix_add_va(struct cmix *m, unsigned long i)
 {
 	void *addr;
 
-	if (vmarea_populate(&m->va, i))
+	if (mm_vmarea_populate(&m->va, i))
 		return false;
-	addr = vmarea_addr(&m->va, i);
+	addr = mm_vmarea_addr(&m->va, i);
 	page_pattern_fill(addr, CMIX_VA_ID, i, 1);
 	*cmix_state(m, i) |= CMIX_VA;
 	m->nr_va++;
@@ -212,19 +212,19 @@ static inline unsigned long cmix_fill_va(struct cmix *m, unsigned long stop_free
 /* Drop one cached (clean) page, as reclaim or truncation would. */
 static inline bool cmix_drop_file(struct cmix *m, unsigned long i)
 {
-	struct page *page = find_get_page(&m->file, i);
+	struct page *page = mm_find_get_page(&m->file, i);
 	bool ok = false;
 
 	if (!page)
 		goto gone; /* reclaim took it already */
-	if (lru_del_page(page)) {
-		ok = filemap_remove_page(page);
+	if (mm_lru_del_page(page)) {
+		ok = mm_filemap_remove_page(page);
 		if (!ok) {
 			get_page(page); /* lru_putback_page drops one */
-			lru_putback_page(page);
+			mm_lru_putback_page(page);
 		}
 	}
-	filemap_put_page(page);
+	mm_filemap_put_page(page);
 	if (!ok)
 		return false;
 gone:
@@ -240,7 +240,7 @@ static inline unsigned long cmix_thin(struct cmix *m, unsigned int percent)
 
 	for (unsigned long i = 0; i < m->n; i++) {
 		if ((*cmix_state(m, i) & CMIX_VA) && cmix_rand(m) % 100 < percent) {
-			vmarea_unpopulate(&m->va, i);
+			mm_vmarea_unpopulate(&m->va, i);
 			*cmix_state(m, i) &= ~CMIX_VA;
 			m->nr_va--;
 			freed++;
@@ -264,24 +264,24 @@ static inline unsigned long cmix_verify(struct cmix *m, unsigned long *dropped)
 
 	for (unsigned long i = 0; i < m->n; i++) {
 		if (*cmix_state(m, i) & CMIX_FILE) {
-			struct page *p = find_get_page(&m->file, i);
+			struct page *p = mm_find_get_page(&m->file, i);
 
 			if (!p) {
 				if (dropped)
 					(*dropped)++;
 			} else {
 				bad += page_pattern_check(page_address(p), CMIX_FILE_ID, i, 1) != 0;
-				filemap_put_page(p);
+				mm_filemap_put_page(p);
 			}
 		}
 		if (*cmix_state(m, i) & CMIX_VA) {
-			struct page *p = vmarea_pin(&m->va, i);
+			struct page *p = mm_vmarea_pin(&m->va, i);
 
-			if (!p || vmarea_pte_pfn(&m->va, i) != page_to_pfn(p) ||
-			    page_pattern_check(vmarea_addr(&m->va, i), CMIX_VA_ID, i, 1))
+			if (!p || mm_vmarea_pte_pfn(&m->va, i) != page_to_pfn(p) ||
+			    page_pattern_check(mm_vmarea_addr(&m->va, i), CMIX_VA_ID, i, 1))
 				bad++;
 			if (p)
-				vmarea_unpin(p);
+				mm_vmarea_unpin(p);
 		}
 	}
 	return bad + m->bad_writes;
@@ -289,9 +289,9 @@ static inline unsigned long cmix_verify(struct cmix *m, unsigned long *dropped)
 
 static inline void cmix_teardown(struct cmix *m)
 {
-	vmarea_destroy(&m->va);
-	filemap_evict(&m->file, true);
-	filemap_drain_node_pool();
+	mm_vmarea_destroy(&m->va);
+	mm_filemap_evict(&m->file, true);
+	mm_filemap_drain_node_pool();
 	while (!list_empty(&m->unmovable)) {
 		struct page *p = list_first_entry(&m->unmovable, struct page, lru);
 
@@ -315,7 +315,7 @@ static inline unsigned long cmix_free_blocks(struct zone *z, unsigned int order)
 /* Pageblocks holding at least one of the mix's unmovable pages. */
 static inline unsigned long cmix_unmovable_blocks(struct cmix *m)
 {
-	unsigned long nblocks = (max_pfn >> pageblock_order) + 1, count = 0;
+	unsigned long nblocks = (mm_max_pfn >> pageblock_order) + 1, count = 0;
 	uint8_t *seen = alloc_pages_exact(nblocks, GFP_KERNEL | __GFP_NOWARN);
 	struct list_head *a;
 

@@ -63,13 +63,13 @@ static inline int highalloc_run_kind(struct highalloc_result *r, uint64_t seed,
 	static struct cmix m;
 	struct list_head blocks;
 	unsigned long free0 = highalloc_free_pages(), fails = 0, movable;
-	unsigned long mig0 = migrate_event_count(PGMIGRATE_SUCCESS);
-	unsigned long stall0 = compact_event_count(COMPACTSTALL);
-	unsigned long succ0 = compact_event_count(COMPACTSUCCESS);
-	unsigned long steal0 = global_reclaim_event(PGSTEAL_KSWAPD) +
-			       global_reclaim_event(PGSTEAL_DIRECT);
-	unsigned long mscan0 = compact_zone_event_count(COMPACTMIGRATE_SCANNED);
-	unsigned long fscan0 = compact_zone_event_count(COMPACTFREE_SCANNED);
+	unsigned long mig0 = mm_migrate_event_count(PGMIGRATE_SUCCESS);
+	unsigned long stall0 = mm_compact_event_count(COMPACTSTALL);
+	unsigned long succ0 = mm_compact_event_count(COMPACTSUCCESS);
+	unsigned long steal0 = mm_global_reclaim_event(PGSTEAL_KSWAPD) +
+			       mm_global_reclaim_event(PGSTEAL_DIRECT);
+	unsigned long mscan0 = mm_compact_zone_event_count(COMPACTMIGRATE_SCANNED);
+	unsigned long fscan0 = mm_compact_zone_event_count(COMPACTFREE_SCANNED);
 	int err;
 
 	mm_memset(r, 0, sizeof(*r));
@@ -115,13 +115,13 @@ static inline int highalloc_run_kind(struct highalloc_result *r, uint64_t seed,
 		r->got++;
 		list_add(&p->lru, &blocks);
 	}
-	r->migrated = migrate_event_count(PGMIGRATE_SUCCESS) - mig0;
-	r->stalls = compact_event_count(COMPACTSTALL) - stall0;
-	r->compact_success = compact_event_count(COMPACTSUCCESS) - succ0;
-	r->reclaimed = global_reclaim_event(PGSTEAL_KSWAPD) + global_reclaim_event(PGSTEAL_DIRECT) -
+	r->migrated = mm_migrate_event_count(PGMIGRATE_SUCCESS) - mig0;
+	r->stalls = mm_compact_event_count(COMPACTSTALL) - stall0;
+	r->compact_success = mm_compact_event_count(COMPACTSUCCESS) - succ0;
+	r->reclaimed = mm_global_reclaim_event(PGSTEAL_KSWAPD) + mm_global_reclaim_event(PGSTEAL_DIRECT) -
 		       steal0;
-	r->migrate_scanned = compact_zone_event_count(COMPACTMIGRATE_SCANNED) - mscan0;
-	r->free_scanned = compact_zone_event_count(COMPACTFREE_SCANNED) - fscan0;
+	r->migrate_scanned = mm_compact_zone_event_count(COMPACTMIGRATE_SCANNED) - mscan0;
+	r->free_scanned = mm_compact_zone_event_count(COMPACTFREE_SCANNED) - fscan0;
 	r->bad = cmix_verify(&m, NULL);
 	while (!list_empty(&blocks)) {
 		struct page *p = list_first_entry(&blocks, struct page, lru);

@@ -106,11 +106,11 @@ static void soak_count_pages(struct soak_books *b)
 }
 
 /* Slab pages count as the soak's: its objects live in them, and what
- * the caches keep besides is given back by kmem_cache_shrink_all(). */
+ * the caches keep besides is given back by mm_kmem_cache_shrink_all(). */
 static unsigned long soak_owned_pages(const struct soak *s)
 {
-	return s->held_pages + filemap_nr_pages() + filemap_nr_node_pages() +
-	       slab_reclaimable_pages() + slab_unreclaimable_pages();
+	return s->held_pages + mm_filemap_nr_pages() + mm_filemap_nr_node_pages() +
+	       mm_slab_reclaimable_pages() + mm_slab_unreclaimable_pages();
 }
 
 /* @version and @held are the caller's (no allocator here for them). */
@@ -133,10 +133,10 @@ static int soak_init(struct soak *s, struct block_device *bd, uint64_t nr_file, 
 	s->compactions = s->checks_passed = s->checks_failed = 0;
 	s->nobj = 0;
 	s->kmallocs = s->kmalloc_fails = 0;
-	if (filemap_init(&s->file, SOAK_FILE_ID, bd, 0, nr_file, 0))
+	if (mm_filemap_init(&s->file, SOAK_FILE_ID, bd, 0, nr_file, 0))
 		return -1;
-	kmem_cache_shrink_all();
-	s->base_slab = slab_reclaimable_pages() + slab_unreclaimable_pages();
+	mm_kmem_cache_shrink_all();
+	s->base_slab = mm_slab_reclaimable_pages() + mm_slab_unreclaimable_pages();
 	drain_all_pages(NULL);
 	soak_count_pages(&b);
 	s->base_allocated = b.allocated - soak_owned_pages(s);
@@ -149,7 +149,7 @@ static void soak_cache_write(struct soak *s, uint64_t i)
 	int err;
 
 	page_pattern_fill(s->buf, SOAK_FILE_ID, i, v);
-	err = filemap_write(&s->file, i, s->buf);
+	err = mm_filemap_write(&s->file, i, s->buf);
 	s->writes++;
 	if (!err)
 		s->version[i] = v;
@@ -161,7 +161,7 @@ static void soak_cache_write(struct soak *s, uint64_t i)
 
 static void soak_cache_read(struct soak *s, uint64_t i)
 {
-	int err = filemap_read(&s->file, i, s->buf);
+	int err = mm_filemap_read(&s->file, i, s->buf);
 
 	s->reads++;
 	if (err == -MM_ENOMEM) {
@@ -322,7 +322,7 @@ static void soak_step(struct soak *s, unsigned long hold_pages)
 	else if (r < 25 && s->nobj)
 		soak_kfree_one(s, soak_rand(s) % s->nobj);
 	if (s->ops % 5000 == 0) {
-		compact_memory();
+		mm_compact_memory();
 		s->compactions++;
 	}
 }
@@ -334,7 +334,7 @@ static int soak_check(struct soak *s, struct soak_books *b)
 	int problems;
 
 	drain_all_pages(NULL);
-	problems = mm_check_invariants() + lru_check();
+	problems = mm_check_invariants() + mm_lru_check();
 	soak_count_pages(b);
 	b->expected_allocated = s->base_allocated + soak_owned_pages(s);
 	if (b->free + b->allocated != b->managed) {
@@ -345,8 +345,8 @@ static int soak_check(struct soak *s, struct soak_books *b)
 	if (b->allocated != b->expected_allocated) {
 		mm_printk("soak: %lu pages allocated, expected %lu (before %lu + blocks %lu + cache %lu + nodes %lu + slab %lu)\n",
 			  b->allocated, b->expected_allocated, s->base_allocated, s->held_pages,
-			  filemap_nr_pages(), filemap_nr_node_pages(),
-			  slab_reclaimable_pages() + slab_unreclaimable_pages());
+			  mm_filemap_nr_pages(), mm_filemap_nr_node_pages(),
+			  mm_slab_reclaimable_pages() + mm_slab_unreclaimable_pages());
 		problems++;
 	}
 	if (problems)
@@ -368,16 +368,16 @@ static int soak_finish(struct soak *s, struct soak_books *b)
 	while (s->nobj)
 		soak_kfree_one(s, s->nobj - 1);
 	/* The final read-back must not be refused on purpose. */
-	fail_page_alloc_disable();
-	if (filemap_sync(&s->file))
+	mm_fail_page_alloc_disable();
+	if (mm_filemap_sync(&s->file))
 		problems++;
-	filemap_evict(&s->file, false);
+	mm_filemap_evict(&s->file, false);
 	for (uint64_t i = 0; i < s->nr_file; i++)
 		if (s->version[i])
 			soak_cache_read(s, i);
-	filemap_evict(&s->file, true);
-	filemap_drain_node_pool();
-	kmem_cache_shrink_all();
+	mm_filemap_evict(&s->file, true);
+	mm_filemap_drain_node_pool();
+	mm_kmem_cache_shrink_all();
 	problems += soak_check(s, b);
 	if (b->allocated != s->base_allocated + s->base_slab) {
 		mm_printk("soak: %lu pages still allocated, %lu before the soak (%lu of them slab)\n",

@@ -111,7 +111,7 @@ KTEST(boot, direct_map_aliases_kernel_image)
 
 KTEST(boot, direct_map_covers_all_ram)
 {
-	uint64_t end = memblock_end_of_ram();
+	uint64_t end = mm_memblock_end_of_ram();
 
 	if (!arch_direct_map_size()) {
 		ktest_skip("direct map not set up");
@@ -124,9 +124,9 @@ KTEST(boot, direct_map_covers_all_ram)
 	 * map: a hole in the map would fault (and the hook turns that into a
 	 * failed check instead of a panic). */
 	probe_begin();
-	for (unsigned int i = 0; i < memblock.memory.cnt; i++) {
-		uint64_t b = memblock.memory.regions[i].base;
-		uint64_t e = b + memblock.memory.regions[i].size - 8;
+	for (unsigned int i = 0; i < mm_memblock.memory.cnt; i++) {
+		uint64_t b = mm_memblock.memory.regions[i].base;
+		uint64_t e = b + mm_memblock.memory.regions[i].size - 8;
 		if (probe_read(phys_to_virt(b)) == PROBE_FAULTED && seen.hits)
 			ktest_fail(__FILE__, __LINE__, "RAM at 0x%lx not mapped", b);
 		if (probe_read(phys_to_virt(e)) == PROBE_FAULTED && seen.hits)

@@ -25,7 +25,7 @@
 #define EXPECT_MM_CLEAN() \
 	do { \
 		KT_EXPECT_EQ(mm_check_invariants(), 0); \
-		KT_EXPECT_EQ(lru_check(), 0); \
+		KT_EXPECT_EQ(mm_lru_check(), 0); \
 	} while (0)
 
 static struct cmix mix;
@@ -39,13 +39,13 @@ static unsigned long isolate_all(struct cmix *m, struct list_head *l)
 	for (unsigned long i = 0; i < m->n; i++) {
 		struct page *p;
 
-		if ((*cmix_state(m, i) & CMIX_FILE) && (p = find_get_page(&m->file, i)) != NULL) {
-			filemap_put_page(p);
-			if (isolate_movable_page(p))
+		if ((*cmix_state(m, i) & CMIX_FILE) && (p = mm_find_get_page(&m->file, i)) != NULL) {
+			mm_filemap_put_page(p);
+			if (mm_isolate_movable_page(p))
 				list_add_tail(&p->lru, l), n++;
 		}
-		if ((*cmix_state(m, i) & CMIX_VA) && (p = vmarea_page(&m->va, i)) != NULL &&
-		    isolate_movable_page(p))
+		if ((*cmix_state(m, i) & CMIX_VA) && (p = mm_vmarea_page(&m->va, i)) != NULL &&
+		    mm_isolate_movable_page(p))
 			list_add_tail(&p->lru, l), n++;
 	}
 	return n;
@@ -56,33 +56,33 @@ KTEST(compaction, migrated_pages_read_old_content_through_cache_and_mapping)
 	unsigned long old_va[64], old_file[64], moved = 0;
 	struct list_head l;
 
-	kswapd_park();
+	mm_kswapd_park();
 	KT_ASSERT_EQ(cmix_init(&mix, 64), 0);
 	KT_ASSERT_EQ(cmix_fill(&mix, 0, 1, 0), 128);
 	for (unsigned long i = 0; i < 64; i++) {
-		struct page *p = find_get_page(&mix.file, i);
+		struct page *p = mm_find_get_page(&mix.file, i);
 
 		KT_ASSERT(p != NULL);
 		old_file[i] = page_to_pfn(p);
-		filemap_put_page(p);
-		old_va[i] = vmarea_pte_pfn(&mix.va, i);
-		KT_EXPECT_EQ(old_va[i], page_to_pfn(vmarea_page(&mix.va, i)));
+		mm_filemap_put_page(p);
+		old_va[i] = mm_vmarea_pte_pfn(&mix.va, i);
+		KT_EXPECT_EQ(old_va[i], page_to_pfn(mm_vmarea_page(&mix.va, i)));
 	}
 	INIT_LIST_HEAD(&l);
 	KT_ASSERT_EQ(isolate_all(&mix, &l), 128);
-	KT_EXPECT_EQ(migrate_pages(&l, alloc_migration_target, NULL, GFP_HIGHUSER_MOVABLE,
+	KT_EXPECT_EQ(mm_migrate_pages(&l, mm_alloc_migration_target, NULL, GFP_HIGHUSER_MOVABLE,
 				   MIGRATE_SYNC, &moved),
 		     0);
 	KT_EXPECT_EQ(moved, 128);
 	for (unsigned long i = 0; i < 64; i++) {
-		struct page *p = find_get_page(&mix.file, i);
+		struct page *p = mm_find_get_page(&mix.file, i);
 
 		KT_ASSERT(p != NULL);
 		KT_EXPECT(page_to_pfn(p) != old_file[i]);
-		filemap_put_page(p);
+		mm_filemap_put_page(p);
 		/* The PTE names the new frame and the address reads it. */
-		KT_EXPECT(vmarea_pte_pfn(&mix.va, i) != old_va[i]);
-		KT_EXPECT_EQ(page_pattern_check(vmarea_addr(&mix.va, i), CMIX_VA_ID, i, 1), 0);
+		KT_EXPECT(mm_vmarea_pte_pfn(&mix.va, i) != old_va[i]);
+		KT_EXPECT_EQ(page_pattern_check(mm_vmarea_addr(&mix.va, i), CMIX_VA_ID, i, 1), 0);
 	}
 	KT_EXPECT_EQ(cmix_verify(&mix, NULL), 0);
 	EXPECT_MM_CLEAN();
@@ -94,31 +94,31 @@ KTEST(compaction, migrated_pages_read_old_content_through_cache_and_mapping)
 KTEST(compaction, pinned_pages_are_never_moved)
 {
 	struct page *pf, *pv;
-	unsigned long pfn_f, pfn_v, fail0 = migrate_event_count(PGMIGRATE_FAIL);
+	unsigned long pfn_f, pfn_v, fail0 = mm_migrate_event_count(PGMIGRATE_FAIL);
 	struct list_head l;
 
-	kswapd_park();
+	mm_kswapd_park();
 	KT_ASSERT_EQ(cmix_init(&mix, 8), 0);
 	KT_ASSERT_EQ(cmix_fill(&mix, 0, 1, 0), 16);
-	pf = find_get_page(&mix.file, 2);
-	pv = vmarea_pin(&mix.va, 6);
+	pf = mm_find_get_page(&mix.file, 2);
+	pv = mm_vmarea_pin(&mix.va, 6);
 	KT_ASSERT(pf && pv);
 	pfn_f = page_to_pfn(pf);
 	pfn_v = page_to_pfn(pv);
 	INIT_LIST_HEAD(&l);
 	KT_ASSERT_EQ(isolate_all(&mix, &l), 16);
-	KT_EXPECT_EQ(migrate_pages(&l, alloc_migration_target, NULL, GFP_HIGHUSER_MOVABLE,
+	KT_EXPECT_EQ(mm_migrate_pages(&l, mm_alloc_migration_target, NULL, GFP_HIGHUSER_MOVABLE,
 				   MIGRATE_SYNC, NULL),
 		     2);
-	putback_movable_pages(&l);
-	KT_EXPECT_EQ(migrate_event_count(PGMIGRATE_FAIL) - fail0, 2);
-	KT_EXPECT(find_get_page(&mix.file, 2) == pf);
-	filemap_put_page(pf);
-	KT_EXPECT_EQ(vmarea_pte_pfn(&mix.va, 6), pfn_v);
+	mm_putback_movable_pages(&l);
+	KT_EXPECT_EQ(mm_migrate_event_count(PGMIGRATE_FAIL) - fail0, 2);
+	KT_EXPECT(mm_find_get_page(&mix.file, 2) == pf);
+	mm_filemap_put_page(pf);
+	KT_EXPECT_EQ(mm_vmarea_pte_pfn(&mix.va, 6), pfn_v);
 	KT_EXPECT_EQ(page_to_pfn(pf), pfn_f);
 	KT_EXPECT_EQ(page_ref_count(pv), 2);
-	filemap_put_page(pf);
-	vmarea_unpin(pv);
+	mm_filemap_put_page(pf);
+	mm_vmarea_unpin(pv);
 	KT_EXPECT_EQ(cmix_verify(&mix, NULL), 0);
 	EXPECT_MM_CLEAN();
 	cmix_teardown(&mix);
@@ -196,18 +196,18 @@ static bool fragment(struct zone **topp)
 		ktest_skip("highest zone too small for the scenario");
 		return false;
 	}
-	kswapd_park();
-	kcompactd_park();
+	mm_kswapd_park();
+	mm_kcompactd_park();
 	if (cmix_init(&mix, window)) {
 		ktest_skip("no memory for the scenario's bookkeeping");
 		kswapd_run();
 		return false;
 	}
-	saved_min_kbytes = min_free_kbytes;
-	saved_wsf = watermark_scale_factor;
-	min_free_kbytes = 128;
-	watermark_scale_factor = 1;
-	setup_per_zone_wmarks();
+	saved_min_kbytes = mm_min_free_kbytes;
+	saved_wsf = mm_watermark_scale_factor;
+	mm_min_free_kbytes = 128;
+	mm_watermark_scale_factor = 1;
+	mm_setup_per_zone_wmarks();
 	hold_all_but(top, window);
 	cmix_fill(&mix, 0, 1, 64);
 	cmix_thin(&mix, 50);
@@ -220,9 +220,9 @@ static void unfragment(void)
 {
 	cmix_teardown(&mix);
 	release_held();
-	min_free_kbytes = saved_min_kbytes;
-	watermark_scale_factor = saved_wsf;
-	setup_per_zone_wmarks();
+	mm_min_free_kbytes = saved_min_kbytes;
+	mm_watermark_scale_factor = saved_wsf;
+	mm_setup_per_zone_wmarks();
 	drain_all_pages(NULL);
 	kswapd_run();
 }
@@ -234,10 +234,10 @@ KTEST(compaction, order9_fails_on_fragmented_zone_and_succeeds_after_compaction)
 				      .migratetype = MIGRATE_MOVABLE,
 				      .alloc_flags = ALLOC_WMARK_MIN,
 				      .mode = MIGRATE_SYNC };
-	unsigned long ms0 = compact_zone_event_count(COMPACTMIGRATE_SCANNED);
-	unsigned long fs0 = compact_zone_event_count(COMPACTFREE_SCANNED);
-	unsigned long iso0 = compact_zone_event_count(COMPACTISOLATED);
-	unsigned long ok0 = migrate_event_count(PGMIGRATE_SUCCESS);
+	unsigned long ms0 = mm_compact_zone_event_count(COMPACTMIGRATE_SCANNED);
+	unsigned long fs0 = mm_compact_zone_event_count(COMPACTFREE_SCANNED);
+	unsigned long iso0 = mm_compact_zone_event_count(COMPACTISOLATED);
+	unsigned long ok0 = mm_migrate_event_count(PGMIGRATE_SUCCESS);
 	struct page *big;
 
 	if (!fragment(&z))
@@ -246,18 +246,18 @@ KTEST(compaction, order9_fails_on_fragmented_zone_and_succeeds_after_compaction)
 		   mix.nr_file, mix.nr_va, mix.nr_unmovable, zone_page_state(z, NR_FREE_PAGES));
 	KT_EXPECT_EQ(cmix_free_blocks(z, 9), 0);
 	KT_EXPECT(alloc_pages(CMIX_GFP_MOVABLE | __GFP_NOWARN, 9) == NULL);
-	KT_EXPECT(fragmentation_index(z, 9) > sysctl_extfrag_threshold);
+	KT_EXPECT(mm_fragmentation_index(z, 9) > mm_sysctl_extfrag_threshold);
 	cc.zone = z;
 	cc.highest_zoneidx = z->zone_idx;
-	KT_EXPECT_EQ(compact_zone(&cc), COMPACT_SUCCESS);
+	KT_EXPECT_EQ(mm_compact_zone(&cc), COMPACT_SUCCESS);
 	ktest_diag("migrated %lu, scanned %lu/%lu", cc.nr_migrated, cc.migrate_scanned,
 		   cc.free_scanned);
 	KT_EXPECT(cc.nr_migrated > 0);
-	KT_EXPECT_EQ(compact_zone_event_count(COMPACTMIGRATE_SCANNED) - ms0, cc.migrate_scanned);
-	KT_EXPECT_EQ(compact_zone_event_count(COMPACTFREE_SCANNED) - fs0, cc.free_scanned);
-	KT_EXPECT_EQ(compact_zone_event_count(COMPACTISOLATED) - iso0,
+	KT_EXPECT_EQ(mm_compact_zone_event_count(COMPACTMIGRATE_SCANNED) - ms0, cc.migrate_scanned);
+	KT_EXPECT_EQ(mm_compact_zone_event_count(COMPACTFREE_SCANNED) - fs0, cc.free_scanned);
+	KT_EXPECT_EQ(mm_compact_zone_event_count(COMPACTISOLATED) - iso0,
 		     cc.nr_isolated_migrate + cc.nr_isolated_free);
-	KT_EXPECT_EQ(migrate_event_count(PGMIGRATE_SUCCESS) - ok0, cc.nr_migrated);
+	KT_EXPECT_EQ(mm_migrate_event_count(PGMIGRATE_SUCCESS) - ok0, cc.nr_migrated);
 	big = alloc_pages(CMIX_GFP_MOVABLE | __GFP_NOWARN, 9);
 	KT_EXPECT(big != NULL);
 	KT_EXPECT_EQ(cmix_verify(&mix, NULL), 0);
@@ -271,8 +271,8 @@ KTEST(compaction, order9_fails_on_fragmented_zone_and_succeeds_after_compaction)
 KTEST(compaction, slowpath_compacts_directly_for_a_costly_order)
 {
 	struct zone *z;
-	unsigned long stall0 = compact_event_count(COMPACTSTALL);
-	unsigned long succ0 = compact_event_count(COMPACTSUCCESS);
+	unsigned long stall0 = mm_compact_event_count(COMPACTSTALL);
+	unsigned long succ0 = mm_compact_event_count(COMPACTSUCCESS);
 	struct page *big;
 
 	if (!fragment(&z))
@@ -280,8 +280,8 @@ KTEST(compaction, slowpath_compacts_directly_for_a_costly_order)
 	KT_EXPECT_EQ(cmix_free_blocks(z, 9), 0);
 	big = alloc_pages(GFP_HIGHUSER_MOVABLE | __GFP_NORETRY | __GFP_NOWARN, 9);
 	KT_EXPECT(big != NULL);
-	KT_EXPECT(compact_event_count(COMPACTSTALL) - stall0 >= 1);
-	KT_EXPECT(compact_event_count(COMPACTSUCCESS) - succ0 >= 1);
+	KT_EXPECT(mm_compact_event_count(COMPACTSTALL) - stall0 >= 1);
+	KT_EXPECT(mm_compact_event_count(COMPACTSUCCESS) - succ0 >= 1);
 	KT_EXPECT_EQ(cmix_verify(&mix, NULL), 0);
 	if (big)
 		__free_pages(big, 9);
@@ -292,7 +292,7 @@ KTEST(compaction, slowpath_compacts_directly_for_a_costly_order)
 KTEST(compaction, kcompactd_woken_for_order9_compacts_the_zone)
 {
 	struct zone *z;
-	unsigned long wake0 = compact_zone_event_count(COMPACT_DAEMON_WAKE);
+	unsigned long wake0 = mm_compact_zone_event_count(COMPACT_DAEMON_WAKE);
 
 	if (!sched_is_running()) {
 		ktest_skip("no scheduler");
@@ -302,17 +302,17 @@ KTEST(compaction, kcompactd_woken_for_order9_compacts_the_zone)
 		return;
 	KT_EXPECT_EQ(cmix_free_blocks(z, 9), 0);
 	/* Failures in earlier suites must not defer this request. */
-	compaction_defer_reset(z, 9, true);
+	mm_compaction_defer_reset(z, 9, true);
 	KT_ASSERT_EQ(kcompactd_run(), 0);
-	wakeup_kcompactd(9, z->zone_idx);
+	mm_wakeup_kcompactd(9, z->zone_idx);
 	for (int i = 0; i < 2000 && cmix_free_blocks(z, 9) == 0; i++)
 		msleep(5);
-	kcompactd_park();
+	mm_kcompactd_park();
 	KT_EXPECT(cmix_free_blocks(z, 9) >= 1);
 	/* At least our wake-up; with several CPUs kswapd, finishing a
 	 * high-order pass for an allocation of this fragmented zone, may
 	 * wake it once more (seen once in smp2 boots). */
-	KT_EXPECT(compact_zone_event_count(COMPACT_DAEMON_WAKE) - wake0 >= 1);
+	KT_EXPECT(mm_compact_zone_event_count(COMPACT_DAEMON_WAKE) - wake0 >= 1);
 	KT_EXPECT_EQ(cmix_verify(&mix, NULL), 0);
 	EXPECT_MM_CLEAN();
 	unfragment();

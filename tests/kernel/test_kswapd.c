@@ -101,7 +101,7 @@ static void release_list(struct list_head *list)
 static int write_version(struct address_space *m, uint64_t idx, uint64_t version)
 {
 	page_pattern_fill(scratch, m->id, idx, version);
-	return filemap_write(m, idx, scratch);
+	return mm_filemap_write(m, idx, scratch);
 }
 
 static unsigned long reread_bad(struct address_space *m, uint64_t n, uint64_t version)
@@ -109,7 +109,7 @@ static unsigned long reread_bad(struct address_space *m, uint64_t n, uint64_t ve
 	unsigned long bad = 0;
 
 	for (uint64_t i = 0; i < n; i++) {
-		int err = filemap_read(m, i, scratch);
+		int err = mm_filemap_read(m, i, scratch);
 		size_t off = err ? 0 : page_pattern_check(scratch, m->id, i, version);
 
 		if (err || off) {
@@ -125,15 +125,15 @@ static unsigned long reread_bad(struct address_space *m, uint64_t n, uint64_t ve
 
 static unsigned long pgalloc_total(void)
 {
-	return global_vm_event(PGALLOC_DMA) + global_vm_event(PGALLOC_DMA32) +
-	       global_vm_event(PGALLOC_NORMAL);
+	return mm_global_vm_event(PGALLOC_DMA) + mm_global_vm_event(PGALLOC_DMA32) +
+	       mm_global_vm_event(PGALLOC_NORMAL);
 }
 
 static bool kswapd_quiet(void)
 {
 	struct kswapd_stats st;
 
-	kswapd_get_stats(&st);
+	mm_kswapd_get_stats(&st);
 	return st.state != KSWAPD_RUNNING;
 }
 
@@ -150,9 +150,9 @@ static bool wait_kswapd_sleep(unsigned int ms)
 
 static void teardown(struct address_space *f)
 {
-	kswapd_park();
-	filemap_evict(f, true);
-	filemap_drain_node_pool();
+	mm_kswapd_park();
+	mm_filemap_evict(f, true);
+	mm_filemap_drain_node_pool();
 	release_list(&held);
 	held_pages = 0;
 	drain_all_pages(NULL);
@@ -168,7 +168,7 @@ static bool setup(struct address_space *f, uint64_t id, uint64_t *n, unsigned lo
 		ktest_skip("kswapd could not start");
 		return false;
 	}
-	kswapd_park(); /* quiet while memory is taken */
+	mm_kswapd_park(); /* quiet while memory is taken */
 	/* The file is four times what is free above min (high - min plus the
 	 * budget), so reclaim must run; a small RAM disk lowers the budget. */
 	struct zone *top = top_zone();
@@ -180,11 +180,11 @@ static bool setup(struct address_space *f, uint64_t id, uint64_t *n, unsigned lo
 	*n = 4 * (span + budget);
 	if (*n > kernel_ramdisk.nr_blocks)
 		*n = kernel_ramdisk.nr_blocks;
-	if (filemap_init(f, id, &kernel_ramdisk, 0, *n, 0)) {
+	if (mm_filemap_init(f, id, &kernel_ramdisk, 0, *n, 0)) {
 		ktest_fail(__FILE__, __LINE__, "filemap_init");
 		return false;
 	}
-	kswapd_stats_reset();
+	mm_kswapd_stats_reset();
 	return true;
 }
 
@@ -195,10 +195,10 @@ struct scan_mark {
 
 static void scan_mark(struct scan_mark *m)
 {
-	m->ks = global_reclaim_event(PGSCAN_KSWAPD);
-	m->kst = global_reclaim_event(PGSTEAL_KSWAPD);
-	m->ds = global_reclaim_event(PGSCAN_DIRECT);
-	m->dst = global_reclaim_event(PGSTEAL_DIRECT);
+	m->ks = mm_global_reclaim_event(PGSCAN_KSWAPD);
+	m->kst = mm_global_reclaim_event(PGSTEAL_KSWAPD);
+	m->ds = mm_global_reclaim_event(PGSCAN_DIRECT);
+	m->dst = mm_global_reclaim_event(PGSTEAL_DIRECT);
 }
 
 static unsigned long permille(unsigned long part, unsigned long whole)
@@ -210,10 +210,10 @@ static unsigned long permille(unsigned long part, unsigned long whole)
  * always, direct reclaim once it scanned more than a thousand. */
 static void expect_efficient(const char *phase, const struct scan_mark *m)
 {
-	unsigned long ks = global_reclaim_event(PGSCAN_KSWAPD) - m->ks;
-	unsigned long kst = global_reclaim_event(PGSTEAL_KSWAPD) - m->kst;
-	unsigned long ds = global_reclaim_event(PGSCAN_DIRECT) - m->ds;
-	unsigned long dst = global_reclaim_event(PGSTEAL_DIRECT) - m->dst;
+	unsigned long ks = mm_global_reclaim_event(PGSCAN_KSWAPD) - m->ks;
+	unsigned long kst = mm_global_reclaim_event(PGSTEAL_KSWAPD) - m->kst;
+	unsigned long ds = mm_global_reclaim_event(PGSCAN_DIRECT) - m->ds;
+	unsigned long dst = mm_global_reclaim_event(PGSTEAL_DIRECT) - m->dst;
 
 	ktest_diag("%s: kswapd efficiency %lu.%lu%% (%lu of %lu), direct efficiency %lu.%lu%% (%lu of %lu)",
 		   phase, permille(kst, ks) / 10, permille(kst, ks) % 10, kst, ks,
@@ -232,9 +232,9 @@ KTEST(kswapd, cache_pressure_wakes_kswapd_which_reclaims_to_high_and_sleeps)
 
 	if (!setup(&f, 400, &n, 4096))
 		return;
-	wake0 = global_reclaim_event(KSWAPD_WAKEUPS);
-	steal0 = global_reclaim_event(PGSTEAL_KSWAPD);
-	run0 = global_reclaim_event(PAGEOUTRUN);
+	wake0 = mm_global_reclaim_event(KSWAPD_WAKEUPS);
+	steal0 = mm_global_reclaim_event(PGSTEAL_KSWAPD);
+	run0 = mm_global_reclaim_event(PAGEOUTRUN);
 	scan_mark(&mark);
 	KT_ASSERT_EQ(kswapd_run(), 0);
 	for (uint64_t i = 0; i < n; i++) {
@@ -246,18 +246,18 @@ KTEST(kswapd, cache_pressure_wakes_kswapd_which_reclaims_to_high_and_sleeps)
 	/* The writer may have left free between low and high (kswapd slept
 	 * at high, later allocations passed at low): one more request shows
 	 * it reclaims to high and goes back to sleep. */
-	wakeup_kswapd(top, GFP_KERNEL, 0, top->zone_idx);
+	mm_wakeup_kswapd(top, GFP_KERNEL, 0, top->zone_idx);
 	KT_EXPECT(wait_kswapd_sleep(3000));
 	ktest_diag("file %lu pages over %lu free at start: kswapd_wakeups %lu pageoutrun %lu pgsteal_kswapd %lu pgsteal_direct %lu, free %ld high %lu",
 		   (unsigned long)n, (unsigned long)n / 4,
-		   global_reclaim_event(KSWAPD_WAKEUPS) - wake0,
-		   global_reclaim_event(PAGEOUTRUN) - run0,
-		   global_reclaim_event(PGSTEAL_KSWAPD) - steal0,
-		   global_reclaim_event(PGSTEAL_DIRECT), zfree(top), high_wmark_pages(top));
+		   mm_global_reclaim_event(KSWAPD_WAKEUPS) - wake0,
+		   mm_global_reclaim_event(PAGEOUTRUN) - run0,
+		   mm_global_reclaim_event(PGSTEAL_KSWAPD) - steal0,
+		   mm_global_reclaim_event(PGSTEAL_DIRECT), zfree(top), high_wmark_pages(top));
 	expect_efficient("fill", &mark);
-	KT_EXPECT(global_reclaim_event(KSWAPD_WAKEUPS) > wake0);
-	KT_EXPECT(global_reclaim_event(PGSTEAL_KSWAPD) > steal0);
-	KT_EXPECT(zone_balanced(top, 0, top->zone_idx));
+	KT_EXPECT(mm_global_reclaim_event(KSWAPD_WAKEUPS) > wake0);
+	KT_EXPECT(mm_global_reclaim_event(PGSTEAL_KSWAPD) > steal0);
+	KT_EXPECT(mm_zone_balanced(top, 0, top->zone_idx));
 	KT_EXPECT_EQ(reread_bad(&f, n, 1), 0);
 	teardown(&f);
 }
@@ -290,9 +290,9 @@ KTEST(kswapd, paced_stream_under_cache_pressure_rarely_enters_direct_reclaim)
 	if (!setup(&f, 401, &n, 4096))
 		return;
 	KT_ASSERT_EQ(kswapd_run(), 0);
-	stall0 = global_reclaim_event(ALLOCSTALL);
-	sd0 = global_reclaim_event(PGSTEAL_DIRECT);
-	steal0 = global_reclaim_event(PGSTEAL_KSWAPD);
+	stall0 = mm_global_reclaim_event(ALLOCSTALL);
+	sd0 = mm_global_reclaim_event(PGSTEAL_DIRECT);
+	steal0 = mm_global_reclaim_event(PGSTEAL_KSWAPD);
 	alloc0 = pgalloc_total();
 	scan_mark(&mark);
 	t0 = rdtsc();
@@ -300,21 +300,21 @@ KTEST(kswapd, paced_stream_under_cache_pressure_rarely_enters_direct_reclaim)
 	ns = (rdtsc() - t0) * 1000000000ull / (arch_tsc_hz() ? arch_tsc_hz() : 1);
 	KT_EXPECT_EQ(done, 2 * n);
 	wait_kswapd_sleep(3000);
-	KT_ASSERT_EQ(kswapd_get_node_stats(zone_to_nid(top), &st), 0);
+	KT_ASSERT_EQ(mm_kswapd_get_node_stats(zone_to_nid(top), &st), 0);
 	unsigned long allocs = pgalloc_total() - alloc0;
-	unsigned long stalls = global_reclaim_event(ALLOCSTALL) - stall0;
+	unsigned long stalls = mm_global_reclaim_event(ALLOCSTALL) - stall0;
 	ktest_diag("stream: %lu page writes, %lu allocations, %lu entered direct reclaim (%lu.%02lu%%), pgsteal_direct %lu pgsteal_kswapd %lu",
 		   (unsigned long)done, allocs, stalls, allocs ? stalls * 100 / allocs : 0,
 		   allocs ? stalls * 10000 / allocs % 100 : 0,
-		   global_reclaim_event(PGSTEAL_DIRECT) - sd0,
-		   global_reclaim_event(PGSTEAL_KSWAPD) - steal0);
+		   mm_global_reclaim_event(PGSTEAL_DIRECT) - sd0,
+		   mm_global_reclaim_event(PGSTEAL_KSWAPD) - steal0);
 	ktest_diag("stream: lowest free %ld vs min %lu low %lu high %lu (%s); kswapd busy %lu ms of %lu ms (%lu%%)",
 		   st.lowest_free[top->zone_idx], min_wmark_pages(top), low_wmark_pages(top),
 		   high_wmark_pages(top), top->name, (unsigned long)(st.busy_ns / 1000000),
 		   (unsigned long)(ns / 1000000), ns ? (unsigned long)(st.busy_ns * 100 / ns) : 0);
 	expect_efficient("stream", &mark);
 	KT_EXPECT(allocs > 0 && stalls * 100 < allocs * 5); /* target < 1%; fail above 5% */
-	KT_EXPECT(global_reclaim_event(PGSTEAL_KSWAPD) > steal0);
+	KT_EXPECT(mm_global_reclaim_event(PGSTEAL_KSWAPD) > steal0);
 	KT_EXPECT(st.lowest_free[top->zone_idx] >= 0);
 	KT_EXPECT(st.rounds > 0); /* top's own node's kswapd did the work */
 	KT_EXPECT_EQ(reread_bad(&f, n, 2), 0);
@@ -330,17 +330,17 @@ KTEST(kswapd, with_kswapd_parked_the_stream_reclaims_directly)
 	if (!setup(&f, 402, &n, 2048))
 		return;
 	/* still parked from setup */
-	stall0 = global_reclaim_event(ALLOCSTALL);
-	sd0 = global_reclaim_event(PGSTEAL_DIRECT);
-	sk0 = global_reclaim_event(PGSTEAL_KSWAPD);
+	stall0 = mm_global_reclaim_event(ALLOCSTALL);
+	sd0 = mm_global_reclaim_event(PGSTEAL_DIRECT);
+	sk0 = mm_global_reclaim_event(PGSTEAL_KSWAPD);
 	KT_EXPECT_EQ(stream(&f, n, 1, 0), 2 * n);
 	ktest_diag("parked: allocstall %lu pgsteal_direct %lu pgsteal_kswapd %lu",
-		   global_reclaim_event(ALLOCSTALL) - stall0,
-		   global_reclaim_event(PGSTEAL_DIRECT) - sd0,
-		   global_reclaim_event(PGSTEAL_KSWAPD) - sk0);
-	KT_EXPECT(global_reclaim_event(ALLOCSTALL) > stall0);
-	KT_EXPECT(global_reclaim_event(PGSTEAL_DIRECT) > sd0);
-	KT_EXPECT_EQ(global_reclaim_event(PGSTEAL_KSWAPD), sk0);
+		   mm_global_reclaim_event(ALLOCSTALL) - stall0,
+		   mm_global_reclaim_event(PGSTEAL_DIRECT) - sd0,
+		   mm_global_reclaim_event(PGSTEAL_KSWAPD) - sk0);
+	KT_EXPECT(mm_global_reclaim_event(ALLOCSTALL) > stall0);
+	KT_EXPECT(mm_global_reclaim_event(PGSTEAL_DIRECT) > sd0);
+	KT_EXPECT_EQ(mm_global_reclaim_event(PGSTEAL_KSWAPD), sk0);
 	KT_EXPECT_EQ(reread_bad(&f, n, 2), 0);
 	teardown(&f);
 }
@@ -393,11 +393,11 @@ static unsigned long cached_on(struct address_space *f, uint64_t n, int nid)
 	unsigned long c = 0;
 
 	for (uint64_t i = 0; i < n; i++) {
-		struct page *p = find_get_page(f, i);
+		struct page *p = mm_find_get_page(f, i);
 
 		if (p) {
 			c += page_to_nid(p) == nid;
-			filemap_put_page(p);
+			mm_filemap_put_page(p);
 		}
 	}
 	return c;
@@ -411,8 +411,8 @@ static bool wait_node_balanced(struct zone *z, unsigned int ms)
 
 	do {
 		msleep(5);
-		kswapd_get_node_stats(zone_to_nid(z), &st);
-		if (st.state != KSWAPD_RUNNING && zone_balanced(z, 0, z->zone_idx))
+		mm_kswapd_get_node_stats(zone_to_nid(z), &st);
+		if (st.state != KSWAPD_RUNNING && mm_zone_balanced(z, 0, z->zone_idx))
 			return true;
 	} while (rdtsc() < end);
 	return false;
@@ -434,7 +434,7 @@ static void node_reclaims_its_own(int t, int o)
 	struct kswapd_stats st, so;
 	unsigned long a_on_t, b_on_o, steal0, x;
 
-	kswapd_park();
+	mm_kswapd_park();
 	for (int nid = 0; nid < mm_nr_nodes; nid++)
 		hold_node(nid);
 	/* a: enough that kswapd must reclaim high - min of it */
@@ -442,8 +442,8 @@ static void node_reclaims_its_own(int t, int o)
 	if (x > half / 2)
 		x = half / 2;
 	nb = half / 4 < 1024 ? half / 4 : 1024;
-	KT_ASSERT_EQ(filemap_init(&a, 500 + (uint64_t)t, &kernel_ramdisk, 0, half, quiet), 0);
-	KT_ASSERT_EQ(filemap_init(&b, 510 + (uint64_t)o, &kernel_ramdisk, half, nb, quiet), 0);
+	KT_ASSERT_EQ(mm_filemap_init(&a, 500 + (uint64_t)t, &kernel_ramdisk, 0, half, quiet), 0);
+	KT_ASSERT_EQ(mm_filemap_init(&b, 510 + (uint64_t)o, &kernel_ramdisk, half, nb, quiet), 0);
 	give_back(zt, high_wmark_pages(zt) + x);
 	while (zfree(zt) >= (long)low_wmark_pages(zt) && na < half)
 		KT_ASSERT_EQ(write_version(&a, na++, 1), 0);
@@ -459,34 +459,34 @@ static void node_reclaims_its_own(int t, int o)
 	KT_EXPECT(zfree(zt) < (long)low_wmark_pages(zt));
 	KT_EXPECT(a_on_t * 10 >= na * 9); /* a few may land elsewhere at the edges */
 	KT_EXPECT_EQ(b_on_o, nb);
-	KT_EXPECT(zone_balanced(zo, 0, zo->zone_idx));
+	KT_EXPECT(mm_zone_balanced(zo, 0, zo->zone_idx));
 
-	kswapd_stats_reset();
-	steal0 = global_reclaim_event(PGSTEAL_KSWAPD);
+	mm_kswapd_stats_reset();
+	steal0 = mm_global_reclaim_event(PGSTEAL_KSWAPD);
 	KT_ASSERT_EQ(kswapd_run(), 0);
-	wakeup_kswapd(zt, GFP_KERNEL, 0, zt->zone_idx);
+	mm_wakeup_kswapd(zt, GFP_KERNEL, 0, zt->zone_idx);
 	KT_EXPECT(wait_node_balanced(zt, 5000));
-	kswapd_park();
-	kswapd_get_node_stats(t, &st);
-	kswapd_get_node_stats(o, &so);
+	mm_kswapd_park();
+	mm_kswapd_get_node_stats(t, &st);
+	mm_kswapd_get_node_stats(o, &so);
 	ktest_diag("kswapd%d: %lu requests, %lu passes, stole %lu; node %d now free %ld, %lu cache pages; kswapd%d: %lu requests, %lu passes",
-		   t, st.requests, st.rounds, global_reclaim_event(PGSTEAL_KSWAPD) - steal0, t,
+		   t, st.requests, st.rounds, mm_global_reclaim_event(PGSTEAL_KSWAPD) - steal0, t,
 		   zfree(zt), cached_on(&a, na, t), o, so.requests, so.rounds);
 	/* rounds, not requests: a request recorded while parked (before the
 	 * stats reset) may be what this pass served, and our own wake-up then
 	 * finds the node balanced and records nothing (seen once, UEFI numa2). */
 	KT_EXPECT(st.rounds >= 1);
-	KT_EXPECT(zone_balanced(zt, 0, zt->zone_idx));
+	KT_EXPECT(mm_zone_balanced(zt, 0, zt->zone_idx));
 	KT_EXPECT(cached_on(&a, na, t) < a_on_t);
-	KT_EXPECT(global_reclaim_event(PGSTEAL_KSWAPD) > steal0);
+	KT_EXPECT(mm_global_reclaim_event(PGSTEAL_KSWAPD) > steal0);
 	/* the other node: never woken, its cache where it was */
 	KT_EXPECT_EQ(so.rounds, 0);
 	KT_EXPECT_EQ(cached_on(&b, nb, o), b_on_o);
 	KT_EXPECT_EQ(reread_bad(&a, na, 1), 0);
 	KT_EXPECT_EQ(reread_bad(&b, nb, 1), 0);
-	filemap_evict(&a, true);
-	filemap_evict(&b, true);
-	filemap_drain_node_pool();
+	mm_filemap_evict(&a, true);
+	mm_filemap_evict(&b, true);
+	mm_filemap_drain_node_pool();
 	release_list(&held);
 	held_pages = 0;
 	drain_all_pages(NULL);
@@ -514,7 +514,7 @@ KTEST(kswapd, each_node_reclaims_its_own_node)
 	/* every node in turn, against the next one */
 	for (int i = 0; i < n; i++)
 		node_reclaims_its_own(with_mem[i], with_mem[(i + 1) % n]);
-	kswapd_park();
+	mm_kswapd_park();
 }
 
 /* ---- OOM ---- */
@@ -530,7 +530,7 @@ static unsigned long hog_kill(struct oom_task *t)
 	unsigned long n = t->nr_pages;
 
 	release_list(&h->pages);
-	oom_task_account(t, -(long)n);
+	mm_oom_task_account(t, -(long)n);
 	return n;
 }
 
@@ -541,7 +541,7 @@ static unsigned long hog_take(struct hog *h, unsigned long max)
 
 	while ((!max || n < max) && (p = alloc_pages(__GFP_NOWARN, 0)) != NULL) {
 		hold_push(&h->pages, p, 0);
-		oom_task_account(&h->task, 1);
+		mm_oom_task_account(&h->task, 1);
 		n++;
 	}
 	return n;
@@ -552,25 +552,25 @@ KTEST(kswapd, noretry_mayfail_atomic_and_nofail_after_oom_kills_the_largest)
 	static struct hog small = { .task = { .name = "small", .kill = hog_kill, .data = &small } };
 	static struct hog large = { .task = { .name = "large", .kill = hog_kill, .data = &large } };
 	struct zone *top = top_zone();
-	unsigned long kills0 = oom_kill_count(), stall0;
+	unsigned long kills0 = mm_oom_kill_count(), stall0;
 	struct page *p;
 
-	kswapd_park();
+	mm_kswapd_park();
 	INIT_LIST_HEAD(&small.pages);
 	INIT_LIST_HEAD(&large.pages);
-	KT_ASSERT_EQ(oom_register_task(&small.task), 0);
-	KT_ASSERT_EQ(oom_register_task(&large.task), 0);
+	KT_ASSERT_EQ(mm_oom_register_task(&small.task), 0);
+	KT_ASSERT_EQ(mm_oom_register_task(&large.task), 0);
 	drain_all_pages(NULL);
 	KT_EXPECT_EQ(hog_take(&small, 64), 64);
 	hog_take(&large, 0);
 	ktest_diag("large holds %lu pages, small %lu; free %ld min %lu", large.task.nr_pages,
 		   small.task.nr_pages, zfree(top), min_wmark_pages(top));
 
-	stall0 = global_reclaim_event(ALLOCSTALL);
+	stall0 = mm_global_reclaim_event(ALLOCSTALL);
 	KT_EXPECT(alloc_page(GFP_KERNEL | __GFP_NORETRY | __GFP_NOWARN) == NULL);
-	KT_EXPECT(global_reclaim_event(ALLOCSTALL) - stall0 <= 1);
+	KT_EXPECT(mm_global_reclaim_event(ALLOCSTALL) - stall0 <= 1);
 	KT_EXPECT(alloc_page(GFP_KERNEL | __GFP_RETRY_MAYFAIL | __GFP_NOWARN) == NULL);
-	KT_EXPECT_EQ(oom_kill_count(), kills0);
+	KT_EXPECT_EQ(mm_oom_kill_count(), kills0);
 	/* an atomic request still gets a page where the min watermark test
 	 * fails (free <= min; in the first zone of this CPU's zonelist: on
 	 * NUMA not necessarily top). At exactly min the page may come from a
@@ -585,13 +585,13 @@ KTEST(kswapd, noretry_mayfail_atomic_and_nofail_after_oom_kills_the_largest)
 
 	p = alloc_page(GFP_KERNEL | __GFP_NOFAIL);
 	KT_EXPECT(p != NULL);
-	KT_EXPECT_EQ(oom_kill_count(), kills0 + 1);
+	KT_EXPECT_EQ(mm_oom_kill_count(), kills0 + 1);
 	KT_EXPECT(large.task.killed && !small.task.killed);
 	KT_EXPECT_EQ(large.task.nr_pages, 0);
 	if (p)
 		__free_page(p);
-	oom_unregister_task(&small.task);
-	oom_unregister_task(&large.task);
+	mm_oom_unregister_task(&small.task);
+	mm_oom_unregister_task(&large.task);
 	hog_kill(&small.task);
 	hog_kill(&large.task);
 	drain_all_pages(NULL);

@@ -24,7 +24,7 @@ static const struct memmap *boot_map(void)
 {
 	/* main.c may have sanitized it already: sanitizing again is harmless */
 	mm_memcpy(&sane, &kernel_boot_info.map, sizeof(sane));
-	if (memmap_sanitize(&sane)) {
+	if (mm_memmap_sanitize(&sane)) {
 		ktest_fail(__FILE__, __LINE__, "boot map does not sanitize");
 		return NULL;
 	}
@@ -59,8 +59,8 @@ KTEST(memmap, memblock_memory_is_the_usable_firmware_ram)
 	if (!m)
 		return;
 	limit = mem_option();
-	for (unsigned int i = 0; i < memblock.memory.cnt; i++) {
-		const struct memblock_region *r = &memblock.memory.regions[i];
+	for (unsigned int i = 0; i < mm_memblock.memory.cnt; i++) {
+		const struct memblock_region *r = &mm_memblock.memory.regions[i];
 
 		if (!inside_usable(m, r->base, r->base + r->size))
 			ktest_fail(__FILE__, __LINE__,
@@ -70,10 +70,10 @@ KTEST(memmap, memblock_memory_is_the_usable_firmware_ram)
 	}
 	if (limit) {
 		ktest_diag("mem=%llu: memblock holds 0x%llx bytes", (unsigned long long)limit,
-			   (unsigned long long)memblock_phys_mem_size());
-		KT_EXPECT(memblock_phys_mem_size() <= limit);
+			   (unsigned long long)mm_memblock_phys_mem_size());
+		KT_EXPECT(mm_memblock_phys_mem_size() <= limit);
 	} else {
-		KT_EXPECT_EQ(memblock_phys_mem_size(), memmap_total(m, MEMMAP_USABLE));
+		KT_EXPECT_EQ(mm_memblock_phys_mem_size(), mm_memmap_total(m, MEMMAP_USABLE));
 	}
 }
 
@@ -90,7 +90,7 @@ KTEST(memmap, free_ranges_avoid_kernel_bootinfo_modules_and_firmware)
 	uint64_t ke = (uint64_t)(uintptr_t)_kernel_phys_end;
 
 	KT_ASSERT(ks < ke);
-	while (memblock_next_free_range(&idx, &s, &e)) {
+	while (mm_memblock_next_free_range(&idx, &s, &e)) {
 		ranges++;
 		free_bytes += e - s;
 		if (overlaps(s, e, ks, ke))
@@ -114,14 +114,14 @@ KTEST(memmap, free_ranges_avoid_kernel_bootinfo_modules_and_firmware)
 				ktest_fail(__FILE__, __LINE__,
 					   "free [0x%llx-0x%llx) overlaps %s range %u",
 					   (unsigned long long)s, (unsigned long long)e,
-					   memmap_type_name(m->entry[i].type), i);
+					   mm_memmap_type_name(m->entry[i].type), i);
 		if (!inside_usable(m, s, e))
 			ktest_fail(__FILE__, __LINE__, "free [0x%llx-0x%llx) is not usable RAM",
 				   (unsigned long long)s, (unsigned long long)e);
 	}
 	ktest_diag("%u free ranges, %llu KiB", ranges, (unsigned long long)(free_bytes >> 10));
 	KT_EXPECT(ranges > 0);
-	KT_EXPECT_EQ(free_bytes + memblock_reserved_size() >= memblock_phys_mem_size(), 1);
+	KT_EXPECT_EQ(free_bytes + mm_memblock_reserved_size() >= mm_memblock_phys_mem_size(), 1);
 }
 
 KTEST(memmap, memory_above_4g_exists_when_the_map_has_it)
@@ -136,7 +136,7 @@ KTEST(memmap, memory_above_4g_exists_when_the_map_has_it)
 		    m->entry[i].addr + m->entry[i].size > (1ull << 32))
 			high = m->entry[i].addr >= (1ull << 32) ? m->entry[i].addr : 1ull << 32;
 	if (!high) {
-		KT_EXPECT(memblock_end_of_ram() <= (1ull << 32));
+		KT_EXPECT(mm_memblock_end_of_ram() <= (1ull << 32));
 		ktest_diag("no RAM above 4 GiB in this map");
 		return;
 	}
@@ -144,13 +144,13 @@ KTEST(memmap, memory_above_4g_exists_when_the_map_has_it)
 		ktest_skip("mem= may cut the RAM above 4 GiB");
 		return;
 	}
-	KT_EXPECT(memblock_end_of_ram() > (1ull << 32));
-	KT_EXPECT(memblock_is_memory(high));
+	KT_EXPECT(mm_memblock_end_of_ram() > (1ull << 32));
+	KT_EXPECT(mm_memblock_is_memory(high));
 }
 
 KTEST(memmap, reservations_are_sorted_disjoint_and_named)
 {
-	const struct memblock_type *t = &memblock.reserved;
+	const struct memblock_type *t = &mm_memblock.reserved;
 
 	KT_ASSERT(t->cnt > 0);
 	for (unsigned int i = 0; i < t->cnt; i++) {
@@ -160,6 +160,6 @@ KTEST(memmap, reservations_are_sorted_disjoint_and_named)
 			KT_EXPECT(t->regions[i - 1].base + t->regions[i - 1].size <=
 				  t->regions[i].base);
 	}
-	KT_EXPECT(memblock_is_reserved(0));
-	KT_EXPECT(memblock_is_reserved((uint64_t)(uintptr_t)_kernel_phys_start));
+	KT_EXPECT(mm_memblock_is_reserved(0));
+	KT_EXPECT(mm_memblock_is_reserved((uint64_t)(uintptr_t)_kernel_phys_start));
 }

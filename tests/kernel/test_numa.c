@@ -21,7 +21,7 @@
 /* The node mm/ put @pfn in: firmware's (mm/numa.h) when nodes are on. */
 static int expected_nid(unsigned long pfn)
 {
-	return mm_nr_nodes > 1 ? pfn_to_nid(pfn) : 0;
+	return mm_nr_nodes > 1 ? mm_pfn_to_nid(pfn) : 0;
 }
 
 KTEST(numa, every_page_is_on_the_node_the_firmware_gave_it)
@@ -32,8 +32,8 @@ KTEST(numa, every_page_is_on_the_node_the_firmware_gave_it)
 
 	KT_EXPECT(mm_nr_nodes >= 1 && mm_nr_nodes <= MAX_NUMNODES);
 	if (mm_nr_nodes > 1)
-		KT_EXPECT_EQ(mm_nr_nodes, (int)nr_node_ids);
-	for (unsigned long pfn = 0; pfn < max_pfn; pfn++) {
+		KT_EXPECT_EQ(mm_nr_nodes, (int)mm_nr_node_ids);
+	for (unsigned long pfn = 0; pfn < mm_max_pfn; pfn++) {
 		if (page_to_nid(pfn_to_page(pfn)) != expected_nid(pfn) && !wrong++)
 			first_wrong = pfn;
 	}
@@ -64,14 +64,14 @@ KTEST(numa, every_page_is_on_the_node_the_firmware_gave_it)
 KTEST(numa, zonelists_list_own_node_first_then_by_distance)
 {
 	for (int nid = 0; nid < mm_nr_nodes; nid++) {
-		const struct zonelist *fb = node_zonelist(nid, 0);
-		const struct zonelist *own = node_zonelist(nid, __GFP_THISNODE);
+		const struct zonelist *fb = mm_node_zonelist(nid, 0);
+		const struct zonelist *own = mm_node_zonelist(nid, __GFP_THISNODE);
 		int prev_node = nid, prev_dist = 0, prev_zi = MAX_NR_ZONES, n = 0;
 		bool left_own = false;
 
 		for (struct zone *const *zp = fb->zones; *zp; zp++, n++) {
 			struct zone *z = *zp;
-			int d = node_distance(nid, z->node);
+			int d = mm_node_distance(nid, z->node);
 
 			KT_EXPECT(z->managed_pages > 0);
 			if (z->node == prev_node) {
@@ -100,7 +100,7 @@ KTEST(numa, zonelists_list_own_node_first_then_by_distance)
 
 		for_each_zone(z)
 			managed += z->managed_pages > 0;
-		for (struct zone *const *zp = node_zonelist(nid, 0)->zones; *zp; zp++)
+		for (struct zone *const *zp = mm_node_zonelist(nid, 0)->zones; *zp; zp++)
 			listed++;
 		KT_EXPECT_EQ(listed, managed);
 	}
@@ -114,7 +114,7 @@ static bool node_can_serve(int nid, unsigned int order)
 		struct zone *z = &NODE_DATA(nid)->node_zones[zi];
 
 		if (z->managed_pages &&
-		    zone_watermark_ok(z, order, low_wmark_pages(z), ZONE_NORMAL, 0))
+		    mm_zone_watermark_ok(z, order, low_wmark_pages(z), ZONE_NORMAL, 0))
 			return true;
 	}
 	return false;
@@ -203,7 +203,7 @@ KTEST(numa, each_cpu_allocates_from_its_own_node)
 		KT_EXPECT_EQ(thread_join(t[i]), 0);
 		KT_EXPECT_EQ(cpu_local.nid_seen[i], cpu_local.mem_node[i]);
 		if (mm_nr_nodes > 1)
-			KT_EXPECT_EQ(cpu_local.mem_node[i], cpu_to_mem(i));
+			KT_EXPECT_EQ(cpu_local.mem_node[i], mm_cpu_to_mem(i));
 		else
 			KT_EXPECT_EQ(cpu_local.mem_node[i], 0);
 	}
@@ -259,14 +259,14 @@ KTEST(numa, thisnode_fails_where_a_plain_request_falls_back_by_distance)
 		     NODE_DATA(nid)->node_present_pages < NODE_DATA(victim)->node_present_pages))
 			victim = nid;
 	KT_ASSERT(victim >= 0);
-	nr = numa_node_order(victim, order);
+	nr = mm_numa_node_order(victim, order);
 	for (int i = 1; i < nr && nearest < 0; i++)
 		if (NODE_DATA(order[i])->node_present_pages)
 			nearest = order[i];
 	KT_ASSERT(nearest >= 0);
-	bool was_parked = kswapd_parked();
+	bool was_parked = mm_kswapd_parked();
 
-	kswapd_park(); /* nothing refills the node behind our back */
+	mm_kswapd_park(); /* nothing refills the node behind our back */
 	INIT_LIST_HEAD(&held);
 	got = drain_node_thisnode(victim, &held, &foreign);
 	ktest_diag("node %d: %lu pages taken with __GFP_THISNODE; nearest node %d", victim, got,

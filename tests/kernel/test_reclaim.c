@@ -3,7 +3,7 @@
  * machine with the kernel's RAM disk (suite "reclaim"): most of RAM is
  * held, so that a file several times the memory left goes through the
  * cache; every page read back is verified, dirty pages reach the disk
- * before they are dropped, kswapd's balance_zone() restores the high
+ * before they are dropped, kswapd's mm_balance_zone() restores the high
  * watermark, and the checkers stay clean after each phase.
  */
 #include "kernel/ktest.h"
@@ -104,12 +104,12 @@ static uint64_t scratch[PAGE_PATTERN_WORDS];
 static int write_version(struct address_space *m, uint64_t idx, uint64_t version)
 {
 	page_pattern_fill(scratch, m->id, idx, version);
-	return filemap_write(m, idx, scratch);
+	return mm_filemap_write(m, idx, scratch);
 }
 
 static size_t read_check(struct address_space *m, uint64_t idx, uint64_t version)
 {
-	if (filemap_read(m, idx, scratch))
+	if (mm_filemap_read(m, idx, scratch))
 		return (size_t)-1;
 	return page_pattern_check(scratch, m->id, idx, version);
 }
@@ -126,7 +126,7 @@ static bool have_ramdisk(void)
 #define EXPECT_MM_CLEAN() \
 	do { \
 		KT_EXPECT_EQ(mm_check_invariants(), 0); \
-		KT_EXPECT_EQ(lru_check(), 0); \
+		KT_EXPECT_EQ(mm_lru_check(), 0); \
 	} while (0)
 
 KTEST(reclaim, ramdisk_round_trip_through_the_cache)
@@ -137,23 +137,23 @@ KTEST(reclaim, ramdisk_round_trip_through_the_cache)
 
 	if (!have_ramdisk())
 		return;
-	KT_ASSERT_EQ(filemap_init(&f, 100, &kernel_ramdisk, 0, n, 0), 0);
+	KT_ASSERT_EQ(mm_filemap_init(&f, 100, &kernel_ramdisk, 0, n, 0), 0);
 	writes = kernel_ramdisk.nr_writes;
 	reads = kernel_ramdisk.nr_reads;
 	for (uint64_t i = 0; i < n; i++)
 		KT_ASSERT_EQ(write_version(&f, i, 1), 0);
 	KT_EXPECT_EQ(f.nrdirty, n);
-	KT_EXPECT_EQ(filemap_sync(&f), 0);
+	KT_EXPECT_EQ(mm_filemap_sync(&f), 0);
 	KT_EXPECT_EQ(kernel_ramdisk.nr_writes - writes, n);
-	KT_EXPECT_EQ(filemap_evict(&f, false), n);
+	KT_EXPECT_EQ(mm_filemap_evict(&f, false), n);
 	for (uint64_t i = 0; i < n; i++)
 		bad += read_check(&f, i, 1) != 0;
 	KT_EXPECT_EQ(bad, 0);
 	KT_EXPECT_EQ(kernel_ramdisk.nr_reads - reads, n);
 	EXPECT_MM_CLEAN();
-	filemap_evict(&f, true);
-	filemap_drain_node_pool();
-	KT_EXPECT_EQ(filemap_nr_pages(), 0);
+	mm_filemap_evict(&f, true);
+	mm_filemap_drain_node_pool();
+	KT_EXPECT_EQ(mm_filemap_nr_pages(), 0);
 	EXPECT_MM_CLEAN();
 }
 
@@ -168,21 +168,21 @@ KTEST(reclaim, file_four_times_free_memory_rereads_intact_after_direct_reclaim)
 	budget = n / 4 < 1024 ? n / 4 : 1024;
 	if (n > 4 * budget)
 		n = 4 * budget;
-	KT_ASSERT_EQ(filemap_init(&f, 200, &kernel_ramdisk, 0, n, 0), 0);
+	KT_ASSERT_EQ(mm_filemap_init(&f, 200, &kernel_ramdisk, 0, n, 0), 0);
 	hold_all_but(budget);
 	ktest_diag("file %llu pages, %lu held, %lu free (low %lu)", (unsigned long long)n,
 		   held_pages, free_pages_total(), low_total());
 	unsigned long lru_max = 0;
-	steal0 = global_reclaim_event(PGSTEAL_DIRECT);
-	write0 = global_reclaim_event(NR_VMSCAN_WRITE);
+	steal0 = mm_global_reclaim_event(PGSTEAL_DIRECT);
+	write0 = mm_global_reclaim_event(NR_VMSCAN_WRITE);
 	for (uint64_t i = 0; i < n; i++)
 		KT_ASSERT_EQ(write_version(&f, i, 1), 0);
 	KT_EXPECT(f.nrpages < n);
 	/* the cache really held a good part of the budget, not a few pages */
 	lru_max = f.nrpages;
 	KT_EXPECT(lru_max >= budget / 2);
-	KT_EXPECT(global_reclaim_event(PGSTEAL_DIRECT) - steal0 >= n - f.nrpages);
-	KT_EXPECT(global_reclaim_event(NR_VMSCAN_WRITE) - write0 >= n - f.nrpages);
+	KT_EXPECT(mm_global_reclaim_event(PGSTEAL_DIRECT) - steal0 >= n - f.nrpages);
+	KT_EXPECT(mm_global_reclaim_event(NR_VMSCAN_WRITE) - write0 >= n - f.nrpages);
 	EXPECT_MM_CLEAN();
 	for (uint64_t i = 0; i < n; i += 3)
 		KT_ASSERT_EQ(write_version(&f, i, 2), 0);
@@ -191,8 +191,8 @@ KTEST(reclaim, file_four_times_free_memory_rereads_intact_after_direct_reclaim)
 		bad += read_check(&f, i, i % 3 ? 1 : 2) != 0;
 	KT_EXPECT_EQ(bad, 0);
 	/* and from the disk alone */
-	KT_EXPECT_EQ(filemap_sync(&f), 0);
-	filemap_evict(&f, false);
+	KT_EXPECT_EQ(mm_filemap_sync(&f), 0);
+	mm_filemap_evict(&f, false);
 	KT_EXPECT_EQ(f.nrpages, 0);
 	for (uint64_t i = 0; i < n; i++) {
 		KT_ASSERT_EQ(bdev_read_page(&kernel_ramdisk, i, scratch), 0);
@@ -200,10 +200,10 @@ KTEST(reclaim, file_four_times_free_memory_rereads_intact_after_direct_reclaim)
 	}
 	KT_EXPECT_EQ(bad, 0);
 	ktest_diag("pgscan_direct %lu pgsteal_direct %lu nr_vmscan_write %lu",
-		   global_reclaim_event(PGSCAN_DIRECT), global_reclaim_event(PGSTEAL_DIRECT),
-		   global_reclaim_event(NR_VMSCAN_WRITE));
+		   mm_global_reclaim_event(PGSCAN_DIRECT), mm_global_reclaim_event(PGSTEAL_DIRECT),
+		   mm_global_reclaim_event(NR_VMSCAN_WRITE));
 	release_held();
-	filemap_drain_node_pool();
+	mm_filemap_drain_node_pool();
 	EXPECT_MM_CLEAN();
 }
 
@@ -220,7 +220,7 @@ KTEST(reclaim, balance_zone_restores_the_high_watermark)
 	budget = n / 4 < 1024 ? n / 4 : 1024;
 	if (n > 4 * budget)
 		n = 4 * budget;
-	KT_ASSERT_EQ(filemap_init(&f, 300, &kernel_ramdisk, 0, n, 0), 0);
+	KT_ASSERT_EQ(mm_filemap_init(&f, 300, &kernel_ramdisk, 0, n, 0), 0);
 	hold_all_but(budget);
 	/* Direct reclaim frees a batch at a time: the zone serving the cache
 	 * ends near its low watermark, short of high. */
@@ -232,10 +232,10 @@ KTEST(reclaim, balance_zone_restores_the_high_watermark)
 
 	for_each_zone(c) {
 		if (populated_zone(c) &&
-		    (!z || zone_reclaimable_pages(c) > zone_reclaimable_pages(z)))
+		    (!z || mm_zone_reclaimable_pages(c) > mm_zone_reclaimable_pages(z)))
 			z = c;
 	}
-	if (z && zone_reclaimable_pages(z) < 2 * (high_wmark_pages(z) - low_wmark_pages(z)) + 64)
+	if (z && mm_zone_reclaimable_pages(z) < 2 * (high_wmark_pages(z) - low_wmark_pages(z)) + 64)
 		z = NULL; /* too little cache there to reach high by reclaim alone */
 	if (z) {
 		static const gfp_t zone_gfp[MAX_NR_ZONES] = { GFP_DMA, GFP_DMA32, 0 };
@@ -250,7 +250,7 @@ KTEST(reclaim, balance_zone_restores_the_high_watermark)
 			held_pages++;
 			drain_all_pages(NULL);
 		}
-		if (zone_balanced(z, 0, z->zone_idx))
+		if (mm_zone_balanced(z, 0, z->zone_idx))
 			z = NULL;
 	}
 	if (!z) {
@@ -258,28 +258,28 @@ KTEST(reclaim, balance_zone_restores_the_high_watermark)
 			ktest_diag("node %d %s: free %ld low %lu high %lu lru %lu, %llu written",
 				   c->node, c->name, zone_page_state(c, NR_FREE_PAGES),
 				   low_wmark_pages(c), high_wmark_pages(c),
-				   zone_reclaimable_pages(c), (unsigned long long)i);
+				   mm_zone_reclaimable_pages(c), (unsigned long long)i);
 		}
 		ktest_skip("the RAM disk is too small to unbalance a zone");
 		goto out;
 	}
 	ktest_diag("%llu pages cached, zone %s free %ld high %lu", (unsigned long long)i, z->name,
 		   zone_page_state(z, NR_FREE_PAGES), high_wmark_pages(z));
-	steal0 = global_reclaim_event(PGSTEAL_KSWAPD);
-	got = balance_zone(z, 0, z->zone_idx, &sc);
-	KT_EXPECT(zone_balanced(z, 0, z->zone_idx));
+	steal0 = mm_global_reclaim_event(PGSTEAL_KSWAPD);
+	got = mm_balance_zone(z, 0, z->zone_idx, &sc);
+	KT_EXPECT(mm_zone_balanced(z, 0, z->zone_idx));
 	KT_EXPECT(got > 0);
-	KT_EXPECT_EQ(global_reclaim_event(PGSTEAL_KSWAPD) - steal0, got);
+	KT_EXPECT_EQ(mm_global_reclaim_event(PGSTEAL_KSWAPD) - steal0, got);
 	KT_EXPECT_EQ(sc.nr_written, got);
-	KT_EXPECT_EQ(balance_zone(z, 0, z->zone_idx, NULL), 0);
+	KT_EXPECT_EQ(mm_balance_zone(z, 0, z->zone_idx, NULL), 0);
 	EXPECT_MM_CLEAN();
 	release_held(); /* room for the misses: this file may not reclaim */
 	for (uint64_t k = 0; k < i; k++)
 		KT_EXPECT_EQ(read_check(&f, k, 1), 0);
 out:
-	filemap_evict(&f, true);
+	mm_filemap_evict(&f, true);
 	release_held();
-	filemap_drain_node_pool();
+	mm_filemap_drain_node_pool();
 	EXPECT_MM_CLEAN();
 }
 
@@ -309,13 +309,13 @@ static void churn_round(struct churn *c)
 		int err;
 
 		page_pattern_fill(c->buf, c->f.id, idx, 1);
-		err = filemap_write(&c->f, idx, c->buf);
+		err = mm_filemap_write(&c->f, idx, c->buf);
 		if (err == -MM_ENOMEM)
 			c->enomem++;
 		else if (err)
 			c->other_err++;
 	}
-	filemap_evict(&c->f, true);
+	mm_filemap_evict(&c->f, true);
 	c->rounds++;
 }
 
@@ -346,8 +346,8 @@ KTEST(reclaim, radix_node_preload_survives_truncation_on_another_cpu)
 	}
 	mm_memset(&a, 0, sizeof(a));
 	mm_memset(&b, 0, sizeof(b));
-	KT_ASSERT_EQ(filemap_init(&a.f, 500, &kernel_ramdisk, 0, span, 0), 0);
-	KT_ASSERT_EQ(filemap_init(&b.f, 501, &kernel_ramdisk, span, span, 0), 0);
+	KT_ASSERT_EQ(mm_filemap_init(&a.f, 500, &kernel_ramdisk, 0, span, 0), 0);
+	KT_ASSERT_EQ(mm_filemap_init(&b.f, 501, &kernel_ramdisk, span, span, 0), 0);
 	t = thread_create_on("churn", churn_fn, &b, THREAD_JOINABLE, 1);
 	KT_ASSERT(t != NULL);
 	for (int i = 0; i < 400; i++)
@@ -359,6 +359,6 @@ KTEST(reclaim, radix_node_preload_survives_truncation_on_another_cpu)
 	KT_EXPECT(b.rounds > 0);
 	KT_EXPECT_EQ(a.enomem + b.enomem, 0);
 	KT_EXPECT_EQ(a.other_err + b.other_err, 0);
-	filemap_drain_node_pool();
+	mm_filemap_drain_node_pool();
 	EXPECT_MM_CLEAN();
 }

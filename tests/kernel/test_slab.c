@@ -122,7 +122,7 @@ KTEST(slab, objects_freed_on_other_cpus_keep_contents_and_books)
 	memset(xcpu_done, 0, sizeof(xcpu_done));
 	memset(xcpu_bad, 0, sizeof(xcpu_bad));
 	memset(xcpu_fail, 0, sizeof(xcpu_fail));
-	unsigned long slab0 = slab_unreclaimable_pages();
+	unsigned long slab0 = mm_slab_unreclaimable_pages();
 
 	for (unsigned int c = 0; c < xcpu_n; c++) {
 		t[c] = thread_create_on("xcpu", xcpu_worker, (void *)(uintptr_t)c, THREAD_JOINABLE,
@@ -140,7 +140,7 @@ KTEST(slab, objects_freed_on_other_cpus_keep_contents_and_books)
 	KT_EXPECT_EQ(kmem_cache_destroy(xcpu_cache), 0);
 	kfree(xcpu);
 	ktest_diag("%u CPUs, %u objects each way per round, %d rounds; slab pages %lu -> %lu",
-		   xcpu_n, XCPU_OBJS, XCPU_ROUNDS, slab0, slab_unreclaimable_pages());
+		   xcpu_n, XCPU_OBJS, XCPU_ROUNDS, slab0, mm_slab_unreclaimable_pages());
 	xcpu_cache = NULL;
 }
 
@@ -191,27 +191,27 @@ KTEST(slab, shrink_returns_every_page_and_destroy_checks_leaks)
 	struct kmem_cache *s = kmem_cache_create("ktest-shrink", 200, 0, SLAB_RECLAIM_ACCOUNT,
 						 NULL);
 	static void *v[3000];
-	unsigned long rcl0 = slab_reclaimable_pages();
+	unsigned long rcl0 = mm_slab_reclaimable_pages();
 
 	KT_ASSERT(s != NULL);
 	for (int i = 0; i < 3000; i++)
 		KT_ASSERT((v[i] = kmem_cache_alloc(s, GFP_KERNEL)) != NULL);
-	KT_EXPECT(slab_reclaimable_pages() >= rcl0 + 3000 / 20);
+	KT_EXPECT(mm_slab_reclaimable_pages() >= rcl0 + 3000 / 20);
 	for (int i = 1; i < 3000; i++)
 		kmem_cache_free(s, v[i]);
 	KT_EXPECT_EQ(kmem_cache_destroy(s), -16); /* v[0] is still out */
-	KT_EXPECT_EQ(slab_last_report.kind, SLAB_REPORT_LEAK);
-	KT_EXPECT(slab_last_report.object == v[0]);
+	KT_EXPECT_EQ(mm_slab_last_report.kind, SLAB_REPORT_LEAK);
+	KT_EXPECT(mm_slab_last_report.object == v[0]);
 	kmem_cache_free(s, v[0]);
 	KT_EXPECT_EQ(kmem_cache_destroy(s), 0);
-	KT_EXPECT_EQ(slab_reclaimable_pages(), rcl0);
+	KT_EXPECT_EQ(mm_slab_reclaimable_pages(), rcl0);
 	KT_EXPECT_EQ(mm_check_invariants(), 0);
 }
 
 KTEST(slab, debug_cache_reports_double_free_with_callers)
 {
 	struct kmem_cache *s = kmem_cache_create("ktest-debug", 48, 0, SLAB_DEBUG_FLAGS, NULL);
-	unsigned long reports = slab_last_report.count;
+	unsigned long reports = mm_slab_last_report.count;
 
 	KT_ASSERT(s != NULL);
 	char *a = kmem_cache_alloc(s, GFP_KERNEL);
@@ -219,9 +219,9 @@ KTEST(slab, debug_cache_reports_double_free_with_callers)
 	KT_EXPECT_EQ((unsigned char)a[0], 0x6b); /* poisoned while free */
 	kmem_cache_free(s, a);
 	kmem_cache_free(s, a);
-	KT_EXPECT_EQ(slab_last_report.count, reports + 1);
-	KT_EXPECT_EQ(slab_last_report.kind, SLAB_REPORT_DOUBLE_FREE);
-	KT_EXPECT(slab_last_report.alloc_caller != NULL && slab_last_report.free_caller != NULL);
+	KT_EXPECT_EQ(mm_slab_last_report.count, reports + 1);
+	KT_EXPECT_EQ(mm_slab_last_report.kind, SLAB_REPORT_DOUBLE_FREE);
+	KT_EXPECT(mm_slab_last_report.alloc_caller != NULL && mm_slab_last_report.free_caller != NULL);
 	KT_EXPECT_EQ(mm_check_invariants(), 0);
 	KT_EXPECT_EQ(kmem_cache_destroy(s), 0);
 }

@@ -560,7 +560,7 @@ KTEST(smp, drain_all_pages_empties_every_cpu_list)
 		return;
 	unsigned int n = nr_online();
 
-	if (!pcp_enabled()) {
+	if (!mm_pcp_enabled()) {
 		ktest_skip("per-CPU lists are off (pcp=off)");
 		return;
 	}
@@ -746,12 +746,12 @@ KTEST(stress, concurrent_alloc_free_for_duration)
 static void smp_throughput(bool pcp_on)
 {
 	unsigned int n = nr_online();
-	bool tails = mm_debug_check_tails, poison = mm_debug_poison, was_on = pcp_enabled();
+	bool tails = mm_debug_check_tails, poison = mm_debug_poison, was_on = mm_pcp_enabled();
 	uint64_t base = 0;
 
 	mm_debug_check_tails = false;
 	mm_debug_poison = false;
-	pcp_set_enabled(pcp_on);
+	mm_pcp_set_enabled(pcp_on);
 	drain_all_pages(NULL);
 	unsigned long free0 = nr_free_pages();
 	/* 1, 2, 4, ... CPUs, then all of them if n is not a power of 2. */
@@ -782,7 +782,7 @@ static void smp_throughput(bool pcp_on)
 	}
 	drain_all_pages(NULL);
 	KT_EXPECT_EQ(nr_free_pages(), free0);
-	pcp_set_enabled(was_on);
+	mm_pcp_set_enabled(was_on);
 	mm_debug_check_tails = tails;
 	mm_debug_poison = poison;
 }

@@ -33,8 +33,8 @@ static void soak_diag_books(const char *when, const struct soak_books *b)
 		   "nodes %lu + slab %lu)",
 		   when, b->free, b->allocated, b->reserved, b->free + b->allocated + b->reserved,
 		   b->free + b->allocated, b->managed, b->expected_allocated, soak.base_allocated,
-		   soak.held_pages, filemap_nr_pages(), filemap_nr_node_pages(),
-		   slab_reclaimable_pages() + slab_unreclaimable_pages());
+		   soak.held_pages, mm_filemap_nr_pages(), mm_filemap_nr_node_pages(),
+		   mm_slab_reclaimable_pages() + mm_slab_unreclaimable_pages());
 }
 
 KTEST(soak, mixed_workload_with_fault_injection_loses_nothing)
@@ -63,7 +63,7 @@ KTEST(soak, mixed_workload_with_fault_injection_loses_nothing)
 	}
 	/* kswapd's stack exists before the books open. */
 	KT_EXPECT_EQ(kswapd_run(), 0);
-	kswapd_stats_reset();
+	mm_kswapd_stats_reset();
 	KT_ASSERT_EQ(soak_init(&soak, &kernel_ramdisk, nr_file, soak_version, soak_held,
 			       SOAK_MAX_BLOCKS, 1),
 		     0);
@@ -74,12 +74,12 @@ KTEST(soak, mixed_workload_with_fault_injection_loses_nothing)
 		hold = managed - soak.base_allocated - nr_file - 2 * high;
 	else
 		hold = 1024;
-	if (!fail_page_alloc_on) {
+	if (!mm_fail_page_alloc_on) {
 		struct fail_page_alloc_attr fa = {
 			.probability = 2, .interval = 1, .times = -1, .seed = 1
 		};
 
-		fail_page_alloc_setup(&fa);
+		mm_fail_page_alloc_setup(&fa);
 		injected_here = true;
 	}
 	ktest_diag("soak: %u s, file of %llu pages, blocks up to %lu pages, %lu pages managed, "
@@ -99,7 +99,7 @@ KTEST(soak, mixed_workload_with_fault_injection_loses_nothing)
 		if (now >= next_check || now >= end) {
 			int p;
 
-			kswapd_park();
+			mm_kswapd_park();
 			p = soak_check(&soak, &b);
 			if (p) {
 				problems++;
@@ -108,36 +108,36 @@ KTEST(soak, mixed_workload_with_fault_injection_loses_nothing)
 			ktest_diag("soak t=%llus: %lu ops, %lu faults injected, %lu checks passed, "
 				   "%lu -ENOMEM, %lu refused, free %lu, cache %lu, blocks %lu",
 				   (unsigned long long)((now - start) / 1000000000ull), soak.ops,
-				   fail_page_alloc_injected(), soak.checks_passed, soak.enomem,
-				   soak.alloc_fails, b.free, filemap_nr_pages(), soak.held_pages);
+				   mm_fail_page_alloc_injected(), soak.checks_passed, soak.enomem,
+				   soak.alloc_fails, b.free, mm_filemap_nr_pages(), soak.held_pages);
 			if (now >= end)
 				break;
 			kswapd_run();
 			next_check = mm_time_ns() + 1000000000ull;
 		}
 	}
-	kswapd_get_stats(&ks);
+	mm_kswapd_get_stats(&ks);
 	ktest_diag("soak: %lu writes, %lu reads (%lu verified), %lu -ENOMEM, %lu mismatches; %lu "
 		   "allocations, %lu refused, %lu kmallocs, %lu refused, %lu frees, %lu bad stamps; "
 		   "%lu compactions; kswapd woken %lu, %lu passes; pgsteal_kswapd %lu",
 		   soak.writes, soak.reads, soak.verified, soak.enomem, soak.mismatches,
 		   soak.allocs, soak.alloc_fails, soak.kmallocs, soak.kmalloc_fails, soak.frees,
 		   soak.bad_stamps, soak.compactions, ks.requests, ks.rounds,
-		   global_reclaim_event(PGSTEAL_KSWAPD));
+		   mm_global_reclaim_event(PGSTEAL_KSWAPD));
 	problems += (unsigned long)soak_finish(&soak, &b);
 	soak_diag_books("end", &b);
 	ktest_diag("soak: done, %lu ops in %u s, %lu faults injected, %lu invariant checks passed, "
 		   "%lu failed",
-		   soak.ops, secs, fail_page_alloc_injected(), soak.checks_passed,
+		   soak.ops, secs, mm_fail_page_alloc_injected(), soak.checks_passed,
 		   soak.checks_failed);
 	if (injected_here)
-		fail_page_alloc_disable();
+		mm_fail_page_alloc_disable();
 	KT_EXPECT_EQ(soak.mismatches, 0);
 	KT_EXPECT_EQ(soak.bad_stamps, 0);
 	KT_EXPECT_EQ(soak.nofail_fails, 0);
 	KT_EXPECT_EQ(soak.checks_failed, 0);
 	KT_EXPECT(soak.checks_passed >= secs / 2);
-	KT_EXPECT(fail_page_alloc_injected() > 0);
+	KT_EXPECT(mm_fail_page_alloc_injected() > 0);
 	KT_EXPECT_EQ(b.free + b.allocated, b.managed);
 	/* what was allocated before, slab pages included (caches shrunk) */
 	KT_EXPECT_EQ(b.allocated, soak.base_allocated + soak.base_slab);

@@ -227,11 +227,11 @@ static void setup_memory(uint64_t bytes)
 		exit(1);
 	}
 	memset(&map, 0, sizeof(map));
-	memmap_add(&map, 0, 0x9fc00, MEMMAP_USABLE);
-	memmap_add(&map, 0x100000, bytes - 0x100000, MEMMAP_USABLE);
-	memmap_sanitize(&map);
-	memblock_init_from_memmap(&map);
-	memblock_reserve(0, 0x10000, "low 64K");
+	mm_memmap_add(&map, 0, 0x9fc00, MEMMAP_USABLE);
+	mm_memmap_add(&map, 0x100000, bytes - 0x100000, MEMMAP_USABLE);
+	mm_memmap_sanitize(&map);
+	mm_memblock_init_from_memmap(&map);
+	mm_memblock_reserve(0, 0x10000, "low 64K");
 	if (mm_init()) {
 		fprintf(stderr, "bench: mm_init failed\n");
 		exit(1);

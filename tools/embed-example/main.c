@@ -105,19 +105,19 @@ static int boot(void)
 {
 	/* What firmware would report: low memory, a hole for the legacy
 	 * video/BIOS area, then RAM to the end of the array. */
-	memmap_add(&map, 0, 0x9fc00, MEMMAP_USABLE);
-	memmap_add(&map, 0xf0000, 0x10000, MEMMAP_RESERVED);
-	memmap_add(&map, 0x100000, RAM_BYTES - 0x100000, MEMMAP_USABLE);
-	if (memmap_sanitize(&map) || memblock_init_from_memmap(&map))
+	mm_memmap_add(&map, 0, 0x9fc00, MEMMAP_USABLE);
+	mm_memmap_add(&map, 0xf0000, 0x10000, MEMMAP_RESERVED);
+	mm_memmap_add(&map, 0x100000, RAM_BYTES - 0x100000, MEMMAP_USABLE);
+	if (mm_memmap_sanitize(&map) || mm_memblock_init_from_memmap(&map))
 		return -1;
 	/* Freed pages are filled with a pattern and checked when allocated
 	 * again: a write after free is reported (and self-tested below). */
 	mm_debug_poison = true;
 	/* Keep page 0, "the kernel image" (1 MiB at 2 MiB) and "an initrd"
 	 * (1 MiB at 8 MiB) away from mm/. */
-	memblock_reserve(0, MM_PAGE_SIZE, "page 0");
-	memblock_reserve(2UL << 20, 1UL << 20, "kernel");
-	memblock_reserve(INITRD, 1UL << 20, "initrd");
+	mm_memblock_reserve(0, MM_PAGE_SIZE, "page 0");
+	mm_memblock_reserve(2UL << 20, 1UL << 20, "kernel");
+	mm_memblock_reserve(INITRD, 1UL << 20, "initrd");
 	if (mm_init())
 		return -1;
 	/* The initrd has been read: its memory goes to the allocator. */
@@ -180,7 +180,7 @@ int main(void)
 		n++;
 	}
 	printf("slab: %lu objects of %u bytes in cache %s, kmalloc(100) got %zu bytes\n", n,
-	       nodes ? kmem_cache_size(nodes) : 0, nodes ? kmem_cache_name(nodes) : "-",
+	       nodes ? kmem_cache_size(nodes) : 0, nodes ? mm_kmem_cache_name(nodes) : "-",
 	       buf ? ksize(buf) : 0);
 	if (n != 1000 || !buf)
 		bad++;
@@ -196,7 +196,7 @@ int main(void)
 	if (nodes && kmem_cache_destroy(nodes))
 		bad++;
 	/* What the caches keep for speed goes back too. */
-	kmem_cache_shrink_all();
+	mm_kmem_cache_shrink_all();
 
 	for (size_t i = 0; i < sizeof(orders) / sizeof(orders[0]); i++)
 		if (pages[i])

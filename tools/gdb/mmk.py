@@ -23,8 +23,8 @@ PAGE_NODE_SHIFT = 29
 
 
 def _zones():
-    """Every zone of every node mm/ set up (node_data[0 .. mm_nr_nodes-1])."""
-    nodes = gdb.parse_and_eval("node_data")
+    """Every zone of every node mm/ set up (mm_node_data[0 .. mm_nr_nodes-1])."""
+    nodes = gdb.parse_and_eval("mm_node_data")
     out = []
     for nid in range(int(gdb.parse_and_eval("mm_nr_nodes"))):
         zones = nodes[nid]["node_zones"]
@@ -75,7 +75,7 @@ def _lru_offset():
 
 
 class MmBuddyinfo(gdb.Command):
-    """Print /proc/buddyinfo from node_data: populated zones only,
+    """Print /proc/buddyinfo from mm_node_data: populated zones only,
 free blocks per order: mm-buddyinfo"""
 
     def __init__(self):
@@ -118,7 +118,7 @@ present, managed, free pages and the min/low/high watermarks: mm-zoneinfo"""
 
 
 class MmPage(gdb.Command):
-    """Print the struct page of a pfn (mem_map + PFN): mm-page PFN
+    """Print the struct page of a pfn (mm_mem_map + PFN): mm-page PFN
 Flags are decoded by name; order is the allocation order kept on an
 allocated block's head page, buddy order the free block's order."""
 
@@ -132,12 +132,12 @@ allocated block's head page, buddy order the free block's order."""
         if len(args) != 1:
             raise gdb.GdbError("usage: mm-page PFN")
         pfn = _parse_int(args[0], "mm-page")
-        max_pfn = int(gdb.parse_and_eval("max_pfn"))
-        if int(gdb.parse_and_eval("mem_map")) == 0:
-            raise gdb.GdbError("mm-page: mem_map is not set up yet (before mm_init)")
-        if pfn < 0 or pfn >= max_pfn:
-            raise gdb.GdbError("mm-page: pfn 0x%x out of range (max_pfn 0x%x)" % (pfn, max_pfn))
-        page = gdb.parse_and_eval("mem_map")[pfn]
+        mm_max_pfn = int(gdb.parse_and_eval("mm_max_pfn"))
+        if int(gdb.parse_and_eval("mm_mem_map")) == 0:
+            raise gdb.GdbError("mm-page: mm_mem_map is not set up yet (before mm_init)")
+        if pfn < 0 or pfn >= mm_max_pfn:
+            raise gdb.GdbError("mm-page: pfn 0x%x out of range (mm_max_pfn 0x%x)" % (pfn, mm_max_pfn))
+        page = gdb.parse_and_eval("mm_mem_map")[pfn]
         flags = int(page["flags"])
         names = _enum("enum pageflags")
         set_flags = [names[b] for b in sorted(names) if b < 32 and names[b] != "NR_PAGEFLAGS"
@@ -180,7 +180,7 @@ migratetype: mm-free-blocks ZONE ORDER [MAX]   (ZONE: DMA, DMA32, Normal)"""
         if order < 0 or order >= _max_order(zone):
             raise gdb.GdbError("mm-free-blocks: order %d out of range" % order)
         limit = _parse_int(args[2], "mm-free-blocks") if len(args) == 3 else 8
-        mem_map = int(gdb.parse_and_eval("mem_map"))
+        mm_mem_map = int(gdb.parse_and_eval("mm_mem_map"))
         page_size = gdb.lookup_type("struct page").sizeof
         off = _lru_offset()
         mts = _enum("enum migratetype")
@@ -194,7 +194,7 @@ migratetype: mm-free-blocks ZONE ORDER [MAX]   (ZONE: DMA, DMA32, Normal)"""
             # Bounded: a corrupted list must not hang the debugger.
             while int(node) != int(head) and total < 1 << 22:
                 if len(pfns) < limit:
-                    pfns.append((int(node) - off - mem_map) // page_size)
+                    pfns.append((int(node) - off - mm_mem_map) // page_size)
                 total += 1
                 node = node["next"]
             name = mts.get(mt, str(mt)).replace("MIGRATE_", "")

@@ -200,7 +200,7 @@ int e820_stream_read(FILE *f, const char *path, struct memmap *m, char *err, siz
 
 		if (!size)
 			size = UINT64_MAX;
-		if (memmap_add(m, start, size, type)) {
+		if (mm_memmap_add(m, start, size, type)) {
 			snprintf(err, errlen, "%s:%u: more than %d ranges", path, lineno,
 				 MEMMAP_MAX);
 			return -1;

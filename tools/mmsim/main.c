@@ -170,23 +170,23 @@ static struct memmap map;
  */
 static int register_nodes(unsigned long nodes)
 {
-	uint64_t ram = memblock_phys_mem_size(), shares = nodes * (nodes + 1) / 2;
+	uint64_t ram = mm_memblock_phys_mem_size(), shares = nodes * (nodes + 1) / 2;
 	uint64_t want = 0, seen = 0, start = 0;
 	unsigned long nid = 0;
 
-	numa_reset();
+	mm_numa_reset();
 	if (nodes < 2)
 		return 0;
-	for (unsigned int i = 0; i < memblock.memory.cnt && nid + 1 < nodes; i++) {
-		uint64_t base = memblock.memory.regions[i].base;
-		uint64_t size = memblock.memory.regions[i].size;
+	for (unsigned int i = 0; i < mm_memblock.memory.cnt && nid + 1 < nodes; i++) {
+		uint64_t base = mm_memblock.memory.regions[i].base;
+		uint64_t size = mm_memblock.memory.regions[i].size;
 
 		want = ram / shares * ((nid + 1) * (nid + 2) / 2);
 		while (nid + 1 < nodes && seen + size > want) {
 			uint64_t cut = (base + (want - seen) + (2ull << 20) - 1) &
 				       ~((2ull << 20) - 1);
 
-			if (numa_add_memblk((int)nid, start, cut))
+			if (mm_numa_add_memblk((int)nid, start, cut))
 				return -1;
 			start = cut;
 			nid++;
@@ -194,20 +194,20 @@ static int register_nodes(unsigned long nodes)
 		}
 		seen += size;
 	}
-	if (numa_add_memblk((int)nid, start, memblock_end_of_ram()))
+	if (mm_numa_add_memblk((int)nid, start, mm_memblock_end_of_ram()))
 		return -1;
 	for (unsigned long a = 0; a < nodes; a++)
 		for (unsigned long b = 0; b < nodes; b++)
-			numa_set_distance((int)a, (int)b,
+			mm_numa_set_distance((int)a, (int)b,
 					  (uint8_t)(a == b ? 10
 							   : 11 + 10 * (a > b ? a - b : b - a)));
-	numa_set_cpu_node(0, 0);
-	if (numa_finalize(memblock_end_of_ram()) != (int)nodes) {
+	mm_numa_set_cpu_node(0, 0);
+	if (mm_numa_finalize(mm_memblock_end_of_ram()) != (int)nodes) {
 		fprintf(stderr, "mmsim: --numa %lu: the node set did not come out as asked\n",
 			nodes);
 		return -1;
 	}
-	numa_print();
+	mm_numa_print();
 	return 0;
 }
 
@@ -221,26 +221,26 @@ static int boot(const struct options *o)
 		return 2;
 	}
 	printf("BIOS-provided physical RAM map:\n");
-	memmap_print(&map, "BIOS-e820");
-	if (memmap_sanitize(&map)) {
+	mm_memmap_print(&map, "BIOS-e820");
+	if (mm_memmap_sanitize(&map)) {
 		fprintf(stderr, "%s: more than %d ranges after sanitizing\n", o->e820, MEMMAP_MAX);
 		return 2;
 	}
-	if (!memmap_total(&map, MEMMAP_USABLE)) {
+	if (!mm_memmap_total(&map, MEMMAP_USABLE)) {
 		fprintf(stderr, "%s: no usable RAM in the map\n", o->e820);
 		return 2;
 	}
 	printf("e820: sanitized map (usable trimmed to whole pages):\n");
-	memmap_print(&map, "sanitized");
-	if (memblock_init_from_memmap(&map)) {
+	mm_memmap_print(&map, "sanitized");
+	if (mm_memblock_init_from_memmap(&map)) {
 		fprintf(stderr, "mmsim: memblock table full\n");
 		return 1;
 	}
 	if (o->mem_limit) {
-		memblock_enforce_memory_limit(o->mem_limit);
+		mm_memblock_enforce_memory_limit(o->mem_limit);
 		printf("mem=%lluK: RAM limited to 0x%llx bytes\n",
 		       (unsigned long long)(o->mem_limit >> 10),
-		       (unsigned long long)memblock_phys_mem_size());
+		       (unsigned long long)mm_memblock_phys_mem_size());
 	}
 	printf("mmsim: pretend kernel image at [mem 0x%016llx-0x%016llx]\n", MMSIM_KERNEL_START,
 	       MMSIM_KERNEL_START + MMSIM_KERNEL_SIZE - 1);
@@ -248,14 +248,14 @@ static int boot(const struct options *o)
 				   MMSIM_KERNEL_START + MMSIM_KERNEL_SIZE))
 		return 1;
 	printf("Memory: %lluK RAM, %lluK reserved by boot, end of RAM 0x%llx\n",
-	       (unsigned long long)(memblock_phys_mem_size() >> 10),
-	       (unsigned long long)(memblock_reserved_size() >> 10),
-	       (unsigned long long)memblock_end_of_ram());
+	       (unsigned long long)(mm_memblock_phys_mem_size() >> 10),
+	       (unsigned long long)(mm_memblock_reserved_size() >> 10),
+	       (unsigned long long)mm_memblock_end_of_ram());
 	if (o->dump_memblock)
-		memblock_dump();
-	if (host_ram_init(memblock_end_of_ram())) {
+		mm_memblock_dump();
+	if (host_ram_init(mm_memblock_end_of_ram())) {
 		fprintf(stderr, "mmsim: cannot map a %llu MiB arena\n",
-			(unsigned long long)(memblock_end_of_ram() >> 20));
+			(unsigned long long)(mm_memblock_end_of_ram() >> 20));
 		return 1;
 	}
 	if (register_nodes(o->numa))
@@ -278,7 +278,7 @@ int main(int argc, char **argv)
 		struct fail_page_alloc_attr fa = { .seed = o.seed };
 		const char *why = "";
 
-		if (fail_page_alloc_parse(o.fail_page_alloc, strlen(o.fail_page_alloc), &fa,
+		if (mm_fail_page_alloc_parse(o.fail_page_alloc, strlen(o.fail_page_alloc), &fa,
 					  &why)) {
 			fprintf(stderr, "mmsim: --fail-page-alloc '%s': %s\n", o.fail_page_alloc,
 				why);
@@ -289,7 +289,7 @@ int main(int argc, char **argv)
 			return rc;
 		printf("fail_page_alloc: probability %u%%, interval %u, times %ld, min_order %u\n",
 		       fa.probability, fa.interval, fa.times, fa.min_order);
-		fail_page_alloc_setup(&fa);
+		mm_fail_page_alloc_setup(&fa);
 	} else {
 		rc = boot(&o);
 		if (rc)

@@ -99,7 +99,7 @@ static void held_push(struct page *p, unsigned int order)
 	}
 	rs.held[rs.nheld++] = (struct held_block){ p, order };
 	rs.held_pages += 1UL << order;
-	oom_task_account(&rs.task, (long)(1L << order));
+	mm_oom_task_account(&rs.task, (long)(1L << order));
 }
 
 static void held_release(size_t i)
@@ -109,7 +109,7 @@ static void held_release(size_t i)
 	__free_pages(rs.held[i].page, order);
 	rs.held[i] = rs.held[--rs.nheld];
 	rs.held_pages -= 1UL << order;
-	oom_task_account(&rs.task, -(long)(1L << order));
+	mm_oom_task_account(&rs.task, -(long)(1L << order));
 }
 
 /* Could a kill for @order have been avoided: does a zone have the pages
@@ -129,9 +129,9 @@ static bool kill_avoidable(unsigned int order)
 			if (populated_zone(&pgdat->node_zones[zi]))
 				top = zi;
 		if (!populated_zone(z) ||
-		    !zone_watermark_ok(z, 0, min_wmark_pages(z) + (1UL << order), top, 0))
+		    !mm_zone_watermark_ok(z, 0, min_wmark_pages(z) + (1UL << order), top, 0))
 			continue;
-		oom_block_census(z, order, &bc);
+		mm_oom_block_census(z, order, &bc);
 		if (bc.makeable)
 			return true;
 	}
@@ -146,7 +146,7 @@ static unsigned long task_kill(struct oom_task *t)
 	(void)t;
 	if (rs.last_order && kill_avoidable(rs.last_order))
 		rs.avoidable_kills++;
-	if (!oom_kill_count()) { /* the first time: what the killer saw */
+	if (!mm_oom_kill_count()) { /* the first time: what the killer saw */
 		printf("workload reclaim: first OOM kill at step %lu; buddyinfo before it frees %lu held pages:\n",
 		       rs.step, n);
 		mm_print_buddyinfo();
@@ -158,7 +158,7 @@ static unsigned long task_kill(struct oom_task *t)
 
 static unsigned long allocstalls(void)
 {
-	return global_reclaim_event(ALLOCSTALL);
+	return mm_global_reclaim_event(ALLOCSTALL);
 }
 
 static void alloc_one(void)
@@ -201,13 +201,13 @@ static void cache_run(bool write, uint64_t start, unsigned long len)
 		rs.cache_ops++;
 		if (write) {
 			page_pattern_fill(rbuf, FILE_ID, idx, rs.version[idx] + 1);
-			err = filemap_write(&rs.file, idx, rbuf);
+			err = mm_filemap_write(&rs.file, idx, rbuf);
 			if (!err) {
 				rs.version[idx]++;
 				rs.pages_written++;
 			}
 		} else {
-			err = filemap_read(&rs.file, idx, rbuf);
+			err = mm_filemap_read(&rs.file, idx, rbuf);
 			if (!err) {
 				rs.pages_read++;
 				if (page_pattern_check(rbuf, FILE_ID, idx, rs.version[idx])) {
@@ -240,9 +240,9 @@ static void sample_free(void)
 /* kswapd and kcompactd, synchronously, for whatever woke them. */
 static void run_daemons(void)
 {
-	while (kswapd_balance())
+	while (mm_kswapd_balance())
 		rs.kswapd_runs++;
-	while (kcompactd_do_work())
+	while (mm_kcompactd_do_work())
 		rs.kcompactd_runs++;
 }
 
@@ -255,11 +255,11 @@ static int setup(void)
 	for_each_zone(z)
 		managed += z->managed_pages;
 	mm_reclaim_init();
-	kswapd_reset();
-	kswapd_stats_reset();
-	oom_reset();
-	vm_events_reset();
-	reclaim_events_reset();
+	mm_kswapd_reset();
+	mm_kswapd_stats_reset();
+	mm_oom_reset();
+	mm_vm_events_reset();
+	mm_reclaim_events_reset();
 	rs.nr_file_pages = managed + managed / 4;
 	if (rs.nr_file_pages >= (1ull << 32)) {
 		printf("workload reclaim: %llu pages is too much RAM for one file's 32-bit index\n",
@@ -272,11 +272,11 @@ static int setup(void)
 			(unsigned long long)rs.nr_file_pages);
 		return -1;
 	}
-	if (filemap_init(&rs.file, FILE_ID, &rs.bdev, 0, rs.nr_file_pages, 0))
+	if (mm_filemap_init(&rs.file, FILE_ID, &rs.bdev, 0, rs.nr_file_pages, 0))
 		return -1;
 	rs.task.name = "mmsim-hog";
 	rs.task.kill = task_kill;
-	if (oom_register_task(&rs.task))
+	if (mm_oom_register_task(&rs.task))
 		return -1;
 	for (int i = 0; i < MM_BUDDYINFO_ZONES; i++)
 		rs.lowest_free[i] = -1;
@@ -301,7 +301,7 @@ static void report(unsigned long steps)
 		all.failures += rs.cls[c].failures;
 		all.stalls += rs.cls[c].stalls;
 	}
-	kswapd_get_stats(&ks);
+	mm_kswapd_get_stats(&ks);
 	printf("workload reclaim: %lu steps: %lu pages read, %lu written, %lu cache errors, "
 	       "%lu blocks held (%lu pages)\n",
 	       steps, rs.pages_read, rs.pages_written, rs.cache_errors, (unsigned long)rs.nheld,
@@ -326,7 +326,7 @@ static void report(unsigned long steps)
 
 		if (!populated_zone(z))
 			continue;
-		if (kswapd_get_node_stats(z->node, &nks))
+		if (mm_kswapd_get_node_stats(z->node, &nks))
 			nks = ks;
 		if (mm_nr_nodes > 1)
 			printf("node %d ", z->node);
@@ -338,17 +338,17 @@ static void report(unsigned long steps)
 	}
 	printf("allocstall %lu pgscan_kswapd %lu pgscan_direct %lu pgsteal_kswapd %lu "
 	       "pgsteal_direct %lu\n",
-	       allocstalls(), global_reclaim_event(PGSCAN_KSWAPD),
-	       global_reclaim_event(PGSCAN_DIRECT), global_reclaim_event(PGSTEAL_KSWAPD),
-	       global_reclaim_event(PGSTEAL_DIRECT));
+	       allocstalls(), mm_global_reclaim_event(PGSCAN_KSWAPD),
+	       mm_global_reclaim_event(PGSCAN_DIRECT), mm_global_reclaim_event(PGSTEAL_KSWAPD),
+	       mm_global_reclaim_event(PGSTEAL_DIRECT));
 	printf("kswapd efficiency %.1f%%, direct efficiency %.1f%% (pgsteal / pgscan)\n",
-	       pct(global_reclaim_event(PGSTEAL_KSWAPD), global_reclaim_event(PGSCAN_KSWAPD)),
-	       pct(global_reclaim_event(PGSTEAL_DIRECT), global_reclaim_event(PGSCAN_DIRECT)));
+	       pct(mm_global_reclaim_event(PGSTEAL_KSWAPD), mm_global_reclaim_event(PGSCAN_KSWAPD)),
+	       pct(mm_global_reclaim_event(PGSTEAL_DIRECT), mm_global_reclaim_event(PGSCAN_DIRECT)));
 	mm_print_reclaim_profile();
 	printf("written back by reclaim %lu pages (nr_vmscan_write), to disk in all %lu pages; "
 	       "kswapd passes %lu, kcompactd passes %lu, oom_kill %lu\n",
-	       global_reclaim_event(NR_VMSCAN_WRITE), global_reclaim_event(PGPGOUT_PAGES),
-	       rs.kswapd_runs, rs.kcompactd_runs, oom_kill_count());
+	       mm_global_reclaim_event(NR_VMSCAN_WRITE), mm_global_reclaim_event(PGPGOUT_PAGES),
+	       rs.kswapd_runs, rs.kcompactd_runs, mm_oom_kill_count());
 	printf("oom kills with a block still makeable from free and page-cache pages: %lu\n",
 	       rs.avoidable_kills);
 }
@@ -357,7 +357,7 @@ static void report(unsigned long steps)
 static unsigned long check_disk(void)
 {
 	unsigned long bad = 0;
-	int err = filemap_sync(&rs.file);
+	int err = mm_filemap_sync(&rs.file);
 
 	if (err) {
 		printf("workload reclaim: filemap_sync failed (%d)\n", err);
@@ -399,8 +399,8 @@ int mmsim_reclaim(unsigned long seed, unsigned long steps)
 
 		rs.step = s;
 		if (rs.task.killed) { /* a victim may come back for more */
-			oom_unregister_task(&rs.task);
-			oom_register_task(&rs.task);
+			mm_oom_unregister_task(&rs.task);
+			mm_oom_register_task(&rs.task);
 		}
 		if (r < 30) {
 			/* half the reads go back to recent writes: content that
@@ -432,11 +432,11 @@ int mmsim_reclaim(unsigned long seed, unsigned long steps)
 	report(steps);
 	while (rs.nheld)
 		held_release(rs.nheld - 1);
-	oom_unregister_task(&rs.task);
+	mm_oom_unregister_task(&rs.task);
 	run_daemons();
 	rs.disk_mismatches = check_disk();
 	problems = mm_check_invariants();
-	lru_problems = lru_check();
+	lru_problems = mm_lru_check();
 	printf("pattern mismatches: %lu on re-read, %lu on disk after sync\n", rs.mismatches,
 	       rs.disk_mismatches);
 	printf("checks: mm_check_invariants %d problems, lru_check %d problems\n", problems,

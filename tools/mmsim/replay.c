@@ -43,7 +43,7 @@
 /* The owner of replayed movable pages: page->mapping points here,
  * page->index is the trace's pfn. */
 static struct replay_owner {
-	uint32_t tag; /* first: page_movable_ops() reads it */
+	uint32_t tag; /* first: mm_page_movable_ops() reads it */
 	uintptr_t *slot;
 	unsigned long moved;
 } owner = { .tag = REPLAY_TAG };
@@ -116,9 +116,9 @@ static void release(struct page *page, unsigned int order)
 /* kswapd and kcompactd, for whatever the allocation woke them for. */
 static void run_daemons(void)
 {
-	while (kswapd_balance())
+	while (mm_kswapd_balance())
 		;
-	while (kcompactd_do_work())
+	while (mm_kcompactd_do_work())
 		;
 }
 
@@ -497,7 +497,7 @@ static int replay_init(struct replay *r, const struct trace_parser *p,
 	}
 	owner.slot = r->slot;
 	owner.moved = 0;
-	movable_owner_register(&replay_movable_ops);
+	mm_movable_owner_register(&replay_movable_ops);
 	return 0;
 }
 
@@ -543,14 +543,14 @@ static void gather_counters(struct replay_end *e)
 	struct kswapd_stats ks;
 	struct kcompactd_stats kc;
 
-	kswapd_get_stats(&ks);
-	kcompactd_get_stats(&kc);
+	mm_kswapd_get_stats(&ks);
+	mm_kcompactd_get_stats(&kc);
 	e->kswapd_rounds = ks.rounds;
 	e->kcompactd_wakeups = kc.wakeups;
-	e->fallback_fragmenting = global_vm_event(EXTFRAG_FRAGMENTING);
-	e->fallback_whole = global_vm_event(EXTFRAG_WHOLE);
-	e->compact_stall = compact_event_count(COMPACTSTALL);
-	e->pgmigrate_success = migrate_event_count(PGMIGRATE_SUCCESS);
+	e->fallback_fragmenting = mm_global_vm_event(EXTFRAG_FRAGMENTING);
+	e->fallback_whole = mm_global_vm_event(EXTFRAG_WHOLE);
+	e->compact_stall = mm_compact_event_count(COMPACTSTALL);
+	e->pgmigrate_success = mm_migrate_event_count(PGMIGRATE_SUCCESS);
 }
 
 static void gather_end(struct replay_end *e)
@@ -633,7 +633,7 @@ int mmsim_replay(const char *path, const char *linux_end, bool lenient, unsigned
 	/* As many CPUs as the trace names, each with lists sized as Linux's
 	 * were (the low watermark split among them). */
 	host_set_nr_cpus(p.nr_cpus ? p.nr_cpus : 1);
-	pcp_nr_cpus_changed();
+	mm_pcp_nr_cpus_changed();
 	r.st.nr_cpus = p.nr_cpus ? p.nr_cpus : 1;
 	r.st.parse_s = t1 - t0;
 	if (linux_end && le.have_vmstat) {

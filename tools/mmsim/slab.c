@@ -68,7 +68,7 @@ static unsigned long unstamp_and_free(struct obj *o)
 
 static unsigned long slab_pages(void)
 {
-	return slab_reclaimable_pages() + slab_unreclaimable_pages();
+	return mm_slab_reclaimable_pages() + mm_slab_unreclaimable_pages();
 }
 
 struct wave_stats {
@@ -108,7 +108,7 @@ static void hog(struct wave_stats *w)
 	while (n)
 		__free_page(held[--n]);
 	free(held);
-	while (kswapd_balance())
+	while (mm_kswapd_balance())
 		;
 }
 
@@ -134,13 +134,13 @@ int mmsim_slab(unsigned long seed, unsigned long steps)
 	if (mmsim_slab_ready())
 		return 1;
 	mm_reclaim_init(); /* forgets every shrinker: the slab's comes back */
-	if (slab_shrinker_register())
+	if (mm_slab_shrinker_register())
 		return 1;
-	kswapd_reset();
+	mm_kswapd_reset();
 	drain_all_pages(NULL);
 	free0 = nr_free_pages();
 	slab0 = slab_pages();
-	scanned0 = global_reclaim_event(SLABS_SCANNED);
+	scanned0 = mm_global_reclaim_event(SLABS_SCANNED);
 	for (int c = 0; c < NR_CACHES; c++) {
 		char name[24];
 
@@ -209,14 +209,14 @@ int mmsim_slab(unsigned long seed, unsigned long steps)
 	       "the hog, %lu after a wave (shrinker gave back %lu pages in all); slabs_scanned %lu\n",
 	       w.waves, w.waves ? w.hog_pages / w.waves : 0, w.waves ? w.slab_before / w.waves : 0,
 	       w.waves ? w.slab_after / w.waves : 0, w.shrunk_pages,
-	       global_reclaim_event(SLABS_SCANNED) - scanned0);
+	       mm_global_reclaim_event(SLABS_SCANNED) - scanned0);
 	while (n)
 		bad += unstamp_and_free(&live[--n]);
 	for (int c = 0; c < NR_CACHES; c++)
 		problems += kmem_cache_destroy(caches[c]) != 0;
 	free(live);
 	/* the kmalloc caches' CPU arrays and empty slabs */
-	kmem_cache_shrink_all();
+	mm_kmem_cache_shrink_all();
 	drain_all_pages(NULL);
 	printf("workload slab: end: slab pages %lu (at start %lu), free pages %lu (at start %lu)\n",
 	       slab_pages(), slab0, nr_free_pages(), free0);

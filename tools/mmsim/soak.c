@@ -25,7 +25,7 @@ static void soak_print(const char *when, const struct soak_books *b, int problem
 {
 	printf("soak %s: %lu ops, %lu faults injected, %lu invariant checks passed (%lu failed), "
 	       "%d problems\n",
-	       when, soak.ops, fail_page_alloc_injected(), soak.checks_passed, soak.checks_failed,
+	       when, soak.ops, mm_fail_page_alloc_injected(), soak.checks_passed, soak.checks_failed,
 	       problems);
 	printf("soak %s: free %lu + allocated %lu + reserved %lu = %lu spanned; free + allocated "
 	       "= %lu, managed %lu; allocated expected %lu\n",
@@ -56,16 +56,16 @@ int mmsim_soak(unsigned long seed, unsigned long steps)
 	if (mmsim_slab_ready())
 		return 1;
 	mm_reclaim_init();
-	if (slab_shrinker_register()) /* mm_reclaim_init forgot it */
+	if (mm_slab_shrinker_register()) /* mm_reclaim_init forgot it */
 		return 1;
-	kswapd_reset();
-	kcompactd_reset();
-	if (!fail_page_alloc_on) {
+	mm_kswapd_reset();
+	mm_kcompactd_reset();
+	if (!mm_fail_page_alloc_on) {
 		struct fail_page_alloc_attr fa = {
 			.probability = 2, .interval = 1, .times = -1, .seed = seed
 		};
 
-		fail_page_alloc_setup(&fa);
+		mm_fail_page_alloc_setup(&fa);
 		printf("fail_page_alloc: probability 2%%, interval 1, times -1, min_order 0 (soak default)\n");
 	}
 	if (soak_init(&soak, &soak_bd, nr_file, version, held, 4096, seed)) {
@@ -76,9 +76,9 @@ int mmsim_soak(unsigned long seed, unsigned long steps)
 	       steps, (unsigned long long)nr_file, managed, soak.base_allocated);
 	for (unsigned long i = 0; i < steps; i++) {
 		soak_step(&soak, managed / 2);
-		while (kswapd_balance())
+		while (mm_kswapd_balance())
 			kswapd_runs++;
-		while (kcompactd_do_work())
+		while (mm_kcompactd_do_work())
 			kcompactd_runs++;
 		if (i % 2000 == 1999 && soak_check(&soak, &b)) {
 			soak_print("check", &b, 1);

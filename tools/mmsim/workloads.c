@@ -210,7 +210,7 @@ int mmsim_slab_ready(void)
 	static bool ready;
 
 	struct fail_page_alloc_attr fa;
-	bool inject = fail_page_alloc_on;
+	bool inject = mm_fail_page_alloc_on;
 	int rc;
 
 	if (ready)
@@ -218,12 +218,12 @@ int mmsim_slab_ready(void)
 	/* Boot-time set-up, which --fail-page-alloc must not fail: injection
 	 * resumes afterwards as it was set up (nothing was injected yet). */
 	if (inject) {
-		fail_page_alloc_get(&fa);
-		fail_page_alloc_disable();
+		mm_fail_page_alloc_get(&fa);
+		mm_fail_page_alloc_disable();
 	}
 	rc = kmem_cache_init();
 	if (inject)
-		fail_page_alloc_setup(&fa);
+		mm_fail_page_alloc_setup(&fa);
 	if (rc) {
 		fprintf(stderr, "mmsim: kmem_cache_init failed\n");
 		return -1;

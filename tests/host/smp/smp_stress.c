@@ -86,7 +86,7 @@ static void count_pages(struct books *b)
 
 static unsigned long cache_pages(void)
 {
-	return filemap_nr_pages() + filemap_nr_node_pages();
+	return mm_filemap_nr_pages() + mm_filemap_nr_node_pages();
 }
 
 /* All CPUs parked: kthreads too, then the checkers and the books. */
@@ -96,10 +96,10 @@ static int check_quiescent(const char *when)
 	unsigned long expect;
 	int problems;
 
-	kswapd_park();
-	kcompactd_park();
+	mm_kswapd_park();
+	mm_kcompactd_park();
 	drain_all_pages(NULL);
-	problems = mm_check_invariants() + lru_check();
+	problems = mm_check_invariants() + mm_lru_check();
 	count_pages(&b);
 	expect = base_allocated + smp_work_owned_pages(&work) + cache_pages();
 	if (b.free + b.allocated != b.managed) {
@@ -131,9 +131,9 @@ static void between_phases(int done, int next, unsigned int round)
 		snprintf(when, sizeof(when), "after %s (round %u)", smp_phase_name(done), round);
 		phase_problems[done] += check_quiescent(when);
 		smp_work_sum(&work, &after[done]);
-		if (done == PHASE_ALLOC && fail_page_alloc_on)
-			injected_in_alloc += fail_page_alloc_injected() - injected_before;
-		fail_page_alloc_disable();
+		if (done == PHASE_ALLOC && mm_fail_page_alloc_on)
+			injected_in_alloc += mm_fail_page_alloc_injected() - injected_before;
+		mm_fail_page_alloc_disable();
 	}
 	if (next >= 0) {
 		smp_work_sum(&work, &before[next]);
@@ -143,14 +143,14 @@ static void between_phases(int done, int next, unsigned int round)
 				.probability = 5, .interval = 1, .times = -1, .seed = opt.seed
 			};
 
-			injected_before = fail_page_alloc_injected();
-			fail_page_alloc_setup(&a);
+			injected_before = mm_fail_page_alloc_injected();
+			mm_fail_page_alloc_setup(&a);
 		}
 		if (next == PHASE_OOM) {
 			/* Nothing reclaimable left: the killer's turn. */
 			for (unsigned int i = 0; i < work.nr_cpus; i++)
-				filemap_evict(&work.cpu[i].file, false);
-			filemap_evict(&work.shared, false);
+				mm_filemap_evict(&work.cpu[i].file, false);
+			mm_filemap_evict(&work.shared, false);
 		}
 		resume_kthreads();
 	}
@@ -225,7 +225,7 @@ static int run_bench(void)
 	/* The allocator's own cost: no poisoning (a 4 KiB fill and check per
 	 * page would be most of it). Set as CPU 0, before the CPUs start. */
 	mm_debug_poison = false;
-	pcp_set_enabled(opt.bench_pcp);
+	mm_pcp_set_enabled(opt.bench_pcp);
 	smp_host_leave_cpu();
 	if (smp_host_run_cpus(opt.cpus, bench_cpu, NULL))
 		return 1;
@@ -280,8 +280,8 @@ static void report(int end_problems, const struct smp_figures *t, unsigned long 
 	struct kswapd_stats ks;
 	struct kcompactd_stats kc;
 
-	kswapd_get_stats(&ks);
-	kcompactd_get_stats(&kc);
+	mm_kswapd_get_stats(&ks);
+	mm_kcompactd_get_stats(&kc);
 	printf("# compact: %lu of %lu high-order requests served, %lu compact_memory moving %lu pages, %lu compaction stalls; kswapd %lu passes, kcompactd %lu wake-ups moving %lu pages\n",
 	       t->high_order_ok, t->high_order_tries, t->compactions, t->migrated, compact_stalls,
 	       ks.rounds, kc.wakeups, kc.migrated);
@@ -360,21 +360,21 @@ static int boot(void)
 
 	if (smp_host_setup(opt.cpus, opt.nodes + 1))
 		return -1;
-	numa_reset();
+	mm_numa_reset();
 	if (opt.nodes == 2) {
-		numa_add_memblk(0, 0, mem / 2);
-		numa_add_memblk(1, mem / 2, mem);
+		mm_numa_add_memblk(0, 0, mem / 2);
+		mm_numa_add_memblk(1, mem / 2, mem);
 		for (unsigned int cpu = 0; cpu < opt.cpus + opt.nodes + 1; cpu++)
-			numa_set_cpu_node(cpu, (int)(cpu % 2));
-		if (numa_finalize(mem) != 2)
+			mm_numa_set_cpu_node(cpu, (int)(cpu % 2));
+		if (mm_numa_finalize(mem) != 2)
 			return -1;
 	}
 	if (boot_qemu_memblock(mem, 2 * MiB))
 		return -1;
 	mm_reclaim_init();
-	filemap_init_global();
-	vm_events_reset();
-	reclaim_events_reset();
+	mm_filemap_init_global();
+	mm_vm_events_reset();
+	mm_reclaim_events_reset();
 	mm_debug_poison = true;
 	return 0;
 }
@@ -417,26 +417,26 @@ int main(int argc, char **argv)
 		fprintf(stderr, "smp_stress: set-up failed\n");
 		return 2;
 	}
-	kswapd_park();
-	kcompactd_park();
+	mm_kswapd_park();
+	mm_kcompactd_park();
 	drain_all_pages(NULL);
 	count_pages(&b);
 	base_allocated = b.allocated - cache_pages();
 	resume_kthreads();
 	uint64_t t0 = mm_time_ns();
-	unsigned long kills0 = oom_kill_count(), stalls0 = compact_event_count(COMPACTSTALL);
-	unsigned long migrated0 = migrate_event_count(PGMIGRATE_SUCCESS);
+	unsigned long kills0 = mm_oom_kill_count(), stalls0 = mm_compact_event_count(COMPACTSTALL);
+	unsigned long migrated0 = mm_migrate_event_count(PGMIGRATE_SUCCESS);
 
 	smp_host_leave_cpu();
 	if (smp_host_run_cpus(opt.cpus, cpu_main, NULL))
 		return 2;
 	smp_host_enter_cpu(0, "main");
-	oom_kills = oom_kill_count() - kills0;
-	compact_stalls = compact_event_count(COMPACTSTALL) - stalls0;
-	migrated_all = migrate_event_count(PGMIGRATE_SUCCESS) - migrated0;
-	pgscan = global_reclaim_event(PGSCAN_KSWAPD) + global_reclaim_event(PGSCAN_DIRECT);
-	kswapd_park();
-	kcompactd_park();
+	oom_kills = mm_oom_kill_count() - kills0;
+	compact_stalls = mm_compact_event_count(COMPACTSTALL) - stalls0;
+	migrated_all = mm_migrate_event_count(PGMIGRATE_SUCCESS) - migrated0;
+	pgscan = mm_global_reclaim_event(PGSCAN_KSWAPD) + mm_global_reclaim_event(PGSCAN_DIRECT);
+	mm_kswapd_park();
+	mm_kcompactd_park();
 	end_problems = smp_work_finish(&work);
 	end_problems += check_quiescent("at the end");
 	count_pages(&b);
@@ -447,9 +447,9 @@ int main(int argc, char **argv)
 	}
 	smp_work_sum(&work, &total);
 	report(end_problems, &total,
-	       global_vm_event(PGALLOC_DMA) + global_vm_event(PGALLOC_DMA32) +
-		       global_vm_event(PGALLOC_NORMAL),
-	       global_vm_event(PGFREE), base_allocated - boot_allocated);
+	       mm_global_vm_event(PGALLOC_DMA) + mm_global_vm_event(PGALLOC_DMA32) +
+		       mm_global_vm_event(PGALLOC_NORMAL),
+	       mm_global_vm_event(PGFREE), base_allocated - boot_allocated);
 	printf("# smp_stress: %u CPUs, %.1f s: %d passed, %d failed\n", opt.cpus,
 	       (mm_time_ns() - t0) / 1e9, nr_results - nr_failed, nr_failed);
 	return nr_failed ? 1 : 0;

@@ -198,7 +198,7 @@ static void cache_write(struct smp_cpu_work *c, uint64_t i)
 	int err;
 
 	page_pattern_fill(c->buf, c->file.id, i, v);
-	err = filemap_write(&c->file, i, c->buf);
+	err = mm_filemap_write(&c->file, i, c->buf);
 	c->f.writes++;
 	if (!err)
 		c->version[i] = v;
@@ -211,7 +211,7 @@ static void cache_write(struct smp_cpu_work *c, uint64_t i)
 static void cache_read(struct smp_cpu_work *c, struct address_space *m, uint64_t i,
 		       uint32_t version)
 {
-	int err = filemap_read(m, i, c->buf);
+	int err = mm_filemap_read(m, i, c->buf);
 
 	c->f.reads++;
 	if (err == -MM_ENOMEM) {
@@ -241,19 +241,19 @@ static void vmarea_op(struct smp_cpu_work *c)
 	void *addr;
 
 	if (!v) {
-		if (vmarea_populate(&c->va, idx))
+		if (mm_vmarea_populate(&c->va, idx))
 			return;
 	} else if (rnd(c) % 4 == 0) {
-		vmarea_unpopulate(&c->va, idx);
+		mm_vmarea_unpopulate(&c->va, idx);
 		c->va_version[idx] = 0;
 		return;
 	}
-	pin = vmarea_pin(&c->va, idx);
-	addr = vmarea_addr(&c->va, idx);
+	pin = mm_vmarea_pin(&c->va, idx);
+	addr = mm_vmarea_addr(&c->va, idx);
 	if (!pin || !addr) {
 		c->f.mismatches++;
 		if (pin)
-			vmarea_unpin(pin);
+			mm_vmarea_unpin(pin);
 		return;
 	}
 	if (v) {
@@ -267,7 +267,7 @@ static void vmarea_op(struct smp_cpu_work *c)
 	page_pattern_fill(addr, CPU_VA_ID(c->cpu), idx, v + 1);
 	c->va_version[idx] = v + 1;
 	c->f.va_writes++;
-	vmarea_unpin(pin);
+	mm_vmarea_unpin(pin);
 }
 
 /* ---- OOM hogs ---- */
@@ -287,7 +287,7 @@ static unsigned long hog_free_all(struct smp_hog *h, bool by_killer)
 		__free_page(h->pages[i]);
 	}
 	h->nr = 0;
-	oom_task_account(&h->task, -(long)n);
+	mm_oom_task_account(&h->task, -(long)n);
 	pthread_mutex_unlock(&h->lock);
 	return n;
 }
@@ -314,7 +314,7 @@ static bool hog_grow(struct smp_cpu_work *c)
 	killed = h->killed;
 	if (!killed && h->nr < h->cap) {
 		h->pages[h->nr++] = p;
-		oom_task_account(&h->task, 1);
+		mm_oom_task_account(&h->task, 1);
 		c->f.hog_pages++;
 		p = NULL;
 	}
@@ -328,7 +328,7 @@ static void hog_release(struct smp_cpu_work *c)
 {
 	struct smp_hog *h = &c->hog;
 
-	oom_unregister_task(&h->task);
+	mm_oom_unregister_task(&h->task);
 	hog_free_all(h, false);
 	c->f.hog_kills_seen += h->kills;
 	c->f.bad_stamps += h->bad;
@@ -377,7 +377,7 @@ static void step_alloc(struct smp_work *w, struct smp_cpu_work *c, unsigned long
 	}
 	/* Off at a third of the phase, on again at two thirds. */
 	if (c->cpu == 1 % w->nr_cpus && (op == w->ops / 3 || op == 2 * w->ops / 3)) {
-		pcp_set_enabled(!pcp_enabled());
+		mm_pcp_set_enabled(!mm_pcp_enabled());
 		c->f.pcp_toggles++;
 	}
 }
@@ -421,7 +421,7 @@ static void step_compact(struct smp_work *w, struct smp_cpu_work *c, unsigned lo
 	uint64_t r = rnd(c) % 100;
 
 	if (c->cpu == 0 && op == w->ops / 2) {
-		c->f.migrated += compact_memory();
+		c->f.migrated += mm_compact_memory();
 		c->f.compactions++;
 	}
 	if (own_file_op(w, c, r, 30, 45))
@@ -453,7 +453,7 @@ static void phase_oom(struct smp_cpu_work *c)
 	h->kills = 0;
 	h->task.killed = false;
 	h->task.nr_pages = 0;
-	if (oom_register_task(&h->task))
+	if (mm_oom_register_task(&h->task))
 		return;
 	/* Until the killer picks it (or the hog is full): the other CPUs'
 	 * hogs grow meanwhile, so any CPU may be the one that kills. */
@@ -503,7 +503,7 @@ int smp_work_init(struct smp_work *w, uint64_t seed)
 {
 	struct smp_cpu_work *c0 = &w->cpu[0];
 
-	if (filemap_init(&w->shared, SHARED_FILE_ID, w->bdev, 0, w->shared_pages, 0))
+	if (mm_filemap_init(&w->shared, SHARED_FILE_ID, w->bdev, 0, w->shared_pages, 0))
 		return -1;
 	for (unsigned int cpu = 0; cpu < w->nr_cpus; cpu++) {
 		struct smp_cpu_work *c = &w->cpu[cpu];
@@ -515,7 +515,7 @@ int smp_work_init(struct smp_work *w, uint64_t seed)
 		c->held = calloc(c->cap, sizeof(*c->held));
 		c->version = calloc(w->file_pages, sizeof(*c->version));
 		c->va_version = calloc(VA_PAGES, sizeof(*c->va_version));
-		if (!c->va_version || vmarea_create(&c->va, VA_PAGES, 0))
+		if (!c->va_version || mm_vmarea_create(&c->va, VA_PAGES, 0))
 			return -1;
 		c->hog.cap = 1ul << 16;
 		c->hog.pages = calloc(c->hog.cap, sizeof(*c->hog.pages));
@@ -525,19 +525,19 @@ int smp_work_init(struct smp_work *w, uint64_t seed)
 		c->hog.task = (struct oom_task){ .name = "smp_hog",
 						 .kill = hog_kill,
 						 .data = &c->hog };
-		if (filemap_init(&c->file, CPU_FILE_ID(cpu), w->bdev, first, w->file_pages, 0))
+		if (mm_filemap_init(&c->file, CPU_FILE_ID(cpu), w->bdev, first, w->file_pages, 0))
 			return -1;
 	}
 	/* The shared file: version 1 everywhere, written back and dropped,
 	 * so every CPU's read of it goes to the disk and into the cache. */
 	for (uint64_t i = 0; i < w->shared_pages; i++) {
 		page_pattern_fill(c0->buf, SHARED_FILE_ID, i, 1);
-		if (filemap_write(&w->shared, i, c0->buf))
+		if (mm_filemap_write(&w->shared, i, c0->buf))
 			return -1;
 	}
-	if (filemap_sync(&w->shared))
+	if (mm_filemap_sync(&w->shared))
 		return -1;
-	filemap_evict(&w->shared, false);
+	mm_filemap_evict(&w->shared, false);
 	return 0;
 }
 
@@ -567,24 +567,24 @@ int smp_work_finish(struct smp_work *w)
 		while (c->nheld)
 			release(c, c->nheld - 1);
 		for (unsigned long i = 0; i < VA_PAGES; i++) {
-			const void *addr = vmarea_addr(&c->va, i);
+			const void *addr = mm_vmarea_addr(&c->va, i);
 
 			if (c->va_version[i] && (!addr || page_pattern_check(addr, CPU_VA_ID(cpu),
 									     i, c->va_version[i])))
 				c->f.mismatches++;
-			vmarea_unpopulate(&c->va, i);
+			mm_vmarea_unpopulate(&c->va, i);
 			c->va_version[i] = 0;
 		}
-		if (filemap_sync(&c->file))
+		if (mm_filemap_sync(&c->file))
 			problems++;
-		filemap_evict(&c->file, false);
+		mm_filemap_evict(&c->file, false);
 		for (uint64_t i = 0; i < w->file_pages; i++)
 			if (c->version[i])
 				cache_read(c, &c->file, i, c->version[i]);
-		filemap_evict(&c->file, true);
+		mm_filemap_evict(&c->file, true);
 	}
-	filemap_evict(&w->shared, true);
-	filemap_drain_node_pool();
+	mm_filemap_evict(&w->shared, true);
+	mm_filemap_drain_node_pool();
 	return problems;
 }
 
