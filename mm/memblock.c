@@ -4,7 +4,7 @@
  *
  * Both tables are kept sorted and non-overlapping at every moment. RAM
  * regions merge with any neighbour; reserved regions merge only with an
- * adjacent one of the same name, so memblock_dump() still says who owns
+ * adjacent one of the same name, so mm_memblock_dump() still says who owns
  * what (the kernel, the boot info, page 0 ...). Reserving a range that is
  * partly reserved already only adds the uncovered pieces, so reserved bytes
  * are never counted twice.
@@ -13,7 +13,9 @@
 #include "host.h"
 #include "util.h"
 
-struct memblock memblock;
+/* No allocation limit until one is set: a host may call mm_memblock_add
+ * directly, without mm_memblock_init_from_memmap. */
+struct memblock mm_memblock = { .current_limit = UINT64_MAX };
 
 /* The top page is never RAM: keeping every end below 2^64 means an end
  * address always fits in a uint64_t. */
@@ -104,7 +106,7 @@ static int add_range(struct memblock_type *t, uint64_t base, uint64_t end, const
 	return 0;
 }
 
-int memblock_add(uint64_t base, uint64_t size)
+int mm_memblock_add(uint64_t base, uint64_t size)
 {
 	uint64_t end = base + size;
 
@@ -116,10 +118,10 @@ int memblock_add(uint64_t base, uint64_t size)
 	end = mm_align_down(end, MM_PAGE_SIZE);
 	if (base >= end)
 		return 0;
-	return add_range(&memblock.memory, base, end, NULL);
+	return add_range(&mm_memblock.memory, base, end, NULL);
 }
 
-int memblock_reserve(uint64_t base, uint64_t size, const char *name)
+int mm_memblock_reserve(uint64_t base, uint64_t size, const char *name)
 {
 	if (!size)
 		return 0;
@@ -131,12 +133,12 @@ int memblock_reserve(uint64_t base, uint64_t size, const char *name)
 	end = mm_align_up(end, MM_PAGE_SIZE);
 	if (base >= end)
 		return 0;
-	return add_range(&memblock.reserved, base, end, name ? name : "reserved");
+	return add_range(&mm_memblock.reserved, base, end, name ? name : "reserved");
 }
 
-int memblock_phys_free(uint64_t base, uint64_t size)
+int mm_memblock_phys_free(uint64_t base, uint64_t size)
 {
-	struct memblock_type *t = &memblock.reserved;
+	struct memblock_type *t = &mm_memblock.reserved;
 	uint64_t end = base + size;
 
 	if (!size)
@@ -176,22 +178,22 @@ int memblock_phys_free(uint64_t base, uint64_t size)
 	return 0;
 }
 
-int memblock_init_from_memmap(const struct memmap *m)
+int mm_memblock_init_from_memmap(const struct memmap *m)
 {
-	mm_memset(&memblock, 0, sizeof(memblock));
-	memblock.current_limit = UINT64_MAX;
+	mm_memset(&mm_memblock, 0, sizeof(mm_memblock));
+	mm_memblock.current_limit = UINT64_MAX;
 	for (unsigned int i = 0; i < m->nr; i++) {
 		if (m->entry[i].type != MEMMAP_USABLE)
 			continue;
-		if (memblock_add(m->entry[i].addr, m->entry[i].size))
+		if (mm_memblock_add(m->entry[i].addr, m->entry[i].size))
 			return -1;
 	}
 	return 0;
 }
 
-void memblock_enforce_memory_limit(uint64_t limit)
+void mm_memblock_enforce_memory_limit(uint64_t limit)
 {
-	struct memblock_type *t = &memblock.memory;
+	struct memblock_type *t = &mm_memblock.memory;
 	uint64_t left = mm_align_down(limit, MM_PAGE_SIZE);
 	unsigned int i;
 
@@ -212,7 +214,7 @@ void memblock_enforce_memory_limit(uint64_t limit)
  * Forward scan that remembers the highest fit: simple, and the tables are
  * short. An allocation never starts at page 0, so 0 can mean failure.
  */
-uint64_t memblock_phys_alloc_below(uint64_t size, uint64_t align, uint64_t max_addr,
+uint64_t mm_memblock_phys_alloc_below(uint64_t size, uint64_t align, uint64_t max_addr,
 				   const char *name)
 {
 	uint64_t idx = 0, s, e, best = 0;
@@ -224,9 +226,9 @@ uint64_t memblock_phys_alloc_below(uint64_t size, uint64_t align, uint64_t max_a
 	if (align & (align - 1))
 		return 0;
 	size = mm_align_up(size, MM_PAGE_SIZE);
-	if (max_addr > memblock.current_limit)
-		max_addr = memblock.current_limit;
-	while (memblock_next_free_range(&idx, &s, &e)) {
+	if (max_addr > mm_memblock.current_limit)
+		max_addr = mm_memblock.current_limit;
+	while (mm_memblock_next_free_range(&idx, &s, &e)) {
 		if (e > max_addr)
 			e = max_addr;
 		if (s < MM_PAGE_SIZE)
@@ -240,23 +242,23 @@ uint64_t memblock_phys_alloc_below(uint64_t size, uint64_t align, uint64_t max_a
 	}
 	if (!best)
 		return 0;
-	if (memblock_reserve(best, size, name))
+	if (mm_memblock_reserve(best, size, name))
 		return 0;
 	return best;
 }
 
-uint64_t memblock_phys_alloc(uint64_t size, uint64_t align, const char *name)
+uint64_t mm_memblock_phys_alloc(uint64_t size, uint64_t align, const char *name)
 {
-	return memblock_phys_alloc_below(size, align, UINT64_MAX, name);
+	return mm_memblock_phys_alloc_below(size, align, UINT64_MAX, name);
 }
 
 /*
  * *idx is the address where the search resumes: the end of the range
  * returned last (0 at the start), so no other state is needed.
  */
-bool memblock_next_free_range(uint64_t *idx, uint64_t *start, uint64_t *end)
+bool mm_memblock_next_free_range(uint64_t *idx, uint64_t *start, uint64_t *end)
 {
-	const struct memblock_type *mem = &memblock.memory, *res = &memblock.reserved;
+	const struct memblock_type *mem = &mm_memblock.memory, *res = &mm_memblock.reserved;
 
 	for (unsigned int i = 0; i < mem->cnt; i++) {
 		uint64_t mend = region_end(&mem->regions[i]);
@@ -296,14 +298,14 @@ static bool type_contains(const struct memblock_type *t, uint64_t addr)
 	return false;
 }
 
-bool memblock_is_memory(uint64_t addr)
+bool mm_memblock_is_memory(uint64_t addr)
 {
-	return type_contains(&memblock.memory, addr);
+	return type_contains(&mm_memblock.memory, addr);
 }
 
-bool memblock_is_reserved(uint64_t addr)
+bool mm_memblock_is_reserved(uint64_t addr)
 {
-	return type_contains(&memblock.reserved, addr);
+	return type_contains(&mm_memblock.reserved, addr);
 }
 
 static uint64_t type_size(const struct memblock_type *t)
@@ -315,19 +317,19 @@ static uint64_t type_size(const struct memblock_type *t)
 	return sum;
 }
 
-uint64_t memblock_phys_mem_size(void)
+uint64_t mm_memblock_phys_mem_size(void)
 {
-	return type_size(&memblock.memory);
+	return type_size(&mm_memblock.memory);
 }
 
-uint64_t memblock_reserved_size(void)
+uint64_t mm_memblock_reserved_size(void)
 {
-	return type_size(&memblock.reserved);
+	return type_size(&mm_memblock.reserved);
 }
 
-uint64_t memblock_end_of_ram(void)
+uint64_t mm_memblock_end_of_ram(void)
 {
-	const struct memblock_type *t = &memblock.memory;
+	const struct memblock_type *t = &mm_memblock.memory;
 
 	return t->cnt ? region_end(&t->regions[t->cnt - 1]) : 0;
 }
@@ -345,12 +347,12 @@ static void dump_type(const struct memblock_type *t, const char *what)
 	}
 }
 
-void memblock_dump(void)
+void mm_memblock_dump(void)
 {
 	mm_printk("MEMBLOCK configuration:\n");
 	mm_printk(" memory size = 0x%016llx reserved size = 0x%016llx\n",
-		  (unsigned long long)memblock_phys_mem_size(),
-		  (unsigned long long)memblock_reserved_size());
-	dump_type(&memblock.memory, "memory");
-	dump_type(&memblock.reserved, "reserved");
+		  (unsigned long long)mm_memblock_phys_mem_size(),
+		  (unsigned long long)mm_memblock_reserved_size());
+	dump_type(&mm_memblock.memory, "memory");
+	dump_type(&mm_memblock.reserved, "reserved");
 }
