@@ -110,6 +110,19 @@ $(BUILD)/embed-example: $(BUILD)/embed/obj/tools/embed-example/main.o \
 	$(CC) $(EMBED_CFLAGS) -o $@ $^
 host-tests: $(BUILD)/embed-example
 
+# A second embedding (tools/embed-kernel, docs/embedding.md): a kernel-like
+# program with lists, max_pfn, printk and panic of its own that takes in
+# core-only mm/ through the public header mm/mm.h alone, under -Wpedantic;
+# mm/host_up.c gives the host functions it does not write.
+EMBEDK_CFLAGS = $(EMBED_CFLAGS) -Wpedantic $(MM_CFG_core)
+$(BUILD)/embed-kernel/obj/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(EMBEDK_CFLAGS) -c $< -o $@
+$(BUILD)/embed-kernel/embed-kernel: $(patsubst %.c,$(BUILD)/embed-kernel/obj/%.o,\
+		$(wildcard tools/embed-kernel/*.c) $(MM_CORE_SRCS) $(MM_PORT_SRCS))
+	$(CC) $(EMBEDK_CFLAGS) -o $@ $^
+host-tests: $(BUILD)/embed-kernel/embed-kernel
+
 # ---- configurations with layers left out (mm/config.h) ----
 # Each is built for the host (its tests under ASan+UBSan, in
 # build/host-<cfg>/) and as a kernel (build/kernel-<cfg>/kernel.elf, booted
