@@ -128,8 +128,9 @@ host-tests: $(BUILD)/embed-kernel/embed-kernel
 # build/host-<cfg>/) and as a kernel (build/kernel-<cfg>/kernel.elf, booted
 # by tests/run-tests.sh with the suites that apply).
 #   core     the allocator alone: no reclaim, page cache, compaction, NUMA,
-#            fault injection or slab (host only: the kernel needs kmalloc)
-#   slab     core + slab (the smallest kernel)
+#            fault injection or slab (the kernel then takes its own small
+#            objects, thread structs and wait queues, as whole pages)
+#   slab     core + slab
 #   reclaim  core + slab + reclaim + page cache
 #   up       core with every table at its smallest useful size: one node, one
 #            CPU, 32-entry memory maps (host only)
@@ -157,10 +158,11 @@ HOST_TESTS_reclaim := fastpath layers free_reserved reserves vmscan filemap recl
 KTEST_OFF_slab    := tests/kernel/test_compaction.c tests/kernel/test_reclaim.c \
 	tests/kernel/test_kswapd.c tests/kernel/test_numa.c tests/kernel/test_soak.c \
 	tests/kernel/bench_highalloc.c
+KTEST_OFF_core    := $(KTEST_OFF_slab) tests/kernel/test_slab.c tests/kernel/bench_slab.c
 KTEST_OFF_reclaim := tests/kernel/test_compaction.c tests/kernel/test_numa.c \
 	tests/kernel/test_soak.c tests/kernel/bench_highalloc.c
 MM_CONFIGS       := core up slab reclaim
-MM_KERNEL_CONFIGS := slab reclaim
+MM_KERNEL_CONFIGS := core slab reclaim
 
 define mm_config
 $(BUILD)/host-$(1)/obj/%.o: %.c

@@ -35,6 +35,7 @@
 #include "mm/memblock.h"
 #include "mm/memmap.h"
 #include "mm/mm_init.h"
+#include "mm/config.h"
 #include "mm/slab.h"
 #include "mm/pcp.h"
 #include "mm/kswapd.h"
@@ -238,10 +239,15 @@ void kernel_main(uint32_t magic, uint64_t mbi_phys)
 		printk("mm: per-CPU page lists off (pcp=off)\n");
 	}
 	mm_reclaim_init();
+#if MM_CONFIG_SLAB
 	if (kernel_opts.slab_debug_set && !mm_slab_debug_setup(kernel_opts.slab_debug))
 		printk("mm: slab debugging on (slab_debug=%s)\n", kernel_opts.slab_debug);
 	if (kmem_cache_init())
 		panic("mm: kmem_cache_init failed");
+#else
+	if (kernel_opts.slab_debug_set)
+		printk("mm: slab_debug= ignored: this kernel is built without mm/'s slab layer\n");
+#endif
 	sched_init();
 	smp_boot_aps();
 	if (!strcmp(kernel_opts.crash, "panic-smp"))

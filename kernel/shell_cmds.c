@@ -25,6 +25,7 @@
 #include "mm/kswapd.h"
 #include "mm/gfp.h"
 #include "mm/pbmap.h"
+#include "mm/config.h"
 #include "mm/slab.h"
 #include "mm/vmscan.h"
 #include "mm/vmstat.h"
@@ -183,10 +184,14 @@ static int cmd_meminfo(int argc, char **argv)
 	printk("%-16s%8lu kB\n", "MemTotal:", KB(total));
 	printk("%-16s%8lu kB\n", "MemFree:", KB(free));
 	printk("%-16s%8lu kB\n", "MemAvailable:", KB(free > reserve ? free - reserve : 0));
-	printk("%-16s%8lu kB\n",
-	       "Slab:", KB(mm_slab_reclaimable_pages() + mm_slab_unreclaimable_pages()));
-	printk("%-16s%8lu kB\n", "SReclaimable:", KB(mm_slab_reclaimable_pages()));
-	printk("%-16s%8lu kB\n", "SUnreclaim:", KB(mm_slab_unreclaimable_pages()));
+#if MM_CONFIG_SLAB
+	unsigned long srcl = mm_slab_reclaimable_pages(), sunrcl = mm_slab_unreclaimable_pages();
+#else
+	unsigned long srcl = 0, sunrcl = 0; /* no slab layer in this build */
+#endif
+	printk("%-16s%8lu kB\n", "Slab:", KB(srcl + sunrcl));
+	printk("%-16s%8lu kB\n", "SReclaimable:", KB(srcl));
+	printk("%-16s%8lu kB\n", "SUnreclaim:", KB(sunrcl));
 	/* Ours, not Linux's: where the rest of the managed pages are. */
 	printk("%-16s%8lu kB\n", "PerCpuFree:", KB(pcp_pages()));
 	printk("%-16s%8lu kB\n", "ShellHeld:", KB(held_total()));
@@ -230,8 +235,13 @@ static int cmd_slabinfo(int argc, char **argv)
 {
 	if (!usage_ok(argc, 0, 0, argv[0]))
 		return 1;
+#if MM_CONFIG_SLAB
 	mm_print_slabinfo();
 	return 0;
+#else
+	printk("slabinfo: this kernel is built without mm/'s slab layer\n");
+	return 1;
+#endif
 }
 
 static int cmd_vmstat(int argc, char **argv)

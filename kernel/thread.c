@@ -11,6 +11,7 @@
 #include "arch/x86_64/irq.h"
 #include "mm/gfp.h"
 #include "mm/page.h"
+#include "mm/config.h"
 #include "mm/slab.h"
 
 void thread_trampoline(void);
@@ -67,22 +68,47 @@ void thread_check_sp(const struct thread *t, uintptr_t sp)
 		      (unsigned long)t->stack_hi);
 }
 
+#if MM_CONFIG_SLAB
 static struct kmem_cache *thread_cache;
 
-/* A thread that is not queued anywhere yet; its first switch_stack RET
- * goes to thread_trampoline with R12 = t, RBP = 0 (see switch.asm). The
- * first call (sched_init's idle thread, on the boot CPU) makes the cache. */
-struct thread *thread_alloc(const char *name, int (*fn)(void *), void *arg, unsigned int flags)
+/* The first call (sched_init's idle thread, on the boot CPU) makes the cache. */
+static struct thread *thread_struct_alloc(void)
 {
 	if (!thread_cache)
 		thread_cache = kmem_cache_create("thread", sizeof(struct thread), 0,
 						 SLAB_HWCACHE_ALIGN | SLAB_PANIC, NULL);
-	struct thread *t = kmem_cache_alloc(thread_cache, GFP_KERNEL);
+	return kmem_cache_alloc(thread_cache, GFP_KERNEL);
+}
+
+static void thread_struct_free(struct thread *t)
+{
+	kmem_cache_free(thread_cache, t);
+}
+#else
+/* Without mm/'s slab layer a thread's struct takes whole pages. */
+#define THREAD_STRUCT_ORDER get_order(sizeof(struct thread))
+
+static struct thread *thread_struct_alloc(void)
+{
+	return (struct thread *)__get_free_pages(GFP_KERNEL, THREAD_STRUCT_ORDER);
+}
+
+static void thread_struct_free(struct thread *t)
+{
+	free_pages((unsigned long)t, THREAD_STRUCT_ORDER);
+}
+#endif
+
+/* A thread that is not queued anywhere yet; its first switch_stack RET
+ * goes to thread_trampoline with R12 = t, RBP = 0 (see switch.asm). */
+struct thread *thread_alloc(const char *name, int (*fn)(void *), void *arg, unsigned int flags)
+{
+	struct thread *t = thread_struct_alloc();
 	struct page *page = t ? alloc_pages(GFP_KERNEL, THREAD_STACK_ORDER) : NULL;
 
 	if (!page) {
 		if (t)
-			kmem_cache_free(thread_cache, t);
+			thread_struct_free(t);
 		return NULL;
 	}
 	uint8_t *base = page_address(page);
@@ -153,7 +179,7 @@ static void thread_free(struct thread *t)
 	t->canary = 0; /* a stale pointer now fails thread_check (until reused) */
 	__atomic_fetch_sub(&nr_threads, 1, __ATOMIC_RELAXED);
 	__free_pages(page, THREAD_STACK_ORDER);
-	kmem_cache_free(thread_cache, t);
+	thread_struct_free(t);
 }
 
 void thread_reap(struct thread *t)

@@ -311,7 +311,9 @@ void mm_print_buddyinfo(void);	   /* /proc/buddyinfo */
 void mm_print_zoneinfo(void);	   /* /proc/zoneinfo */
 void mm_print_pagetypeinfo(void);  /* /proc/pagetypeinfo */
 void mm_print_vmstat(void);	   /* /proc/vmstat: "name value" lines */
-void mm_print_slabinfo(void);	   /* /proc/slabinfo */
+#if !defined(MM_CONFIG_SLAB) || MM_CONFIG_SLAB
+void mm_print_slabinfo(void); /* /proc/slabinfo */
+#endif
 /* Check every page, free list and counter; print each problem found and
  * return their number (0: consistent). Slow: for tests and debugging. */
 int mm_check_invariants(void);

@@ -59,7 +59,7 @@ BOOTS+=("soak-smp2-bios-q35-512M|--boot bios --machine q35 --mem 512M --smp 2 --
 
 # mm/ with layers left out (mm/config.h; the Makefile's MM_KERNEL_CONFIGS):
 # the suites that apply, the others are not compiled in.
-for cfg in slab reclaim; do
+for cfg in core slab reclaim; do
 	BOOTS+=("cfg-$cfg-bios-pc-512M|--boot bios --machine pc --mem 512M --kernel $BUILD/kernel-$cfg/kernel.elf|60|no")
 done
 

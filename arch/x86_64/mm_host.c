@@ -5,6 +5,7 @@
  * to kernel/thread.h and wait.h. One CPU for now.
  */
 #include "mm/host.h"
+#include "mm/config.h"
 #include "mm/slab.h"
 #include "cpu.h"
 #include "layout.h"
@@ -73,14 +74,19 @@ int mm_kthread_run(int (*fn)(void *), void *arg, const char *name)
 }
 
 /* Wait points are small objects made once per kswapd/kcompactd and by
- * tests: kmalloc'ed (they are never freed; mm/ keeps them for good). */
+ * tests: kmalloc'ed, or a page each without the slab layer (they are never
+ * freed; mm/ keeps them for good). */
 struct mm_waitq {
 	struct wait_queue_head head;
 };
 
 struct mm_waitq *mm_waitq_create(void)
 {
+#if MM_CONFIG_SLAB
 	struct mm_waitq *wq = kmalloc(sizeof(*wq), GFP_KERNEL);
+#else /* a page each: there are one or two per node */
+	struct mm_waitq *wq = (struct mm_waitq *)__get_free_page(GFP_KERNEL);
+#endif
 
 	if (wq)
 		init_waitqueue_head(&wq->head);
