@@ -93,6 +93,11 @@ uint64_t mm_memblock_phys_alloc(uint64_t size, uint64_t align, const char *name)
  * RAM, holes included), watermarks; every unreserved page to the buddy
  * allocator. 0, or -1 with a message. memblock is closed afterwards. */
 int mm_init(void);
+/* mm_init's first half, to call before it when struct pages are needed
+ * while memblock is still open: zones and every struct page set up, all
+ * reserved, no page free yet; reservations made afterwards still count.
+ * mm_init() calls it itself otherwise. 0, or -1 with a message. */
+int memmap_init(void);
 /* After mm_init: give reserved memory back (an initrd once unpacked, init
  * sections), whole pages of [@start, @end) by direct-map address, each
  * filled with @poison unless it is negative. Every page is checked first;

@@ -20,6 +20,17 @@
 int mm_init(void);
 
 /*
+ * The first half of mm_init(), for a host that needs the struct pages
+ * before any page is free: zones laid out, the struct page array and the
+ * pageblock bytes placed by memblock, every struct page initialised as
+ * reserved (pfn_to_page works for every pfn below mm_max_pfn). memblock
+ * stays open: what the host reserves between this and mm_init() is kept
+ * from the allocator too. mm_init() calls it itself when the host did not.
+ * Returns 0, or -1 with a message (and mm_init() then fails the same way).
+ */
+int memmap_init(void);
+
+/*
  * Give the reserved pages of [@start, @end) - direct-map addresses, e.g.
  * an initrd once unpacked or init sections - to the page allocator after
  * mm_init() (Linux's free_reserved_area). Only whole pages go back: @start

@@ -208,7 +208,7 @@ static void zones_size_init(void)
 
 /* Every struct page reserved, with its node and zone; refcount 1 as Linux
  * does, so a stray free of a reserved page is reported as such. */
-static void memmap_init(void)
+static void init_struct_pages(void)
 {
 	for (int nid = 0; nid < mm_nr_nodes; nid++) {
 		for (int zi = 0; zi < MAX_NR_ZONES; zi++) {
@@ -282,7 +282,10 @@ static void free_all_memblock(void)
 	}
 }
 
-int mm_init(void)
+/* Set by memmap_init, consumed by the mm_init that follows it. */
+static bool memmap_ready;
+
+int memmap_init(void)
 {
 	unsigned long nblocks;
 	uint64_t memmap_phys, pb_phys;
@@ -343,7 +346,16 @@ int mm_init(void)
 #endif
 	mm_page_freer_init();
 
-	memmap_init();
+	init_struct_pages();
+	memmap_ready = true;
+	return 0;
+}
+
+int mm_init(void)
+{
+	if (!memmap_ready && memmap_init())
+		return -1;
+	memmap_ready = false;
 	free_all_memblock();
 	if (!nr_free_pages()) {
 		mm_printk("mm_init: no free memory left for the page allocator\n");
