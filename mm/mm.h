@@ -77,12 +77,12 @@ typedef unsigned int gfp_t;
 
 /*
  * In order: tell memblock the RAM (mm_memblock_add per range, or
- * mm_memblock_init_from_memmap with a sanitized firmware map) and what of
- * it is in use (memblock_reserve: the kernel image, boot data, page 0,
- * firmware areas); allocate early memory if needed (page tables for the
- * direct map); then mm_init(). Ranges are physical byte addresses; a
- * range that overlaps or repeats another is merged. Returns 0 or a
- * negative error with a message.
+ * mm_memblock_init_from_memmap of mm/memblock.h with a sanitized firmware
+ * map) and what of it is in use (mm_memblock_reserve: the kernel image,
+ * boot data, page 0, firmware areas); allocate early memory if needed
+ * (page tables for the direct map); then mm_init(). Ranges are physical
+ * byte addresses; a range that overlaps or repeats another is merged.
+ * Returns 0 or a negative error with a message.
  */
 int mm_memblock_add(uint64_t base, uint64_t size);
 int mm_memblock_reserve(uint64_t base, uint64_t size, const char *name);
