@@ -55,7 +55,7 @@ static inline void add_to_free_list(struct page *page, struct zone *zone, unsign
 		list_add_tail(&page->lru, &area->free_list[mt]);
 	else
 		list_add(&page->lru, &area->free_list[mt]);
-	/* Relaxed: __zone_watermark_ok reads it without the lock. */
+	/* Relaxed: mm__zone_watermark_ok reads it without the lock. */
 	__atomic_store_n(&area->nr_free, area->nr_free + 1, __ATOMIC_RELAXED);
 }
 

@@ -28,7 +28,7 @@ int mm_sysctl_extfrag_threshold = 500;
 
 uint8_t *mm_pageblock_skip;
 
-/* Bits of pageblock_skip[]: the migrate scanner found nothing it could
+/* Bits of mm_pageblock_skip[]: the migrate scanner found nothing it could
  * isolate in the block; the free scanner left no free page in it. Two
  * bits rather than Linux's one PB_migrate_skip: a block the free scanner
  * filled is still worth emptying once the scanners have crossed. */
@@ -256,7 +256,7 @@ static void isolate_free_block(struct compact_control *cc, struct page *page, un
 	list_del(&page->lru);
 	ClearPageFlag(page, PG_buddy);
 	set_page_private(page, 0);
-	/* Relaxed: __zone_watermark_ok reads it without the lock. */
+	/* Relaxed: mm__zone_watermark_ok reads it without the lock. */
 	__atomic_store_n(&zone->free_area[order].nr_free, zone->free_area[order].nr_free - 1,
 			 __ATOMIC_RELAXED);
 	zone_mod_free(zone, -(1L << order));

@@ -77,8 +77,8 @@ enum compact_result mm_compact_zone_for_order(struct zone *zone, int order, int 
 
 /*
  * Skip hints and cached scanner positions (Linux's PB_migrate_skip and
- * compact_cached_*_pfn). __reset_isolation_suitable forgets both for
- * @zone; reset_isolation_suitable does so for the zones of node @nid in
+ * compact_cached_*_pfn). mm__reset_isolation_suitable forgets both for
+ * @zone; mm_reset_isolation_suitable does so for the zones of node @nid in
  * which a pass ended on hints (kswapd calls it once it has balanced the
  * node). Context: any; the hints are racy by design.
  */

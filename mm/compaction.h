@@ -85,21 +85,21 @@ struct zonelist;
  */
 enum compact_result mm_try_to_compact_pages(gfp_t gfp, unsigned int order, unsigned int alloc_flags,
 					 int highest_zoneidx, enum compact_priority prio);
-/* The same over the zones of @zl (the slowpath's; try_to_compact_pages
+/* The same over the zones of @zl (the slowpath's; mm_try_to_compact_pages
  * takes the running CPU's node's zonelist for @gfp). */
 enum compact_result mm_try_to_compact_zonelist(gfp_t gfp, unsigned int order, unsigned int alloc_flags,
 					    const struct zonelist *zl, int highest_zoneidx,
 					    enum compact_priority prio);
 
 /* Would compaction in @zone make sense for @order (Linux's
- * __compaction_suitable)? COMPACT_SUCCESS when the order's watermark holds
+ * mm__compaction_suitable)? COMPACT_SUCCESS when the order's watermark holds
  * now, COMPACT_SKIPPED when @free_pages leave no room for migration
  * targets, else COMPACT_CONTINUE. */
 enum compact_result mm__compaction_suitable(struct zone *zone, unsigned int order,
 					  unsigned int alloc_flags, int highest_zoneidx,
 					  long free_pages);
 
-/* For should_compact_retry: could reclaim make compaction worth running
+/* For mm_should_compact_retry: could reclaim make compaction worth running
  * (COMPACT_CONTINUE) in a zone, counting free pages and reclaimable pages
  * divided by the order? */
 bool mm_compaction_zonelist_suitable(unsigned int order, unsigned int alloc_flags,

@@ -17,14 +17,14 @@
  *               would fill memory for good.
  *   COMPACTION  migration, direct compaction, kcompactd, and the mapped
  *               virtual areas (vmarea) whose pages it can move.
- *   NUMA        the node registry (numa_add_memblk, SRAT/SLIT parsing);
+ *   NUMA        the node registry (mm_numa_add_memblk, SRAT/SLIT parsing);
  *               off, mm/ is one node 0 and MAX_NUMNODES must be 1.
  *   FAIL_PAGE_ALLOC  fault injection into alloc_pages().
  *   SLAB        kmem_cache and kmalloc.
  *
  * A switched-off layer's header gives static inline stand-ins for what
- * the other layers call (wakeup_kswapd does nothing, try_to_compact_*
- * says COMPACT_SKIPPED, out_of_memory kills nothing), so callers compile
+ * the other layers call (mm_wakeup_kswapd does nothing, try_to_compact_*
+ * says COMPACT_SKIPPED, mm_out_of_memory kills nothing), so callers compile
  * unchanged and the compiler drops the dead branches.
  */
 #ifndef MM_CONFIG_H
@@ -106,7 +106,7 @@
 #error "mm/config.h: MEMBLOCK_MAX_REGIONS must be 4..65536"
 #endif
 
-/* Boot modules (initrd and the like) bootinfo_parse records. */
+/* Boot modules (initrd and the like) mm_bootinfo_parse records. */
 #ifndef BOOTINFO_MAX_MODULES
 #define BOOTINFO_MAX_MODULES 16
 #endif
@@ -122,7 +122,7 @@
 #error "mm/config.h: NUMA_MAX_MEMBLKS must be MAX_NUMNODES..4096"
 #endif
 
-/* CPU numbers numa_set_cpu_node accepts. */
+/* CPU numbers mm_numa_set_cpu_node accepts. */
 #ifndef NUMA_MAX_CPUS
 #define NUMA_MAX_CPUS MM_MAX_CPUS
 #endif

@@ -4,7 +4,7 @@
  * per-file radix tree and kept on the LRU lists so reclaim can drop them.
  *
  * References: the cache holds one on every page it indexes; lookups hand
- * out one more (give it back with filemap_put_page). Reclaim may drop a
+ * out one more (give it back with mm_filemap_put_page). Reclaim may drop a
  * page only when the cache's and its own isolation reference are the only
  * ones. Dirty pages are written to their block before they are dropped.
  *

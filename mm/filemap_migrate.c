@@ -1,7 +1,7 @@
 /*
  * mm/filemap_migrate.c - the page cache as an owner of movable pages:
  * isolation takes a page off its LRU list, migration swaps the frame in
- * the file's index (filemap_replace_page) and lists the new frame where
+ * the file's index (mm_filemap_replace_page) and lists the new frame where
  * the old one was, putback relists it.
  */
 #include "filemap.h"
@@ -22,7 +22,7 @@ static int filemap_migrate(struct page *dst, struct page *src)
 {
 	if (!mm_filemap_replace_page(src, dst))
 		return -MIGRATE_EAGAIN;
-	/* lru_putback_page lists the page and drops one reference: give it
+	/* mm_lru_putback_page lists the page and drops one reference: give it
 	 * one to drop, keeping the cache's. */
 	get_page(dst);
 	mm_lru_putback_page(dst);

@@ -125,7 +125,7 @@ void mm_cond_resched(void);
  * slot numbering is the host's; mm/vmarea.c hands slots out.
  *
  * mm_vmap_nr_slots: how many slots exist (0: no such range). The kernel
- *   and the host programs size the range at boot from RAM: twice max_pfn,
+ *   and the host programs size the range at boot from RAM: twice mm_max_pfn,
  *   at least 2^20 slots (4 GiB); the kernel's at most 2^33 (32 TiB).
  * mm_vmap_map: make slot @slot translate to frame @pfn, replacing what was
  *   there and flushing the stale TLB entry. May allocate a page-table page

@@ -248,7 +248,7 @@ static __always_inline struct page *rmqueue_pcplist(struct zone *zone, unsigned 
 
 /* Free to the running CPU's list (counted in pgfree), draining when it
  * reaches high: a batch, more while frees run without allocations, all
- * of it for a block of order > 0 then (free_pcppages_over_high).
+ * of it for a block of order > 0 then (mm_free_pcppages_over_high).
  * HIGHATOMIC pages wait on the movable list; page->private remembers
  * where they go back to. */
 static __always_inline void free_unref_page(struct page *page, unsigned int order, int migratetype)

@@ -41,7 +41,7 @@ void mm_kcompactd_kswapd_balanced(int nid);
  * thread (hosts without threads, tests). */
 bool mm_kcompactd_do_work(void);
 
-/* Start the thread (or resume it after kcompactd_park). Returns 0, or -1
+/* Start the thread (or resume it after mm_kcompactd_park). Returns 0, or -1
  * when the host cannot start threads: requests are then only recorded.
  * Context: thread. */
 int kcompactd_run(void);

@@ -38,7 +38,7 @@ static __always_inline struct page *slab_lookup(const void *p)
 	struct page *slab;
 	unsigned int idx;
 
-	if (unlikely(pfn >= mm_max_pfn)) /* max_pfn is 0 before mm_init() */
+	if (unlikely(pfn >= mm_max_pfn)) /* mm_max_pfn is 0 before mm_init() */
 		return NULL;
 	slab = pfn_to_page(pfn);
 	if (unlikely(PageTail(slab))) { /* a later page of a multi-page slab */

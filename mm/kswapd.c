@@ -223,9 +223,9 @@ static void decay_boosts(struct kswapd_node *k, const unsigned long *boosts, int
 
 /*
  * Linux's balance_pgdat: reclaim the node zone by zone (each a full
- * priority sweep in balance_zone) until it is balanced. Passes continue
+ * priority sweep in mm_balance_zone) until it is balanced. Passes continue
  * while they make progress; a pass that frees nothing while a zone still
- * needs memory is a failure. Boosted reclaim stays light (balance_zone)
+ * needs memory is a failure. Boosted reclaim stays light (mm_balance_zone)
  * but writes dirty pages back: Linux's boosted kswapd does not, leaving
  * them to its flusher threads; we have none, so a dirty page skipped is
  * only scanned again (at 4 GiB, 12% of kswapd's scans were that). A
@@ -255,7 +255,7 @@ static void balance_node(struct kswapd_node *k, unsigned int order, int highest_
 			if (!populated_zone(z) || zone_done(z, order))
 				continue;
 			reclaimed += mm_balance_zone(z, order, highest_zoneidx, &sc);
-			/* balance_zone stopped reclaiming for the order once it
+			/* mm_balance_zone stopped reclaiming for the order once it
 			 * freed enough for compaction: so does the node. */
 			order = sc.order;
 			mm_cond_resched();

@@ -30,7 +30,7 @@ enum kswapd_state {
 struct kswapd_stats {
 	enum kswapd_state state;
 	unsigned int failures;		/* fruitless rounds in a row */
-	unsigned long requests;		/* wakeup_kswapd calls that recorded a request */
+	unsigned long requests;		/* mm_wakeup_kswapd calls that recorded a request */
 	unsigned long rounds;		/* balancing passes */
 	uint64_t busy_ns;		/* time spent balancing */
 	long lowest_free[MAX_NR_ZONES]; /* lowest free count seen at a wake-up request (-1: none) */

@@ -41,7 +41,7 @@ void mm_putback_movable_pages(struct list_head *l);
  * given). A page still held by someone after the mode's attempts is left
  * on @from and counted in pgmigrate_fail. When @get_new_page runs out,
  * the rest stays on @from. Returns the number of pages left on @from; the
- * caller puts them back (putback_movable_pages). Context: thread or any
+ * caller puts them back (mm_putback_movable_pages). Context: thread or any
  * context the callbacks allow; never sleeps.
  */
 unsigned long mm_migrate_pages(struct list_head *from, new_page_t get_new_page,

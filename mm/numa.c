@@ -1,6 +1,6 @@
 /*
  * mm/numa.c - the NUMA topology registry (see numa.h): firmware input is
- * collected here, checked once in numa_finalize, and read by everyone
+ * collected here, checked once in mm_numa_finalize, and read by everyone
  * afterwards. Small fixed tables; no allocation.
  */
 #include "numa.h"
@@ -19,17 +19,17 @@ static int nr_blks;
 static uint32_t node_pxm[MAX_NUMNODES]; /* node id -> proximity domain */
 static int nr_pxm;
 
-/* 0: not given (node_distance answers the default). */
+/* 0: not given (mm_node_distance answers the default). */
 static uint8_t distance[MAX_NUMNODES][MAX_NUMNODES];
 static bool distance_bad;
 
-/* Node + 1 of each CPU; 0 (also before any numa_reset): not told. */
+/* Node + 1 of each CPU; 0 (also before any mm_numa_reset): not told. */
 static uint8_t cpu_node1[NUMA_MAX_CPUS];
 #define cpu_nid(c) ((int)cpu_node1[c] - 1)
 
 static const char *disabled_why;
-static bool memblk_error; /* a numa_add_memblk call failed */
-static bool faked;	  /* numa_finalize fell back to one node */
+static bool memblk_error; /* a mm_numa_add_memblk call failed */
+static bool faked;	  /* mm_numa_finalize fell back to one node */
 
 static uint32_t online_mask = 1, memory_mask = 1;
 static int default_nid; /* for CPUs the firmware did not place */
@@ -201,7 +201,7 @@ static void blks_sort(void)
  * Sorted, and free of cross-node overlaps: join a node's ranges that touch
  * or overlap. Unlike Linux, ranges separated by a gap stay apart, so the
  * list keeps saying where the firmware put memory (the span still covers
- * the gap, and pfn_to_nid gives the gap to the range below it).
+ * the gap, and mm_pfn_to_nid gives the gap to the range below it).
  */
 static void blks_merge(void)
 {

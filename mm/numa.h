@@ -4,8 +4,8 @@
  *
  * Firmware code (arch/x86_64/srat.c through mm/numa_acpi.c, or a host test)
  * fills it in: proximity domains become dense node ids in first-seen order
- * (numa_pxm_to_node), memory ranges arrive with numa_add_memblk, CPUs with
- * numa_set_cpu_node, distances with numa_set_distance. numa_finalize then
+ * (mm_numa_pxm_to_node), memory ranges arrive with mm_numa_add_memblk, CPUs with
+ * mm_numa_set_cpu_node, distances with numa_set_distance. mm_numa_finalize then
  * checks the whole and settles the node set; everything after it only reads.
  * When the input is missing or inconsistent the result is one node 0 that
  * covers all RAM, the reason printed: a machine boots either way.
@@ -41,7 +41,7 @@
 #define REMOTE_DISTANCE 20
 
 /* MAX_NUMNODES, NUMA_MAX_MEMBLKS (ranges the registry holds) and
- * NUMA_MAX_CPUS (CPU numbers numa_set_cpu_node accepts): mm/config.h. */
+ * NUMA_MAX_CPUS (CPU numbers mm_numa_set_cpu_node accepts): mm/config.h. */
 
 #if MM_CONFIG_NUMA
 /* Forget everything (start of boot parsing; host tests between cases). */
@@ -50,8 +50,8 @@ void mm_numa_reset(void);
 /*
  * The node id of firmware proximity domain @pxm, allocating the next free id
  * when @pxm is new. Returns NUMA_NO_NODE when all MAX_NUMNODES ids are taken.
- * numa_pxm_lookup only looks (NUMA_NO_NODE for an unknown domain);
- * numa_node_to_pxm is the reverse (UINT32_MAX when @nid has no domain).
+ * mm_numa_pxm_lookup only looks (NUMA_NO_NODE for an unknown domain);
+ * mm_numa_node_to_pxm is the reverse (UINT32_MAX when @nid has no domain).
  */
 int mm_numa_pxm_to_node(uint32_t pxm);
 int mm_numa_pxm_lookup(uint32_t pxm);
@@ -62,9 +62,9 @@ uint32_t mm_numa_node_to_pxm(int nid);
  * trimmed (a range with no whole page in it is ignored, with a message).
  * Returns 0, or -1 with a message for a bad nid, an empty or reversed range,
  * one beyond 52 address bits, an overlap with another node's range (both
- * ranges named), or a full table. Any such error makes numa_finalize fall
+ * ranges named), or a full table. Any such error makes mm_numa_finalize fall
  * back to one node. @hotplug marks firmware's hot-pluggable ranges (kept,
- * shown in numa_print); numa_add_memblk passes false.
+ * shown in mm_numa_print); mm_numa_add_memblk passes false.
  */
 int mm_numa_add_memblk(int nid, uint64_t start, uint64_t end);
 int mm_numa_add_memblk_flags(int nid, uint64_t start, uint64_t end, bool hotplug);
@@ -72,7 +72,7 @@ int mm_numa_add_memblk_flags(int nid, uint64_t start, uint64_t end, bool hotplug
 /*
  * Distance from node @from to node @to (as the SLIT: one byte, 10 = local).
  * Returns 0, or -1 for bad ids or a value breaking the rule above (the
- * whole set of distances is then dropped at numa_finalize, with a message).
+ * whole set of distances is then dropped at mm_numa_finalize, with a message).
  */
 int mm_numa_set_distance(int from, int to, uint8_t dist);
 
@@ -80,7 +80,7 @@ int mm_numa_set_distance(int from, int to, uint8_t dist);
  * CPU number >= NUMA_MAX_CPUS or a bad nid (the CPU then stays unknown). */
 int mm_numa_set_cpu_node(unsigned int cpu, int nid);
 
-/* Make numa_finalize fall back to one node, printing @why (numa=off, a
+/* Make mm_numa_finalize fall back to one node, printing @why (numa=off, a
  * malformed SRAT). The first reason given is kept. */
 void mm_numa_disable(const char *why);
 
@@ -94,9 +94,9 @@ void mm_numa_disable(const char *why);
  */
 int mm_numa_finalize(uint64_t ram_end);
 
-/* ---- queries (after numa_finalize) ---- */
+/* ---- queries (after mm_numa_finalize) ---- */
 
-/* Highest online node id + 1 (1 before numa_finalize and without NUMA). */
+/* Highest online node id + 1 (1 before mm_numa_finalize and without NUMA). */
 extern unsigned int mm_nr_node_ids;
 
 bool mm_node_online(int nid);
@@ -108,7 +108,7 @@ int mm_next_online_node(int nid); /* MAX_NUMNODES after the last */
  * ids out of range). */
 int mm_node_distance(int a, int b);
 
-/* The node of @cpu; 0 when unknown or without NUMA. cpu_to_mem: the
+/* The node of @cpu; 0 when unknown or without NUMA. mm_cpu_to_mem: the
  * nearest node with memory to mm_cpu_to_node(@cpu) (itself when it has some). */
 int mm_cpu_to_node(unsigned int cpu);
 int mm_cpu_to_mem(unsigned int cpu);
@@ -133,7 +133,7 @@ unsigned long mm_node_end_pfn(int nid);
  * written to @out, 0 when @nid is not online. */
 int mm_numa_node_order(int nid, int out[MAX_NUMNODES]);
 
-/* The i-th range (sorted by start after numa_finalize); false past the end. */
+/* The i-th range (sorted by start after mm_numa_finalize); false past the end. */
 bool mm_numa_memblk(int i, int *nid, uint64_t *start, uint64_t *end, bool *hotplug);
 
 /* Print the node set as Linux-like lines: "NUMA: node 0 [mem 0x0-0x3fffffff]"

@@ -2,7 +2,7 @@
  * mm/page.h - struct page, one per physical page frame, and the conversions
  * between a page, its frame number (pfn) and its direct-map address.
  *
- * The array of struct pages (mem_map) covers every pfn from 0 to max_pfn,
+ * The array of struct pages (mm_mem_map) covers every pfn from 0 to mm_max_pfn,
  * holes included (hole pages stay PG_reserved forever), so pfn_to_page is
  * one addition. 40 bytes per 4 KiB page: 10 MiB of struct pages per GiB.
  */
@@ -60,7 +60,7 @@ enum pageflags {
 #define PAGE_ORDER_SHIFT 16 /* allocation order of a block's head page */
 #define PAGE_ORDER_MASK 0xfu
 /* Zone and node side by side in the top five bits: together they are the
- * zone id (node << 2 | zone), one shift away (zone_table, page_zone()). */
+ * zone id (node << 2 | zone), one shift away (mm_zone_table, page_zone()). */
 #define PAGE_ZONE_SHIFT 27
 #define PAGE_ZONE_MASK 0x3u
 #define PAGE_NODE_SHIFT 29
@@ -70,7 +70,7 @@ enum pageflags {
 #define PAGE_ZONEID_FLAGS (PAGE_ZONEID_MASK << PAGE_ZONEID_SHIFT)
 
 extern struct page *mm_mem_map;  /* struct page of pfn 0 */
-extern unsigned long mm_max_pfn; /* pfns [0, max_pfn) have a struct page */
+extern unsigned long mm_max_pfn; /* pfns [0, mm_max_pfn) have a struct page */
 
 /*
  * page->flags is read by CPUs that do not own the page: the buddy merge

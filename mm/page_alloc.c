@@ -341,7 +341,7 @@ static struct page *alloc_pages_direct_compact(gfp_t gfp, unsigned int order,
 	return NULL;
 }
 
-/* 9. Direct reclaim (allocstall is counted by try_to_free_pages), then a
+/* 9. Direct reclaim (allocstall is counted by mm_try_to_free_pages), then a
  * try; reclaimed pages land on per-CPU lists, where the watermark test
  * does not see them, so on failure drain those once (and give back a
  * HIGHATOMIC reserve, keeping each zone's last) and try again. Without
@@ -753,7 +753,7 @@ static void zonelist_add_node(struct zonelist *zl, int *n, int nid)
 
 /*
  * Each node's zonelists - FALLBACK: its own zones, then each other node's
- * in order of distance (mm/numa.h numa_node_order: node order, as Linux
+ * in order of distance (mm/numa.h mm_numa_node_order: node order, as Linux
  * builds it); NOFALLBACK: its own only - and from them the fast path's
  * table. Zones without managed pages are left out.
  */
@@ -960,7 +960,7 @@ static __attribute__((noinline)) void free_pages_slow(struct page *page, unsigne
  */
 static __always_inline void __free_pages_caller(struct page *page, unsigned int order, void *caller)
 {
-	/* Unsigned: a page below mem_map wraps and fails the range test. */
+	/* Unsigned: a page below mm_mem_map wraps and fails the range test. */
 	unsigned long pfn = (unsigned long)((uintptr_t)page - (uintptr_t)mm_mem_map) /
 			    sizeof(struct page);
 	uint32_t flags;
@@ -984,7 +984,7 @@ slow:
 	free_pages_slow(page, pfn, order, caller);
 }
 
-/* The per-CPU list reached high: drain (free_pcppages_over_high), then
+/* The per-CPU list reached high: drain (mm_free_pcppages_over_high), then
  * restore @irqflags (out of line so the fast free needs no stack frame). */
 static __attribute__((noinline)) void free_pcp_over_high(struct zone *zone,
 							 struct per_cpu_pages *pcp,

@@ -27,7 +27,7 @@ struct pbmap_cell {
 /* Number of pageblocks @zone's span touches (0 for an empty zone). */
 unsigned long mm_pbmap_zone_blocks(const struct zone *zone);
 
-/* Describe the @i-th pageblock of @zone (0 <= i < pbmap_zone_blocks).
+/* Describe the @i-th pageblock of @zone (0 <= i < mm_pbmap_zone_blocks).
  * Takes zone->lock for the one block, so the allocator is held up for
  * at most 512 struct page reads. Returns false if @i is out of range. */
 bool mm_pbmap_read_block(struct zone *zone, unsigned long i, struct pbmap_cell *out);

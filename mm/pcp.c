@@ -94,7 +94,7 @@ void mm_zone_pcp_update(struct zone *zone)
 	}
 
 	/* Every CPU's, while they run: each reads its own with pcp_high()
-	 * and pcp_batch(), relaxed loads (see pcp_set_enabled). */
+	 * and pcp_batch(), relaxed loads (see mm_pcp_set_enabled). */
 	for (int cpu = 0; cpu < MM_MAX_CPUS; cpu++) {
 		__atomic_store_n(&zone->pcp[cpu].batch, batch, __ATOMIC_RELAXED);
 		__atomic_store_n(&zone->pcp[cpu].high, high, __ATOMIC_RELAXED);

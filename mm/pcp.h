@@ -14,7 +14,7 @@
  * free goes straight back to the buddy lists and each allocation takes one
  * page under zone->lock (Linux's behaviour with percpu_pagelist_high_fraction
  * at its floor, minus the batching). On: Linux's sizing again. Watermark
- * changes (setup_per_zone_wmarks) keep the setting. Context: thread.
+ * changes (mm_setup_per_zone_wmarks) keep the setting. Context: thread.
  */
 void mm_pcp_set_enabled(bool on);
 bool mm_pcp_enabled(void);

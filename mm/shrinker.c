@@ -80,7 +80,7 @@ void unregister_shrinker(struct shrinker *s)
 
 void mm_shrinker_note_freed_pages(unsigned long nr)
 {
-	/* called from scan_objects, with shrinker_lock held by shrink_slab */
+	/* called from scan_objects, with shrinker_lock held by mm_shrink_slab */
 	freed_pages_pending += nr;
 }
 

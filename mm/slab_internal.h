@@ -86,7 +86,7 @@ struct kmem_cache {
 	uint64_t reciprocal;	       /* ceil(2^64 / size): slot index by multiply */
 	gfp_t allocflags;	       /* __GFP_COMP, mobility, zone */
 	void (*ctor)(void *);
-	struct list_head list; /* slab_caches */
+	struct list_head list; /* mm_slab_caches */
 	size_t struct_bytes;   /* this struct and the arrays, for freeing */
 	/* Statistics, updated under a node's list_lock (read racily). */
 	unsigned long order_fallback; /* slabs made at min_order */

@@ -13,7 +13,7 @@
  *   1  smp call slot   (arch/x86_64/smp.c; the callee side runs in an IPI
  *                       and so holds nothing: IPIs need interrupts on)
  *  10  LRU lock        (mm/lru.c; pages freed under it reach zone->lock)
- *  20  zone->lock      (free lists; wakeup_kswapd may run under it)
+ *  20  zone->lock      (free lists; mm_wakeup_kswapd may run under it)
  *  30  kswapd request lock (mm/kswapd.c), then it wakes a wait queue
  *  40  wait queue lock (kernel/wait.c; wake-ups take the run queue lock)
  *  50  run queue lock  (kernel/sched.c; held across a context switch)

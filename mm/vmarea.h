@@ -6,7 +6,7 @@
  *
  * The rule for users: a page may move whenever nobody holds it, so code
  * that reads or writes through mm_vmarea_addr() while compaction may run pins
- * the page first (vmarea_pin) and unpins it after. Pinned pages never move.
+ * the page first (mm_vmarea_pin) and unpins it after. Pinned pages never move.
  * Every function here: thread context, interrupts on (see vmarea.c).
  */
 #ifndef MM_VMAREA_H

@@ -438,7 +438,7 @@ static unsigned long compact_gap(unsigned int order)
 	return 2UL << order;
 }
 
-/* Has balance_zone done its part? The zone is tested against its own
+/* Has mm_balance_zone done its part? The zone is tested against its own
  * index, as kswapd's balance test does: a lower zone's lowmem reserve for
  * the higher zones of the request decides who may use it, not how much
  * kswapd frees in it (DMA's reserve for Normal can exceed DMA itself, and

@@ -55,7 +55,7 @@ struct scan_control {
 unsigned long mm_try_to_free_pages(gfp_t gfp, unsigned int order, int highest_zoneidx,
 				struct scan_control *sc);
 /* The same over the zones of @zl (the slowpath's zonelist for the node it
- * allocates from); try_to_free_pages uses the running CPU's node's. */
+ * allocates from); mm_try_to_free_pages uses the running CPU's node's. */
 unsigned long mm_try_to_free_zonelist(gfp_t gfp, unsigned int order, const struct zonelist *zl,
 				   int highest_zoneidx, struct scan_control *sc);
 
@@ -156,7 +156,7 @@ struct reclaim_profile {
 	unsigned long kswapd_freed_by_order[MAX_ORDER];
 	unsigned long outcome[2][NR_SCAN_OUTCOMES];
 	unsigned long written[2]; /* dirty pages written, then freed */
-	unsigned long blocks_tried, blocks_made; /* try_to_reclaim_block */
+	unsigned long blocks_tried, blocks_made; /* mm_try_to_reclaim_block */
 };
 #if MM_CONFIG_RECLAIM
 /* Sums over CPUs into @out. */

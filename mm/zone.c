@@ -20,7 +20,7 @@ uint8_t mm_cpu_mem_node[MM_MAX_CPUS];
 
 /* The pfns each node owns: [own_start, own_end), one stretch per node, from
  * the start of its lowest range to the start of the next node's (holes
- * between nodes go to the node below, as mm/numa.h's pfn_to_nid says). */
+ * between nodes go to the node below, as mm/numa.h's mm_pfn_to_nid says). */
 static unsigned long own_start[MAX_NUMNODES], own_end[MAX_NUMNODES];
 
 static void one_node(void)
@@ -32,7 +32,7 @@ static void one_node(void)
 }
 
 /*
- * Take the node set from mm/numa.h (numa_finalize, or one node when the
+ * Take the node set from mm/numa.h (mm_numa_finalize, or one node when the
  * host registered none). A node's struct pages, zones and free lists hold
  * only its own pfns, so every node must own one stretch: nodes whose spans
  * interleave (allowed by ACPI, rare) are folded into one node, with a
@@ -107,7 +107,7 @@ void mm_node_pfn_stretch(int nid, unsigned long *start, unsigned long *end)
 	*end = ok ? own_end[nid] : 0;
 }
 
-/* [*lo, *hi) of zone @zi of node @nid, clipped to max_pfn; false if empty. */
+/* [*lo, *hi) of zone @zi of node @nid, clipped to mm_max_pfn; false if empty. */
 static bool node_zone_range(int nid, int zi, unsigned long *lo, unsigned long *hi);
 
 static const char *const zone_names[MAX_NR_ZONES] = { "DMA", "DMA32", "Normal" };

@@ -58,7 +58,7 @@ struct per_cpu_pages {
 
 #define PCP_CANARY 0x50435053u /* "PCPS" */
 
-/* high and batch are rewritten for every CPU by zone_pcp_update (pcp on
+/* high and batch are rewritten for every CPU by mm_zone_pcp_update (pcp on
  * and off, watermark changes) while the CPUs use them: an intended race,
  * one more operation with the old value does no harm. Relaxed loads. */
 static inline int pcp_high(const struct per_cpu_pages *pcp)
@@ -247,10 +247,10 @@ static inline long zone_page_state(const struct zone *z, enum zone_stat_item i)
 	return v < 0 ? 0 : v;
 }
 
-/* init_per_zone_wmark_min: recompute min_free_kbytes from the managed
- * pages, then everything below. setup_per_zone_wmarks: watermarks and
+/* mm_init_per_zone_wmark_min: recompute min_free_kbytes from the managed
+ * pages, then everything below. mm_setup_per_zone_wmarks: watermarks and
  * per-CPU high/batch from min_free_kbytes and watermark_scale_factor (call
- * after setting them by hand). setup_per_zone_lowmem_reserve: from
+ * after setting them by hand). mm_setup_per_zone_lowmem_reserve: from
  * sysctl_lowmem_reserve_ratio. (watermark.c) */
 void mm_init_per_zone_wmark_min(void);
 void mm_setup_per_zone_wmarks(void);

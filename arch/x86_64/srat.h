@@ -10,7 +10,7 @@
 #include <stdint.h>
 
 /*
- * Decide the NUMA nodes and print them (numa_print). Context: boot, after
+ * Decide the NUMA nodes and print them (mm_numa_print). Context: boot, after
  * smp_prepare() (the SRAT names CPUs by APIC id; smp.c numbers them) and the
  * direct map, before mm_init(). @rsdp_phys: from the boot information, 0 to
  * search BIOS memory. @ram_end: end of usable RAM (memblock, after mem=).

@@ -20,7 +20,7 @@
 /* Slots in the range; set once by vmap_init. */
 extern unsigned long vmap_nr_slots;
 
-/* Size the range for @nr_pfns pfns of RAM (max_pfn). Context: boot, after
+/* Size the range for @nr_pfns pfns of RAM (mm_max_pfn). Context: boot, after
  * mm_init, before any area exists. */
 void vmap_init(unsigned long nr_pfns);
 

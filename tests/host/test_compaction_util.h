@@ -117,7 +117,7 @@ static inline bool mix_drop_file_page(struct mix *m, unsigned long i)
 			(void)mm_filemap_writepage(page);
 		ok = mm_filemap_remove_page(page);
 		if (!ok) {
-			get_page(page); /* lru_putback_page drops one */
+			get_page(page); /* mm_lru_putback_page drops one */
 			mm_lru_putback_page(page);
 		}
 	}

@@ -1,7 +1,7 @@
 /*
  * tests/host/test_numa.c - host tests of the NUMA registry (mm/numa.c):
  * ranges and their checks, distances and the SLIT rule, memoryless nodes,
- * pfn_to_nid (also against a model on random layouts), fallback order,
+ * mm_pfn_to_nid (also against a model on random layouts), fallback order,
  * and the fall-back to one node.
  */
 #include <stdint.h>
@@ -393,7 +393,7 @@ static uint64_t rnd(uint64_t n)
 	return rng % n;
 }
 
-/* pfn_to_nid against a model: the owner of the range holding the pfn, else
+/* mm_pfn_to_nid against a model: the owner of the range holding the pfn, else
  * of the nearest range below, else of the lowest range. */
 HTEST(numa_pfn_to_nid_matches_a_model_on_random_layouts)
 {

@@ -28,7 +28,7 @@ static inline void defaults(void)
 
 /*
  * The QEMU RAM layout of test_buddy_util.h's boot_qemu_layout_nodes, for a
- * topology the test has already registered (numa_add_memblk, CPUs,
+ * topology the test has already registered (mm_numa_add_memblk, CPUs,
  * distances): this finalizes it and checks the number of online nodes.
  */
 static inline int boot_registered(uint64_t mem, uint64_t kernel, int want_online)

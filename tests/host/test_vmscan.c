@@ -3,7 +3,7 @@
  * with a host RAM disk: a cache three times the RAM written and re-read
  * with every page verified, dirty pages written back before they go,
  * one use not saving an inactive page, active-list aging with exact counts, kswapd's
- * balance_zone up to the high watermark, and a test shrinker.
+ * mm_balance_zone up to the high watermark, and a test shrinker.
  */
 #include "test_reclaim_util.h"
 

@@ -4,7 +4,7 @@
  * move with their content, the vmarea's real PTEs follow (read through the
  * mapped addresses after the TLB shootdown), pinned pages stay, and a
  * fragmented zone gives an order-9 block only after compaction - direct
- * from compact_zone, through the slowpath, and from kcompactd.
+ * from mm_compact_zone, through the slowpath, and from kcompactd.
  *
  * The fragmentation tests work in a window of the highest zone: everything
  * else is held, the watermarks are lowered for the test (so what is left
