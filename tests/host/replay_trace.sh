@@ -10,7 +10,10 @@
 # replayed movable pages are moved by compaction for THP requests and the
 # pfn map follows them (every page comes back at the end); and the shared
 # trace (../shared/data/traces/, when present) replays against Linux's
-# own end state with every allocation Linux served served too.
+# own end state with every allocation Linux served served too. A replay
+# puts the pretend kernel image where Linux had its kernel: the log's
+# iomem: ranges, else at 16 MiB (LOAD_PHYSICAL_ADDR), with a clear error
+# when the map has no room there; other workloads keep our kernel's 2 MiB.
 # Run from the repository root (tests/run-tests.sh does).
 set -u
 cd "$(dirname "$0")/../.."
@@ -77,6 +80,61 @@ if grep -q "Bad page state" "$TMP/out"; then
 	notok excerpt_no_bad_page_reports "$(grep -m1 'Bad page' "$TMP/out")"
 else
 	ok excerpt_no_bad_page_reports
+fi
+
+# 1b. Where the pretend kernel image lies.
+expect_line replay_places_the_image_as_linux_loads_its_kernel "mmsim: pretend kernel image" \
+	"mmsim: pretend kernel image at [mem 0x0000000001000000-0x00000000011fffff] in 1 range (Linux's LOAD_PHYSICAL_ADDR rule)"
+run --e820 $MAP
+expect_line other_workloads_keep_our_kernels_place "mmsim: pretend kernel image" \
+	"mmsim: pretend kernel image at [mem 0x0000000000200000-0x00000000003fffff] in 1 range (our kernel's load address)"
+printf '%s\n' "BIOS-e820: [mem 0x0000000000000000-0x000000000009fbff] usable" \
+	"BIOS-e820: [mem 0x0000000000100000-0x0000000000ffffff] usable" >"$TMP/16m.e820"
+run --e820 "$TMP/16m.e820" --replay $EXCERPT --replay-lenient
+want="mmsim: --replay: $TMP/16m.e820: no RAM range holds a 2048 KiB kernel image at or above 16 MiB, 2 MiB-aligned, where Linux x86-64 loads its kernel (LOAD_PHYSICAL_ADDR)"
+if [ $RC = 2 ] && [ "$(cat "$TMP/err")" = "$want" ]; then
+	ok replay_refuses_a_map_without_room_for_linuxs_kernel
+else
+	notok replay_refuses_a_map_without_room_for_linuxs_kernel "exit $RC, want 2" "want: $want" \
+		"got:  $(head -1 "$TMP/err")"
+fi
+# A log of tools/linux-trace/: the kernel's sections from its iomem: lines,
+# and Linux's per-CPU list pages counted as free on both sides.
+linux_log() { # kernel-code-start
+	printf '%s\n' "iomem: 00100000-1ffdffff : System RAM" \
+		"iomem:   $1-047fffff : Kernel code" "iomem:   04a00000-04bfffff : Kernel bss" \
+		"after-buddyinfo: Node 0, zone      DMA      0      0      0      0      0      0      1      1      0      1      3" \
+		"after-buddyinfo: Node 0, zone    DMA32     10     10     10     10     10     10     10     10     10     10    100" \
+		"after-vmstat: nr_free_pages 110000" "after-zoneinfo: Node 0, zone    DMA32" \
+		"after-zoneinfo:     cpu: 0" "after-zoneinfo:               count: 200" \
+		"after-zoneinfo:     cpu: 1" "after-zoneinfo:               count: 100" >"$TMP/new.log"
+}
+linux_log 04000000
+run --e820 $MAP --replay $EXCERPT --replay-lenient --replay-linux-end "$TMP/new.log"
+expect_line replay_places_the_image_where_the_log_says "mmsim: pretend kernel image" \
+	"mmsim: pretend kernel image at [mem 0x0000000004000000-0x0000000004bfffff] in 2 ranges (Linux's, from the log's iomem: lines)"
+if [ $RC = 0 ] && grep -q "^replay: ballast [0-9]* pages (end free [0-9]* + [0-9]* on per-CPU lists, Linux 110000 + 300)$" "$TMP/out" &&
+	grep -q "^replay: free in blocks of order >= 9, the per-CPU lists' pages counted as free (ours [0-9]*, Linux 300): [0-9.]*% (Linux [0-9.]*%)$" "$TMP/out"; then
+	ok replay_counts_linuxs_per_cpu_pages_from_the_log
+else
+	notok replay_counts_linuxs_per_cpu_pages_from_the_log "exit $RC: $(head -1 "$TMP/err")" \
+		"$(grep -m1 '^replay: ballast' "$TMP/out")"
+fi
+linux_log 24000000
+run --e820 $MAP --replay $EXCERPT --replay-lenient --replay-linux-end "$TMP/new.log"
+if [ $RC = 2 ] && [ "$(cat "$TMP/err")" = "$TMP/new.log:2: cannot read this line" ]; then
+	ok replay_refuses_a_log_with_an_empty_kernel_range
+else
+	notok replay_refuses_a_log_with_an_empty_kernel_range "exit $RC: $(head -1 "$TMP/err")"
+fi
+linux_log 00000000
+run --e820 $MAP --replay $EXCERPT --replay-lenient --replay-linux-end "$TMP/new.log"
+want="mmsim: $MAP: kernel image range [mem 0x0000000000000000-0x00000000047fffff] (Linux's, from the log's iomem: lines) is not inside the map's RAM"
+if [ $RC = 2 ] && [ "$(cat "$TMP/err")" = "$want" ]; then
+	ok replay_refuses_a_log_kernel_outside_the_maps_ram
+else
+	notok replay_refuses_a_log_kernel_outside_the_maps_ram "exit $RC" "want: $want" \
+		"got:  $(head -1 "$TMP/err")"
 fi
 
 # 2. Strict: the malformed line (1503) stops the replay with its number.
@@ -339,11 +397,13 @@ expect_line shared_trace_serves_what_linux_served "replay: satisfied" \
 # Replayed on Linux's two CPUs, with Linux's drain scaling: no more
 # fragmenting fallbacks than Linux, and at least Linux's share of free
 # pages in blocks of order >= 9 at the end (one CPU and a fixed drain
-# batch left 42.3% against Linux's 53.4%).
+# batch left 42.3% against Linux's 53.4%). The pretend kernel image lies
+# at 16 MiB, as Linux's did at the least (at 2 MiB, in DMA: 4 fragmenting
+# fallbacks and 61.6%).
 expect_line shared_trace_fallbacks "replay: fallbacks" \
-	"replay: fallbacks: 4 fragmenting, 11 whole-pageblock (trace's own mm_page_alloc_extfrag: 62 fragmenting, 7 whole)"
+	"replay: fallbacks: 5 fragmenting, 11 whole-pageblock (trace's own mm_page_alloc_extfrag: 62 fragmenting, 7 whole)"
 expect_line shared_trace_order9_share_at_least_linux "replay: free in blocks of order >= 9" \
-	"replay: free in blocks of order >= 9 at the end: 61.6% of free pages (Linux 53.4%); after emptying the per-CPU lists (534 pages): 82.8%"
+	"replay: free in blocks of order >= 9 at the end: 63.4% of free pages (Linux 53.4%); after emptying the per-CPU lists (534 pages): 82.2%"
 ballast=$(sed -n 's/^replay: ballast \([0-9]*\) pages (end free \([0-9]*\), Linux \([0-9]*\))$/\1 \2 \3/p' "$TMP/out")
 set -- $ballast
 # The ballast brings our end within the per-CPU lists' slack of Linux's.

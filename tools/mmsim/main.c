@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "e820_file.h"
+#include "kernel_image.h"
 #include "mm/boot_reserve.h"
 #include "mm/fail_page_alloc.h"
 #include "mm/memblock.h"
@@ -21,11 +22,6 @@
 #include "mmsim.h"
 #include "replay.h"
 #include "tests/host/host_shim.h"
-
-/* Where the pretend kernel image lies: the real kernel's load address and
- * a typical size, so that memblock sees the same holes as on a boot. */
-#define MMSIM_KERNEL_START 0x200000ull
-#define MMSIM_KERNEL_SIZE 0x200000ull
 
 struct options {
 	const char *e820;
@@ -37,6 +33,8 @@ struct options {
 	const char *fail_page_alloc;
 	unsigned long numa; /* --numa N: nodes (0: none registered) */
 	const char *replay, *replay_linux_end; /* replay.h */
+	struct replay_linux_end linux_end;    /* read from replay_linux_end */
+	const char *kernel_image;	      /* --kernel-image START[,SIZE] */
 	int replay_lenient;
 	unsigned long replay_sample;
 };
@@ -47,6 +45,7 @@ static void usage(FILE *f)
 		"usage: mmsim --e820 FILE [--mem SIZE] [--memblock]\n"
 		"             [--workload NAME [--seed N] [--steps N]] [--print LIST]\n"
 		"             [--fail-page-alloc PROB[,INTERVAL[,TIMES[,MIN_ORDER]]]] [--numa N]\n"
+		"             [--kernel-image START[,SIZE]] [--replay FILE ...]\n"
 		"  --e820 FILE     memory map as Linux's dmesg lines: BIOS-e820: [mem 0xS-0xE] TYPE\n"
 		"  --mem SIZE      keep only the first SIZE bytes of RAM (like mem=; K/M/G suffixes)\n"
 		"  --memblock      print memblock's tables before mm_init()\n"
@@ -59,7 +58,10 @@ static void usage(FILE *f)
 		"  --replay FILE   replay a Linux page-allocation trace (ftrace text; - for stdin)\n"
 		"  --replay-linux-end LOG  Linux's end state from the capture log: ballast and\n"
 		"                  comparison (docs/replay.md); --replay-lenient skips bad lines;\n"
-		"                  --replay-sample N prints free pages by order every N events\n",
+		"                  --replay-sample N prints free pages by order every N events\n"
+		"  --kernel-image START[,SIZE]  the pretend kernel image's place (default: 2 MiB\n"
+		"                  at 2 MiB, our kernel's; with --replay, Linux's: the log's iomem:\n"
+		"                  Kernel lines, else 2 MiB at the first 2 MiB-aligned RAM >= 16 MiB)\n",
 		MAX_NUMNODES);
 }
 
@@ -102,7 +104,8 @@ static int parse_args(int argc, char **argv, struct options *o)
 		if (strcmp(a, "--e820") && strcmp(a, "--mem") && strcmp(a, "--workload") &&
 		    strcmp(a, "--seed") && strcmp(a, "--steps") && strcmp(a, "--print") &&
 		    strcmp(a, "--fail-page-alloc") && strcmp(a, "--numa") && strcmp(a, "--replay") &&
-		    strcmp(a, "--replay-linux-end") && strcmp(a, "--replay-sample")) {
+		    strcmp(a, "--replay-linux-end") && strcmp(a, "--replay-sample") &&
+		    strcmp(a, "--kernel-image")) {
 			fprintf(stderr, "mmsim: unknown option '%s'\n", a);
 			usage(stderr);
 			return -1;
@@ -129,6 +132,8 @@ static int parse_args(int argc, char **argv, struct options *o)
 			o->replay = v;
 		} else if (!strcmp(a, "--replay-linux-end")) {
 			o->replay_linux_end = v;
+		} else if (!strcmp(a, "--kernel-image")) {
+			o->kernel_image = v;
 		} else if (!strcmp(a, "--replay-sample")) {
 			if (parse_ulong(a, v, &o->replay_sample))
 				return -1;
@@ -161,6 +166,64 @@ static int parse_args(int argc, char **argv, struct options *o)
 }
 
 static struct memmap map;
+
+/* --kernel-image START[,SIZE]: 0, or -1 after a message. */
+static int parse_kernel_image(const char *v, struct kernel_image *ki)
+{
+	const char *end;
+	uint64_t start = mm_parse_size(v, &end), size = MMSIM_KERNEL_SIZE;
+
+	if (end == v || (*end && *end != ','))
+		goto bad;
+	if (*end == ',') {
+		const char *s = end + 1;
+
+		size = mm_parse_size(s, &end);
+		if (end == s || *end || !size)
+			goto bad;
+	}
+	ki->nr = 0;
+	if (start + size < start || kernel_image_add(ki, start, start + size))
+		goto bad;
+	ki->how = "--kernel-image";
+	return 0;
+bad:
+	fprintf(stderr, "mmsim: --kernel-image wants START[,SIZE] (bytes, 0x or K/M/G), got '%s'\n",
+		v);
+	return -1;
+}
+
+/*
+ * Where the pretend kernel image lies. mmsim's own workloads keep our
+ * kernel's place. A replay of a Linux trace is compared with Linux's own
+ * buddyinfo, so the image lies where Linux had its kernel: where the
+ * capture log says (its iomem: lines), else by Linux's rule (at or above
+ * 16 MiB: Linux's DMA zone never holds its kernel). Returns 0, or 2 after
+ * a message when the map cannot hold it there.
+ */
+static int place_kernel(const struct options *o, struct kernel_image *ki)
+{
+	char err[256];
+
+	if (o->kernel_image) {
+		if (parse_kernel_image(o->kernel_image, ki))
+			return 2;
+	} else if (o->replay && o->linux_end.kernel.nr) {
+		*ki = o->linux_end.kernel;
+	} else if (o->replay) {
+		if (kernel_image_linux(ki, MMSIM_KERNEL_SIZE, err, sizeof(err))) {
+			fprintf(stderr, "mmsim: --replay: %s: %s\n", o->e820, err);
+			return 2;
+		}
+	} else {
+		kernel_image_mmsim(ki);
+	}
+	if (kernel_image_check(ki, err, sizeof(err))) {
+		fprintf(stderr, "mmsim: %s: %s\n", o->e820, err);
+		return 2;
+	}
+	return 0;
+}
 
 /*
  * --numa N: cut RAM (memblock's, after --mem) into N nodes, node i getting
@@ -215,6 +278,8 @@ static int register_nodes(unsigned long nodes)
 static int boot(const struct options *o)
 {
 	char err[1024];
+	struct kernel_image ki;
+	int rc;
 
 	if (e820_file_read(o->e820, &map, err, sizeof(err))) {
 		fprintf(stderr, "%s\n", err);
@@ -242,10 +307,13 @@ static int boot(const struct options *o)
 		       (unsigned long long)(o->mem_limit >> 10),
 		       (unsigned long long)mm_memblock_phys_mem_size());
 	}
-	printf("mmsim: pretend kernel image at [mem 0x%016llx-0x%016llx]\n", MMSIM_KERNEL_START,
-	       MMSIM_KERNEL_START + MMSIM_KERNEL_SIZE - 1);
-	if (mm_reserve_boot_ranges(NULL, MMSIM_KERNEL_START,
-				   MMSIM_KERNEL_START + MMSIM_KERNEL_SIZE))
+	rc = place_kernel(o, &ki);
+	if (rc)
+		return rc;
+	printf("mmsim: pretend kernel image at [mem 0x%016llx-0x%016llx] in %u range%s (%s)\n",
+	       (unsigned long long)kernel_image_start(&ki),
+	       (unsigned long long)kernel_image_end(&ki) - 1, ki.nr, ki.nr == 1 ? "" : "s", ki.how);
+	if (mm_reserve_boot_ranges(NULL, 0, 0) || kernel_image_reserve(&ki))
 		return 1;
 	printf("Memory: %lluK RAM, %lluK reserved by boot, end of RAM 0x%llx\n",
 	       (unsigned long long)(mm_memblock_phys_mem_size() >> 10),
@@ -274,6 +342,16 @@ int main(int argc, char **argv)
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	if (parse_args(argc, argv, &o))
 		return 2;
+	/* The log first: it says where Linux's kernel lay, which the boot
+	 * needs. */
+	if (o.replay && o.replay_linux_end) {
+		char err[512];
+
+		if (replay_read_linux_end(o.replay_linux_end, &o.linux_end, err, sizeof(err))) {
+			fprintf(stderr, "%s\n", err);
+			return 2;
+		}
+	}
 	if (o.fail_page_alloc) {
 		struct fail_page_alloc_attr fa = { .seed = o.seed };
 		const char *why = "";
@@ -301,7 +379,8 @@ int main(int argc, char **argv)
 			return rc;
 	}
 	if (o.replay) {
-		rc = mmsim_replay(o.replay, o.replay_linux_end, o.replay_lenient, o.replay_sample);
+		rc = mmsim_replay(o.replay, o.replay_linux_end ? &o.linux_end : NULL,
+				  o.replay_lenient, o.replay_sample);
 		if (rc)
 			return rc;
 	}

@@ -501,17 +501,23 @@ static int replay_init(struct replay *r, const struct trace_parser *p,
 	return 0;
 }
 
+/* What the measuring pass sends back. */
+struct measured {
+	long nr_free; /* buddy free pages at the end */
+	long pcp;     /* pages on the per-CPU lists at the end */
+};
+
 /*
  * The first pass that sizes the ballast: the same replay, without ballast,
  * in a child process (the arena is private memory, so the child's mm/
- * state is its own copy). Returns the child's end nr_free_pages, or -1.
+ * state is its own copy). Returns 0 with the child's end in @m, or -1.
  */
-static long measure_end_free(const struct trace_parser *p, const struct trace_events *evs)
+static int measure_end_free(const struct trace_parser *p, const struct trace_events *evs,
+			    struct measured *m)
 {
 	int fd[2];
 	pid_t pid;
-	long end = -1;
-	int status;
+	int status, rc = 0;
 
 	fflush(stdout);
 	if (pipe(fd))
@@ -526,16 +532,37 @@ static long measure_end_free(const struct trace_parser *p, const struct trace_ev
 		if (!freopen("/dev/null", "w", stdout) || replay_init(&r, p, evs))
 			_exit(1);
 		replay_events(&r, evs);
-		end = (long)nr_free_pages();
-		_exit(write(fd[1], &end, sizeof(end)) == sizeof(end) ? 0 : 1);
+		m->nr_free = (long)nr_free_pages();
+		drain_all_pages(NULL);
+		m->pcp = (long)nr_free_pages() - m->nr_free;
+		_exit(write(fd[1], m, sizeof(*m)) == sizeof(*m) ? 0 : 1);
 	}
 	close(fd[1]);
-	if (read(fd[0], &end, sizeof(end)) != sizeof(end))
-		end = -1;
+	if (read(fd[0], m, sizeof(*m)) != sizeof(*m))
+		rc = -1;
 	close(fd[0]);
 	if (waitpid(pid, &status, 0) != pid || !WIFEXITED(status) || WEXITSTATUS(status))
-		end = -1;
-	return end;
+		rc = -1;
+	return rc;
+}
+
+/*
+ * The ballast: Linux's free memory at the end less ours without one.
+ * When the log says how many pages Linux's per-CPU lists held, free
+ * memory is the buddy lists' and the per-CPU lists' together on both
+ * sides (both are free pages; buddyinfo and nr_free_pages leave the
+ * lists out, and how full each side's lists end is chance): otherwise the
+ * buddy lists' alone, all older logs give.
+ */
+static unsigned long ballast_pages(const struct measured *m, const struct replay_linux_end *le)
+{
+	unsigned long ours = (unsigned long)m->nr_free, linux_free = le->nr_free_pages;
+
+	if (le->pcp_lists) {
+		ours += (unsigned long)m->pcp;
+		linux_free += le->pcp_count;
+	}
+	return ours > linux_free ? ours - linux_free : 0;
 }
 
 static void gather_counters(struct replay_end *e)
@@ -604,21 +631,16 @@ static int read_trace(const char *path, struct trace_parser *p, struct trace_eve
 	return rc;
 }
 
-int mmsim_replay(const char *path, const char *linux_end, bool lenient, unsigned long sample)
+int mmsim_replay(const char *path, const struct replay_linux_end *le, bool lenient,
+		 unsigned long sample)
 {
-	struct replay_linux_end le;
 	struct trace_parser p;
 	struct trace_events evs = { 0 };
 	struct replay r;
 	struct replay_end end, base;
 	double t0 = now_s(), t1, t2;
-	char err[512];
 	int rc = 2;
 
-	if (linux_end && replay_read_linux_end(linux_end, &le, err, sizeof(err))) {
-		fprintf(stderr, "%s\n", err);
-		return 2;
-	}
 	trace_parser_init(&p, lenient);
 	if (read_trace(path, &p, &evs))
 		goto out;
@@ -636,17 +658,15 @@ int mmsim_replay(const char *path, const char *linux_end, bool lenient, unsigned
 	mm_pcp_nr_cpus_changed();
 	r.st.nr_cpus = p.nr_cpus ? p.nr_cpus : 1;
 	r.st.parse_s = t1 - t0;
-	if (linux_end && le.have_vmstat) {
-		long ours = measure_end_free(&p, &evs);
+	if (le && le->have_vmstat) {
+		struct measured m;
 
-		if (ours < 0) {
+		if (measure_end_free(&p, &evs, &m)) {
 			fprintf(stderr, "mmsim: --replay: the measuring pass failed\n");
 			rc = 1;
 			goto out;
 		}
-		if ((unsigned long)ours > le.nr_free_pages)
-			r.st.ballast = hold_ballast((unsigned long)ours - le.nr_free_pages,
-						    &r.st.ballast_blocks);
+		r.st.ballast = hold_ballast(ballast_pages(&m, le), &r.st.ballast_blocks);
 	}
 	r.sample = sample;
 	/* Lists emptied, so that free pages before plus nothing held equal
@@ -669,7 +689,7 @@ int mmsim_replay(const char *path, const char *linux_end, bool lenient, unsigned
 	end.pgmigrate_success -= base.pgmigrate_success;
 	end.kswapd_rounds -= base.kswapd_rounds;
 	end.kcompactd_wakeups -= base.kcompactd_wakeups;
-	replay_report(&p, &r.st, &end, linux_end ? &le : NULL);
+	replay_report(&p, &r.st, &end, le);
 	rc = end.problems ? 1 : 0;
 out:
 	free(evs.ev);

@@ -10,12 +10,16 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "kernel_image.h"
 #include "mm/gfp.h"
 #include "mm/vmstat.h"
 #include "trace_parse.h"
 
 /* Linux's state after the traced run, from the capture log's
- * after-buddyinfo:, after-pagetypeinfo: and after-vmstat: lines. */
+ * after-buddyinfo:, after-pagetypeinfo: and after-vmstat: lines; and,
+ * when the log has them (tools/linux-trace/, not older logs), where
+ * Linux's kernel lay (iomem: Kernel code/rodata/data/bss) and how many
+ * pages its per-CPU lists held (after-zoneinfo: count:). */
 #define REPLAY_LINUX_ZONES 8
 struct replay_linux_end {
 	unsigned int nr_zones; /* buddyinfo lines */
@@ -30,6 +34,9 @@ struct replay_linux_end {
 	unsigned long pgmigrate_success, compact_stall;
 	unsigned long pageoutrun, compact_daemon_wake;
 	bool have_vmstat;
+	struct kernel_image kernel; /* nr 0: the log does not say */
+	unsigned long pcp_count;    /* pages on the per-CPU lists, all zones and CPUs */
+	unsigned int pcp_lists;	    /* count: lines read (0: the log does not say) */
 };
 
 /* Read @path's after-* lines. 0, or -1 with "PATH:LINE: why" (or "PATH:
@@ -84,10 +91,12 @@ struct replay_end {
 };
 
 /* Run a trace (FILE or "-" for stdin) after boot: parse it, size the
- * ballast when @linux_end is given, replay, report; with @sample, print
- * the free pages by order every @sample events. Returns 0, 1 when mm/
- * broke an invariant, 2 for bad input (message on stderr). */
-int mmsim_replay(const char *path, const char *linux_end, bool lenient, unsigned long sample);
+ * ballast when Linux's end state @le (replay_read_linux_end) is given,
+ * replay, report; with @sample, print the free pages by order every
+ * @sample events. Returns 0, 1 when mm/ broke an invariant, 2 for bad
+ * input (message on stderr). */
+int mmsim_replay(const char *path, const struct replay_linux_end *le, bool lenient,
+		 unsigned long sample);
 
 /* Print the report (replay_report.c); @le NULL without a Linux log. */
 void replay_report(const struct trace_parser *p, const struct replay_stats *st,

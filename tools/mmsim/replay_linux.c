@@ -1,8 +1,11 @@
 /*
  * tools/mmsim/replay_linux.c - Linux's own state after a traced run, read
- * from the capture log (../shared/tools/linux-trace/capture.sh prints
- * /proc/buddyinfo, pagetypeinfo and vmstat with after-buddyinfo:,
- * after-pagetypeinfo: and after-vmstat: in front of each line).
+ * from the capture log (tools/linux-trace/capture.sh prints
+ * /proc/buddyinfo, pagetypeinfo, vmstat and zoneinfo with after-buddyinfo:,
+ * after-pagetypeinfo:, after-vmstat: and after-zoneinfo: in front of each
+ * line, and /proc/iomem's kernel ranges as iomem: lines; logs of the
+ * older ../shared/tools/linux-trace/ have neither the iomem: lines nor
+ * zoneinfo's per-CPU count: lines, and still read).
  */
 #include <errno.h>
 #include <stdio.h>
@@ -113,6 +116,36 @@ static void parse_vmstat(const char *s, struct replay_linux_end *le)
 	}
 }
 
+/* "01000000-02259aff : Kernel code": the kernel's ranges, in address
+ * order; other resources are not the kernel's. */
+static int parse_iomem(const char *s, struct replay_linux_end *le)
+{
+	unsigned long long start, end;
+	int n = 0;
+
+	if (sscanf(s, " %llx-%llx : %n", &start, &end, &n) != 2 || !n)
+		return -1;
+	if (strncmp(s + n, "Kernel ", 7))
+		return 0;
+	le->kernel.how = "Linux's, from the log's iomem: lines";
+	return kernel_image_add(&le->kernel, start, end + 1);
+}
+
+/* zoneinfo's per-CPU "count: N" (pages on that CPU's lists of the zone). */
+static int parse_zoneinfo(const char *s, struct replay_linux_end *le)
+{
+	unsigned long v;
+	char c;
+
+	if (sscanf(s, " count: %lu %c", &v, &c) == 1) {
+		le->pcp_count += v;
+		le->pcp_lists++;
+	} else if (strstr(s, "count:")) {
+		return -1;
+	}
+	return 0;
+}
+
 int replay_read_linux_end(const char *path, struct replay_linux_end *le, char *err,
 			  size_t errlen)
 {
@@ -141,6 +174,12 @@ int replay_read_linux_end(const char *path, struct replay_linux_end *le, char *e
 				goto bad;
 		} else if ((s = strstr(line, "after-vmstat:"))) {
 			parse_vmstat(s + 13, le);
+		} else if ((s = strstr(line, "after-zoneinfo:"))) {
+			if (parse_zoneinfo(s + 15, le))
+				goto bad;
+		} else if (!strncmp(line, "iomem:", 6)) {
+			if (parse_iomem(line + 6, le))
+				goto bad;
 		}
 	}
 	fclose(f);

@@ -83,7 +83,12 @@ void replay_report(const struct trace_parser *p, const struct replay_stats *st,
 	double total = st->parse_s + st->measure_s + st->replay_s;
 
 	report_counts(p, st);
-	if (le)
+	if (le && le->pcp_lists)
+		printf("replay: ballast %lu pages (end free %lu + %lu on per-CPU lists, Linux %lu + "
+		       "%lu)\n",
+		       st->ballast, end->nr_free, end->nr_free_drained - end->nr_free,
+		       le->nr_free_pages, le->pcp_count);
+	else if (le)
 		printf("replay: ballast %lu pages (end free %lu, Linux %lu)\n", st->ballast,
 		       end->nr_free, le->nr_free_pages);
 	else
@@ -115,6 +120,15 @@ void replay_report(const struct trace_parser *p, const struct replay_stats *st,
 	printf("; after emptying the per-CPU lists (%lu pages): %.1f%%",
 	       end->nr_free_drained - end->nr_free,
 	       pct(end->free_high_drained, end->nr_free_drained));
+	/* Like for like: the lists' pages are free memory outside any
+	 * order-9 block on both sides (Linux's count is from its log). */
+	if (le && le->pcp_lists)
+		printf("\nreplay: free in blocks of order >= 9, the per-CPU lists' pages counted as "
+		       "free (ours %lu, Linux %lu): %.1f%% (Linux %.1f%%)",
+		       end->nr_free_drained - end->nr_free, le->pcp_count,
+		       pct(end->free_high, end->nr_free_drained),
+		       pct(replay_linux_free_high(le, 9),
+			   replay_linux_free_pages(le) + le->pcp_count));
 	printf("\nreplay: migrated %lu pages, compact_stall %lu, kswapd passes %lu, kcompactd "
 	       "wakeups %lu",
 	       st->migrated, end->compact_stall, end->kswapd_rounds, end->kcompactd_wakeups);
