@@ -83,6 +83,14 @@ else
 fi
 
 # 1b. Where the pretend kernel image lies.
+# refuses NAME MESSAGE ARGS...: mmsim ARGS exits 2 with exactly MESSAGE.
+refuses() {
+	local name=$1 want=$2
+	shift 2
+	run "$@"
+	if [ $RC = 2 ] && [ "$(cat "$TMP/err")" = "$want" ]; then ok "$name"; else
+		notok "$name" "exit $RC, want 2" "want: $want" "got:  $(head -1 "$TMP/err")"; fi
+}
 expect_line replay_places_the_image_as_linux_loads_its_kernel "mmsim: pretend kernel image" \
 	"mmsim: pretend kernel image at [mem 0x0000000001000000-0x00000000011fffff] in 1 range (Linux's LOAD_PHYSICAL_ADDR rule)"
 run --e820 $MAP
@@ -90,14 +98,9 @@ expect_line other_workloads_keep_our_kernels_place "mmsim: pretend kernel image"
 	"mmsim: pretend kernel image at [mem 0x0000000000200000-0x00000000003fffff] in 1 range (our kernel's load address)"
 printf '%s\n' "BIOS-e820: [mem 0x0000000000000000-0x000000000009fbff] usable" \
 	"BIOS-e820: [mem 0x0000000000100000-0x0000000000ffffff] usable" >"$TMP/16m.e820"
-run --e820 "$TMP/16m.e820" --replay $EXCERPT --replay-lenient
-want="mmsim: --replay: $TMP/16m.e820: no RAM range holds a 2048 KiB kernel image at or above 16 MiB, 2 MiB-aligned, where Linux x86-64 loads its kernel (LOAD_PHYSICAL_ADDR)"
-if [ $RC = 2 ] && [ "$(cat "$TMP/err")" = "$want" ]; then
-	ok replay_refuses_a_map_without_room_for_linuxs_kernel
-else
-	notok replay_refuses_a_map_without_room_for_linuxs_kernel "exit $RC, want 2" "want: $want" \
-		"got:  $(head -1 "$TMP/err")"
-fi
+refuses replay_refuses_a_map_without_room_for_linuxs_kernel \
+	"mmsim: --replay: $TMP/16m.e820: no RAM range holds a 2048 KiB kernel image at or above 16 MiB, 2 MiB-aligned, where Linux x86-64 loads its kernel (LOAD_PHYSICAL_ADDR)" \
+	--e820 "$TMP/16m.e820" --replay $EXCERPT --replay-lenient
 # A log of tools/linux-trace/: the kernel's sections from its iomem: lines,
 # and Linux's per-CPU list pages counted as free on both sides.
 linux_log() { # kernel-code-start
@@ -121,21 +124,12 @@ else
 		"$(grep -m1 '^replay: ballast' "$TMP/out")"
 fi
 linux_log 24000000
-run --e820 $MAP --replay $EXCERPT --replay-lenient --replay-linux-end "$TMP/new.log"
-if [ $RC = 2 ] && [ "$(cat "$TMP/err")" = "$TMP/new.log:2: cannot read this line" ]; then
-	ok replay_refuses_a_log_with_an_empty_kernel_range
-else
-	notok replay_refuses_a_log_with_an_empty_kernel_range "exit $RC: $(head -1 "$TMP/err")"
-fi
+refuses replay_refuses_a_log_with_an_empty_kernel_range "$TMP/new.log:2: cannot read this line" \
+	--e820 $MAP --replay $EXCERPT --replay-lenient --replay-linux-end "$TMP/new.log"
 linux_log 00000000
-run --e820 $MAP --replay $EXCERPT --replay-lenient --replay-linux-end "$TMP/new.log"
-want="mmsim: $MAP: kernel image range [mem 0x0000000000000000-0x00000000047fffff] (Linux's, from the log's iomem: lines) is not inside the map's RAM"
-if [ $RC = 2 ] && [ "$(cat "$TMP/err")" = "$want" ]; then
-	ok replay_refuses_a_log_kernel_outside_the_maps_ram
-else
-	notok replay_refuses_a_log_kernel_outside_the_maps_ram "exit $RC" "want: $want" \
-		"got:  $(head -1 "$TMP/err")"
-fi
+refuses replay_refuses_a_log_kernel_outside_the_maps_ram \
+	"mmsim: $MAP: kernel image range [mem 0x0000000000000000-0x00000000047fffff] (Linux's, from the log's iomem: lines) is not inside the map's RAM" \
+	--e820 $MAP --replay $EXCERPT --replay-lenient --replay-linux-end "$TMP/new.log"
 
 # 2. Strict: the malformed line (1503) stops the replay with its number.
 run --e820 $MAP --replay $EXCERPT
