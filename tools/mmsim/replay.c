@@ -473,16 +473,12 @@ static double now_s(void)
 	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
-static int replay_init(struct replay *r, const struct trace_parser *p,
-		       const struct trace_events *evs)
+static int replay_init(struct replay *r, const struct trace_parser *p)
 {
-	uint64_t max = 0;
+	uint64_t max = p->max_pfn;
 
 	memset(r, 0, sizeof(*r));
 	r->p = p;
-	for (size_t i = 0; i < evs->nr; i++)
-		if (evs->ev[i].pfn > max)
-			max = evs->ev[i].pfn;
 	/* page->index carries the pfn of a movable page: 32 bits. */
 	if (max >= UINT32_MAX) {
 		fprintf(stderr, "mmsim: --replay: pfn 0x%llx is beyond what the replay maps\n",
@@ -510,9 +506,10 @@ struct measured {
 /*
  * The first pass that sizes the ballast: the same replay, without ballast,
  * in a child process (the arena is private memory, so the child's mm/
- * state is its own copy). Returns 0 with the child's end in @m, or -1.
+ * state is its own copy, and so is its copy of @fresh, the replay as
+ * replay_init left it). Returns 0 with the child's end in @m, or -1.
  */
-static int measure_end_free(const struct trace_parser *p, const struct trace_events *evs,
+static int measure_end_free(const struct replay *fresh, const struct trace_events *evs,
 			    struct measured *m)
 {
 	int fd[2];
@@ -526,10 +523,10 @@ static int measure_end_free(const struct trace_parser *p, const struct trace_eve
 	if (pid < 0)
 		return -1;
 	if (!pid) {
-		struct replay r;
+		struct replay r = *fresh;
 
 		close(fd[0]);
-		if (!freopen("/dev/null", "w", stdout) || replay_init(&r, p, evs))
+		if (!freopen("/dev/null", "w", stdout))
 			_exit(1);
 		replay_events(&r, evs);
 		m->nr_free = (long)nr_free_pages();
@@ -645,7 +642,7 @@ int mmsim_replay(const char *path, const struct replay_linux_end *le, bool lenie
 	if (read_trace(path, &p, &evs))
 		goto out;
 	t1 = now_s();
-	if (replay_init(&r, &p, &evs))
+	if (replay_init(&r, &p))
 		goto out;
 	if (p.nr_cpus > MM_MAX_CPUS) {
 		fprintf(stderr, "mmsim: --replay: the trace has CPU %u, mm/ at most %d CPUs\n",
@@ -661,7 +658,7 @@ int mmsim_replay(const char *path, const struct replay_linux_end *le, bool lenie
 	if (le && le->have_vmstat) {
 		struct measured m;
 
-		if (measure_end_free(&p, &evs, &m)) {
+		if (measure_end_free(&r, &evs, &m)) {
 			fprintf(stderr, "mmsim: --replay: the measuring pass failed\n");
 			rc = 1;
 			goto out;

@@ -606,6 +606,8 @@ int trace_parse_line(struct trace_parser *p, const char *line, size_t len,
 		return rc;
 	if ((unsigned long)cpu >= p->nr_cpus)
 		p->nr_cpus = (unsigned int)cpu + 1u;
+	if (ev->pfn > p->max_pfn)
+		p->max_pfn = ev->pfn;
 	p->nr[type]++;
 	if (ev->flags & TRACE_EV_FAILED)
 		p->nr_failed++;

@@ -93,6 +93,7 @@ struct trace_parser {
 	unsigned long nr[NR_TRACE_EV_TYPES];
 	unsigned long nr_failed;    /* allocations traced with pfn 0 */
 	unsigned int nr_cpus;	    /* the highest [cpu] of a page event + 1 */
+	uint64_t max_pfn;	    /* the highest pfn= of a page event */
 };
 
 void trace_parser_init(struct trace_parser *p, bool lenient);
