@@ -27,6 +27,7 @@
 
 static char *ram_base;
 static uint64_t ram_size;
+static int ram_fd = -1; /* the arena's file, when it is file-backed */
 jmp_buf *host_panic_catcher;
 char host_panic_msg[512];
 
@@ -86,12 +87,15 @@ static void *host_arena_map(uint64_t bytes)
 		return MAP_FAILED;
 	}
 	p = mmap(NULL, bytes, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
-	close(fd);
-	if (p != MAP_FAILED)
-		fprintf(stderr,
-			"host_shim: %llu MiB arena backed by a file in %s (the host has %llu MiB available)\n",
-			(unsigned long long)(bytes >> 20), dir && *dir ? dir : "/var/tmp",
-			(unsigned long long)(avail >> 20));
+	if (p == MAP_FAILED) {
+		close(fd);
+		return p;
+	}
+	ram_fd = fd; /* kept for host_ram_unshare() */
+	fprintf(stderr,
+		"host_shim: %llu MiB arena backed by a file in %s (the host has %llu MiB available)\n",
+		(unsigned long long)(bytes >> 20), dir && *dir ? dir : "/var/tmp",
+		(unsigned long long)(avail >> 20));
 	return p;
 }
 
@@ -114,8 +118,22 @@ void host_ram_release(void)
 {
 	if (ram_base)
 		munmap(ram_base, ram_size);
+	if (ram_fd >= 0)
+		close(ram_fd);
 	ram_base = NULL;
 	ram_size = 0;
+	ram_fd = -1;
+}
+
+int host_ram_unshare(void)
+{
+	/* The file holds the arena as it is now (the shared mapping's pages
+	 * are the file's); a private mapping of it at the same address reads
+	 * them and keeps this process's writes to itself. */
+	if (ram_fd < 0)
+		return 0;
+	return mmap(ram_base, ram_size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_FIXED | MAP_NORESERVE,
+		    ram_fd, 0) == MAP_FAILED ? -1 : 0;
 }
 
 void *mm_pfn_to_virt(unsigned long pfn)

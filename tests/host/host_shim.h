@@ -11,6 +11,11 @@
  * [0, phys_end). Call again to replace it. Returns 0, or -1 on failure. */
 int host_ram_init(uint64_t phys_end);
 void host_ram_release(void);
+/* After fork(): make this process's arena its own. An anonymous arena
+ * already is (copy on write); a file-backed one (a large arena on a small
+ * host) is shared with the parent until remapped privately here. Returns
+ * 0, or -1 when the remapping failed. */
+int host_ram_unshare(void);
 
 /* When set, mm_panic() longjmps to the catcher instead of aborting, so a
  * test can assert that bad input panics with a given message. */

@@ -505,9 +505,10 @@ struct measured {
 
 /*
  * The first pass that sizes the ballast: the same replay, without ballast,
- * in a child process (the arena is private memory, so the child's mm/
- * state is its own copy, and so is its copy of @fresh, the replay as
- * replay_init left it). Returns 0 with the child's end in @m, or -1.
+ * in a child process whose arena is its own (copy on write; a file-backed
+ * arena is remapped privately first), so the child's mm/ state is its own
+ * copy, and so is its copy of @fresh, the replay as replay_init left it.
+ * Returns 0 with the child's end in @m, or -1.
  */
 static int measure_end_free(const struct replay *fresh, const struct trace_events *evs,
 			    struct measured *m)
@@ -526,7 +527,7 @@ static int measure_end_free(const struct replay *fresh, const struct trace_event
 		struct replay r = *fresh;
 
 		close(fd[0]);
-		if (!freopen("/dev/null", "w", stdout))
+		if (host_ram_unshare() || !freopen("/dev/null", "w", stdout))
 			_exit(1);
 		replay_events(&r, evs);
 		m->nr_free = (long)nr_free_pages();
