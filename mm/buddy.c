@@ -371,11 +371,15 @@ static void count_fallback(unsigned int have)
  * request and leave the rest of it on its own type's lists, where its
  * pageblock says it belongs: one pageblock gets a few foreign pages,
  * rather than the largest free blocks being broken up one steal at a time.
+ * With ALLOC_NOFRAGMENT only whole pageblocks may change hands: the caller
+ * tries its other zones before mixing types inside a pageblock.
  */
 static struct page *__rmqueue_fallback(struct zone *zone, unsigned int order, int start_mt,
-				       bool *boosted)
+				       unsigned int alloc_flags, bool *boosted)
 {
-	for (int o = MAX_ORDER - 1; o >= (int)order; o--) {
+	int min_order = (alloc_flags & ALLOC_NOFRAGMENT) ? pageblock_order : (int)order;
+
+	for (int o = MAX_ORDER - 1; o >= min_order; o--) {
 		struct free_area *area = &zone->free_area[o];
 		bool can_steal;
 		int mt = find_suitable_fallback(area, (unsigned int)o, start_mt, &can_steal);
@@ -390,6 +394,8 @@ static struct page *__rmqueue_fallback(struct zone *zone, unsigned int order, in
 			return page;
 		}
 	}
+	if (alloc_flags & ALLOC_NOFRAGMENT)
+		return NULL;
 	for (unsigned int o = order; o < MAX_ORDER; o++) {
 		struct free_area *area = &zone->free_area[o];
 		bool can_steal;
@@ -413,7 +419,7 @@ struct page *mm__rmqueue(struct zone *zone, unsigned int order, int migratetype,
 
 	page = mm__rmqueue_smallest(zone, order, migratetype);
 	if (unlikely(!page))
-		page = __rmqueue_fallback(zone, order, migratetype, &boosted);
+		page = __rmqueue_fallback(zone, order, migratetype, alloc_flags, &boosted);
 	/* Linux wakes kswapd for a boost only for requests that may wake it.
 	 * Waking takes no zone lock, so it is safe under ours. */
 	if (unlikely(boosted) && (alloc_flags & ALLOC_KSWAPD))

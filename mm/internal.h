@@ -23,6 +23,7 @@
 #define ALLOC_OOM 0x08u	    /* the OOM victim: half of what is left */
 #define ALLOC_HARDER 0x10u  /* atomic: min - min/4, and HIGHATOMIC */
 #define ALLOC_HIGH 0x20u    /* __GFP_HIGH: min - min/2 */
+#define ALLOC_NOFRAGMENT 0x100u /* no fallback below a pageblock: try other zones first */
 #define ALLOC_KSWAPD 0x800u /* __GFP_KSWAPD_RECLAIM: may wake kswapd */
 _Static_assert(ALLOC_HIGH == __GFP_HIGH, "ALLOC_HIGH is taken from gfp directly");
 _Static_assert(ALLOC_KSWAPD == __GFP_KSWAPD_RECLAIM, "ALLOC_KSWAPD is taken from gfp directly");

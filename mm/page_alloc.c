@@ -190,7 +190,10 @@ static __always_inline struct page *rmqueue(struct zone *zone, unsigned int orde
 /*
  * The fast path: the first zone of the zonelist that passes its watermark
  * (plus the lowmem reserve protecting it from this request's highest zone)
- * gives the block.
+ * gives the block. With ALLOC_NOFRAGMENT a first walk takes no fallback
+ * below a pageblock and stays on the first zone's node; when that walk
+ * finds nothing, the zonelist is walked again without it (Linux's order:
+ * fragmenting a local zone beats a remote node).
  */
 static __always_inline struct page *get_page_from_freelist(gfp_t gfp, unsigned int order,
 							   unsigned int alloc_flags,
@@ -199,10 +202,18 @@ static __always_inline struct page *get_page_from_freelist(gfp_t gfp, unsigned i
 {
 	struct zone *const *zp;
 	struct zone *zone;
+	int local_nid = -1;
 
+retry:
 	for_each_zone_zonelist(zone, zp, zl, highest_zoneidx) {
 		struct page *page;
 
+		if (unlikely(alloc_flags & ALLOC_NOFRAGMENT)) {
+			if (local_nid < 0)
+				local_nid = zone->node;
+			else if (zone->node != local_nid)
+				break;
+		}
 		if (!(alloc_flags & ALLOC_NO_WATERMARKS) &&
 		    !zone_watermark_fast(zone, order,
 					 wmark_pages(zone, alloc_flags & ALLOC_WMARK_MASK),
@@ -216,7 +227,33 @@ static __always_inline struct page *get_page_from_freelist(gfp_t gfp, unsigned i
 			mm_reserve_highatomic_pageblock(page, zone);
 		return page;
 	}
+	if (unlikely(alloc_flags & ALLOC_NOFRAGMENT)) {
+		alloc_flags &= ~ALLOC_NOFRAGMENT;
+		goto retry;
+	}
 	return NULL;
+}
+
+/*
+ * Linux's alloc_flags_nofragment(): a request whose first zone is Normal
+ * may not mix migratetypes inside a pageblock on its first walk while the
+ * DMA32 zone below could serve it from its own lists (on one node Linux
+ * assumes that zone is there; on several it checks). DMA32 and DMA
+ * requests have nowhere lower to spread to.
+ */
+static unsigned int alloc_flags_nofragment(const struct zonelist *zl, int highest_zoneidx)
+{
+	struct zone *const *zp;
+	struct zone *z;
+
+	for_each_zone_zonelist(z, zp, zl, highest_zoneidx) {
+		if (z->zone_idx != ZONE_NORMAL)
+			return 0;
+		if (mm_nr_nodes > 1 && !populated_zone(&NODE_DATA(z->node)->node_zones[ZONE_DMA32]))
+			return 0;
+		return ALLOC_NOFRAGMENT;
+	}
+	return 0;
 }
 
 /* ==== The slowpath: ../shared/README.md's steps 1-13, in order ==== */
@@ -698,9 +735,11 @@ static __attribute__((noinline)) struct page *__alloc_pages(gfp_t gfp, unsigned 
 	if (should_fail_alloc_page(gfp, order))
 		return NULL;
 	migratetype = gfp_migratetype(gfp);
-	/* ALLOC_KSWAPD rides along (Linux's alloc_flags_nofragment): a
+	/* ALLOC_KSWAPD rides along (as in Linux's alloc_flags_nofragment): a
 	 * fallback that boosts the watermarks may then wake kswapd. */
-	page = get_page_from_freelist(gfp, order, ALLOC_WMARK_LOW | (gfp & __GFP_KSWAPD_RECLAIM),
+	page = get_page_from_freelist(gfp, order,
+				      ALLOC_WMARK_LOW | (gfp & __GFP_KSWAPD_RECLAIM) |
+					      alloc_flags_nofragment(zl, (int)zone),
 				      zl, (int)zone, migratetype);
 	if (likely(page))
 		return page;
