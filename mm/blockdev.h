@@ -86,6 +86,12 @@ static inline uint64_t page_pattern_mix(uint64_t x)
 	return x ^ (x >> 31);
 }
 
+/* What words 4 and up of a page mix with their position. */
+static inline uint64_t page_pattern_base(uint64_t file, uint64_t index, uint64_t version)
+{
+	return page_pattern_mix(file * 0x100000001b3ull ^ index) ^ (version << 20);
+}
+
 static inline uint64_t page_pattern_word(uint64_t file, uint64_t index, uint64_t version, size_t i)
 {
 	if (version == 0)
@@ -100,16 +106,20 @@ static inline uint64_t page_pattern_word(uint64_t file, uint64_t index, uint64_t
 	case 3:
 		return version;
 	}
-	return page_pattern_mix(page_pattern_mix(file * 0x100000001b3ull ^ index) ^
-				(version << 20) ^ i);
+	return page_pattern_mix(page_pattern_base(file, index, version) ^ i);
 }
 
+/* Fill and check mix the page's base once, not once a word: the page
+ * cache workloads fill and check every page they move. */
 static inline void page_pattern_fill(void *buf, uint64_t file, uint64_t index, uint64_t version)
 {
-	uint64_t *w = buf;
+	uint64_t *w = buf, base = page_pattern_base(file, index, version);
+	size_t i;
 
-	for (size_t i = 0; i < PAGE_PATTERN_WORDS; i++)
+	for (i = 0; i < 4; i++)
 		w[i] = page_pattern_word(file, index, version, i);
+	for (; i < PAGE_PATTERN_WORDS; i++)
+		w[i] = version ? page_pattern_mix(base ^ i) : 0;
 }
 
 /* 0 when @buf holds exactly the pattern of (@file, @index, @version);
@@ -118,9 +128,14 @@ static inline size_t page_pattern_check(const void *buf, uint64_t file, uint64_t
 					uint64_t version)
 {
 	const uint64_t *w = buf;
+	uint64_t base = page_pattern_base(file, index, version);
+	size_t i;
 
-	for (size_t i = 0; i < PAGE_PATTERN_WORDS; i++)
+	for (i = 0; i < 4; i++)
 		if (w[i] != page_pattern_word(file, index, version, i))
+			return i + 1;
+	for (; i < PAGE_PATTERN_WORDS; i++)
+		if (w[i] != (version ? page_pattern_mix(base ^ i) : 0))
 			return i + 1;
 	return 0;
 }

@@ -132,6 +132,16 @@ static inline void count_reclaim_event(enum reclaim_event item, unsigned long de
 	mm_irq_restore(flags);
 }
 
+/* This CPU's count of @item: cheap enough to bracket a single call with
+ * (the global sum reads every possible CPU's). */
+static inline unsigned long mm_this_cpu_reclaim_event(enum reclaim_event item)
+{
+	unsigned long flags = mm_irq_save(), n = mm_reclaim_event_states[mm_cpu_id()][item];
+
+	mm_irq_restore(flags);
+	return n;
+}
+
 unsigned long mm_global_reclaim_event(enum reclaim_event item);
 void mm_reclaim_events_reset(void);
 #endif
@@ -203,6 +213,11 @@ static inline void count_reclaim_event(enum reclaim_event item, unsigned long de
 	(void)item, (void)delta;
 }
 static inline unsigned long mm_global_reclaim_event(enum reclaim_event item)
+{
+	(void)item;
+	return 0;
+}
+static inline unsigned long mm_this_cpu_reclaim_event(enum reclaim_event item)
 {
 	(void)item;
 	return 0;

@@ -125,6 +125,12 @@ void host_ram_release(void)
 	ram_fd = -1;
 }
 
+void host_ram_expect_dense(void)
+{
+	if (ram_base && ram_fd < 0)
+		madvise(ram_base, ram_size, MADV_HUGEPAGE); /* a hint: failure is harmless */
+}
+
 int host_ram_unshare(void)
 {
 	/* The file holds the arena as it is now (the shared mapping's pages

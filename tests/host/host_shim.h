@@ -16,6 +16,10 @@ void host_ram_release(void);
  * host) is shared with the parent until remapped privately here. Returns
  * 0, or -1 when the remapping failed. */
 int host_ram_unshare(void);
+/* The program will write most of the arena: let the host back it with huge
+ * pages where it can (anonymous arenas only), trading memory for faults.
+ * Programs that touch little of it should not ask. */
+void host_ram_expect_dense(void);
 
 /* When set, mm_panic() longjmps to the catcher instead of aborting, so a
  * test can assert that bad input panics with a given message. */

@@ -7,7 +7,8 @@
 
 #include "mm/blockdev.h"
 
-/* Fill @bdev with a zeroed device of @nr_blocks pages. Returns 0 or -1. */
+/* Fill @bdev with a zeroed device of @nr_blocks pages (fewer than 2^32).
+ * Returns 0 or -1. */
 int ramdisk_host_create(struct block_device *bdev, uint64_t nr_blocks);
 void ramdisk_host_destroy(struct block_device *bdev);
 /* Direct access to a block, bypassing the cache (tests check what was
