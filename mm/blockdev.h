@@ -70,12 +70,16 @@ static inline int bdev_write_page(struct block_device *bdev, uint64_t block, con
 /*
  * Verifiable content. The page of (file, index) written for the
  * @version-th time holds 512 words: word 0 a magic, 1..3 the file, index
- * and version, the rest a mix of all three and the word's position, so a
- * page from another file, another offset or an older write is caught, as
- * is a single flipped word. Version 0 means "never written": all zeros.
+ * and version, the rest a mix of all three (the page's base) with the
+ * word's position, so a page from another file, another offset or an older
+ * write differs in every word, a copy shifted by any number of words is
+ * caught, as is a single flipped word. Version 0 means "never written": all
+ * zeros. The position enters by one multiply, not a mix per word: the page
+ * cache workloads fill and check every page they move.
  */
 #define PAGE_PATTERN_MAGIC 0x70676361636865ull /* "pgcache" */
 #define PAGE_PATTERN_WORDS (MM_PAGE_SIZE / sizeof(uint64_t))
+#define PAGE_PATTERN_STRIDE 0x9e3779b97f4a7c15ull /* odd: i * it differs for every i */
 
 static inline uint64_t page_pattern_mix(uint64_t x)
 {
@@ -86,10 +90,10 @@ static inline uint64_t page_pattern_mix(uint64_t x)
 	return x ^ (x >> 31);
 }
 
-/* What words 4 and up of a page mix with their position. */
+/* What words 4 and up of a page combine with their position. */
 static inline uint64_t page_pattern_base(uint64_t file, uint64_t index, uint64_t version)
 {
-	return page_pattern_mix(file * 0x100000001b3ull ^ index) ^ (version << 20);
+	return page_pattern_mix(page_pattern_mix(file * 0x100000001b3ull ^ index) ^ (version << 20));
 }
 
 static inline uint64_t page_pattern_word(uint64_t file, uint64_t index, uint64_t version, size_t i)
@@ -106,11 +110,9 @@ static inline uint64_t page_pattern_word(uint64_t file, uint64_t index, uint64_t
 	case 3:
 		return version;
 	}
-	return page_pattern_mix(page_pattern_base(file, index, version) ^ i);
+	return page_pattern_base(file, index, version) ^ (i * PAGE_PATTERN_STRIDE);
 }
 
-/* Fill and check mix the page's base once, not once a word: the page
- * cache workloads fill and check every page they move. */
 static inline void page_pattern_fill(void *buf, uint64_t file, uint64_t index, uint64_t version)
 {
 	uint64_t *w = buf, base = page_pattern_base(file, index, version);
@@ -119,7 +121,7 @@ static inline void page_pattern_fill(void *buf, uint64_t file, uint64_t index, u
 	for (i = 0; i < 4; i++)
 		w[i] = page_pattern_word(file, index, version, i);
 	for (; i < PAGE_PATTERN_WORDS; i++)
-		w[i] = version ? page_pattern_mix(base ^ i) : 0;
+		w[i] = version ? base ^ (i * PAGE_PATTERN_STRIDE) : 0;
 }
 
 /* 0 when @buf holds exactly the pattern of (@file, @index, @version);
@@ -134,8 +136,14 @@ static inline size_t page_pattern_check(const void *buf, uint64_t file, uint64_t
 	for (i = 0; i < 4; i++)
 		if (w[i] != page_pattern_word(file, index, version, i))
 			return i + 1;
+	if (!version) {
+		for (; i < PAGE_PATTERN_WORDS; i++)
+			if (w[i])
+				return i + 1;
+		return 0;
+	}
 	for (; i < PAGE_PATTERN_WORDS; i++)
-		if (w[i] != (version ? page_pattern_mix(base ^ i) : 0))
+		if (w[i] != (base ^ (i * PAGE_PATTERN_STRIDE)))
 			return i + 1;
 	return 0;
 }
