@@ -28,13 +28,32 @@ struct ramdisk_host {
 	int fail_reads, fail_writes;
 };
 
+#define RD_SPARE_PLACES 256 /* see rd_place() */
+
 static const unsigned char zero_block[MM_PAGE_SIZE];
 
 static const unsigned char *rd_stored(const struct ramdisk_host *rd, uint64_t block)
 {
-	uint32_t s = rd->slot[block];
+	uint32_t s = __atomic_load_n(&rd->slot[block], __ATOMIC_ACQUIRE);
 
 	return s ? rd->data + (size_t)(s - 1) * MM_PAGE_SIZE : zero_block;
+}
+
+/* @block's place in the pool, taken on its first write. Writers of
+ * different blocks run at once on several CPUs (the SMP harness); the page
+ * cache never writes one block from two at once, but a place taken by a
+ * loser of that race would be left unused (the pool has room for a few). */
+static uint32_t rd_place(struct ramdisk_host *rd, uint64_t block)
+{
+	uint32_t s = __atomic_load_n(&rd->slot[block], __ATOMIC_ACQUIRE), mine, expected = 0;
+
+	if (s)
+		return s;
+	mine = __atomic_add_fetch(&rd->used, 1, __ATOMIC_RELAXED);
+	if (__atomic_compare_exchange_n(&rd->slot[block], &expected, mine, false, __ATOMIC_ACQ_REL,
+					__ATOMIC_ACQUIRE))
+		return mine;
+	return expected;
 }
 
 static int rd_read(struct block_device *bdev, uint64_t block, void *buf)
@@ -53,9 +72,7 @@ static int rd_write(struct block_device *bdev, uint64_t block, const void *buf)
 
 	if (rd->fail_writes)
 		return -MM_EIO;
-	if (!rd->slot[block])
-		rd->slot[block] = ++rd->used;
-	memcpy(rd->data + (size_t)(rd->slot[block] - 1) * MM_PAGE_SIZE, buf, MM_PAGE_SIZE);
+	memcpy(rd->data + (size_t)(rd_place(rd, block) - 1) * MM_PAGE_SIZE, buf, MM_PAGE_SIZE);
 	return 0;
 }
 
@@ -72,11 +89,12 @@ int ramdisk_host_create(struct block_device *bdev, uint64_t nr_blocks)
 	struct ramdisk_host *rd;
 	void *p = MAP_FAILED, *t = MAP_FAILED;
 
-	if (nr_blocks >= UINT32_MAX || nr_blocks > SIZE_MAX / MM_PAGE_SIZE)
+	if (nr_blocks >= UINT32_MAX - RD_SPARE_PLACES ||
+	    nr_blocks + RD_SPARE_PLACES > SIZE_MAX / MM_PAGE_SIZE)
 		return -1;
 	rd = calloc(1, sizeof(*rd));
 	if (rd) {
-		rd->bytes = (nr_blocks ? nr_blocks : 1) * MM_PAGE_SIZE;
+		rd->bytes = (nr_blocks + RD_SPARE_PLACES) * MM_PAGE_SIZE;
 		rd->slot_bytes = (nr_blocks ? nr_blocks : 1) * sizeof(*rd->slot);
 		p = rd_map(rd->bytes);
 		t = rd_map(rd->slot_bytes);
