@@ -23,12 +23,13 @@
  * ran: a load that Linux's comparison did not have.
  *
  * Run lengths and bursts grow with RAM up to a 512 MiB machine's and stay
- * there above it, so a step costs the same on every large machine; the
- * report says how often the cache was cycled. kswapd and kcompactd run
+ * there above it, so a step costs the same on every large machine; larger
+ * machines start with their cache read in but for a 512 MiB machine's
+ * room, and the report says how often the cache was cycled. kswapd and kcompactd run
  * synchronously after each step whenever they were woken (host threads
  * would share CPU 0's per-CPU lists). Every page read back is checked
  * against the version last written; at the end the disk is synced and
- * checked too, and every hog page against its pattern and page table.
+ * checked too, and every hog page against its stamp and page table.
  */
 #include <stdio.h>
 #include <stdlib.h>
