@@ -3,7 +3,8 @@
 # maps boot (exit 0, map echoed exactly, zones printed), every malformed map
 # in tests/data/e820/bad-*.txt fails with exit status 2 and exactly the
 # "FILE:LINE: message" of its .err file, bad options are refused, the
-# reclaim and slab workloads stay clean, and --numa runs everything per node.
+# reclaim and slab workloads stay clean, a list of workloads runs each in
+# turn, and --numa runs everything per node.
 # Run from the repository root (tests/run-tests.sh does).
 set -u
 cd "$(dirname "$0")/../.."
@@ -227,6 +228,17 @@ check print_slabinfo_in_linux_format $? "$(grep -A3 '^slabinfo' "$TMP/out" | tr 
 run --e820 "$DATA/qemu-512m.txt" --numa 2 --mem 128M --workload slab --seed 2 --steps 8000
 grep -q '^workload slab: passed$' "$TMP/out" && [ $RC = 0 ]
 check numa_slab_workload_passes $? "exit $RC; $(grep '^workload slab' "$TMP/out" | tail -2 | tr '\n' ' ')"
+
+# A list of workloads runs each in turn on the same machine, as the kernel
+# runs its highalloc suite (mixed, then movable); a bad name in it stops.
+run --e820 "$DATA/qemu-pc-128m.txt" --workload highalloc,highalloc-movable
+[ $RC = 0 ] && [ "$(grep -c '^highalloc mmsim: order-9 got ' "$TMP/out")" = 1 ] &&
+	[ "$(grep -c '^highalloc-movable mmsim: order-9 got ' "$TMP/out")" = 1 ] &&
+	[ "$(grep -n 'order-9 got' "$TMP/out" | head -1 | grep -c 'highalloc mmsim')" = 1 ]
+check workload_list_runs_each_in_order $? "exit $RC; $(grep 'order-9 got' "$TMP/out" | tr '\n' ' ') $(head -2 "$TMP/err")"
+run --e820 "$DATA/qemu-pc-128m.txt" --workload fill,nosuch --steps 100
+[ $RC = 2 ] && grep -q "unknown workload 'nosuch'" "$TMP/err"
+check workload_list_refuses_unknown_name $? "exit $RC; $(head -2 "$TMP/err")"
 
 echo "KTAP version 1"
 echo "# host suite mmsim_cli"

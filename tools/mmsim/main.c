@@ -43,13 +43,15 @@ static void usage(FILE *f)
 {
 	fprintf(f,
 		"usage: mmsim --e820 FILE [--mem SIZE] [--memblock]\n"
-		"             [--workload NAME [--seed N] [--steps N]] [--print LIST]\n"
+		"             [--workload LIST [--seed N] [--steps N]] [--print LIST]\n"
 		"             [--fail-page-alloc PROB[,INTERVAL[,TIMES[,MIN_ORDER]]]] [--numa N]\n"
 		"             [--kernel-image START[,SIZE]] [--replay FILE ...]\n"
 		"  --e820 FILE     memory map as Linux's dmesg lines: BIOS-e820: [mem 0xS-0xE] TYPE\n"
 		"  --mem SIZE      keep only the first SIZE bytes of RAM (like mem=; K/M/G suffixes)\n"
 		"  --memblock      print memblock's tables before mm_init()\n"
-		"  --workload NAME run a workload after boot; --seed/--steps tune it\n"
+		"  --workload LIST run comma-separated workloads after boot, one after the\n"
+		"                  other on the same machine (as the kernel runs its suites);\n"
+		"                  --seed/--steps tune each\n"
 		"  --print LIST    comma-separated reports, e.g. buddyinfo,zoneinfo,vmstat\n"
 		"  --fail-page-alloc P,I,T,O  after boot, fail P%% of allocations of order >= O,\n"
 		"                  every I-th only, at most T times (-1: no limit); seeded by --seed\n"
@@ -374,7 +376,13 @@ int main(int argc, char **argv)
 			return rc;
 	}
 	if (o.workload) {
-		rc = mmsim_run_workload(o.workload, o.seed, o.steps);
+		char *list = strdup(o.workload), *save = NULL;
+
+		if (!list)
+			return 1;
+		for (char *w = strtok_r(list, ",", &save); w && !rc; w = strtok_r(NULL, ",", &save))
+			rc = mmsim_run_workload(w, o.seed, o.steps);
+		free(list);
 		if (rc)
 			return rc;
 	}
