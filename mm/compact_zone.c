@@ -385,7 +385,8 @@ static bool fast_isolate_order(struct compact_control *cc, unsigned int order,
  * far from the blocks the migrate scanner is emptying; then anything
  * above the migrate scanner's pageblock (round 1). Whole-zone compaction
  * (no order) and passes with cc->linear_free_scan keep the linear walk.
- * Returns whether it took anything.
+ * Leaves the upper half's bound in cc->fast_floor for the walk that
+ * follows a search that found nothing. Returns whether it took anything.
  */
 static bool fast_isolate_freepages(struct compact_control *cc)
 {
@@ -396,6 +397,7 @@ static bool fast_isolate_freepages(struct compact_control *cc)
 	unsigned int top;
 	bool ok = true;
 
+	cc->fast_floor = 0;
 	if (cc->order <= 0 || cc->linear_free_scan || cc->free_pfn <= min_pfn[1])
 		return false;
 	min_pfn[0] = (cc->free_pfn - (cc->free_pfn - cc->migrate_pfn) / 2) &
@@ -404,6 +406,7 @@ static bool fast_isolate_freepages(struct compact_control *cc)
 		min_pfn[0] = min_pfn[1];
 	top = (unsigned int)cc->order < pageblock_order ? (unsigned int)cc->order
 							: pageblock_order;
+	cc->fast_floor = min_pfn[0];
 	flags = mm_spin_lock_irqsave(&zone->lock);
 	for (int round = 0; round < 2 && ok && cc->nr_freepages < cc->nr_migratepages; round++)
 		for (unsigned int o = 0; o < top && ok && cc->nr_freepages < cc->nr_migratepages;
@@ -435,6 +438,24 @@ static void isolate_freepages(struct compact_control *cc)
 	/* The free lists first; the walk only when they had nothing. */
 	if (fast_isolate_freepages(cc) || cc->free_low)
 		return;
+	/*
+	 * They had nothing above the migrate scanner. If the walk has not
+	 * started yet, it would begin at the zone's end and read the upper
+	 * half the lists were searched in first, which they have mined:
+	 * page by page through every allocated page, for little (on a
+	 * 16 GiB zone most of the free scanner's work). Start it at the
+	 * upper half's bound instead, as Linux does when its free-list
+	 * search at the start of a scan fails. The blocks above are passed
+	 * over as a hint would pass them (the pass cannot answer
+	 * COMPACT_COMPLETE); the last resort, which ignores hints, walks
+	 * them.
+	 */
+	if (cc->fast_floor && cc->free_pfn == zone_last_block(cc->zone) &&
+	    cc->free_pfn > cc->fast_floor && !cc->ignore_skip_hint) {
+		cc->nr_hint_skipped++;
+		cc->free_pfn = cc->fast_floor;
+		cc->free_scan_pfn = 0;
+	}
 	while (cc->nr_freepages < cc->nr_migratepages) {
 		unsigned long block = cc->free_pfn, pfn, end;
 		bool low = false;
@@ -656,6 +677,7 @@ enum compact_result mm_compact_zone(struct compact_control *cc)
 	cc->nr_hint_skipped = 0;
 	cc->nr_fast_isolated = 0;
 	cc->fast_dead_orders[0] = cc->fast_dead_orders[1] = 0;
+	cc->fast_floor = 0;
 	cc->scanners_met = false;
 	cc->free_scan_pfn = 0;
 	cc->migrate_block_clean = false;

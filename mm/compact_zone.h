@@ -41,6 +41,7 @@ struct compact_control {
 	bool migrate_block_clean;    /* migrate block seen from its start, nothing isolated */
 	bool scanners_met;
 	unsigned long nr_hint_skipped; /* pageblocks stepped over by skip hint */
+	unsigned long fast_floor;    /* the finder's upper-half bound, 0: it did not search */
 	unsigned int fast_dead_orders[2]; /* free lists the fast finder gave up on, per round */
 	struct list_head migratepages, freepages;
 	unsigned long nr_migratepages, nr_freepages;
