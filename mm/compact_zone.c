@@ -431,6 +431,24 @@ static bool fast_isolate_freepages(struct compact_control *cc)
 
 /* ---- the linear free scanner ---- */
 
+/*
+ * Whether any free page could be a target: a free block sits on the list
+ * of its pageblock's type (mm_check_invariants checks it), the walk takes
+ * free pages only in movable pageblocks, and never a pageblock that is one
+ * free block. So with the movable lists below pageblock_order empty, a walk
+ * of any length would find nothing.
+ */
+static bool movable_free_pages(struct zone *zone)
+{
+	unsigned long flags = mm_spin_lock_irqsave(&zone->lock);
+	bool any = false;
+
+	for (unsigned int o = 0; o < pageblock_order && !any; o++)
+		any = !list_empty(&zone->free_area[o].free_list[MIGRATE_MOVABLE]);
+	mm_spin_unlock_irqrestore(&zone->lock, flags);
+	return any;
+}
+
 static void isolate_freepages(struct compact_control *cc)
 {
 	unsigned long zstart = cc->zone->zone_start_pfn, zend = zone_end_pfn(cc->zone);
@@ -438,6 +456,13 @@ static void isolate_freepages(struct compact_control *cc)
 	/* The free lists first; the walk only when they had nothing. */
 	if (fast_isolate_freepages(cc) || cc->free_low)
 		return;
+	if (!movable_free_pages(cc->zone)) {
+		/* The walk could only conclude that nothing is left to take:
+		 * the scanners meet here. */
+		cc->free_pfn = cc->migrate_pfn & ~(pageblock_nr_pages - 1);
+		cc->free_scan_pfn = 0;
+		return;
+	}
 	/*
 	 * They had nothing above the migrate scanner. If the walk has not
 	 * started yet, it would begin at the zone's end and read the upper

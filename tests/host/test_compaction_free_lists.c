@@ -192,6 +192,76 @@ HTEST(walk_after_empty_free_lists_skips_the_mined_upper_half)
 	EXPECT_MM_CLEAN();
 }
 
+/*
+ * Free pages only in unmovable pageblocks: a free block sits on its
+ * pageblock's list, so with the movable lists below pageblock_order empty
+ * no walk can find a target. The pass ends without reading the zone page
+ * by page (the walk read 7,695 pfns here before it met the migrate scanner),
+ * with the same outcome: nothing migrated, every page where it was.
+ */
+HTEST(no_movable_free_page_ends_the_pass_without_a_walk)
+{
+	struct compact_control cc;
+	struct held_set early = { 0 }, kept = { 0 };
+	struct mix m;
+	struct zone *z;
+	unsigned long n, freed = 0;
+
+	KT_ASSERT_EQ(compact_boot(ZONE_MIB), 0);
+	z = dma32();
+	KT_ASSERT_EQ(mix_init(&m, ZONE_MIB * 256), 0);
+	/* Two pageblocks' worth of kernel pages first: unmovable pageblocks. */
+	for (int i = 0; i < 2 * (int)pageblock_nr_pages; i++) {
+		struct page *p = alloc_pages(GFP_KERNEL | __GFP_DMA32 | __GFP_NOWARN, 0);
+
+		KT_ASSERT(p && page_zone(p) == z);
+		held_push(&early, p, 0);
+	}
+	/* Then vmarea pages, and whatever is left held as well. */
+	for (n = 0; n < m.nr_slots && nr_free_pages() > high_wmark_pages(z) + 32; n++) {
+		KT_ASSERT_EQ(mm_vmarea_populate(&m.va, n), 0);
+		KT_ASSERT_EQ(va_write(&m, n), 0);
+		m.va_present[n] = true;
+	}
+	for (int o = MAX_ORDER - 1; o >= 0; o--)
+		while (z->free_area[o].nr_free) {
+			struct page *p = alloc_pages(__GFP_DMA32 | __GFP_MEMALLOC | __GFP_NOWARN,
+						     (unsigned int)o);
+
+			KT_ASSERT(p && page_zone(p) == z);
+			held_push(&m.unmovable, p, (unsigned int)o);
+		}
+	/* Every other early page that lies in an unmovable pageblock goes
+	 * back: free pages, none of which can be a target. */
+	for (size_t i = 0; i < early.n; i++) {
+		unsigned long pfn = page_to_pfn(early.v[i].page);
+
+		if (!(pfn & 1) && mm_get_pageblock_migratetype(pfn) == MIGRATE_UNMOVABLE) {
+			__free_page(early.v[i].page);
+			freed++;
+		} else {
+			held_push(&kept, early.v[i].page, 0);
+		}
+	}
+	free(early.v);
+	drain_all_pages(NULL);
+	KT_ASSERT(freed > pageblock_nr_pages / 2);
+	for (unsigned int o = 0; o < MAX_ORDER; o++)
+		KT_ASSERT(list_empty(&z->free_area[o].free_list[MIGRATE_MOVABLE]));
+	order9_pass(&cc, z, false);
+	printf("# freed %lu in unmovable pageblocks; migrate scanned %lu, isolated %lu, free "
+	       "scanned %lu, migrated %lu\n",
+	       freed, cc.migrate_scanned, cc.nr_isolated_migrate, cc.free_scanned, cc.nr_migrated);
+	KT_EXPECT(cc.nr_isolated_migrate > 0);
+	KT_EXPECT_EQ(cc.nr_migrated, 0);
+	KT_EXPECT_EQ(cc.free_scanned, 0);
+	KT_EXPECT(cc.scanners_met);
+	KT_EXPECT_EQ(mix_verify(&m), 0);
+	held_free_all(&kept);
+	mix_teardown(&m);
+	EXPECT_MM_CLEAN();
+}
+
 /* Boot the usable ranges @r[@n] as mmsim boots a map: the pretend kernel
  * image reserved at 2 MiB, reclaim set up, every counter at zero. */
 static int boot_ranges(const uint64_t (*r)[2], int n)
