@@ -114,6 +114,32 @@ HTEST(whole_zone_compaction_keeps_the_walk)
 }
 
 /*
+ * Vmarea pages in @z until it is at its high watermark, then every block
+ * still free held with @hold_gfp: no free page anywhere. *@n is the
+ * number of vmarea slots filled, 0 if a step failed (reported).
+ */
+static void fill_then_hold(struct mix *m, struct zone *z, gfp_t hold_gfp, unsigned long *n)
+{
+	unsigned long i;
+
+	*n = 0;
+	for (i = 0; i < m->nr_slots && nr_free_pages() > high_wmark_pages(z) + 32; i++) {
+		KT_ASSERT_EQ(mm_vmarea_populate(&m->va, i), 0);
+		KT_ASSERT_EQ(va_write(m, i), 0);
+		m->va_present[i] = true;
+	}
+	for (int o = MAX_ORDER - 1; o >= 0; o--)
+		while (z->free_area[o].nr_free) {
+			struct page *p = alloc_pages(__GFP_DMA32 | hold_gfp | __GFP_MEMALLOC |
+							     __GFP_NOWARN, (unsigned int)o);
+
+			KT_ASSERT(p && page_zone(p) == z);
+			held_push(&m->unmovable, p, (unsigned int)o);
+		}
+	*n = i;
+}
+
+/*
  * The shape the kernel's movable benchmark runs into after its mixed one:
  * the lists' oldest entries (their tails, where the finder reads) all lie
  * below the migrate scanner, the top of the zone has no free page left
@@ -132,21 +158,10 @@ HTEST(walk_after_empty_free_lists_skips_the_mined_upper_half)
 	KT_ASSERT_EQ(compact_boot(ZONE_MIB), 0);
 	z = dma32();
 	KT_ASSERT_EQ(mix_init(&m, ZONE_MIB * 256), 0);
-	/* Vmarea pages only, until the zone is at its high watermark. */
-	for (n = 0; n < m.nr_slots && nr_free_pages() > high_wmark_pages(z) + 32; n++) {
-		KT_ASSERT_EQ(mm_vmarea_populate(&m.va, n), 0);
-		KT_ASSERT_EQ(va_write(&m, n), 0);
-		m.va_present[n] = true;
-	}
-	/* What the fill left free is held too: no free page anywhere yet. */
-	for (int o = MAX_ORDER - 1; o >= 0; o--)
-		while (z->free_area[o].nr_free) {
-			struct page *p = alloc_pages(__GFP_DMA32 | __GFP_MOVABLE | __GFP_MEMALLOC |
-							     __GFP_NOWARN, (unsigned int)o);
-
-			KT_ASSERT(p && page_zone(p) == z);
-			held_push(&m.unmovable, p, (unsigned int)o);
-		}
+	/* Vmarea pages only, until the zone is at its high watermark; what
+	 * the fill left free is held too: no free page anywhere yet. */
+	fill_then_hold(&m, z, __GFP_MOVABLE, &n);
+	KT_ASSERT(n > 0);
 	start = (z->zone_start_pfn + pageblock_nr_pages - 1) & ~(pageblock_nr_pages - 1);
 	end = zone_end_pfn(z) & ~(pageblock_nr_pages - 1);
 	mid = (start + (end - start) / 2) & ~(pageblock_nr_pages - 1);
@@ -218,19 +233,8 @@ HTEST(no_movable_free_page_ends_the_pass_without_a_walk)
 		held_push(&early, p, 0);
 	}
 	/* Then vmarea pages, and whatever is left held as well. */
-	for (n = 0; n < m.nr_slots && nr_free_pages() > high_wmark_pages(z) + 32; n++) {
-		KT_ASSERT_EQ(mm_vmarea_populate(&m.va, n), 0);
-		KT_ASSERT_EQ(va_write(&m, n), 0);
-		m.va_present[n] = true;
-	}
-	for (int o = MAX_ORDER - 1; o >= 0; o--)
-		while (z->free_area[o].nr_free) {
-			struct page *p = alloc_pages(__GFP_DMA32 | __GFP_MEMALLOC | __GFP_NOWARN,
-						     (unsigned int)o);
-
-			KT_ASSERT(p && page_zone(p) == z);
-			held_push(&m.unmovable, p, (unsigned int)o);
-		}
+	fill_then_hold(&m, z, 0, &n);
+	KT_ASSERT(n > 0);
 	/* Every other early page that lies in an unmovable pageblock goes
 	 * back: free pages, none of which can be a target. */
 	for (size_t i = 0; i < early.n; i++) {
