@@ -17,6 +17,7 @@
 
 #include <sys/mman.h>
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -50,6 +51,13 @@ static uint32_t rd_place(struct ramdisk_host *rd, uint64_t block)
 	if (s)
 		return s;
 	mine = __atomic_add_fetch(&rd->used, 1, __ATOMIC_RELAXED);
+	if ((size_t)mine > rd->bytes / MM_PAGE_SIZE) {
+		/* More lost races than spare places: a caller wrote one block
+		 * from several threads at once, which the page cache never does. */
+		fprintf(stderr, "ramdisk_host: block %llu: no place left in the pool\n",
+			(unsigned long long)block);
+		abort();
+	}
 	if (__atomic_compare_exchange_n(&rd->slot[block], &expected, mine, false, __ATOMIC_ACQ_REL,
 					__ATOMIC_ACQUIRE))
 		return mine;

@@ -217,7 +217,6 @@ static unsigned long task_kill(struct oom_task *t)
 {
 	unsigned long n = t->nr_pages;
 
-	(void)t;
 	if (rs.last_order && kill_avoidable(rs.last_order))
 		rs.avoidable_kills++;
 	if (!mm_oom_kill_count()) { /* the first time: what the killer saw */
